@@ -1,0 +1,72 @@
+"""What a unit enters each period: the progress of a task (工作进展) and the value of an indicator."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.periods import Period
+from ipdesk.domain.statuses import TaskStatus
+
+MAX_TEXT_LENGTH = 20_000  # characters in one text field; a page of a form holds far less
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A unit's progress on one task in one period. Empty text and ``None`` mean "not entered yet"."""
+
+    task_seq: int
+    unit: str
+    period: Period
+    status: TaskStatus | None = None
+    percent: float | None = None
+    achievements: str = ""  # 工作进展及成效
+    problems: str = ""  # 存在问题
+    next_steps: str = ""  # 下步计划
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def __post_init__(self) -> None:
+        if self.percent is not None:
+            if not isinstance(self.percent, (int, float)) or math.isnan(self.percent) or math.isinf(self.percent):
+                raise InvalidInput("完成进度必须是 0 到 100 之间的数字")
+            if not 0 <= self.percent <= 100:
+                raise InvalidInput(f"完成进度必须在 0 到 100 之间，不能是 {self.percent:g}")
+        for label, text in (("工作进展及成效", self.achievements), ("存在问题", self.problems), ("下步计划", self.next_steps)):
+            if len(text) > MAX_TEXT_LENGTH:
+                raise InvalidInput(f"“{label}”过长（{len(text)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
+
+    @property
+    def is_empty(self) -> bool:
+        return self.status is None and self.percent is None and not (self.achievements or self.problems or self.next_steps)
+
+    def with_changes(self, **changes: object) -> Progress:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """A unit's value of an indicator for a period, with where the figure comes from (数据来源)."""
+
+    indicator_seq: int
+    unit: str
+    period: Period
+    value: float | None = None
+    note: str = ""
+    data_source: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            if not isinstance(self.value, (int, float)) or math.isnan(self.value) or math.isinf(self.value):
+                raise InvalidInput("指标值必须是一个有限的数字")
+            if self.value < 0:
+                raise InvalidInput(f"指标值不能为负数：{self.value:g}")
+        for label, text in (("说明", self.note), ("数据来源", self.data_source)):
+            if len(text) > MAX_TEXT_LENGTH:
+                raise InvalidInput(f"“{label}”过长（{len(text)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
+
+    def with_changes(self, **changes: object) -> IndicatorValue:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The embedded plan and the reading of plans and their unit columns."""
