@@ -148,6 +148,7 @@ class Plan:
 
     code: str
     title: str
+    task_list_title: str
     issuer: str
     issued_on: dt.date
     start_year: int

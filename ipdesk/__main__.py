@@ -1,0 +1,3 @@
+from ipdesk.cli import main
+
+raise SystemExit(main())

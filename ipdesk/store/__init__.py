@@ -1,0 +1,1 @@
+"""SQLite storage through sqlite-utils. All of ipdesk's SQL lives in this package."""
