@@ -14,9 +14,11 @@ every change made through them is written at once (one durable transaction each)
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import getpass
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +84,10 @@ class Workspace:
             plan_id = plan_store.save_plan(self.db, load_embedded_plan(), SYSTEM_ACTOR)
         self.plan_id = plan_id
         self.plan: Plan = plan_store.read_plan(self.db, plan_id)
+        # Row ids of the plan's static rows, looked up once: every save needs them.
+        self._unit_ids = entries_store.unit_ids(self.db)
+        self._task_ids = entries_store.task_ids(self.db, plan_id)
+        self._indicator_ids = entries_store.indicator_ids(self.db, plan_id)
         self.units = Units(self)
         self.tasks = Tasks(self)
         self.indicators = Indicators(self)
@@ -107,6 +113,12 @@ class Workspace:
     @actor.setter
     def actor(self, name: str | None) -> None:
         self._actor = name
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[Workspace]:
+        """Group many changes into one transaction: all of them land, or none (imports, 沿用上期 for all tasks)."""
+        with self.db.atomic():
+            yield self
 
     def close(self) -> None:
         self.db.close()
@@ -271,7 +283,8 @@ class ProgressBook:
             raise InvalidInput(f"“{unit}”不是第 {task.seq} 项任务的责任单位或协作单位，不能填报该任务")
         if unit != progress.unit:
             progress = progress.with_changes(unit=unit)
-        return entries_store.save_progress(self._ws.db, self._ws.plan_id, progress, self._ws.actor)
+        ws = self._ws
+        return entries_store.save_progress(ws.db, ws._unit_ids[unit], ws._task_ids[task.seq], progress, ws.actor)
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:
         """Every task of the unit with this period's progress (empty where nothing is entered yet)."""
@@ -303,7 +316,9 @@ class IndicatorValues:
             raise InvalidInput(f"“{unit}”不负责指标“{indicator.name}”，不能填报其数值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
-        return entries_store.save_indicator_value(self._ws.db, self._ws.plan_id, entry, self._ws.actor)
+        ws = self._ws
+        indicator_id = ws._indicator_ids[indicator.seq]
+        return entries_store.save_indicator_value(ws.db, ws._unit_ids[unit], indicator_id, entry, ws.actor)
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> dict[int, IndicatorValue]:
         return entries_store.unit_indicator_values(self._ws.db, self._ws.plan_id, _unit_name(self._ws, unit),

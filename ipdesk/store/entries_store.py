@@ -78,7 +78,7 @@ def progress_key(task_seq: int, unit: str, period: Period) -> str:
     return f"task={task_seq};unit={unit};period={period.code}"
 
 
-def save_progress(db: Database, plan_id: int, progress: Progress, actor: str) -> list[str]:
+def save_progress(db: Database, unit_id: int, task_id: int, progress: Progress, actor: str) -> list[str]:
     values = {
         "status": progress.status.value if progress.status else None,
         "percent": progress.percent,
@@ -86,11 +86,7 @@ def save_progress(db: Database, plan_id: int, progress: Progress, actor: str) ->
         "problems": progress.problems,
         "next_steps": progress.next_steps,
     }
-    key = {
-        "unit_id": unit_ids(db)[progress.unit],
-        "period": progress.period.code,
-        "task_id": task_ids(db, plan_id)[progress.task_seq],
-    }
+    key = {"unit_id": unit_id, "period": progress.period.code, "task_id": task_id}
     entity_key = progress_key(progress.task_seq, progress.unit, progress.period)
     return _save_row(db, "progress", key, values, actor, entity_key, progress.period)
 
@@ -160,13 +156,9 @@ def indicator_value_key(indicator_seq: int, unit: str, period: Period) -> str:
     return f"indicator={indicator_seq};unit={unit};period={period.code}"
 
 
-def save_indicator_value(db: Database, plan_id: int, entry: IndicatorValue, actor: str) -> list[str]:
+def save_indicator_value(db: Database, unit_id: int, indicator_id: int, entry: IndicatorValue, actor: str) -> list[str]:
     values = {"value": entry.value, "note": entry.note, "data_source": entry.data_source}
-    key = {
-        "unit_id": unit_ids(db)[entry.unit],
-        "period": entry.period.code,
-        "indicator_id": indicator_ids(db, plan_id)[entry.indicator_seq],
-    }
+    key = {"unit_id": unit_id, "period": entry.period.code, "indicator_id": indicator_id}
     entity_key = indicator_value_key(entry.indicator_seq, entry.unit, entry.period)
     return _save_row(db, "indicator_value", key, values, actor, entity_key, entry.period)
 

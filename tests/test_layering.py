@@ -1,0 +1,68 @@
+"""The core never imports Qt, so it runs and is tested without a screen (as Anki keeps pylib free of aqt)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+CORE = ["domain", "store", "plans", "reports", "signing", "exchange"]
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_nothing_outside_ui_imports_qt():
+    offenders = []
+    for path in (ROOT / "ipdesk").rglob("*.py"):
+        if "ui" in path.relative_to(ROOT / "ipdesk").parts[:1]:
+            continue
+        for name in _imports(path):
+            if name.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6"):
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
+
+
+def test_core_layers_do_not_reach_up():
+    """domain imports nothing of ipdesk but domain; store and plans never import the facade, the CLI or the UI."""
+    for path in (ROOT / "ipdesk").rglob("*.py"):
+        layer = path.relative_to(ROOT / "ipdesk").parts[0]
+        for name in _imports(path):
+            if not name.startswith("ipdesk."):
+                continue
+            target = name.split(".")[1]
+            if layer == "domain":
+                assert target == "domain", f"{path}: {name}"
+            if layer in CORE:
+                assert target not in ("ui", "cli", "workspace"), f"{path}: {name}"
+
+
+def test_using_the_core_loads_no_qt():
+    code = (
+        "import sys\n"
+        "from ipdesk import Workspace\n"
+        "import ipdesk.cli\n"
+        "ws = Workspace(':memory:')\n"
+        "ws.progress.for_unit('碑林区', '2025-11')\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+
+
+def test_sql_stays_in_the_store():
+    """Only ipdesk/store runs SQL; everything else goes through it."""
+    for path in (ROOT / "ipdesk").rglob("*.py"):
+        if path.relative_to(ROOT / "ipdesk").parts[0] == "store":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for keyword in ("SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", ".execute("):
+            assert keyword not in text, f"{path.relative_to(ROOT)} contains {keyword!r}"
