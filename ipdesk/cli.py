@@ -132,6 +132,8 @@ def _number(value: float | None) -> float | int | None:
 
 # -- commands -------------------------------------------------------------------------------------------------
 def cmd_plan(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import chinese_date
+
     with _open_workspace(args) as ws:
         plan = ws.plan
         data = {
@@ -146,7 +148,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         def table() -> str:
             lines = [
                 plan.title,
-                f"发文单位：{plan.issuer}    印发日期：{plan.issued_on.year}年{plan.issued_on.month}月{plan.issued_on.day}日",
+                f"发文单位：{plan.issuer}    印发日期：{chinese_date(plan.issued_on)}",
                 f"任务清单 {data['tasks']} 项，主要发展指标 {data['indicators']} 项，示范工程 {data['projects']} 项，"
                 f"单位 {data['units']} 个",
                 "实施阶段：",
@@ -171,8 +173,9 @@ def cmd_units(args: argparse.Namespace) -> int:
         return _emit(
             args,
             data,
-            lambda: render_table(["序号", "单位", "类别"], [(i, u.name, u.kind.label) for i, u in enumerate(units, 1)],
-                                 align=[">"]),
+            lambda: render_table(
+                ["序号", "单位", "类别"], [(i, u.name, u.kind.label) for i, u in enumerate(units, 1)], align=[">"]
+            ),
         )
 
 
@@ -199,8 +202,16 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             rows = [(a.task.seq, a.role.label, a.task.category, a.task.name, a.task.content) for a in assigned]
             role = {"lead": "牵头", "coop": "协作"}.get(args.role or "", "牵头或协作")
             heading = f"{unit.name} {role}的任务：{len(assigned)} 项"
-            return heading + "\n" + render_table(["序号", "角色", "任务类别", "任务名称", "任务内容"], rows,
-                                                 max_widths=[None, None, 24, 20, 60], align=[">"])
+            return (
+                heading
+                + "\n"
+                + render_table(
+                    ["序号", "角色", "任务类别", "任务名称", "任务内容"],
+                    rows,
+                    max_widths=[None, None, 24, 20, 60],
+                    align=[">"],
+                )
+            )
 
         return _emit(args, data, table)
 
@@ -236,16 +247,29 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
         def table() -> str:
             rows = [
-                (i.seq, i.name, i.unit_of_measure, format_number(i.baseline), target_text(i), i.growth_text or "—",
-                 format_number(ws.indicators.expected(i, year), 2))
+                (
+                    i.seq,
+                    i.name,
+                    i.unit_of_measure,
+                    format_number(i.baseline),
+                    target_text(i),
+                    i.growth_text or "—",
+                    format_number(ws.indicators.expected(i, year), 2),
+                )
                 for i in indicators
             ]
             baseline_year = next((i.baseline_year for i in indicators if i.baseline_year), ws.plan.start_year)
             target_year = max((i.target_year for i in indicators), default=ws.plan.end_year)
-            headers = ["序号", "指标", "单位", f"{baseline_year}年基数", f"{target_year}年目标", "年均预增",
-                       f"{year}年预期值"]
-            return render_table(headers, rows,
-                                align=[">", "<", "<", ">", ">", ">", ">"])
+            headers = [
+                "序号",
+                "指标",
+                "单位",
+                f"{baseline_year}年基数",
+                f"{target_year}年目标",
+                "年均预增",
+                f"{year}年预期值",
+            ]
+            return render_table(headers, rows, align=[">", "<", "<", ">", ">", ">", ">"])
 
         return _emit(args, data, table)
 

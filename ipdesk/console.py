@@ -29,20 +29,26 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return gap + text if align == ">" else text + gap
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_widths: Sequence[int | None] = (),
-                 align: Sequence[str] = ()) -> str:
+def render_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    max_widths: Sequence[int | None] = (),
+    align: Sequence[str] = (),
+) -> str:
     """A table with a header rule; ``max_widths`` clips long columns, ``align`` is "<" or ">" per column."""
     limits = list(max_widths) + [None] * (len(headers) - len(max_widths))
     aligns = list(align) + ["<"] * (len(headers) - len(align))
     cells = [
-        [clip("" if value is None else str(value), limit) if limit else ("" if value is None else str(value))
-         for value, limit in zip(row, limits)]
+        [
+            clip("" if value is None else str(value), limit) if limit else ("" if value is None else str(value))
+            for value, limit in zip(row, limits, strict=False)
+        ]
         for row in rows
     ]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(pad(h, w, a) for h, w, a in zip(headers, widths, aligns)).rstrip()]
+    lines = ["  ".join(pad(h, w, a) for h, w, a in zip(headers, widths, aligns, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(pad(c, w, a) for c, w, a in zip(row, widths, aligns)).rstrip() for row in cells]
+    lines += ["  ".join(pad(c, w, a) for c, w, a in zip(row, widths, aligns, strict=False)).rstrip() for row in cells]
     return "\n".join(lines)
 
 

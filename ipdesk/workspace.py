@@ -74,7 +74,9 @@ class Workspace:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise BadDatabasePath(f"无法创建数据文件夹：{Path(path).parent}（{error.strerror or error}）") from error
+                raise BadDatabasePath(
+                    f"无法创建数据文件夹：{Path(path).parent}（{error.strerror or error}）"
+                ) from error
         self.path: Path | None = None if str(path) == MEMORY else Path(path)
         conn = connection.connect_memory() if self.path is None else connection.connect(self.path)
         self.db = Database(conn, execute_plugins=False)
@@ -107,7 +109,7 @@ class Workspace:
             return clerk
         try:
             return getpass.getuser()
-        except Exception:  # noqa: BLE001 - no user name on some systems; the log still needs one
+        except Exception:
             return "unknown"
 
     @actor.setter
@@ -272,8 +274,9 @@ class ProgressBook:
 
     def get(self, task_seq: int, unit: str | Unit, period: str | Period) -> Progress:
         self._ws.tasks.get(task_seq)
-        return entries_store.read_progress(self._ws.db, self._ws.plan_id, task_seq, _unit_name(self._ws, unit),
-                                           _period(period))
+        return entries_store.read_progress(
+            self._ws.db, self._ws.plan_id, task_seq, _unit_name(self._ws, unit), _period(period)
+        )
 
     def save(self, progress: Progress) -> list[str]:
         """Store ``progress`` durably; returns the fields that changed (empty when nothing did)."""
@@ -321,8 +324,9 @@ class IndicatorValues:
         return entries_store.save_indicator_value(ws.db, ws._unit_ids[unit], indicator_id, entry, ws.actor)
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> dict[int, IndicatorValue]:
-        return entries_store.unit_indicator_values(self._ws.db, self._ws.plan_id, _unit_name(self._ws, unit),
-                                                   _period(period))
+        return entries_store.unit_indicator_values(
+            self._ws.db, self._ws.plan_id, _unit_name(self._ws, unit), _period(period)
+        )
 
     def history(self, indicator_seq: int, unit: str | Unit | None = None) -> list[IndicatorValue]:
         self._ws.indicators.get(indicator_seq)
@@ -357,12 +361,18 @@ class AuditTrail:
     def __init__(self, ws: Workspace):
         self._ws = ws
 
-    def entries(self, entity: str | None = None, entity_key: str | None = None, field: str | None = None,
-                limit: int | None = None) -> list[audit_store.AuditEntry]:
+    def entries(
+        self,
+        entity: str | None = None,
+        entity_key: str | None = None,
+        field: str | None = None,
+        limit: int | None = None,
+    ) -> list[audit_store.AuditEntry]:
         return audit_store.entries(self._ws.db, entity, entity_key, field, limit)
 
-    def for_progress(self, task_seq: int, unit: str | Unit, period: str | Period, field: str | None = None
-                     ) -> list[audit_store.AuditEntry]:
+    def for_progress(
+        self, task_seq: int, unit: str | Unit, period: str | Period, field: str | None = None
+    ) -> list[audit_store.AuditEntry]:
         key = entries_store.progress_key(task_seq, _unit_name(self._ws, unit), _period(period))
         return self.entries("progress", key, field)
 

@@ -27,8 +27,9 @@ def run(db_path, capsys):
 
 
 def test_version():
-    result = subprocess.run([sys.executable, "-m", "ipdesk", "--version"], capture_output=True, text=True,
-                            encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ipdesk", "--version"], capture_output=True, text=True, encoding="utf-8"
+    )
     assert result.returncode == 0
     assert result.stdout.strip() == f"ipdesk {__version__}"
 
@@ -57,12 +58,13 @@ def test_plan_table(run):
 
 def test_units(run):
     code, out, _ = run("units", "--json")
+    assert code == 0
     data = json.loads(out)
     assert all(set(item) == {"name", "kind"} for item in data)
     assert {"name": "碑林区人民政府", "kind": "district"} in data
     assert {"name": "蓝田县人民政府", "kind": "county"} in data
     assert {"name": "高新区管委会", "kind": "zone"} in data
-    code, out, _ = run("units")
+    _code, out, _ = run("units")
     assert "碑林区人民政府" in out and "市级部门" in out
 
 
@@ -85,8 +87,18 @@ def test_indicators(run):
     code, out, _ = run("indicators", "--year", "2023", "--json")
     assert code == 0
     data = json.loads(out)
-    keys = {"seq", "name", "unit", "baseline", "baseline_year", "target", "target_year", "target_op", "growth",
-            "expected"}
+    keys = {
+        "seq",
+        "name",
+        "unit",
+        "baseline",
+        "baseline_year",
+        "target",
+        "target_year",
+        "target_op",
+        "growth",
+        "expected",
+    }
     assert len(data) == 15 and all(set(item) == keys for item in data)
     first = data[0]
     assert (first["baseline"], first["target"], first["growth"], first["target_op"]) == (13, 20, 0.09, "=")
@@ -95,7 +107,7 @@ def test_indicators(run):
     assert data[10]["target_op"] == "≥"
     code, out, _ = run("indicators", "--year", "2030", "--json")
     assert json.loads(out)[0]["expected"] == 20
-    code, out, _ = run("indicators", "--year", "2023")
+    _code, out, _ = run("indicators", "--year", "2023")
     assert "2023年预期值" in out and "高于全国平均水平" in out
 
 
@@ -103,6 +115,7 @@ def test_indicators_default_to_this_year(run):
     import datetime as dt
 
     code, out, _ = run("indicators")
+    assert code == 0
     assert f"{dt.date.today().year}年预期值" in out
 
 

@@ -6,9 +6,20 @@ from ipdesk.domain.indicators import Indicator
 
 
 def make(**overrides) -> Indicator:
-    values = dict(seq=1, group="创造质量", name="每万人口高价值发明专利拥有量", unit_of_measure="件", baseline=13,
-                  baseline_year=2020, target=20, target_year=2025, target_op="=", growth=0.09, growth_text="9.0%",
-                  task_seq=1)
+    values = dict(
+        seq=1,
+        group="创造质量",
+        name="每万人口高价值发明专利拥有量",
+        unit_of_measure="件",
+        baseline=13,
+        baseline_year=2020,
+        target=20,
+        target_year=2025,
+        target_op="=",
+        growth=0.09,
+        growth_text="9.0%",
+        task_seq=1,
+    )
     values.update(overrides)
     return Indicator(**values)
 

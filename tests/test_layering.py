@@ -66,3 +66,16 @@ def test_sql_stays_in_the_store():
         text = path.read_text(encoding="utf-8")
         for keyword in ("SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", ".execute("):
             assert keyword not in text, f"{path.relative_to(ROOT)} contains {keyword!r}"
+
+
+def test_code_is_clean_by_ruff():
+    """The house style (ruff, line length 120) holds for the whole tree."""
+    import shutil
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        import pytest
+
+        pytest.skip("ruff is not installed")
+    result = subprocess.run([ruff, "check", str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout

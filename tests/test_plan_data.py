@@ -120,8 +120,17 @@ def test_units(plan):
     assert kinds.count(UnitKind.NEW_AREA) == 1
     assert kinds.count(UnitKind.DEPARTMENT) == 22
     names = {u.name for u in plan.units}
-    for name in ("碑林区人民政府", "蓝田县人民政府", "周至县人民政府", "高新区管委会", "西咸新区管委会",
-                 "航天基地管委会", "市市场监管局(知识产权局)", "关中海关", "市委军民融合办"):
+    for name in (
+        "碑林区人民政府",
+        "蓝田县人民政府",
+        "周至县人民政府",
+        "高新区管委会",
+        "西咸新区管委会",
+        "航天基地管委会",
+        "市市场监管局(知识产权局)",
+        "关中海关",
+        "市委军民融合办",
+    ):
         assert name in names
     assert len(names) == len(plan.units)
 
@@ -148,11 +157,20 @@ def test_collective_expansion_in_the_plan(plan):
     assert list(plan.task(16).coop_units) == [*districts, "西咸新区管委会", *zones]
     assert list(plan.task(32).lead_units) == ["西咸新区管委会", *zones]
     assert list(plan.task(41).lead_units) == [
-        "市市场监管局(知识产权局)", "市商务局", "高新区管委会", "经开区管委会", "浐灞生态区管委会", "国际港务区管委会",
+        "市市场监管局(知识产权局)",
+        "市商务局",
+        "高新区管委会",
+        "经开区管委会",
+        "浐灞生态区管委会",
+        "国际港务区管委会",
     ]
     assert list(plan.task(52).coop_units) == ["西咸新区管委会", "高新区管委会"]
     assert set(plan.task(46).lead_units) == {
-        "航空基地管委会", "航天基地管委会", "曲江新区管委会", "国际港务区管委会", "浐灞生态区管委会",
+        "航空基地管委会",
+        "航天基地管委会",
+        "曲江新区管委会",
+        "国际港务区管委会",
+        "浐灞生态区管委会",
     }
     assert list(plan.task(94).lead_units) == [*departments, *districts, "西咸新区管委会", *zones]
     assert list(plan.task(28).coop_units) == districts
@@ -161,14 +179,19 @@ def test_collective_expansion_in_the_plan(plan):
 def test_indicators_match_the_published_table(plan):
     by_seq = {i.seq: i for i in plan.indicators}
     assert (by_seq[1].name, by_seq[1].unit_of_measure, by_seq[1].baseline, by_seq[1].target) == (
-        "每万人口高价值发明专利拥有量", "件", 13, 20)
+        "每万人口高价值发明专利拥有量",
+        "件",
+        13,
+        20,
+    )
     assert (by_seq[6].target_op, by_seq[6].target) == ("保持", 30)
     assert (by_seq[10].baseline, by_seq[10].target) == (None, 300)
     assert (by_seq[11].target_op, by_seq[11].target) == ("≥", 95)
     assert (by_seq[13].baseline, by_seq[13].growth_text) == (100, "高于全国平均水平")
     assert by_seq[14].baseline is None and by_seq[15].target == 85
     assert [i.group for i in plan.indicators] == ["创造质量"] * 4 + ["运用效益"] * 2 + ["管理效能"] * 2 + [
-        "服务保障"] * 3 + ["保护水平"] * 4
+        "服务保障"
+    ] * 3 + ["保护水平"] * 4
 
 
 def test_each_indicator_is_assigned_by_its_task_row(plan, source_text):
@@ -199,9 +222,16 @@ def test_project_sub_targets_are_quoted_from_the_body(plan, source_text):
             assert target.quote in flat
             assert target.owners
             named[target.quote] = target
-    for phrase, value in (("专利开放许可1000件", 1000), ("检察保护中心20家", 20), ("公安知识产权保护工作站50家", 50),
-                          ("维权援助服务工作站65家", 65), ("调解不少于30场次", 30), ("小巨人企业100家", 100),
-                          ("80%以上区县入选", 80), ("新增10家以上科技型上市企业", 10)):
+    for phrase, value in (
+        ("专利开放许可1000件", 1000),
+        ("检察保护中心20家", 20),
+        ("公安知识产权保护工作站50家", 50),
+        ("维权援助服务工作站65家", 65),
+        ("调解不少于30场次", 30),
+        ("小巨人企业100家", 100),
+        ("80%以上区县入选", 80),
+        ("新增10家以上科技型上市企业", 10),
+    ):
         matches = [t for quote, t in named.items() if phrase in quote]
         assert len(matches) == 1 and matches[0].value == value, phrase
 

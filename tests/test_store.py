@@ -32,9 +32,24 @@ def test_fresh_database_settings(db_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"plan", "unit", "task", "task_unit", "indicator", "indicator_expected", "project", "project_target",
-            "period", "progress", "indicator_value", "attachment", "progress_attachment", "report", "setting",
-            "audit_log"} <= tables
+    assert {
+        "plan",
+        "unit",
+        "task",
+        "task_unit",
+        "indicator",
+        "indicator_expected",
+        "project",
+        "project_target",
+        "period",
+        "progress",
+        "indicator_value",
+        "attachment",
+        "progress_attachment",
+        "report",
+        "setting",
+        "audit_log",
+    } <= tables
 
 
 def test_reopening_does_not_load_the_plan_twice(db_path):
@@ -85,7 +100,8 @@ def test_a_failing_step_rolls_back_everything(tmp_path):
     for step in migrations.steps():
         (folder / f"{step.number:04d}_{step.name}.sql").write_text(step.sql, encoding="utf-8")
     (folder / f"{len(migrations.steps()) + 1:04d}_broken.sql").write_text(
-        "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8")
+        "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8"
+    )
     conn = sqlite3.connect(":memory:", isolation_level=None)
     with pytest.raises(sqlite3.OperationalError):
         migrations.migrate(conn, folder=folder)

@@ -13,12 +13,19 @@ def resolver(plan):
 
 def test_single_units_and_separators(resolver):
     assert resolver.resolve("市市场监管局(知识产权局)、市科技局,高新区管委会") == [
-        "市市场监管局(知识产权局)", "市科技局", "高新区管委会"]
+        "市市场监管局(知识产权局)",
+        "市科技局",
+        "高新区管委会",
+    ]
 
 
 def test_shared_suffix(resolver):
     assert resolver.resolve("高新区、经开区、浐灞生态区、国际港务区管委会") == [
-        "高新区管委会", "经开区管委会", "浐灞生态区管委会", "国际港务区管委会"]
+        "高新区管委会",
+        "经开区管委会",
+        "浐灞生态区管委会",
+        "国际港务区管委会",
+    ]
 
 
 def test_xixian_and_all_zones_is_eight(resolver):

@@ -61,17 +61,25 @@ def test_expected_values_come_from_the_stored_plan(ws):
 def test_progress_round_trip_and_audit(ws):
     unit = ws.units.find("碑林区")
     assert ws.progress.get(47, unit, NOV).is_empty
-    changed = ws.progress.save(Progress(47, unit.name, NOV, TaskStatus.IN_PROGRESS, 40, "完成强县申报材料", "", "迎接评审"))
+    changed = ws.progress.save(
+        Progress(47, unit.name, NOV, TaskStatus.IN_PROGRESS, 40, "完成强县申报材料", "", "迎接评审")
+    )
     assert changed == ["status", "percent", "achievements", "next_steps"]
     stored = ws.progress.get(47, "碑林区", "2025-11")
     assert (stored.status, stored.percent, stored.achievements, stored.next_steps) == (
-        TaskStatus.IN_PROGRESS, 40, "完成强县申报材料", "迎接评审")
+        TaskStatus.IN_PROGRESS,
+        40,
+        "完成强县申报材料",
+        "迎接评审",
+    )
     assert stored.updated_by == "测试员" and stored.updated_at
 
     assert ws.progress.save(stored.with_changes(percent=55, problems="专家评审推迟")) == ["percent", "problems"]
     entries = ws.audit.for_progress(47, unit, NOV)
     assert [(e.field, e.old_value, e.new_value) for e in entries[:2]] == [
-        ("problems", "", "专家评审推迟"), ("percent", "40", "55")]
+        ("problems", "", "专家评审推迟"),
+        ("percent", "40", "55"),
+    ]
     assert all(e.actor == "测试员" for e in entries)
     assert ws.audit.verify() is None
 
@@ -186,3 +194,11 @@ def test_tampering_with_the_audit_log_is_detected(ws):
     second = ws.audit.entries()[-2].id
     ws.db.execute("UPDATE audit_log SET new_value = '99' WHERE id = ?", [second])
     assert ws.audit.verify() == second
+
+
+def test_a_deleted_audit_entry_is_detected(ws):
+    for percent in (10, 20, 30):
+        ws.progress.save(Progress(47, "碑林区人民政府", NOV, percent=percent))
+    ids = [e.id for e in reversed(ws.audit.entries())]
+    ws.db.execute("DELETE FROM audit_log WHERE id = ?", [ids[1]])
+    assert ws.audit.verify() == ids[2]

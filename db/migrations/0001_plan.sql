@@ -143,7 +143,6 @@ CREATE TABLE audit_log (
     field      TEXT NOT NULL DEFAULT '',
     old_value  TEXT,
     new_value  TEXT,
-    prev_hash  TEXT NOT NULL,
-    hash       TEXT NOT NULL
+    hash       TEXT NOT NULL   -- sha256 over the previous entry's hash and this entry's fields
 );
 CREATE INDEX audit_log_by_entity ON audit_log(entity, entity_key, field);

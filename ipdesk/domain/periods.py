@@ -10,12 +10,12 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ipdesk.domain.errors import InvalidInput
 
 
-class PeriodKind(str, Enum):
+class PeriodKind(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
@@ -38,6 +38,11 @@ _PATTERNS = (
     (re.compile(r"^(\d{4})[Hh]([12])$"), PeriodKind.HALF),
     (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
 )
+
+
+def chinese_date(day: dt.date) -> str:
+    """A date as official documents write it: 2025年3月1日 (Arabic digits, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True, order=True)
@@ -66,7 +71,9 @@ class Period:
                 year = int(match.group(1))
                 index = int(match.group(2)) if kind is not PeriodKind.YEAR else 1
                 return cls(year, kind, index)
-        raise InvalidInput(f"无法识别的报送期：“{text}”。请写成 2025-11（月）、2025Q4（季度）、2025H2（半年）或 2025（年）")
+        raise InvalidInput(
+            f"无法识别的报送期：“{text}”。请写成 2025-11（月）、2025Q4（季度）、2025H2（半年）或 2025（年）"
+        )
 
     @classmethod
     def month_of(cls, day: dt.date) -> Period:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ipdesk.domain.indicators import Indicator
 
 
-class UnitKind(str, Enum):
+class UnitKind(StrEnum):
     """What sort of body a unit is; the value is stored, the label is shown."""
 
     DEPARTMENT = "department"
@@ -47,7 +47,7 @@ _KIND_GROUPS = {
 }
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """A unit's part in a task: it leads it (责任单位) or cooperates on it (协作单位)."""
 
     LEAD = "lead"
@@ -58,7 +58,7 @@ class Role(str, Enum):
         return "牵头" if self is Role.LEAD else "协作"
 
 
-class TaskKind(str, Enum):
+class TaskKind(StrEnum):
     """What a row of the task list is."""
 
     INDICATOR = "indicator"

@@ -33,13 +33,19 @@ class Progress:
                 raise InvalidInput("完成进度必须是 0 到 100 之间的数字")
             if not 0 <= self.percent <= 100:
                 raise InvalidInput(f"完成进度必须在 0 到 100 之间，不能是 {self.percent:g}")
-        for label, text in (("工作进展及成效", self.achievements), ("存在问题", self.problems), ("下步计划", self.next_steps)):
+        for label, text in (
+            ("工作进展及成效", self.achievements),
+            ("存在问题", self.problems),
+            ("下步计划", self.next_steps),
+        ):
             if len(text) > MAX_TEXT_LENGTH:
                 raise InvalidInput(f"“{label}”过长（{len(text)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
 
     @property
     def is_empty(self) -> bool:
-        return self.status is None and self.percent is None and not (self.achievements or self.problems or self.next_steps)
+        return (
+            self.status is None and self.percent is None and not (self.achievements or self.problems or self.next_steps)
+        )
 
     def with_changes(self, **changes: object) -> Progress:
         return replace(self, **changes)  # type: ignore[arg-type]

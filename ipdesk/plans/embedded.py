@@ -87,8 +87,16 @@ def plan_from_dict(data: dict) -> Plan:
                 goal=p["goal"],
                 task_seq=p["task_seq"],
                 targets=tuple(
-                    ProjectTarget(t["seq"], t["name"], t["value"], t["unit"], t["op"], t["measure"], t["quote"],
-                                  tuple(t["owners"]))
+                    ProjectTarget(
+                        t["seq"],
+                        t["name"],
+                        t["value"],
+                        t["unit"],
+                        t["op"],
+                        t["measure"],
+                        t["quote"],
+                        tuple(t["owners"]),
+                    )
                     for t in p["targets"]
                 ),
             )

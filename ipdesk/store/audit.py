@@ -70,17 +70,22 @@ def record(
         fields = (at, actor, action, entity, entity_key, field, as_text(old), as_text(new))
         digest = _digest(prev_hash, fields)
         db.execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_key, field, old_value, new_value, prev_hash, hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*fields, prev_hash, digest),
+            "INSERT INTO audit_log (at, actor, action, entity, entity_key, field, old_value, new_value, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields, digest),
         )
         prev_hash = digest
         written += 1
     return written
 
 
-def entries(db: Database, entity: str | None = None, entity_key: str | None = None, field: str | None = None,
-            limit: int | None = None) -> list[AuditEntry]:
+def entries(
+    db: Database,
+    entity: str | None = None,
+    entity_key: str | None = None,
+    field: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
     """Entries newest first, optionally for one entity, key and field (the 修改记录 of a field)."""
     where, params = [], []
     for column, value in (("entity", entity), ("entity_key", entity_key), ("field", field)):
@@ -100,12 +105,11 @@ def verify(db: Database) -> int | None:
     """The id of the first entry whose chain is broken, or None when the whole log is intact."""
     prev_hash = GENESIS
     cursor = db.execute(
-        "SELECT id, at, actor, action, entity, entity_key, field, old_value, new_value, prev_hash, hash"
-        " FROM audit_log ORDER BY id"
+        "SELECT id, at, actor, action, entity, entity_key, field, old_value, new_value, hash FROM audit_log ORDER BY id"
     )
     for row in cursor:
-        entry_id, *fields, stored_prev, stored_hash = row
-        if stored_prev != prev_hash or _digest(prev_hash, tuple(fields)) != stored_hash:
+        entry_id, *fields, stored_hash = row
+        if _digest(prev_hash, tuple(fields)) != stored_hash:
             return entry_id
         prev_hash = stored_hash
     return None

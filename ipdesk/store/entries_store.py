@@ -53,7 +53,7 @@ def _save_row(
     with db.atomic():
         row = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where}", list(key.values())).fetchone()
         if row:
-            old = dict(zip(columns, row))
+            old = dict(zip(columns, row, strict=True))
             changes = [(c, old[c], values[c]) for c in columns if old[c] != values[c]]
         else:
             changes = [(c, None, values[c]) for c in columns if values[c] not in (None, "")]

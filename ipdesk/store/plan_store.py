@@ -22,24 +22,28 @@ def save_plan(db: Database, plan: Plan, actor: str, make_active: bool = True) ->
             raise ValueError(f"plan {plan.code} is already in this workspace")
         if make_active:
             db.execute("UPDATE plan SET is_active = 0 WHERE is_active = 1")
-        plan_id = db["plan"].insert(
-            {
-                "code": plan.code,
-                "title": plan.title,
-                "task_list_title": plan.task_list_title,
-                "issuer": plan.issuer,
-                "issued_on": plan.issued_on.isoformat(),
-                "start_year": plan.start_year,
-                "end_year": plan.end_year,
-                "start_date": plan.start_date.isoformat(),
-                "end_date": plan.end_date.isoformat(),
-                "source_sha256": plan.source_sha256,
-                "member_units_note": plan.member_units_note,
-                "corrections": json.dumps(list(plan.corrections), ensure_ascii=False),
-                "loaded_at": audit.now(),
-                "is_active": 1 if make_active else 0,
-            }
-        ).last_pk
+        plan_id = (
+            db["plan"]
+            .insert(
+                {
+                    "code": plan.code,
+                    "title": plan.title,
+                    "task_list_title": plan.task_list_title,
+                    "issuer": plan.issuer,
+                    "issued_on": plan.issued_on.isoformat(),
+                    "start_year": plan.start_year,
+                    "end_year": plan.end_year,
+                    "start_date": plan.start_date.isoformat(),
+                    "end_date": plan.end_date.isoformat(),
+                    "source_sha256": plan.source_sha256,
+                    "member_units_note": plan.member_units_note,
+                    "corrections": json.dumps(list(plan.corrections), ensure_ascii=False),
+                    "loaded_at": audit.now(),
+                    "is_active": 1 if make_active else 0,
+                }
+            )
+            .last_pk
+        )
         db["phase"].insert_all(
             {"plan_id": plan_id, "seq": p.seq, "name": p.name, "start_month": p.start_month, "end_month": p.end_month}
             for p in plan.phases
@@ -48,19 +52,23 @@ def save_plan(db: Database, plan: Plan, actor: str, make_active: bool = True) ->
         unit_ids = _save_units(db, plan.units)
         task_ids = {}
         for task in plan.tasks:
-            task_ids[task.seq] = db["task"].insert(
-                {
-                    "plan_id": plan_id,
-                    "seq": task.seq,
-                    "category": task.category,
-                    "name": task.name,
-                    "content": task.content,
-                    "kind": task.kind.value,
-                    "project_no": task.project_no,
-                    "lead_text": task.lead_text,
-                    "coop_text": task.coop_text,
-                }
-            ).last_pk
+            task_ids[task.seq] = (
+                db["task"]
+                .insert(
+                    {
+                        "plan_id": plan_id,
+                        "seq": task.seq,
+                        "category": task.category,
+                        "name": task.name,
+                        "content": task.content,
+                        "kind": task.kind.value,
+                        "project_no": task.project_no,
+                        "lead_text": task.lead_text,
+                        "coop_text": task.coop_text,
+                    }
+                )
+                .last_pk
+            )
             db["task_unit"].insert_all(
                 [
                     {"task_id": task_ids[task.seq], "unit_id": unit_ids[name], "role": role.value, "position": i}
@@ -69,39 +77,63 @@ def save_plan(db: Database, plan: Plan, actor: str, make_active: bool = True) ->
                 ]
             )
         for indicator in plan.indicators:
-            indicator_id = db["indicator"].insert(
-                {
-                    "plan_id": plan_id,
-                    "seq": indicator.seq,
-                    "indicator_group": indicator.group,
-                    "name": indicator.name,
-                    "unit_of_measure": indicator.unit_of_measure,
-                    "baseline": indicator.baseline,
-                    "baseline_year": indicator.baseline_year,
-                    "target": indicator.target,
-                    "target_year": indicator.target_year,
-                    "target_op": indicator.target_op,
-                    "growth": indicator.growth,
-                    "growth_text": indicator.growth_text,
-                    "task_id": task_ids[indicator.task_seq],
-                }
-            ).last_pk
+            indicator_id = (
+                db["indicator"]
+                .insert(
+                    {
+                        "plan_id": plan_id,
+                        "seq": indicator.seq,
+                        "indicator_group": indicator.group,
+                        "name": indicator.name,
+                        "unit_of_measure": indicator.unit_of_measure,
+                        "baseline": indicator.baseline,
+                        "baseline_year": indicator.baseline_year,
+                        "target": indicator.target,
+                        "target_year": indicator.target_year,
+                        "target_op": indicator.target_op,
+                        "growth": indicator.growth,
+                        "growth_text": indicator.growth_text,
+                        "task_id": task_ids[indicator.task_seq],
+                    }
+                )
+                .last_pk
+            )
             db["indicator_expected"].insert_all(
                 {"indicator_id": indicator_id, "year": year, "value": value}
                 for year in range(plan.start_year, max(plan.end_year, indicator.target_year) + 1)
                 if (value := indicator.expected(year)) is not None
             )
         for project in plan.projects:
-            project_id = db["project"].insert(
-                {"plan_id": plan_id, "no": project.no, "name": project.name, "goal": project.goal,
-                 "task_id": task_ids[project.task_seq]}
-            ).last_pk
+            project_id = (
+                db["project"]
+                .insert(
+                    {
+                        "plan_id": plan_id,
+                        "no": project.no,
+                        "name": project.name,
+                        "goal": project.goal,
+                        "task_id": task_ids[project.task_seq],
+                    }
+                )
+                .last_pk
+            )
             for target in project.targets:
-                target_id = db["project_target"].insert(
-                    {"project_id": project_id, "seq": target.seq, "name": target.name, "value": target.value,
-                     "unit_of_measure": target.unit_of_measure, "op": target.op, "measure": target.measure,
-                     "quote": target.quote}
-                ).last_pk
+                target_id = (
+                    db["project_target"]
+                    .insert(
+                        {
+                            "project_id": project_id,
+                            "seq": target.seq,
+                            "name": target.name,
+                            "value": target.value,
+                            "unit_of_measure": target.unit_of_measure,
+                            "op": target.op,
+                            "measure": target.measure,
+                            "quote": target.quote,
+                        }
+                    )
+                    .last_pk
+                )
                 db["project_target_owner"].insert_all(
                     {"target_id": target_id, "unit_id": unit_ids[name]} for name in target.owners
                 )
@@ -113,10 +145,19 @@ def _save_units(db: Database, units: tuple[Unit, ...]) -> dict[str, int]:
     existing = dict(db.execute("SELECT name, id FROM unit").fetchall())
     for unit in units:
         if unit.name not in existing:
-            existing[unit.name] = db["unit"].insert(
-                {"name": unit.name, "kind": unit.kind.value, "short_name": unit.short_name,
-                 "sort_order": unit.sort_order, "note": unit.note}
-            ).last_pk
+            existing[unit.name] = (
+                db["unit"]
+                .insert(
+                    {
+                        "name": unit.name,
+                        "kind": unit.kind.value,
+                        "short_name": unit.short_name,
+                        "sort_order": unit.sort_order,
+                        "note": unit.note,
+                    }
+                )
+                .last_pk
+            )
     return existing
 
 
@@ -127,8 +168,20 @@ def active_plan_id(db: Database) -> int | None:
 
 def read_plan(db: Database, plan_id: int) -> Plan:
     """The whole plan as domain objects (a few hundred rows: read once when a workspace opens)."""
-    (code, title, task_list_title, issuer, issued_on, start_year, end_year, start_date, end_date, sha, note,
-     corrections) = db.execute(
+    (
+        code,
+        title,
+        task_list_title,
+        issuer,
+        issued_on,
+        start_year,
+        end_year,
+        start_date,
+        end_date,
+        sha,
+        note,
+        corrections,
+    ) = db.execute(
         "SELECT code, title, task_list_title, issuer, issued_on, start_year, end_year, start_date, end_date,"
         " source_sha256, member_units_note, corrections FROM plan WHERE id = ?",
         [plan_id],
@@ -216,8 +269,20 @@ def read_indicators(db: Database, plan_id: int) -> tuple[Indicator, ...]:
             growth_text=growth_text,
             task_seq=task_seq,
         )
-        for seq, group, name, unit, baseline, baseline_year, target, target_year, op, growth, growth_text, task_seq
-        in db.execute(
+        for (
+            seq,
+            group,
+            name,
+            unit,
+            baseline,
+            baseline_year,
+            target,
+            target_year,
+            op,
+            growth,
+            growth_text,
+            task_seq,
+        ) in db.execute(
             "SELECT i.seq, i.indicator_group, i.name, i.unit_of_measure, i.baseline, i.baseline_year, i.target,"
             " i.target_year, i.target_op, i.growth, i.growth_text, t.seq FROM indicator i"
             " JOIN task t ON t.id = i.task_id WHERE i.plan_id = ? ORDER BY i.seq",

@@ -21,5 +21,7 @@ def write(db: Database, key: str, value: str, actor: str) -> bool:
             "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
-        audit.record(db, actor, "update" if row else "insert", "setting", key, [("value", row[0] if row else None, value)])
+        audit.record(
+            db, actor, "update" if row else "insert", "setting", key, [("value", row[0] if row else None, value)]
+        )
     return True
