@@ -48,9 +48,10 @@ CREATE TABLE project_target_value (
 ) WITHOUT ROWID;
 
 CREATE TABLE attachment (
-    sha256   TEXT PRIMARY KEY CHECK (length(sha256) = 64),
-    size     INTEGER NOT NULL CHECK (size >= 0),
-    added_at TEXT NOT NULL
+    sha256    TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size      INTEGER NOT NULL CHECK (size >= 0),
+    extension TEXT NOT NULL DEFAULT '',   -- kept on the stored file so that it opens in the right program
+    added_at  TEXT NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE progress_attachment (

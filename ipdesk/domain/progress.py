@@ -76,3 +76,29 @@ class IndicatorValue:
 
     def with_changes(self, **changes: object) -> IndicatorValue:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    """A unit's cumulative value to date for a project's sub-target (e.g. 维权援助工作站 so far: 41 家)."""
+
+    project_no: int
+    target_seq: int
+    unit: str
+    period: Period
+    value: float | None = None
+    note: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
+
+    def __post_init__(self) -> None:
+        if self.value is not None:
+            if not isinstance(self.value, (int, float)) or math.isnan(self.value) or math.isinf(self.value):
+                raise InvalidInput("目标值必须是一个有限的数字")
+            if self.value < 0:
+                raise InvalidInput(f"累计值不能为负数：{self.value:g}")
+        if len(self.note) > MAX_TEXT_LENGTH:
+            raise InvalidInput(f"“说明”过长（{len(self.note)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
+
+    def with_changes(self, **changes: object) -> TargetValue:
+        return replace(self, **changes)  # type: ignore[arg-type]

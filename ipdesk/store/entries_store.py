@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from ipdesk.domain.periods import Period
-from ipdesk.domain.progress import IndicatorValue, Progress
+from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.store import audit
 
@@ -196,3 +196,36 @@ def indicator_history(db: Database, plan_id: int, indicator_seq: int, unit: str 
         for name, code, *rest in db.execute(sql, params).fetchall()
     ]
     return sorted(history, key=lambda v: (v.period.end, v.period.kind.months, v.unit))
+
+
+# -- project sub-target values --------------------------------------------------------------------------------
+def target_ids(db: Database, plan_id: int) -> dict[tuple[int, int], int]:
+    rows = db.execute(
+        "SELECT p.no, t.seq, t.id FROM project_target t JOIN project p ON p.id = t.project_id WHERE p.plan_id = ?",
+        [plan_id],
+    ).fetchall()
+    return {(no, seq): target_id for no, seq, target_id in rows}
+
+
+def target_value_key(project_no: int, target_seq: int, unit: str, period: Period) -> str:
+    return f"project={project_no};target={target_seq};unit={unit};period={period.code}"
+
+
+def save_target_value(db: Database, unit_id: int, target_id: int, entry: TargetValue, actor: str) -> list[str]:
+    values = {"value": entry.value, "note": entry.note}
+    key = {"unit_id": unit_id, "period": entry.period.code, "target_id": target_id}
+    entity_key = target_value_key(entry.project_no, entry.target_seq, entry.unit, entry.period)
+    return _save_row(db, "project_target_value", key, values, actor, entity_key, entry.period)
+
+
+def unit_target_values(db: Database, plan_id: int, unit: str, period: Period) -> dict[tuple[int, int], TargetValue]:
+    rows = db.execute(
+        "SELECT p.no, t.seq, v.value, v.note, v.updated_at, v.updated_by FROM project_target_value v"
+        " JOIN project_target t ON t.id = v.target_id JOIN project p ON p.id = t.project_id"
+        " JOIN unit u ON u.id = v.unit_id WHERE p.plan_id = ? AND u.name = ? AND v.period = ?",
+        [plan_id, unit, period.code],
+    ).fetchall()
+    return {
+        (no, seq): TargetValue(no, seq, unit, period, value, note, updated_at, updated_by)
+        for no, seq, value, note, updated_at, updated_by in rows
+    }

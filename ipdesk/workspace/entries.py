@@ -1,0 +1,256 @@
+"""What a unit enters period by period: task progress, indicator values, project sub-target values, evidence.
+
+Every change is one durable transaction with its audit entries. A period whose report is signed is locked; a change
+to a period already submitted for review puts its report back to 填报中, so the reviewer never signs something
+other than what was submitted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Role, Task, Unit
+from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.store import entries_store, evidence_store
+from ipdesk.store.evidence_store import Evidence
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.core import Workspace
+
+CARRIED_FIELDS = ("status", "percent", "achievements", "problems", "next_steps")
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """A row of the clerk's table: the task, the unit's role and what has been entered this period."""
+
+    task: Task
+    role: Role
+    progress: Progress
+
+
+@contextlib.contextmanager
+def guarded_change(ws: Workspace, unit: str, period: Period) -> Iterator[Callable[[list[str]], None]]:
+    """Refuse changes to a locked period; after a real change to a submitted one, put it back to draft."""
+    with ws.db.atomic():
+        state = ws.reports.state(unit, period)
+        if state is not None and state.status.locked:
+            raise InvalidInput(
+                f"{period.chinese}的报告已{state.status.label}，数据已锁定，不能修改。如需更正，请审核人先“修订”生成新版本。"
+            )
+
+        def changed(fields: list[str]) -> None:
+            if fields and state is not None and state.status is ReportStatus.SUBMITTED:
+                ws.reports.set_status(unit, period, ReportStatus.DRAFT)
+
+        yield changed
+
+
+class ProgressBook:
+    """Task progress per (task, unit, period)."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def get(self, task_seq: int, unit: str | Unit, period: str | Period) -> Progress:
+        self._ws.tasks.get(task_seq)
+        return entries_store.read_progress(
+            self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit), as_period(period)
+        )
+
+    def save(self, progress: Progress) -> list[str]:
+        """Store ``progress`` durably; returns the fields that changed (empty when nothing did)."""
+        ws = self._ws
+        task = ws.tasks.get(progress.task_seq)
+        unit = ws.units.name_of(progress.unit)
+        if task.role_of(unit) is None:
+            raise InvalidInput(f"“{unit}”不是第 {task.seq} 项任务的责任单位或协作单位，不能填报该任务")
+        if unit != progress.unit:
+            progress = progress.with_changes(unit=unit)
+        with guarded_change(ws, unit, progress.period) as changed:
+            fields = entries_store.save_progress(ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor)
+            changed(fields)
+        return fields
+
+    def for_unit(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:
+        """Every task of the unit with this period's progress (empty where nothing is entered yet)."""
+        rows = entries_store.unit_tasks_with_progress(
+            self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
+        )
+        return [TaskProgress(self._ws.tasks.get(seq), Role(role), progress) for seq, role, progress in rows]
+
+    def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
+        return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
+
+    def carry_forward(
+        self, unit: str | Unit, period: str | Period, task_seqs: list[int] | None = None, overwrite: bool = False
+    ) -> list[int]:
+        """沿用上期: copy the previous period's status, % and texts as a starting point.
+
+        Only fields still empty in this period are filled, unless ``overwrite``. Returns the tasks that changed;
+        all of them change in one transaction.
+        """
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        previous = {row.task.seq: row.progress for row in self.for_unit(name, when.previous())}
+        current = {row.task.seq: row.progress for row in self.for_unit(name, when)}
+        wanted = task_seqs if task_seqs is not None else list(current)
+        changed_tasks = []
+        with self._ws.bulk():
+            for seq in wanted:
+                if seq not in current:
+                    raise InvalidInput(f"第 {seq} 项任务不是本单位的任务")
+                source, target = previous.get(seq), current[seq]
+                if source is None or source.is_empty:
+                    continue
+                updates = {
+                    field: getattr(source, field)
+                    for field in CARRIED_FIELDS
+                    if getattr(source, field) not in (None, "") and (overwrite or getattr(target, field) in (None, ""))
+                }
+                if updates and self.save(target.with_changes(**updates)):
+                    changed_tasks.append(seq)
+        return changed_tasks
+
+
+class IndicatorValues:
+    """Indicator values per (indicator, unit, period)."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def get(self, indicator_seq: int, unit: str | Unit, period: str | Period) -> IndicatorValue:
+        self._ws.indicators.get(indicator_seq)
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        values = entries_store.unit_indicator_values(self._ws.db, self._ws.plan_id, name, when)
+        return values.get(indicator_seq, IndicatorValue(indicator_seq, name, when))
+
+    def save(self, entry: IndicatorValue) -> list[str]:
+        ws = self._ws
+        indicator = ws.indicators.get(entry.indicator_seq)
+        unit = ws.units.name_of(entry.unit)
+        if ws.tasks.get(indicator.task_seq).role_of(unit) is None:
+            raise InvalidInput(f"“{unit}”不负责指标“{indicator.name}”，不能填报其数值")
+        if unit != entry.unit:
+            entry = entry.with_changes(unit=unit)
+        with guarded_change(ws, unit, entry.period) as changed:
+            fields = entries_store.save_indicator_value(
+                ws.db, ws.ids.units[unit], ws.ids.indicators[indicator.seq], entry, ws.actor
+            )
+            changed(fields)
+        return fields
+
+    def for_unit(self, unit: str | Unit, period: str | Period) -> dict[int, IndicatorValue]:
+        return entries_store.unit_indicator_values(
+            self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
+        )
+
+    def history(self, indicator_seq: int, unit: str | Unit | None = None) -> list[IndicatorValue]:
+        self._ws.indicators.get(indicator_seq)
+        name = self._ws.units.name_of(unit) if unit is not None else None
+        return entries_store.indicator_history(self._ws.db, self._ws.plan_id, indicator_seq, name)
+
+
+class TargetValues:
+    """Cumulative values of the projects' sub-targets per (target, unit, period)."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def get(self, project_no: int, target_seq: int, unit: str | Unit, period: str | Period) -> TargetValue:
+        self._ws.projects.target(project_no, target_seq)
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        values = entries_store.unit_target_values(self._ws.db, self._ws.plan_id, name, when)
+        return values.get((project_no, target_seq), TargetValue(project_no, target_seq, name, when))
+
+    def save(self, entry: TargetValue) -> list[str]:
+        ws = self._ws
+        target = ws.projects.target(entry.project_no, entry.target_seq)
+        unit = ws.units.name_of(entry.unit)
+        if unit not in target.owners:
+            raise InvalidInput(f"“{unit}”不负责工程{entry.project_no}的目标“{target.name}”")
+        if unit != entry.unit:
+            entry = entry.with_changes(unit=unit)
+        with guarded_change(ws, unit, entry.period) as changed:
+            target_id = ws.ids.targets[(entry.project_no, entry.target_seq)]
+            fields = entries_store.save_target_value(ws.db, ws.ids.units[unit], target_id, entry, ws.actor)
+            changed(fields)
+        return fields
+
+    def for_unit(self, unit: str | Unit, period: str | Period) -> dict[tuple[int, int], TargetValue]:
+        return entries_store.unit_target_values(
+            self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
+        )
+
+
+class EvidenceBox:
+    """Evidence files (佐证材料) of a task's progress, copied into the workspace and kept by SHA-256."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+        if ws.path is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="ipdesk-evidence-"))
+        else:
+            self.folder = ws.path.parent / "evidence"
+
+    def add(self, task_seq: int, unit: str | Unit, period: str | Period, file: str | Path) -> Evidence:
+        """Copy ``file`` in and attach it; attaching the same content twice to a task keeps one entry."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        task = ws.tasks.get(task_seq)
+        if task.role_of(name) is None:
+            raise InvalidInput(f"“{name}”不是第 {task.seq} 项任务的责任单位或协作单位")
+        source = Path(file)
+        with guarded_change(ws, name, when) as changed:
+            sha, size, extension = evidence_store.copy_in(self.folder, source)
+            key = entries_store.progress_key(task_seq, name, when)
+            added = evidence_store.attach(
+                ws.db,
+                ws.ids.units[name],
+                ws.ids.tasks[task_seq],
+                when,
+                sha,
+                size,
+                extension,
+                evidence_store.safe_file_name(source.name),
+                key,
+                ws.actor,
+            )
+            changed(["evidence"] if added else [])
+        return next(e for e in self.for_task(task_seq, name, when) if e.sha256 == sha)
+
+    def remove(self, evidence: Evidence, task_seq: int, unit: str | Unit, period: str | Period) -> None:
+        """Detach a file from the task. The stored copy stays: other tasks or signed reports may refer to it."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        with guarded_change(ws, name, when) as changed:
+            removed = evidence_store.detach(
+                ws.db, evidence.id, entries_store.progress_key(task_seq, name, when), ws.actor
+            )
+            changed(["evidence"] if removed else [])
+
+    def for_task(self, task_seq: int, unit: str | Unit, period: str | Period) -> list[Evidence]:
+        ws = self._ws
+        return evidence_store.for_task(
+            ws.db, ws.ids.units[ws.units.name_of(unit)], ws.ids.tasks[task_seq], as_period(period).code
+        )
+
+    def counts(self, unit: str | Unit, period: str | Period) -> dict[int, int]:
+        """Number of evidence files per task seq for a unit's period."""
+        ws = self._ws
+        by_id = evidence_store.counts_for_unit(ws.db, ws.ids.units[ws.units.name_of(unit)], as_period(period).code)
+        seq_of = {task_id: seq for seq, task_id in ws.ids.tasks.items()}
+        return {seq_of[task_id]: count for task_id, count in by_id.items()}
+
+    def path(self, evidence: Evidence) -> Path:
+        """Where the stored copy is, to open it."""
+        extension = evidence_store.extension_of(self._ws.db, evidence.sha256)
+        return evidence_store.stored_path(self.folder, evidence.sha256, extension)

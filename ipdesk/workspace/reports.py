@@ -1,0 +1,136 @@
+"""Report status per unit and period, what is missing before submission, due periods and warning lights."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from ipdesk.domain.deadlines import DueItem, default_period, due_periods
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_percent, indicator_light, task_light
+from ipdesk.domain.periods import Period, PeriodKind
+from ipdesk.domain.plan import Role, TaskKind, Unit
+from ipdesk.domain.progress import Progress
+from ipdesk.domain.reports import Missing, ReportState, ReportStatus
+from ipdesk.store import report_store
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.core import Workspace
+
+
+class Lights:
+    """序时进度 lights with the thresholds from the settings."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self._ws.settings.thresholds()
+
+    def expected_percent(self, period: str | Period) -> float:
+        plan = self._ws.plan
+        return expected_percent(as_period(period), plan.start_date, plan.end_date)
+
+    def for_task(self, progress: Progress) -> Light:
+        plan = self._ws.plan
+        return task_light(progress, plan.start_date, plan.end_date, self.thresholds)
+
+    def indicator_expected(self, indicator: Indicator, period: str | Period) -> float | None:
+        return self._ws.indicators.expected(indicator, as_period(period).year)
+
+    def completion_rate(self, indicator: Indicator, value: float | None, period: str | Period) -> float | None:
+        return completion_rate(value, self.indicator_expected(indicator, period))
+
+    def for_indicator(self, indicator: Indicator, value: float | None, period: str | Period) -> Light:
+        return indicator_light(value, self.indicator_expected(indicator, period), self.thresholds)
+
+
+class Reports:
+    """A unit's report for a period: status, the checks before 提交审核, and which periods are owed."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def state(self, unit: str | Unit, period: str | Period) -> ReportState | None:
+        name = self._ws.units.name_of(unit)
+        return report_store.latest(self._ws.db, self._ws.ids.units[name], name, as_period(period).code)
+
+    def status(self, unit: str | Unit, period: str | Period) -> ReportStatus:
+        state = self.state(unit, period)
+        return state.status if state else ReportStatus.DRAFT
+
+    def set_status(self, unit: str | Unit, period: str | Period, status: ReportStatus) -> ReportState:
+        name = self._ws.units.name_of(unit)
+        return report_store.set_status(
+            self._ws.db, self._ws.ids.units[name], name, as_period(period), status, self._ws.actor
+        )
+
+    def missing(self, unit: str | Unit, period: str | Period) -> list[Missing]:
+        """What stops the period from being submitted, in task-list order."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        found: list[Missing] = []
+        for row in ws.progress.for_unit(name, when):
+            task, progress = row.task, row.progress
+            if task.kind is TaskKind.INDICATOR:
+                continue
+            label = f"第{task.seq}项“{task.name}”"
+            if progress.status is None:
+                found.append(Missing("task", task.seq, f"{label}未选择完成状态"))
+            if not progress.achievements.strip():
+                found.append(Missing("task", task.seq, f"{label}未填写工作进展及成效"))
+            if ws.lights.for_task(progress) is Light.RED and not progress.problems.strip():
+                found.append(Missing("task", task.seq, f"{label}为红灯，须在“存在问题”中说明原因"))
+        values = ws.indicator_values.for_unit(name, when)
+        for owned in ws.indicators.for_unit(name):
+            if owned.role is not Role.LEAD:
+                continue
+            entry = values.get(owned.indicator.seq)
+            if entry is None or (entry.value is None and not entry.note.strip()):
+                found.append(
+                    Missing(
+                        "indicator",
+                        owned.indicator.seq,
+                        f"指标{owned.indicator.seq}“{owned.indicator.name}”未填写数值，也未说明原因",
+                    )
+                )
+        return found
+
+    def submit(self, unit: str | Unit, period: str | Period) -> ReportState:
+        """提交审核: mark the period submitted, if nothing is missing."""
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        current = self.status(name, when)
+        if current.locked or current is ReportStatus.SUBMITTED:
+            raise InvalidInput(f"{when.chinese}的报告已{current.label}，无需再次提交")
+        missing = self.missing(name, when)
+        if missing:
+            raise InvalidInput(
+                f"还有 {len(missing)} 处未填写完整，不能提交：" + "；".join(m.message for m in missing[:5])
+            )
+        return self.set_status(name, when, ReportStatus.SUBMITTED)
+
+    def submitted_periods(self, unit: str | Unit) -> set[str]:
+        name = self._ws.units.name_of(unit)
+        done = (ReportStatus.SUBMITTED, ReportStatus.SIGNED, ReportStatus.ACCEPTED)
+        return report_store.periods_with_status(self._ws.db, self._ws.ids.units[name], done)
+
+    def due(self, unit: str | Unit, today: dt.date | None = None, kind: PeriodKind | None = None) -> list[DueItem]:
+        """The plan's periods the unit still owes (overdue, due, or being filled now), newest first."""
+        ws = self._ws
+        return due_periods(
+            kind or ws.settings.report_kind(),
+            ws.plan.start_date,
+            ws.plan.end_date,
+            today or dt.date.today(),
+            ws.settings.due_day(),
+            self.submitted_periods(unit),
+        )
+
+    def default_period(self, today: dt.date | None = None, kind: PeriodKind | None = None) -> Period:
+        ws = self._ws
+        return default_period(
+            kind or ws.settings.report_kind(), ws.plan.start_date, ws.plan.end_date, today or dt.date.today()
+        )

@@ -1,0 +1,109 @@
+"""Workspace settings and the audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.lights import Thresholds
+from ipdesk.domain.periods import Period, PeriodKind
+from ipdesk.domain.plan import Unit
+from ipdesk.store import audit as audit_store
+from ipdesk.store import entries_store, settings_store
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.core import Workspace
+
+
+class Settings:
+    """Named settings of the workspace; every change is audited."""
+
+    UNIT = "unit"
+    CLERK_NAME = "clerk_name"
+    CLERK_PHONE = "clerk_phone"
+    REVIEWER_NAME = "reviewer_name"
+    DUE_DAY = "due_day"
+    REPORT_KIND = "report_kind"
+    LIGHT_GREEN = "light_green"
+    LIGHT_YELLOW = "light_yellow"
+
+    DEFAULTS: ClassVar[dict[str, str]] = {
+        DUE_DAY: "5",
+        REPORT_KIND: PeriodKind.MONTH.value,
+        LIGHT_GREEN: "0.95",
+        LIGHT_YELLOW: "0.85",
+    }
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def get(self, key: str, default: str | None = None) -> str:
+        fallback = self.DEFAULTS.get(key, "") if default is None else default
+        return settings_store.read_all(self._ws.db).get(key, fallback)
+
+    def all(self) -> dict[str, str]:
+        return {**self.DEFAULTS, **settings_store.read_all(self._ws.db)}
+
+    def set(self, key: str, value: str) -> bool:
+        value = str(value)
+        self._check(key, value)
+        return settings_store.write(self._ws.db, key, value, self._ws.actor)
+
+    def _check(self, key: str, value: str) -> None:
+        if key == self.UNIT and value:
+            self._ws.units.get(value)
+        elif key == self.DUE_DAY:
+            if not value.isdigit() or not 1 <= int(value) <= 28:
+                raise InvalidInput("报送截止日应为每月 1 日至 28 日之间的一天")
+        elif key == self.REPORT_KIND:
+            try:
+                PeriodKind(value)
+            except ValueError:
+                raise InvalidInput("报送周期应为月、季度、半年或年") from None
+        elif key in (self.LIGHT_GREEN, self.LIGHT_YELLOW):
+            values = {self.LIGHT_GREEN: self.get(self.LIGHT_GREEN), self.LIGHT_YELLOW: self.get(self.LIGHT_YELLOW)}
+            values[key] = value
+            try:
+                Thresholds(float(values[self.LIGHT_GREEN]), float(values[self.LIGHT_YELLOW]))
+            except ValueError:
+                raise InvalidInput("预警阈值应满足：0 < 黄灯阈值 ≤ 绿灯阈值") from None
+
+    def unit(self) -> Unit | None:
+        name = self.get(self.UNIT)
+        return self._ws.units.get(name) if name else None
+
+    def due_day(self) -> int:
+        return int(self.get(self.DUE_DAY))
+
+    def report_kind(self) -> PeriodKind:
+        return PeriodKind(self.get(self.REPORT_KIND))
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(float(self.get(self.LIGHT_GREEN)), float(self.get(self.LIGHT_YELLOW)))
+
+
+class AuditTrail:
+    """Reading and checking the audit log."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def entries(
+        self,
+        entity: str | None = None,
+        entity_key: str | None = None,
+        field: str | None = None,
+        limit: int | None = None,
+    ) -> list[audit_store.AuditEntry]:
+        return audit_store.entries(self._ws.db, entity, entity_key, field, limit)
+
+    def for_progress(
+        self, task_seq: int, unit: str | Unit, period: str | Period, field: str | None = None
+    ) -> list[audit_store.AuditEntry]:
+        key = entries_store.progress_key(task_seq, self._ws.units.name_of(unit), as_period(period))
+        return self.entries("progress", key, field)
+
+    def verify(self) -> int | None:
+        """The id of the first broken entry, or None when the chain is intact."""
+        return audit_store.verify(self._ws.db)

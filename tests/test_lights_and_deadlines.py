@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ipdesk.domain.deadlines import DueState, default_period, due_periods, plan_periods
+from ipdesk.domain.lights import Light, Thresholds, indicator_light, task_light
+from ipdesk.domain.periods import Period, PeriodKind
+from ipdesk.domain.progress import Progress
+from ipdesk.domain.statuses import TaskStatus
+
+START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+T = Thresholds()
+
+
+def progress(period: str, percent=None, status=TaskStatus.IN_PROGRESS) -> Progress:
+    return Progress(1, "碑林区人民政府", Period.parse(period), status, percent)
+
+
+def test_task_light_follows_elapsed_share():
+    # End of November: 334/365 = 91.5% of a one-year task is expected.
+    assert task_light(progress("2025-11", 90), START, END, T) is Light.GREEN  # 98% of expected
+    assert task_light(progress("2025-11", 80), START, END, T) is Light.YELLOW  # 87%
+    assert task_light(progress("2025-11", 70), START, END, T) is Light.RED  # 76%
+
+
+def test_task_light_before_and_after_the_span():
+    assert task_light(progress("2024-11", 0, TaskStatus.NOT_STARTED), START, END, T) is Light.GREEN
+    assert task_light(progress("2026-11", 90), START, END, T) is Light.YELLOW
+    assert task_light(progress("2026-11", 100), START, END, T) is Light.GREEN
+
+
+def test_task_light_from_status():
+    assert task_light(progress("2025-11", None, TaskStatus.DONE), START, END, T) is Light.GREEN
+    assert task_light(progress("2025-11", 95, TaskStatus.LAGGING), START, END, T) is Light.RED
+    assert task_light(progress("2025-11", None, TaskStatus.ONGOING), START, END, T) is Light.GREEN
+    assert task_light(progress("2025-11", None, TaskStatus.NOT_STARTED), START, END, T) is Light.RED
+    assert task_light(progress("2025-11", None, TaskStatus.IN_PROGRESS), START, END, T) is Light.NONE
+    assert task_light(progress("2025-11", None, None), START, END, T) is Light.NONE
+
+
+def test_thresholds_are_settings():
+    strict = Thresholds(green=1.0, yellow=0.9)
+    assert task_light(progress("2025-11", 90), START, END, strict) is Light.YELLOW
+    with pytest.raises(ValueError):
+        Thresholds(green=0.8, yellow=0.9)
+
+
+def test_indicator_light():
+    assert indicator_light(20, 20, T) is Light.GREEN
+    assert indicator_light(18, 20, T) is Light.YELLOW
+    assert indicator_light(10, 20, T) is Light.RED
+    assert indicator_light(None, 20, T) is Light.NONE
+    assert indicator_light(5, None, T) is Light.NONE
+    assert indicator_light(98, 95, T) is Light.GREEN  # a ≥95% threshold that is met
+    assert indicator_light(29, 30, T) is Light.GREEN  # 保持 30 亿元, nearly held
+
+
+def test_plan_periods():
+    months = plan_periods(PeriodKind.MONTH, dt.date(2022, 7, 1), dt.date(2025, 12, 31))
+    assert months[0].code == "2022-07" and months[-1].code == "2025-12" and len(months) == 42
+    quarters = plan_periods(PeriodKind.QUARTER, dt.date(2022, 7, 1), dt.date(2025, 12, 31))
+    assert quarters[0].code == "2022Q3" and len(quarters) == 14
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (dt.date(2021, 3, 1), "2022-07"),  # before the plan: its first period
+        (dt.date(2023, 5, 3), "2023-04"),  # during: the month just ended
+        (dt.date(2026, 11, 24), "2025-12"),  # after: the plan's last period
+    ],
+)
+def test_default_period(today, expected):
+    assert default_period(PeriodKind.MONTH, dt.date(2022, 7, 1), dt.date(2025, 12, 31), today).code == expected
+
+
+def test_due_periods_during_and_after():
+    start, end = dt.date(2022, 7, 1), dt.date(2025, 12, 31)
+    items = due_periods(PeriodKind.MONTH, start, end, dt.date(2023, 5, 3), 5, submitted={"2022-07"})
+    assert [(i.period.code, i.state) for i in items[:3]] == [
+        ("2023-05", DueState.OPEN),
+        ("2023-04", DueState.DUE),
+        ("2023-03", DueState.OVERDUE),
+    ]
+    assert items[1].due_date == dt.date(2023, 5, 5)
+    assert "2022-07" not in [i.period.code for i in items]
+    after = due_periods(PeriodKind.MONTH, start, end, dt.date(2026, 11, 24), 5, submitted=set())
+    assert len(after) == 42 and all(i.state is DueState.OVERDUE for i in after)
+    before = due_periods(PeriodKind.MONTH, start, end, dt.date(2021, 1, 1), 5, submitted=set())
+    assert before == []
