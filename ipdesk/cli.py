@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -63,11 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ipdesk",
         description="ipdesk：知识产权强市建设示范城市工作方案的填报、审核与汇总（离线桌面程序）。"
-        "不带参数运行时打开程序窗口；下列子命令供脚本和批量工作使用。",
+        "不带子命令运行时打开程序窗口；下列子命令供脚本和批量工作使用。",
         epilog="示例：ipdesk tasks --unit 碑林区 --role lead",
     )
     parser.add_argument("--version", action="version", version=f"ipdesk {__version__}")
     parser.add_argument("--db", metavar="路径", type=Path, help="工作数据库文件（默认：用户数据目录下的 ipdesk.db）")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="打开程序窗口后立即关闭，输出“shown in N ms”（用于检查安装和启动速度）",
+    )
     commands = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     def command(name: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -87,13 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
     _prepare_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        # The window arrives with the clerk's window issue; until then the command explains itself.
-        parser.print_help()
-        return EXIT_OK
+        from ipdesk.ui.app import run
+
+        return run(args.db, smoke_test=args.smoke_test, started=started)
     from ipdesk.domain.errors import IpdeskError
 
     try:

@@ -34,9 +34,12 @@ def test_version():
     assert result.stdout.strip() == f"ipdesk {__version__}"
 
 
-def test_no_arguments_prints_help(capsys):
-    assert main([]) == 0
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
     out = capsys.readouterr().out
+    assert "用法" in out and "--smoke-test" in out
     for name in COMMANDS:
         assert name in out
 

@@ -46,11 +46,21 @@ class Settings:
         return {**self.DEFAULTS, **settings_store.read_all(self._ws.db)}
 
     def set(self, key: str, value: str) -> bool:
-        value = str(value)
-        self._check(key, value)
-        return settings_store.write(self._ws.db, key, value, self._ws.actor)
+        """Change one setting; returns False when it already had that value."""
+        return self.update({key: value})
 
-    def _check(self, key: str, value: str) -> None:
+    def update(self, values: dict[str, str]) -> bool:
+        """Change several settings together, checked as a whole (so both light thresholds can move at once)."""
+        values = {key: str(value) for key, value in values.items()}
+        for key, value in values.items():
+            self._check(key, value, values)
+        changed = False
+        with self._ws.bulk():
+            for key, value in values.items():
+                changed = settings_store.write(self._ws.db, key, value, self._ws.actor) or changed
+        return changed
+
+    def _check(self, key: str, value: str, pending: dict[str, str]) -> None:
         if key == self.UNIT and value:
             self._ws.units.get(value)
         elif key == self.DUE_DAY:
@@ -62,8 +72,7 @@ class Settings:
             except ValueError:
                 raise InvalidInput("报送周期应为月、季度、半年或年") from None
         elif key in (self.LIGHT_GREEN, self.LIGHT_YELLOW):
-            values = {self.LIGHT_GREEN: self.get(self.LIGHT_GREEN), self.LIGHT_YELLOW: self.get(self.LIGHT_YELLOW)}
-            values[key] = value
+            values = {key: pending.get(key, self.get(key)) for key in (self.LIGHT_GREEN, self.LIGHT_YELLOW)}
             try:
                 Thresholds(float(values[self.LIGHT_GREEN]), float(values[self.LIGHT_YELLOW]))
             except ValueError:

@@ -1,0 +1,383 @@
+"""The indicators tab: the headline indicators the unit owns and the projects' sub-targets it answers for.
+
+Each table shows where the unit stands against this year's expected value; the form below edits the selected row.
+Numbers may be typed as clerks type them ("1,648亿元", "１６４８"); anything else is refused beside the field. A value
+that moves more than half from the previous period's is only kept once the clerk confirms it and says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ipdesk.console import format_number
+from ipdesk.domain.errors import InvalidInput, IpdeskError
+from ipdesk.domain.lights import Light
+from ipdesk.domain.numbers import parse_number
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Role
+from ipdesk.domain.progress import IndicatorValue, TargetValue
+from ipdesk.ui.task_table import light_brushes
+from ipdesk.workspace import OwnedIndicator, OwnedTarget, Workspace
+
+JUMP_LIMIT = 0.5
+
+
+@dataclass
+class IndicatorRow:
+    owned: OwnedIndicator
+    entry: IndicatorValue
+    expected: float | None
+    rate: float | None
+    light: Light
+
+
+@dataclass
+class TargetRow:
+    owned: OwnedTarget
+    entry: TargetValue
+
+
+def _target_text(op: str, value: float) -> str:
+    if op == "保持":
+        return f"保持{format_number(value)}"
+    return f"{'' if op == '=' else op}{format_number(value)}"
+
+
+class IndicatorTableModel(QAbstractTableModel):
+    COLUMNS = (
+        "序号",
+        "指标",
+        "角色",
+        "单位",
+        "基数",
+        "目标",
+        "本年预期值",
+        "本期数值",
+        "完成率",
+        "预警",
+        "说明",
+        "数据来源",
+    )
+    LIGHT = 9
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[IndicatorRow] = []
+
+    def set_rows(self, rows: list[IndicatorRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        indicator, column = row.owned.indicator, index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            baseline = (
+                "—"
+                if indicator.baseline is None
+                else f"{format_number(indicator.baseline)}（{indicator.baseline_year}）"
+            )
+            values = [
+                str(indicator.seq),
+                indicator.name,
+                row.owned.role.label,
+                indicator.unit_of_measure,
+                baseline,
+                _target_text(indicator.target_op, indicator.target) + f"（{indicator.target_year}）",
+                format_number(row.expected, 2),
+                format_number(row.entry.value),
+                "—" if row.rate is None else f"{row.rate * 100:.1f}%",
+                row.light.label,
+                row.entry.note,
+                row.entry.data_source,
+            ]
+            return values[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return indicator.growth_text and self.tr("年均预增：{0}").format(indicator.growth_text)
+        if column == self.LIGHT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            brushes = light_brushes(row.light)
+            if brushes:
+                return brushes[0] if role == Qt.ItemDataRole.BackgroundRole else brushes[1]
+        return None
+
+
+class TargetTableModel(QAbstractTableModel):
+    COLUMNS = ("示范工程", "目标", "目标值", "累计完成", "说明", "原文")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[TargetRow] = []
+
+    def set_rows(self, rows: list[TargetRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self.rows[index.row()]
+        project, target = row.owned.project, row.owned.target
+        per_year = "（每年）" if target.measure == "per_year" else ""
+        values = [
+            f"工程{project.no}",
+            target.name,
+            f"{_target_text(target.op, target.value)}{target.unit_of_measure}{per_year}",
+            "" if row.entry.value is None else f"{format_number(row.entry.value)}{target.unit_of_measure}",
+            row.entry.note,
+            target.quote,
+        ]
+        return values[index.column()]
+
+
+class IndicatorPanel(QWidget):
+    message = Signal(str)
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.unit = ""
+        self.period: Period | None = None
+        self.locked = False
+
+        self.model = IndicatorTableModel(self)
+        self.table = self._table(self.model)
+        self.target_model = TargetTableModel(self)
+        self.target_table = self._table(self.target_model)
+
+        self.value = QLineEdit()
+        self.value.setPlaceholderText(self.tr("例如 1,648 或 １６４８"))
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("未能填写数值时说明原因；数值变化大时说明原因"))
+        self.source = QLineEdit()
+        self.source.setPlaceholderText(self.tr("例如 市统计局年报、本单位台账"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.editing = QLabel(self.tr("请选择一项指标或目标"))
+        self.editing.setStyleSheet("font-weight: bold;")
+        form = QFormLayout()
+        form.addRow(self.editing)
+        form.addRow(self.tr("本期数值"), self.value)
+        form.addRow("", self.error)
+        form.addRow(self.tr("说明"), self.note)
+        form.addRow(self.tr("数据来源"), self.source)
+        editor = QGroupBox(self.tr("填报"))
+        editor.setLayout(form)
+
+        indicators_box = QGroupBox(self.tr("本单位负责的主要发展指标"))
+        QVBoxLayout(indicators_box).addWidget(self.table)
+        targets_box = QGroupBox(self.tr("本单位负责的示范工程目标（填写截至本期的累计完成数）"))
+        QVBoxLayout(targets_box).addWidget(self.target_table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(indicators_box)
+        splitter.addWidget(targets_box)
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter, 3)
+        layout.addWidget(editor, 1)
+
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._select(self.table))
+        self.target_table.selectionModel().currentRowChanged.connect(lambda *_: self._select(self.target_table))
+        for field in (self.value, self.note, self.source):
+            field.editingFinished.connect(self.commit)
+        self._current: IndicatorRow | TargetRow | None = None
+        self._set_editor_enabled(False)
+
+    def _table(self, model: QAbstractTableModel) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    # -- loading --------------------------------------------------------------------------------------------
+    def load(self, unit: str, period: Period, locked: bool) -> None:
+        self.commit()
+        self.unit, self.period, self.locked = unit, period, locked
+        values = self.ws.indicator_values.for_unit(unit, period)
+        rows = []
+        for owned in self.ws.indicators.for_unit(unit):
+            indicator = owned.indicator
+            entry = values.get(indicator.seq, IndicatorValue(indicator.seq, unit, period))
+            rows.append(
+                IndicatorRow(
+                    owned,
+                    entry,
+                    self.ws.lights.indicator_expected(indicator, period),
+                    self.ws.lights.completion_rate(indicator, entry.value, period),
+                    self.ws.lights.for_indicator(indicator, entry.value, period),
+                )
+            )
+        self.model.set_rows(rows)
+        targets = self.ws.target_values.for_unit(unit, period)
+        self.target_model.set_rows(
+            [
+                TargetRow(
+                    o, targets.get((o.project.no, o.target.seq), TargetValue(o.project.no, o.target.seq, unit, period))
+                )
+                for o in self.ws.projects.targets_for_unit(unit)
+            ]
+        )
+        self._current = None
+        self.editing.setText(self.tr("请选择一项指标或目标"))
+        self._set_editor_enabled(False)
+
+    def _set_editor_enabled(self, enabled: bool) -> None:
+        for field in (self.value, self.note, self.source):
+            field.setEnabled(enabled)
+            field.setReadOnly(self.locked)
+            if not enabled:
+                field.clear()
+        self.error.clear()
+
+    def _select(self, table: QTableView) -> None:
+        self.commit()
+        other = self.target_table if table is self.table else self.table
+        other.selectionModel().clearCurrentIndex()
+        other.clearSelection()
+        index = table.currentIndex()
+        if not index.isValid():
+            return
+        row = table.model().rows[index.row()]  # type: ignore[attr-defined]
+        self._current = row
+        self._set_editor_enabled(True)
+        if isinstance(row, IndicatorRow):
+            indicator = row.owned.indicator
+            self.editing.setText(f"{indicator.seq}. {indicator.name}（{indicator.unit_of_measure}）")
+            self.source.setEnabled(True)
+            self.source.setText(row.entry.data_source)
+        else:
+            target = row.owned.target
+            self.editing.setText(f"工程{row.owned.project.no}：{target.name}（{target.unit_of_measure}）")
+            self.source.setEnabled(False)
+        self.value.setText(format_number(row.entry.value) if row.entry.value is not None else "")
+        self.note.setText(row.entry.note)
+
+    def select_indicator(self, seq: int) -> None:
+        for number, row in enumerate(self.model.rows):
+            if row.owned.indicator.seq == seq:
+                self.table.selectRow(number)
+                self.value.setFocus()
+                return
+
+    # -- saving ---------------------------------------------------------------------------------------------
+    def confirm_jump(self, previous: float, new: float, unit_of_measure: str) -> str | None:
+        """Ask the clerk to confirm a large change and say why; None when they decline."""
+        change = (new - previous) / previous * 100
+        note, ok = QInputDialog.getText(
+            self,
+            self.tr("数值变化较大"),
+            self.tr("本期数值 {0}{2} 比上期 {1}{2} 变化了 {3:+.0f}%。\n确认无误请说明原因：").format(
+                format_number(new), format_number(previous), unit_of_measure, change
+            ),
+        )
+        return note.strip() if ok and note.strip() else None
+
+    def commit(self) -> None:
+        row = self._current
+        if row is None or self.locked or self.period is None:
+            return
+        unit_of_measure = (
+            row.owned.indicator.unit_of_measure if isinstance(row, IndicatorRow) else row.owned.target.unit_of_measure
+        )
+        try:
+            value = parse_number(self.value.text(), unit=unit_of_measure, label="本期数值")
+        except InvalidInput as error:
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        note = self.note.text().strip()
+        if value is not None and value != row.entry.value:
+            previous = self._previous_value(row)
+            if previous and abs(value - previous) / previous > JUMP_LIMIT:
+                reason = self.confirm_jump(previous, value, unit_of_measure)
+                if reason is None:
+                    self.value.setText("" if row.entry.value is None else format_number(row.entry.value))
+                    self.error.setText(self.tr("未保存：数值较上期变化超过50%，需确认并说明原因"))
+                    return
+                note = reason if not note else f"{note}；{reason}"
+                self.note.setText(note)
+        try:
+            if isinstance(row, IndicatorRow):
+                entry = row.entry.with_changes(value=value, note=note, data_source=self.source.text().strip())
+                changed = self.ws.indicator_values.save(entry)
+            else:
+                entry = row.entry.with_changes(value=value, note=note)
+                changed = self.ws.target_values.save(entry)
+        except IpdeskError as error:
+            self.error.setText(str(error))
+            return
+        if changed:
+            self._refresh_current(row)
+            self.message.emit(self.tr("已保存"))
+            self.changed.emit()
+
+    def _previous_value(self, row: IndicatorRow | TargetRow) -> float | None:
+        assert self.period is not None
+        before = self.period.previous()
+        if isinstance(row, IndicatorRow):
+            return self.ws.indicator_values.get(row.owned.indicator.seq, self.unit, before).value
+        return self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, before).value
+
+    def _refresh_current(self, row: IndicatorRow | TargetRow) -> None:
+        assert self.period is not None
+        if isinstance(row, IndicatorRow):
+            indicator = row.owned.indicator
+            row.entry = self.ws.indicator_values.get(indicator.seq, self.unit, self.period)
+            row.rate = self.ws.lights.completion_rate(indicator, row.entry.value, self.period)
+            row.light = self.ws.lights.for_indicator(indicator, row.entry.value, self.period)
+            model = self.model
+            number = model.rows.index(row)
+        else:
+            row.entry = self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, self.period)
+            model = self.target_model  # type: ignore[assignment]
+            number = model.rows.index(row)  # type: ignore[arg-type]
+        model.dataChanged.emit(model.index(number, 0), model.index(number, model.columnCount() - 1))
+
+    def lead_indicator_count(self) -> int:
+        return sum(1 for row in self.model.rows if row.owned.role is Role.LEAD)

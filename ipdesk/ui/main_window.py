@@ -1,0 +1,492 @@
+"""The clerk's main window: period, task table with filters, task editor, indicators tab, 待办, menus."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ipdesk import __version__
+from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.lights import Light
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Role, TaskKind
+from ipdesk.domain.reports import Missing, ReportStatus
+from ipdesk.domain.statuses import TaskStatus
+from ipdesk.ui.indicator_panel import IndicatorPanel
+from ipdesk.ui.operations import run_in_background
+from ipdesk.ui.period_picker import PeriodPicker
+from ipdesk.ui.setup_dialog import SetupDialog
+from ipdesk.ui.submit_dialog import MissingDialog
+from ipdesk.ui.task_editor import TaskEditor
+from ipdesk.ui.task_table import SEQ_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
+from ipdesk.ui.todo_panel import TodoPanel, summary
+from ipdesk.workspace import TaskProgress, Workspace
+
+MESSAGE_MS = 5000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace, unit: str, today: dt.date | None = None):
+        super().__init__()
+        self.ws = ws
+        self.unit = unit
+        self.today = today or dt.date.today()
+        self.period: Period = ws.reports.default_period(self.today)
+        self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
+
+        # -- tasks tab ----------------------------------------------------------------------------------------
+        self.model = TaskTableModel(self)
+        self.proxy = TaskFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(TaskTableModel.SEQ, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TaskTableModel.CATEGORY, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(TaskTableModel.CATEGORY, 96)
+        header.setMinimumSectionSize(36)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("查找任务名称、内容或已填写的文字（Ctrl+F）"))
+        self.search.setClearButtonEnabled(True)
+        self.category_filter = QComboBox()
+        self.category_filter.addItem(self.tr("全部类别"), None)
+        for category in ws.plan.categories:
+            if any(t.category == category and t.kind is not TaskKind.INDICATOR for t in ws.plan.tasks):
+                self.category_filter.addItem(category, category)
+        self.role_filter = QComboBox()
+        self.role_filter.addItem(self.tr("牵头和协作"), None)
+        self.role_filter.addItem(self.tr("牵头"), Role.LEAD)
+        self.role_filter.addItem(self.tr("协作"), Role.COOP)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("全部状态"), "any")
+        self.status_filter.addItem(self.tr("未填"), None)
+        for status in TaskStatus:
+            self.status_filter.addItem(status.label, status)
+        self.light_filter = QComboBox()
+        self.light_filter.addItem(self.tr("全部预警"), None)
+        for light in (Light.RED, Light.YELLOW, Light.GREEN):
+            self.light_filter.addItem(light.label, light)
+        filters = QHBoxLayout()
+        for combo in (self.category_filter, self.role_filter, self.status_filter, self.light_filter):
+            filters.addWidget(combo)
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.search.textChanged.connect(self.apply_filters)
+        self.count_label = QLabel()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table)
+        left_layout.addWidget(self.count_label)
+
+        self.editor = TaskEditor(ws)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([860, 440])
+
+        self.indicators = IndicatorPanel(ws)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(splitter, self.tr("任务进展"))
+        self.tabs.addTab(self.indicators, self.tr("主要指标与示范工程"))
+        self.setCentralWidget(self.tabs)
+
+        # -- period bar, 待办, status bar ---------------------------------------------------------------------
+        self.picker = PeriodPicker(ws.plan.start_date, ws.plan.end_date)
+        self.report_state = QLabel()
+        self.report_state.setObjectName("reportState")
+        bar = QToolBar(self.tr("报送期"))
+        bar.setObjectName("periodBar")
+        bar.setMovable(False)
+        self.unit_label = QLabel(f"<b>{unit}</b>　")
+        bar.addWidget(self.unit_label)
+        bar.addWidget(QLabel(self.tr("报送期：")))
+        bar.addWidget(self.picker)
+        bar.addSeparator()
+        bar.addWidget(self.report_state)
+        self.addToolBar(bar)
+
+        self.todo = TodoPanel()
+        self.todo_dock = QDockWidget(self.tr("待办"), self)
+        self.todo_dock.setObjectName("todoDock")
+        self.todo_dock.setWidget(self.todo)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.todo_dock)
+        self.resizeDocks([self.todo_dock], [250], Qt.Orientation.Horizontal)
+        self.due_label = QLabel()
+        self.statusBar().addPermanentWidget(self.due_label)
+
+        self._build_actions(bar)
+
+        # -- wiring -------------------------------------------------------------------------------------------
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.editor.saved.connect(self._task_saved)
+        self.editor.message.connect(self.show_message)
+        self.indicators.message.connect(self.show_message)
+        self.indicators.changed.connect(self._refresh_report_state)
+        self.picker.changed.connect(self.set_period)
+        self.todo.open_period.connect(self.open_period)
+        self.tabs.currentChanged.connect(lambda _: self.flush())
+
+        self.picker.set_period(self.period)
+        self.load_period()
+        self.resize(1360, 820)
+
+    # -- actions ------------------------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, menu, tip: str = "") -> QAction:
+        action = QAction(self.tr(text), self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(self.tr(tip))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self, bar: QToolBar) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("文件(&F)"))
+        self.save_action = self._action(
+            "保存", QKeySequence.StandardKey.Save, self.save_now, file_menu, "立即保存（填写内容也会自动保存）"
+        )
+        file_menu.addSeparator()
+        self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
+        file_menu.addSeparator()
+        self._action("退出", "Ctrl+Q", self.close, file_menu)
+
+        edit_menu = menus.addMenu(self.tr("编辑(&E)"))
+        self._action("撤销", "Ctrl+Z", self.undo, edit_menu)
+        self._action("重做", "Ctrl+Y", self.redo, edit_menu)
+        edit_menu.addSeparator()
+        self._action("查找", QKeySequence.StandardKey.Find, self.focus_search, edit_menu)
+        edit_menu.addSeparator()
+        self.carry_one_action = self._action(
+            "沿用上期（本任务）",
+            "Ctrl+Shift+L",
+            self.carry_forward_one,
+            edit_menu,
+            "把上一期本任务填写的内容复制到本期，作为起点",
+        )
+        self.carry_all_action = self._action(
+            "沿用上期（全部任务）",
+            None,
+            self.carry_forward_all,
+            edit_menu,
+            "把上一期各任务填写的内容复制到本期尚未填写的地方",
+        )
+
+        task_menu = menus.addMenu(self.tr("任务(&T)"))
+        self._action("上一项任务", "Alt+Up", lambda: self.step_task(-1), task_menu)
+        self._action("下一项任务", "Alt+Down", lambda: self.step_task(1), task_menu)
+
+        report_menu = menus.addMenu(self.tr("报送(&R)"))
+        self._action("上一期", "Ctrl+PgUp", lambda: self.picker.step(-1), report_menu)
+        self._action("下一期", "Ctrl+PgDown", lambda: self.picker.step(1), report_menu)
+        report_menu.addSeparator()
+        self.submit_action = self._action(
+            "提交审核", "Ctrl+Return", self.submit, report_menu, "检查本期填报是否完整，并提交审核人签署"
+        )
+        self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+
+        view_menu = menus.addMenu(self.tr("视图(&V)"))
+        view_menu.addAction(self.todo_dock.toggleViewAction())
+        help_menu = menus.addMenu(self.tr("帮助(&H)"))
+        self._action("关于 ipdesk", None, self.about, help_menu)
+
+        bar.addSeparator()
+        bar.addAction(self.carry_all_action)
+        bar.addAction(self.submit_action)
+
+    # -- loading --------------------------------------------------------------------------------------------
+    def lock_reason(self) -> str:
+        state = self.ws.reports.state(self.unit, self.period)
+        if state is None or not state.status.locked:
+            return ""
+        return self.tr("{0}的报告已{1}，数据已锁定，只能查看。").format(self.period.chinese, state.status.label)
+
+    def load_period(self) -> None:
+        """(Re)load the table, editor and indicators for ``self.period``, keeping the selected task."""
+        keep = self.current_seq()
+        counts = self.ws.evidence.counts(self.unit, self.period)
+        rows = [
+            TaskRow(r.task, r.role, r.progress, self.ws.lights.for_task(r.progress), counts.get(r.task.seq, 0))
+            for r in self.ws.progress.for_unit(self.unit, self.period)
+            if r.task.kind is not TaskKind.INDICATOR
+        ]
+        self.model.set_rows(rows)
+        self.indicators.load(self.unit, self.period, bool(self.lock_reason()))
+        self._update_count()
+        self._refresh_report_state()
+        self._refresh_todo()
+        self.select_task(keep if keep is not None else (rows[0].task.seq if rows else None))
+
+    def set_period(self, period: Period) -> None:
+        if period == self.period:
+            return
+        self.flush()
+        self.period = period
+        self.load_period()
+
+    def open_period(self, period: Period) -> None:
+        self.picker.set_period(period)
+        self.set_period(period)
+
+    def _refresh_report_state(self) -> None:
+        state = self.ws.reports.state(self.unit, self.period)
+        status = state.status if state else ReportStatus.DRAFT
+        text = self.tr("{0}：{1}").format(self.period.chinese, status.label)
+        if state and state.status is ReportStatus.SUBMITTED:
+            text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
+        self.report_state.setText(text)
+        self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
+
+    def _refresh_todo(self) -> None:
+        items = self.ws.reports.due(self.unit, self.today)
+        self.todo.show_items(items, self.today)
+        self.due_label.setText(summary(items, self.today))
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        lead = sum(1 for r in self.model.rows if r.role is Role.LEAD)
+        text = self.tr("共 {0} 项任务（牵头 {1}，协作 {2}）").format(total, lead, total - lead)
+        if shown != total:
+            text += self.tr("，显示 {0} 项").format(shown)
+        self.count_label.setText(text)
+
+    # -- selection ------------------------------------------------------------------------------------------
+    def current_seq(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(SEQ_ROLE) if index.isValid() else None
+
+    def select_task(self, seq: int | None) -> None:
+        if seq is None:
+            self.editor.load(None)
+            return
+        source_row = self.model.row_of(seq)
+        if source_row < 0:
+            self.editor.load(None)
+            return
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():  # filtered out: clear the filters rather than edit an invisible task
+            self.clear_filters()
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        self._load_editor(seq)
+
+    def _current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self._load_editor(current.data(SEQ_ROLE))
+
+    def _load_editor(self, seq: int) -> None:
+        if (
+            self.editor.row is not None
+            and self.editor.row.task.seq == seq
+            and self.editor.row.progress.period == self.period
+        ):
+            return
+        row = self.model.rows[self.model.row_of(seq)]
+        self.editor.load(TaskProgress(row.task, row.role, row.progress), self.lock_reason())
+
+    def step_task(self, direction: int) -> None:
+        rows = self.proxy.rowCount()
+        if rows == 0:
+            return
+        current = self.table.currentIndex().row()
+        target = max(0, min(rows - 1, current + direction)) if current >= 0 else 0
+        self.select_task(self.proxy.index(target, 0).data(SEQ_ROLE))
+        if self.editor.isEnabled():
+            self.editor.status.setFocus()
+
+    def _task_saved(self, row: TaskProgress) -> None:
+        counts = self.ws.evidence.counts(self.unit, self.period)
+        self.model.update_row(
+            TaskRow(
+                row.task, row.role, row.progress, self.ws.lights.for_task(row.progress), counts.get(row.task.seq, 0)
+            )
+        )
+        self._refresh_report_state()
+        self.statusBar().showMessage(
+            self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S")), MESSAGE_MS
+        )
+
+    # -- filters --------------------------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(
+            category=self.category_filter.currentData(),
+            role=self.role_filter.currentData(),
+            status=self.status_filter.currentData(),
+            light=self.light_filter.currentData(),
+            text=self.search.text(),
+        )
+        self._update_count()
+
+    def clear_filters(self) -> None:
+        for combo in (self.category_filter, self.role_filter, self.status_filter, self.light_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- commands -------------------------------------------------------------------------------------------
+    def flush(self) -> None:
+        self.editor.flush()
+        self.indicators.commit()
+
+    def save_now(self) -> None:
+        self.flush()
+        self.show_message(self.tr("已保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S")))
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def undo(self) -> None:
+        box = self.focusWidget()
+        if isinstance(box, QPlainTextEdit | QLineEdit):
+            box.undo()
+
+    def redo(self) -> None:
+        box = self.focusWidget()
+        if isinstance(box, QPlainTextEdit | QLineEdit):
+            box.redo()
+
+    def carry_forward_one(self) -> None:
+        row = self.editor.row
+        if row is None:
+            return
+        self.flush()
+        overwrite = False
+        if not row.progress.is_empty:
+            answer = QMessageBox.question(
+                self,
+                self.tr("沿用上期"),
+                self.tr("本期该任务已有填写内容。用上期内容覆盖吗？\n选“否”则只填补空白的栏目。"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            overwrite = answer == QMessageBox.StandardButton.Yes
+        self._carry_forward([row.task.seq], overwrite)
+
+    def carry_forward_all(self) -> None:
+        self.flush()
+        self._carry_forward(None, False)
+
+    def _carry_forward(self, seqs: list[int] | None, overwrite: bool) -> None:
+        unit, period = self.unit, self.period
+
+        def done(changed: list[int]) -> None:
+            self.editor.row = None
+            self.load_period()
+            if changed:
+                self.show_message(
+                    self.tr("已沿用{0}的内容：{1} 项任务").format(period.previous().chinese, len(changed))
+                )
+            else:
+                self.show_message(self.tr("{0}没有可沿用的内容").format(period.previous().chinese))
+
+        run_in_background(
+            self,
+            self.tr("正在沿用上期内容…"),
+            lambda: self.ws.progress.carry_forward(unit, period, seqs, overwrite),
+            done,
+            lambda error: self.show_message(str(error)),
+        )
+
+    def submit(self) -> None:
+        self.flush()
+        missing = self.ws.reports.missing(self.unit, self.period)
+        if missing:
+            dialog = MissingDialog(missing, self.period.chinese, self)
+            dialog.go_to.connect(self.go_to_missing)
+            self.missing_dialog = dialog
+            dialog.open()
+            return
+        try:
+            self.ws.reports.submit(self.unit, self.period)
+        except IpdeskError as error:
+            QMessageBox.warning(self, self.tr("不能提交"), str(error))
+            return
+        self._refresh_report_state()
+        self._refresh_todo()
+        self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
+
+    def go_to_missing(self, item: Missing) -> None:
+        if item.kind == "indicator":
+            self.tabs.setCurrentWidget(self.indicators)
+            self.indicators.select_indicator(item.seq)
+            return
+        self.tabs.setCurrentIndex(0)
+        self.select_task(item.seq)
+        progress = self.editor.row.progress if self.editor.row else None
+        if progress is not None and progress.status is None:
+            self.editor.status.setFocus()
+        elif progress is not None and not progress.achievements.strip():
+            self.editor.achievements.setFocus()
+        else:
+            self.editor.problems.setFocus()
+
+    def open_settings(self) -> None:
+        self.flush()
+        dialog = SetupDialog(self.ws, first_run=False, parent=self)
+        if dialog.exec():
+            unit = self.ws.settings.get(self.ws.settings.UNIT)
+            if unit != self.unit:
+                self.unit = unit
+                self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
+                self.unit_label.setText(f"<b>{unit}</b>　")
+            self.editor.row = None
+            self.load_period()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于 ipdesk"),
+            self.tr("ipdesk {0}\n{1}\n\n数据库：{2}").format(__version__, self.ws.plan.title, self.ws.path or "内存"),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        super().closeEvent(event)

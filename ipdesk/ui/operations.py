@@ -1,0 +1,96 @@
+"""The one helper for work that must not freeze the window (as Anki's CollectionOp / QueryOp).
+
+``run_in_background(parent, work, on_done)`` runs ``work()`` on a pool thread while the window is disabled; the
+result or the error comes back on the GUI thread. A progress dialog appears only when the work takes longer than
+~600 ms. Tests set ``BackgroundOp.synchronous = True`` to run the work inline.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+SHOW_PROGRESS_AFTER_MS = 600
+
+
+class _Signals(QObject):
+    finished = Signal(object, object)  # result, error
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any]):
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as error:
+            error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.finished.emit(None, error)
+        else:
+            self.signals.finished.emit(result, None)
+
+
+class BackgroundOp:
+    synchronous = False
+    _running: ClassVar[set[_Job]] = set()
+
+    @classmethod
+    def run(
+        cls,
+        parent: QWidget,
+        label: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        if cls.synchronous:
+            try:
+                result = work()
+            except Exception as error:
+                on_error(error)
+            else:
+                on_done(result)
+            return
+        window = parent.window()
+        window.setEnabled(False)
+        dialog = QProgressDialog(label, "", 0, 0, window)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.reset()
+        timer = QTimer(window)
+        timer.setSingleShot(True)
+        timer.timeout.connect(dialog.show)
+        timer.start(SHOW_PROGRESS_AFTER_MS)
+        job = _Job(work)
+        cls._running.add(job)
+
+        def finished(result: object, error: object) -> None:
+            timer.stop()
+            dialog.close()
+            window.setEnabled(True)
+            cls._running.discard(job)
+            if error is not None:
+                on_error(error)  # type: ignore[arg-type]
+            else:
+                on_done(result)
+
+        job.signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+        QThreadPool.globalInstance().start(job)
+
+
+def run_in_background(
+    parent: QWidget,
+    label: str,
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
+    BackgroundOp.run(parent, label, work, on_done, on_error)

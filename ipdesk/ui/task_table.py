@@ -1,0 +1,187 @@
+"""The clerk's task table: a model over the unit's tasks for one period, and a proxy that sorts and filters it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ipdesk.domain.lights import Light
+from ipdesk.domain.plan import Role, Task
+from ipdesk.domain.progress import Progress
+from ipdesk.domain.statuses import TaskStatus
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
+
+LIGHT_COLOURS = {
+    Light.GREEN: ("#d8f0d8", "#1b5e20"),
+    Light.YELLOW: ("#fff1c2", "#7a5b00"),
+    Light.RED: ("#f8d0d0", "#8b0000"),
+}
+
+
+def light_brushes(light: Light) -> tuple[QBrush, QBrush] | None:
+    colours = LIGHT_COLOURS.get(light)
+    if colours is None:
+        return None
+    return QBrush(QColor(colours[0])), QBrush(QColor(colours[1]))
+
+
+def short_time(stamp: str) -> str:
+    """2025-11-24T20:33:55.373+08:00 → 11-24 20:33."""
+    if not stamp or len(stamp) < 16:
+        return ""
+    return f"{stamp[5:10]} {stamp[11:16]}"
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    role: Role
+    progress: Progress
+    light: Light
+    evidence: int = 0
+
+    def search_text(self) -> str:
+        p = self.progress
+        return "\n".join(
+            (
+                str(self.task.seq),
+                self.task.name,
+                self.task.category,
+                self.task.content,
+                p.achievements,
+                p.problems,
+                p.next_steps,
+            )
+        )
+
+
+class TaskTableModel(QAbstractTableModel):
+    COLUMNS = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
+    SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[TaskRow] = []
+
+    # -- filling --------------------------------------------------------------------------------------------
+    def set_rows(self, rows: list[TaskRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, seq: int) -> int:
+        for number, row in enumerate(self.rows):
+            if row.task.seq == seq:
+                return number
+        return -1
+
+    def update_row(self, row: TaskRow) -> None:
+        number = self.row_of(row.task.seq)
+        if number < 0:
+            return
+        self.rows[number] = row
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.COLUMNS) - 1))
+
+    # -- Qt model API ---------------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == SEQ_ROLE:
+            return row.task.seq
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.LIGHT and row.light is not Light.NONE:
+                return self.tr("按序时进度计算的预警：{0}").format(row.light.label)
+            return row.task.content
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.SEQ, self.PERCENT, self.EVIDENCE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.LIGHT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            brushes = light_brushes(row.light)
+            if brushes:
+                return brushes[0] if role == Qt.ItemDataRole.BackgroundRole else brushes[1]
+        return None
+
+    def _display(self, row: TaskRow, column: int) -> str:
+        progress = row.progress
+        if column == self.SEQ:
+            return str(row.task.seq)
+        if column == self.CATEGORY:
+            return row.task.category
+        if column == self.NAME:
+            return row.task.name if row.task.project_no is None else row.task.content
+        if column == self.ROLE:
+            return row.role.label
+        if column == self.STATUS:
+            return progress.status.label if progress.status else self.tr("未填")
+        if column == self.PERCENT:
+            return "" if progress.percent is None else f"{progress.percent:g}%"
+        if column == self.LIGHT:
+            return row.light.label
+        if column == self.EVIDENCE:
+            return str(row.evidence) if row.evidence else ""
+        if column == self.CHANGED:
+            return short_time(progress.updated_at)
+        return ""
+
+    def _sort_key(self, row: TaskRow, column: int):
+        if column == self.SEQ:
+            return row.task.seq
+        if column == self.PERCENT:
+            return -1 if row.progress.percent is None else row.progress.percent
+        if column == self.LIGHT:
+            return row.light.rank
+        if column == self.EVIDENCE:
+            return row.evidence
+        if column == self.STATUS:
+            return list(TaskStatus).index(row.progress.status) if row.progress.status else -1
+        return self._display(row, column)
+
+
+class TaskFilterProxy(QSortFilterProxyModel):
+    """Filters by category, role, status, light and free text over names, contents and the clerk's own text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.category: str | None = None
+        self.role: Role | None = None
+        self.status: TaskStatus | str | None = "any"  # "any", None (not filled) or a status
+        self.light: Light | None = None
+        self.text = ""
+
+    def set_filters(self, *, category=None, role=None, status="any", light=None, text: str = "") -> None:
+        self.category, self.role, self.status, self.light = category, role, status, light
+        self.text = text.strip().casefold()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model: TaskTableModel = self.sourceModel()  # type: ignore[assignment]
+        row = model.rows[source_row]
+        if self.category and row.task.category != self.category:
+            return False
+        if self.role and row.role is not self.role:
+            return False
+        if self.status != "any" and row.progress.status != self.status:
+            return False
+        if self.light and row.light is not self.light:
+            return False
+        return not self.text or all(word in row.search_text().casefold() for word in self.text.split())
