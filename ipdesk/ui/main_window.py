@@ -84,17 +84,17 @@ class MainWindow(QMainWindow):
                 self.category_filter.addItem(category, category)
         self.role_filter = QComboBox()
         self.role_filter.addItem(self.tr("牵头和协作"), None)
-        self.role_filter.addItem(self.tr("牵头"), Role.LEAD)
-        self.role_filter.addItem(self.tr("协作"), Role.COOP)
+        self.role_filter.addItem(self.tr("牵头"), Role.LEAD.value)
+        self.role_filter.addItem(self.tr("协作"), Role.COOP.value)
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("全部状态"), "any")
         self.status_filter.addItem(self.tr("未填"), None)
         for status in TaskStatus:
-            self.status_filter.addItem(status.label, status)
+            self.status_filter.addItem(status.label, status.value)
         self.light_filter = QComboBox()
         self.light_filter.addItem(self.tr("全部预警"), None)
         for light in (Light.RED, Light.YELLOW, Light.GREEN):
-            self.light_filter.addItem(light.label, light)
+            self.light_filter.addItem(light.label, light.value)
         filters = QHBoxLayout()
         for combo in (self.category_filter, self.role_filter, self.status_filter, self.light_filter):
             filters.addWidget(combo)
@@ -239,6 +239,7 @@ class MainWindow(QMainWindow):
 
     def load_period(self) -> None:
         """(Re)load the table, editor and indicators for ``self.period``, keeping the selected task."""
+        self.flush()
         keep = self.current_seq()
         counts = self.ws.evidence.counts(self.unit, self.period)
         rows = [
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         self._update_count()
         self._refresh_report_state()
         self._refresh_todo()
+        self.editor.row = None  # show what is stored now, not what the editor held before
         self.select_task(keep if keep is not None else (rows[0].task.seq if rows else None))
 
     def set_period(self, period: Period) -> None:
@@ -346,11 +348,13 @@ class MainWindow(QMainWindow):
 
     # -- filters --------------------------------------------------------------------------------------------
     def apply_filters(self) -> None:
+        # Combo boxes hold plain codes (Qt turns enums into strings); read them back as the domain's values.
+        role, status, light = (c.currentData() for c in (self.role_filter, self.status_filter, self.light_filter))
         self.proxy.set_filters(
             category=self.category_filter.currentData(),
-            role=self.role_filter.currentData(),
-            status=self.status_filter.currentData(),
-            light=self.light_filter.currentData(),
+            role=Role(role) if role else None,
+            status=status if status == "any" else TaskStatus(status) if status else None,
+            light=Light(light) if light else None,
             text=self.search.text(),
         )
         self._update_count()
@@ -418,7 +422,6 @@ class MainWindow(QMainWindow):
         unit, period = self.unit, self.period
 
         def done(changed: list[int]) -> None:
-            self.editor.row = None
             self.load_period()
             if changed:
                 self.show_message(
@@ -477,7 +480,6 @@ class MainWindow(QMainWindow):
                 self.unit = unit
                 self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
                 self.unit_label.setText(f"<b>{unit}</b>　")
-            self.editor.row = None
             self.load_period()
 
     def about(self) -> None:

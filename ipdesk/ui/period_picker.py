@@ -26,7 +26,7 @@ class PeriodPicker(QWidget):
         self.span_start, self.span_end = span_start, span_end
         self.kind = QComboBox()
         for kind, label in KIND_LABELS:
-            self.kind.addItem(self.tr(label), kind)
+            self.kind.addItem(self.tr(label), kind.value)
         self.period = QComboBox()
         self.period.setMinimumContentsLength(12)
         self.previous_button = QToolButton()
@@ -59,7 +59,7 @@ class PeriodPicker(QWidget):
 
     def set_period(self, period: Period) -> None:
         self._quiet = True
-        self.kind.setCurrentIndex(self.kind.findData(period.kind))
+        self.kind.setCurrentIndex(self.kind.findData(period.kind.value))
         self._quiet = False
         self._fill(period.kind, period)
         self._update_buttons()
@@ -76,7 +76,7 @@ class PeriodPicker(QWidget):
     def _kind_changed(self) -> None:
         if self._quiet:
             return
-        kind: PeriodKind = self.kind.currentData()
+        kind = PeriodKind(self.kind.currentData())
         previous = self.current()
         target = Period.containing(previous.end, kind) if previous else None
         self._fill(kind, target)

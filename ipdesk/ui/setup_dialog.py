@@ -131,8 +131,8 @@ class SetupDialog(QDialog):
             (PeriodKind.HALF, "半年报"),
             (PeriodKind.YEAR, "年报"),
         ):
-            self.kind.addItem(self.tr(label), kind)
-        self.kind.setCurrentIndex(self.kind.findData(ws.settings.report_kind()))
+            self.kind.addItem(self.tr(label), kind.value)
+        self.kind.setCurrentIndex(self.kind.findData(ws.settings.report_kind().value))
         thresholds = ws.settings.thresholds()
         self.green = self._percent_box(thresholds.green)
         self.yellow = self._percent_box(thresholds.yellow)
@@ -178,7 +178,7 @@ class SetupDialog(QDialog):
             settings.CLERK_PHONE: self.phone.text().strip(),
             settings.REVIEWER_NAME: self.reviewer.text().strip(),
             settings.DUE_DAY: str(self.due_day.value()),
-            settings.REPORT_KIND: self.kind.currentData().value,
+            settings.REPORT_KIND: self.kind.currentData(),
             settings.LIGHT_GREEN: f"{self.green.value() / 100:g}",
             settings.LIGHT_YELLOW: f"{self.yellow.value() / 100:g}",
         }

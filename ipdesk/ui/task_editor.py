@@ -69,7 +69,7 @@ class TaskEditor(QWidget):
         self.status = QComboBox()
         self.status.addItem(self.tr("（请选择）"), None)
         for status in TaskStatus:
-            self.status.addItem(status.label, status)
+            self.status.addItem(status.label, status.value)
         self.percent = QLineEdit()
         self.percent.setPlaceholderText("0–100")
         self.percent.setFixedWidth(64)
@@ -189,7 +189,7 @@ class TaskEditor(QWidget):
                 )
             )
             self.content.setPlainText(task.content)
-            self.status.setCurrentIndex(self.status.findData(progress.status) if progress.status else 0)
+            self.status.setCurrentIndex(self.status.findData(progress.status.value) if progress.status else 0)
             self.percent.setText("" if progress.percent is None else f"{progress.percent:g}")
             self.percent_error.clear()
             # setPlainText also clears each box's undo history: undo stays within one task.
@@ -252,7 +252,7 @@ class TaskEditor(QWidget):
         except InvalidInput as error:
             self.percent_error.setText(str(error))
         return saved.with_changes(
-            status=self.status.currentData(),
+            status=TaskStatus(code) if (code := self.status.currentData()) else None,
             percent=percent,
             achievements=self.achievements.toPlainText(),
             problems=self.problems.toPlainText(),

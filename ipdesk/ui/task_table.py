@@ -169,9 +169,15 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self.text = ""
 
     def set_filters(self, *, category=None, role=None, status="any", light=None, text: str = "") -> None:
+        begin = getattr(self, "beginFilterChange", None)  # Qt ≥ 6.10; invalidateFilter() is deprecated there
+        if begin:
+            begin()
         self.category, self.role, self.status, self.light = category, role, status, light
         self.text = text.strip().casefold()
-        self.invalidateFilter()
+        if begin:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model: TaskTableModel = self.sourceModel()  # type: ignore[assignment]

@@ -1,0 +1,370 @@
+"""The clerk's window driven as a clerk would: real widgets, keyboard and mouse, checked on screen and in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("PySide6.QtWidgets")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ipdesk import Period, Workspace
+from ipdesk.domain import IndicatorValue, Progress, TaskStatus
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.ui.operations import BackgroundOp
+from ipdesk.ui.task_editor import AUTOSAVE_MS
+
+from .conftest import ROOT
+
+TODAY = dt.date(2025, 12, 3)  # the November return is being prepared
+NOV = Period.parse("2025-11")
+UNIT = "碑林区人民政府"
+
+
+@pytest.fixture(autouse=True)
+def _synchronous_ops():
+    BackgroundOp.synchronous = True
+    yield
+    BackgroundOp.synchronous = False
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    ws = Workspace(tmp_path / "clerk.db", actor="王芳")
+    ws.settings.update({"unit": UNIT, "clerk_name": "王芳"})
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def window(qtbot, workspace):
+    from ipdesk.ui.main_window import MainWindow
+
+    win = MainWindow(workspace, UNIT, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    return win
+
+
+def ime_type(widget, text: str) -> None:
+    """Type ``text`` the way a Chinese input method delivers it: one committed string per phrase.
+
+    (QTest's key clicks only know Latin-1 keys; an IME commits whole hanzi or full-width characters.)
+    """
+    from PySide6.QtGui import QInputMethodEvent, QTextCursor
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    widget.setFocus()
+    if isinstance(widget, QPlainTextEdit):
+        widget.moveCursor(QTextCursor.MoveOperation.End)
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def select(window, qtbot, seq: int) -> None:
+    window.select_task(seq)
+    assert window.editor.row.task.seq == seq
+
+
+def test_first_run_setup(qtbot, tmp_path):
+    from ipdesk.ui.setup_dialog import SetupDialog
+
+    ws = Workspace(tmp_path / "new.db")
+    dialog = SetupDialog(ws, first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert "请先选择本单位" in dialog.error.text()
+    ime_type(dialog.picker.search, "碑林")
+    assert dialog.picker.selected() == UNIT
+    dialog.accept()
+    assert "填报人" in dialog.error.text()
+    ime_type(dialog.clerk, "王芳")
+    qtbot.keyClicks(dialog.phone, "029-88886666")
+    ime_type(dialog.reviewer, "李强")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert ws.settings.get("unit") == UNIT
+    assert (ws.settings.get("clerk_name"), ws.settings.get("clerk_phone"), ws.settings.get("reviewer_name")) == (
+        "王芳",
+        "029-88886666",
+        "李强",
+    )
+    ws.close()
+
+
+def test_unit_list_is_grouped_by_kind(qtbot, workspace):
+    from ipdesk.ui.setup_dialog import SetupDialog
+
+    dialog = SetupDialog(workspace, first_run=True)
+    qtbot.addWidget(dialog)
+    groups = [dialog.picker.model.item(r).text() for r in range(dialog.picker.model.rowCount())]
+    assert groups == ["市级部门", "区县", "开发区（新区）"]
+    assert dialog.picker.selected() == UNIT  # the current unit is preselected
+
+
+def test_window_opens_on_the_period_now_due(window):
+    assert window.picker.current() == NOV
+    assert window.model.rowCount() == 30
+    assert "2025年11月" in window.report_state.text()
+    assert "逾期未报" in window.due_label.text()
+    assert window.editor.row.task.seq == 16
+
+
+def test_typing_is_saved_and_survives_reopening(qtbot, window, workspace, tmp_path):
+    select(window, qtbot, 47)
+    ime_type(window.editor.achievements, "完成国家知识产权强县申报材料")
+    qtbot.waitUntil(
+        lambda: workspace.progress.get(47, UNIT, NOV).achievements == "完成国家知识产权强县申报材料",
+        timeout=AUTOSAVE_MS + 1000,
+    )
+    window.editor.status.setCurrentIndex(window.editor.status.findData(TaskStatus.IN_PROGRESS.value))
+    window.editor.status.activated.emit(window.editor.status.currentIndex())
+    window.editor.percent.setFocus()
+    ime_type(window.editor.percent, "６０")
+    qtbot.keyClick(window.editor.percent, Qt.Key.Key_Tab)
+    stored = workspace.progress.get(47, UNIT, NOV)
+    assert (stored.status, stored.percent) == (TaskStatus.IN_PROGRESS, 60)
+    row = window.model.rows[window.model.row_of(47)]
+    assert row.progress.percent == 60 and row.progress.status is TaskStatus.IN_PROGRESS
+
+    # switching task and period keeps everything; reopening the file shows it
+    window.step_task(1)
+    assert window.editor.row.task.seq == 48
+    ime_type(window.editor.next_steps, "迎接省局评审")
+    window.picker.step(-1)
+    assert window.period == NOV.previous()
+    assert workspace.progress.get(48, UNIT, NOV).next_steps == "迎接省局评审"
+    window.close()
+    with Workspace(tmp_path / "clerk.db") as again:
+        assert again.progress.get(47, UNIT, NOV).achievements == "完成国家知识产权强县申报材料"
+        assert again.progress.get(48, UNIT, NOV).next_steps == "迎接省局评审"
+
+
+def test_ctrl_s_saves_at_once_and_says_so(qtbot, window, workspace):
+    select(window, qtbot, 94)
+    window.editor.problems.setFocus()
+    ime_type(window.editor.problems, "人员不足")
+    qtbot.keyClick(window.editor.problems, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.progress.get(94, UNIT, NOV).problems == "人员不足"
+    assert "已保存" in window.statusBar().currentMessage()
+
+
+def test_closing_the_window_saves_what_was_typed(qtbot, window, workspace):
+    select(window, qtbot, 95)
+    ime_type(window.editor.achievements, "专项资金已列入预算")
+    window.close()
+    assert workspace.progress.get(95, UNIT, NOV).achievements == "专项资金已列入预算"
+
+
+def test_impossible_percent_is_refused_and_nothing_else_is_touched(qtbot, window, workspace):
+    select(window, qtbot, 47)
+    workspace.progress.save(Progress(47, UNIT, NOV, TaskStatus.IN_PROGRESS, 40, "已有进展"))
+    window.load_period()
+    window.editor.percent.setFocus()
+    window.editor.percent.selectAll()
+    qtbot.keyClicks(window.editor.percent, "120")
+    ime_type(window.editor.achievements, "，又有新进展")
+    window.editor.flush()
+    assert "不能超过 100" in window.editor.percent_error.text()
+    stored = workspace.progress.get(47, UNIT, NOV)
+    assert stored.percent == 40
+    assert stored.achievements == "已有进展，又有新进展"
+    window.editor.percent.selectAll()
+    ime_type(window.editor.percent, "七十")
+    window.editor.flush()
+    window.editor.dirty = True
+    window.editor.flush()
+    assert "不是数字" in window.editor.percent_error.text()
+    assert workspace.progress.get(47, UNIT, NOV).percent == 40
+
+
+def test_undo_and_redo_in_the_editor(qtbot, window):
+    select(window, qtbot, 47)
+    box = window.editor.achievements
+    box.setFocus()
+    ime_type(box, "第一句")
+    window.undo()
+    assert box.toPlainText() == ""
+    window.redo()
+    assert box.toPlainText() == "第一句"
+
+
+def test_alt_arrows_move_between_tasks(qtbot, window):
+    select(window, qtbot, 16)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.row.task.seq == 17
+    qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.row.task.seq == 16
+
+
+def test_search_and_filters(qtbot, window, workspace):
+    workspace.progress.save(Progress(59, UNIT, NOV, TaskStatus.LAGGING, 10, "植物新品种保护", "缺少执法人员"))
+    window.load_period()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    ime_type(window.search, "执法人员")
+    assert window.proxy.rowCount() == 1
+    assert window.proxy.index(0, 0).data() == "59"
+    window.search.clear()
+    window.light_filter.setCurrentIndex(window.light_filter.findText("红灯"))
+    assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["59"]
+    window.clear_filters()
+    window.role_filter.setCurrentIndex(window.role_filter.findText("牵头"))
+    assert window.proxy.rowCount() == 6
+    assert "显示 6 项" in window.count_label.text()
+
+
+def test_submit_lists_what_is_missing_and_goes_there(qtbot, window, workspace):
+    window.submit()
+    dialog = window.missing_dialog
+    assert dialog.model.rowCount() == 60  # 30 tasks × (status, progress text)
+    first = dialog.model.index(4, 0)
+    assert "第21项" in first.data()
+    dialog.view.activated.emit(first)
+    assert window.editor.row.task.seq == 21
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.DRAFT
+
+    for row in workspace.progress.for_unit(UNIT, NOV):
+        workspace.progress.save(row.progress.with_changes(status=TaskStatus.ONGOING, achievements="持续开展"))
+    window.load_period()
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.SUBMITTED
+    assert "已提交审核" in window.report_state.text()
+    assert not window.submit_action.isEnabled()
+
+
+def test_carry_forward_all(qtbot, window, workspace):
+    workspace.progress.save(Progress(47, UNIT, NOV.previous(), TaskStatus.IN_PROGRESS, 30, "十月的进展"))
+    window.carry_all_action.trigger()
+    assert workspace.progress.get(47, UNIT, NOV).achievements == "十月的进展"
+    select(window, qtbot, 47)
+    assert window.editor.achievements.toPlainText() == "十月的进展"
+    assert "沿用" in window.statusBar().currentMessage()
+
+
+def test_signed_period_is_read_only(qtbot, window, workspace):
+    workspace.reports.set_status(UNIT, NOV, ReportStatus.SIGNED)
+    window.load_period()
+    select(window, qtbot, 47)
+    assert window.editor.lock_banner.isVisibleTo(window)
+    assert "已锁定" in window.editor.lock_banner.text()
+    assert window.editor.achievements.isReadOnly()
+    ime_type(window.editor.achievements, "不应保存")
+    window.editor.flush()
+    assert workspace.progress.get(47, UNIT, NOV).achievements == ""
+
+
+def test_evidence_added_and_counted(qtbot, window, workspace, tmp_path):
+    document = tmp_path / "推进会纪要.docx"
+    document.write_bytes(b"minutes")
+    select(window, qtbot, 47)
+    window.editor.add_evidence([document])
+    assert window.editor.evidence_model.rowCount() == 1
+    assert "推进会纪要.docx" in window.editor.evidence_model.item(0).text()
+    assert window.model.rows[window.model.row_of(47)].evidence == 1
+    window.editor.evidence_view.setCurrentIndex(window.editor.evidence_model.index(0, 0))
+    window.editor.remove_evidence()
+    assert workspace.evidence.for_task(47, UNIT, NOV) == []
+
+
+@pytest.fixture
+def court_window(qtbot, workspace):
+    from ipdesk.ui.main_window import MainWindow
+
+    workspace.settings.set("unit", "市法院")
+    win = MainWindow(workspace, "市法院", today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.indicators)
+    return win
+
+
+def test_indicator_values_typed_the_chinese_way(qtbot, court_window, workspace):
+    panel = court_window.indicators
+    assert [r.owned.indicator.seq for r in panel.model.rows] == [14, 15]
+    panel.table.selectRow(0)
+    ime_type(panel.value, "９６．５%")
+    ime_type(panel.source, "市法院审判管理办公室")
+    panel.commit()
+    stored = workspace.indicator_values.get(14, "市法院", NOV)
+    assert (stored.value, stored.data_source) == (96.5, "市法院审判管理办公室")
+    assert panel.model.index(0, 8).data() == "101.6%"
+    assert panel.model.index(0, 9).data() == "绿灯"
+
+    panel.value.setFocus()
+    panel.value.selectAll()
+    ime_type(panel.value, "约九成")
+    panel.commit()
+    assert "不是数字" in panel.error.text()
+    assert workspace.indicator_values.get(14, "市法院", NOV).value == 96.5
+
+
+def test_a_large_jump_needs_confirmation_and_a_note(qtbot, court_window, workspace, monkeypatch):
+    workspace.indicator_values.save(IndicatorValue(14, "市法院", NOV.previous(), 50))
+    panel = court_window.indicators
+    court_window.load_period()
+    panel.table.selectRow(0)
+    monkeypatch.setattr(panel, "confirm_jump", lambda previous, new, unit: None)
+    qtbot.keyClicks(panel.value, "96")
+    panel.commit()
+    assert workspace.indicator_values.get(14, "市法院", NOV).value is None
+    assert "超过50%" in panel.error.text()
+    monkeypatch.setattr(panel, "confirm_jump", lambda previous, new, unit: "上期为半年数据")
+    qtbot.keyClicks(panel.value, "96")
+    panel.commit()
+    stored = workspace.indicator_values.get(14, "市法院", NOV)
+    assert (stored.value, stored.note) == (96, "上期为半年数据")
+
+
+def test_project_target_values(qtbot, court_window, workspace):
+    panel = court_window.indicators
+    assert panel.target_model.rowCount() == 1
+    panel.target_table.selectRow(0)
+    qtbot.keyClicks(panel.value, "97")
+    panel.commit()
+    target = workspace.projects.targets_for_unit("市法院")[0].target
+    assert workspace.target_values.get(5, target.seq, "市法院", NOV).value == 97
+
+
+def test_missing_indicator_takes_the_clerk_to_the_indicators_tab(qtbot, court_window):
+    court_window.tabs.setCurrentIndex(0)
+    court_window.submit()
+    dialog = court_window.missing_dialog
+    rows = [dialog.model.index(r, 0) for r in range(dialog.model.rowCount())]
+    indicator = next(index for index in rows if "指标14" in index.data())
+    dialog.view.activated.emit(indicator)
+    assert court_window.tabs.currentWidget() is court_window.indicators
+    assert court_window.indicators.table.currentIndex().row() == 0
+
+
+def test_chinese_font_is_available(qapp):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    from ipdesk.ui.fonts import register_fonts
+
+    family = register_fonts(QApplication.instance())
+    assert family
+    font = QApplication.instance().font()
+    metrics = QFontMetrics(font)
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "碑林区人民政府知识产权强市")
+    assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def test_smoke_test_command(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "IPDESK_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "ipdesk", "--smoke-test"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("shown in ") and lines[0].endswith(" ms")
