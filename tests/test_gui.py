@@ -1,4 +1,4 @@
-"""The clerk's window driven as a clerk would: real widgets, keyboard and mouse, checked on screen and in the database."""
+"""The clerk's window driven as a clerk would: real widgets and keys, checked on screen and in the database."""
 
 from __future__ import annotations
 
