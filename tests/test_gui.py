@@ -368,3 +368,15 @@ def test_smoke_test_command(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("shown in ") and lines[0].endswith(" ms")
+
+
+def test_qt_speaks_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ipdesk.ui.app import make_application
+
+    make_application()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {box.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok,
+                                                             QDialogButtonBox.StandardButton.Cancel)}
+    assert texts == {"确定", "取消"}

@@ -22,7 +22,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     translator = QTranslator(app)
     if translator.load(
         QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-        "qt",
+        "qtbase",  # qt_zh_CN is a catalogue of catalogues PySide6-Essentials does not all ship
         "_",
         QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
     ):
