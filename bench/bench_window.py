@@ -53,8 +53,11 @@ def cold_start(db: Path, runs: int) -> dict[str, float]:
         result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
         walls.append((time.perf_counter() - start) * 1000)
         shown.append(float(result.stdout.split()[2]))
-    return {"median_ms": statistics.median(walls), "max_ms": max(walls),
-            "reported_shown_median_ms": statistics.median(shown)}
+    return {
+        "median_ms": statistics.median(walls),
+        "max_ms": max(walls),
+        "reported_shown_median_ms": statistics.median(shown),
+    }
 
 
 def durable_saves(count: int) -> dict[str, float]:
@@ -64,8 +67,14 @@ def durable_saves(count: int) -> dict[str, float]:
         unit, period = "碑林区人民政府", Period.parse("2025-11")
         samples = []
         for number in range(count):
-            progress = Progress(47, unit, period, TaskStatus.IN_PROGRESS, number % 100,
-                                f"第{number}次保存：组织召开专题推进会，指导企业开展知识产权贯标工作。")
+            progress = Progress(
+                47,
+                unit,
+                period,
+                TaskStatus.IN_PROGRESS,
+                number % 100,
+                f"第{number}次保存：组织召开专题推进会，指导企业开展知识产权贯标工作。",
+            )
             start = time.perf_counter()
             ws.progress.save(progress)
             samples.append((time.perf_counter() - start) * 1000)
@@ -96,8 +105,11 @@ def switching(db: Path, rounds: int) -> dict[str, float]:
         window.deleteLater()
         app.processEvents()
     samples.sort()
-    return {"median_ms": statistics.median(samples), "p95_ms": samples[int(0.95 * (len(samples) - 1))],
-            "tasks": len(seqs)}
+    return {
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[int(0.95 * (len(samples) - 1))],
+        "tasks": len(seqs),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,15 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     verdicts = {name: results[name]["median_ms"] < goal for name, goal in GOALS_MS.items()}
     if args.json:
-        print(json.dumps({"database": str(db), "goals_ms": GOALS_MS, "results": results}, ensure_ascii=False,
-                         indent=2))
+        print(json.dumps({"database": str(db), "goals_ms": GOALS_MS, "results": results}, ensure_ascii=False, indent=2))
     else:
         labels = {"cold_start": "冷启动到窗口显示（整个进程）", "save": "一次持久保存", "switch_task": "切换任务"}
         for name, figures in results.items():
             extra = ", ".join(f"{k} {v:.1f}" for k, v in figures.items() if k != "median_ms")
             verdict = "达标" if verdicts[name] else "未达标"
-            print(f"{labels[name]}: 中位数 {figures['median_ms']:.1f} ms（{extra}；目标 < {GOALS_MS[name]:.0f} ms，"
-                  f"{verdict}）")
+            print(
+                f"{labels[name]}: 中位数 {figures['median_ms']:.1f} ms（{extra}；目标 < {GOALS_MS[name]:.0f} ms，"
+                f"{verdict}）"
+            )
     return 0 if all(verdicts.values()) else 1
 
 

@@ -14,35 +14,8 @@ from pathlib import Path
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, Progress, TaskStatus
 from ipdesk.domain.periods import PeriodKind
-
-DONE_WORK = [
-    "组织召开专题推进会，研究部署年度重点工作",
-    "完成辖区企业知识产权状况摸底调查，建立重点企业台账",
-    "指导{n}家企业开展知识产权贯标工作",
-    "举办知识产权专题培训{n}场次，培训企业管理人员{m}人次",
-    "新增发明专利授权{n}件，同比增长{p}%",
-    "推荐{n}家企业申报国家知识产权优势示范企业",
-    "联合市场监管所开展专项执法检查，出动执法人员{m}人次",
-    "完成知识产权质押融资登记{n}笔，融资金额{p}亿元",
-    "走访高校院所{n}家，对接专利转化项目{m}项",
-    "在“4·26”知识产权宣传周期间开展宣传活动{n}场",
-]
-PROBLEMS = [
-    "专业人员不足，基层知识产权工作力量薄弱",
-    "企业参与积极性有待提高",
-    "专项资金拨付进度较慢",
-    "部分数据需待统计部门核定后报送",
-]
-NEXT_STEPS = [
-    "持续跟踪重点企业专利布局情况",
-    "加快推进专项资金拨付，做好项目验收",
-    "组织开展下一阶段培训和政策宣讲",
-    "配合市局做好季度督导检查准备工作",
-]
-
-
-def _sentence(rng: random.Random, templates: list[str]) -> str:
-    return rng.choice(templates).format(n=rng.randint(2, 30), m=rng.randint(20, 400), p=rng.randint(3, 40))
+from ipdesk.workspace.sample_data import DONE_WORK, NEXT_STEPS, PROBLEMS
+from ipdesk.workspace.sample_data import sentence as _sentence
 
 
 def months(first_year: int, years: int) -> list[Period]:

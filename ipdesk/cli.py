@@ -89,6 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.add_argument("--role", choices=["lead", "coop"], help="只列牵头（lead）或协作（coop）的任务")
     indicators = command("indicators", "列出主要发展指标及某年的预期值", cmd_indicators)
     indicators.add_argument("--year", type=_year, metavar="年份", help="计算预期值的年份（默认：今年）")
+    export = command("export", "导出某单位某期的报告：Excel 工作簿和可打印的 PDF，输出写入的文件路径", cmd_export)
+    export.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    export.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3、2025H2、2025")
+    export.add_argument("--format", default="xlsx,pdf", metavar="格式", help="xlsx、pdf 或 xlsx,pdf（默认两种都导出）")
+    export.add_argument(
+        "--out", type=Path, default=Path("."), metavar="文件夹", help="写入的文件夹（默认：当前文件夹）"
+    )
+    demo = command("demo", "用示例数据填满某单位某期（用于演示和培训；由此生成的报告都标明“示例数据”）", cmd_demo)
+    demo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    demo.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
     return parser
 
 
@@ -279,6 +289,32 @@ def cmd_indicators(args: argparse.Namespace) -> int:
             return render_table(headers, rows, align=[">", "<", "<", ">", ">", ">", ">"])
 
         return _emit(args, data, table)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+    from ipdesk.reports.export import parse_formats
+
+    formats = parse_formats(args.format)
+    period = Period.parse(args.period)
+    with _open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        paths = ws.reports.export(unit, period, args.out, formats)
+        data = [str(p) for p in paths]
+        return _emit(args, data, lambda: "\n".join(data))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+    from ipdesk.workspace.sample_data import fill_sample
+
+    period = Period.parse(args.period)
+    with _open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        count = fill_sample(ws, unit, period)
+        data = {"unit": unit.name, "period": period.code, "entries": count}
+        message = f"已为{unit.name}填入{period.chinese}的示例数据 {count} 项（报告将标明“示例数据”）"
+        return _emit(args, data, lambda: message)
 
 
 if __name__ == "__main__":

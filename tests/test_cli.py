@@ -13,7 +13,7 @@ from ipdesk.cli import build_parser, main
 
 from .conftest import ROOT
 
-COMMANDS = ["plan", "units", "tasks", "indicators"]
+COMMANDS = ["plan", "units", "tasks", "indicators", "export", "demo"]
 
 
 @pytest.fixture

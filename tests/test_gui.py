@@ -377,6 +377,8 @@ def test_qt_speaks_chinese(qapp):
 
     make_application()
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    texts = {box.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok,
-                                                             QDialogButtonBox.StandardButton.Cancel)}
+    texts = {
+        box.button(b).text().replace("&", "")
+        for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel)
+    }
     assert texts == {"确定", "取消"}

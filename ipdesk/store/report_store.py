@@ -79,3 +79,21 @@ def periods_with_status(db: Database, unit_id: int, statuses: tuple[ReportStatus
         [unit_id, *[s.value for s in statuses]],
     ).fetchall()
     return {row[0] for row in rows}
+
+
+def mark_sample(db: Database, unit_id: int, unit: str, period: Period, actor: str) -> None:
+    with db.atomic():
+        ensure_period(db, period)
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO sample_data (unit_id, period, created_at) VALUES (?, ?, ?)",
+            [unit_id, period.code, audit.now()],
+        )
+        if cursor.rowcount:
+            audit.record(
+                db, actor, "insert", "sample_data", f"unit={unit};period={period.code}", [("sample", None, "示例数据")]
+            )
+
+
+def is_sample(db: Database, unit_id: int, period: str) -> bool:
+    row = db.execute("SELECT 1 FROM sample_data WHERE unit_id = ? AND period = ?", [unit_id, period]).fetchone()
+    return row is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.deadlines import DueItem, default_period, due_periods
@@ -13,6 +14,7 @@ from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import Missing, ReportState, ReportStatus
+from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
@@ -134,3 +136,32 @@ class Reports:
         return default_period(
             kind or ws.settings.report_kind(), ws.plan.start_date, ws.plan.end_date, today or dt.date.today()
         )
+
+    # -- report files -------------------------------------------------------------------------------------------
+    def snapshot(
+        self, units: str | Unit | list[str | Unit], period: str | Period, today: dt.date | None = None
+    ) -> ReportSnapshot:
+        """Everything the report of ``units`` for ``period`` says, as plain data for the writers."""
+        from ipdesk.workspace.snapshots import build_snapshot
+
+        wanted = units if isinstance(units, list) else [units]
+        return build_snapshot(self._ws, [self._ws.units.name_of(u) for u in wanted], period, today)
+
+    def export(
+        self,
+        units: str | Unit | list[str | Unit],
+        period: str | Period,
+        folder: str | Path,
+        formats: tuple[str, ...] = ("xlsx", "pdf"),
+        today: dt.date | None = None,
+    ) -> list[Path]:
+        """Write the report's workbook and/or PDF into ``folder``; returns the paths written."""
+        from ipdesk.reports.export import export_report
+
+        snapshot = self.snapshot(units, period, today)
+        return export_report(snapshot, Path(folder), formats, self._ws.settings.get(self._ws.settings.PDF_FONT))
+
+    def mark_sample(self, unit: str | Unit, period: str | Period) -> None:
+        """Record that the period holds sample data: its reports will say 示例数据 on every page."""
+        name = self._ws.units.name_of(unit)
+        report_store.mark_sample(self._ws.db, self._ws.ids.units[name], name, as_period(period), self._ws.actor)

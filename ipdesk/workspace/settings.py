@@ -27,6 +27,7 @@ class Settings:
     REPORT_KIND = "report_kind"
     LIGHT_GREEN = "light_green"
     LIGHT_YELLOW = "light_yellow"
+    PDF_FONT = "pdf_font"  # "" the bundled font; simsun, fangsong or simhei where Windows has them
 
     DEFAULTS: ClassVar[dict[str, str]] = {
         DUE_DAY: "5",

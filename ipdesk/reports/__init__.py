@@ -1,0 +1,1 @@
+"""Reports: the snapshot of a unit's period and the official Excel workbook and PDF made from it."""

@@ -1,0 +1,135 @@
+"""Building the report snapshot of one unit (or several) for a period from what the workspace holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from ipdesk.domain.periods import Period, chinese_date
+from ipdesk.domain.plan import TaskKind
+from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportHeader, ReportSnapshot, TargetLine, TaskLine
+from ipdesk.store import report_store
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.core import Workspace
+
+
+def form_title(plan_title: str, period: Period) -> str:
+    """西安市国家知识产权强市建设示范城市工作方案(2022—2025年) → …示范城市工作进展情况表（2025年第三季度）."""
+    stem = plan_title.split("工作方案", 1)[0]
+    return f"{stem}工作进展情况表（{period.chinese}）"
+
+
+def build_snapshot(
+    ws: Workspace, units: list[str], period: str | Period, today: dt.date | None = None
+) -> ReportSnapshot:
+    when = as_period(period)
+    names = [ws.units.name_of(u) for u in units]
+    tasks, indicators, targets, evidence = [], [], [], []
+    for unit in names:
+        counts_by_task = {e_seq: ws.evidence.for_task(e_seq, unit, when) for e_seq in ws.evidence.counts(unit, when)}
+        for row in ws.progress.for_unit(unit, when):
+            task, progress = row.task, row.progress
+            if task.kind is TaskKind.INDICATOR:
+                continue
+            files = counts_by_task.get(task.seq, [])
+            tasks.append(
+                TaskLine(
+                    unit=unit,
+                    seq=task.seq,
+                    category=task.category,
+                    name=task.name if task.project_no is None else task.content,
+                    content=task.content,
+                    role=row.role.label,
+                    status=progress.status.label if progress.status else "",
+                    percent=progress.percent,
+                    expected_percent=ws.lights.expected_percent(when),
+                    light=ws.lights.for_task(progress).label,
+                    achievements=progress.achievements,
+                    problems=progress.problems,
+                    next_steps=progress.next_steps,
+                    evidence=tuple(f.file_name for f in files),
+                )
+            )
+            evidence += [EvidenceLine(unit, task.seq, task.name, f.file_name, f.size, f.sha256) for f in files]
+        values = ws.indicator_values.for_unit(unit, when)
+        for owned in ws.indicators.for_unit(unit):
+            indicator = owned.indicator
+            entry = values.get(indicator.seq)
+            actual = entry.value if entry else None
+            indicators.append(
+                IndicatorLine(
+                    unit=unit,
+                    seq=indicator.seq,
+                    name=indicator.name,
+                    unit_of_measure=indicator.unit_of_measure,
+                    role=owned.role.label,
+                    baseline=indicator.baseline,
+                    baseline_year=indicator.baseline_year,
+                    target=indicator.target,
+                    target_op=indicator.target_op,
+                    target_year=indicator.target_year,
+                    growth_text=indicator.growth_text,
+                    expected=ws.lights.indicator_expected(indicator, when),
+                    actual=actual,
+                    rate=ws.lights.completion_rate(indicator, actual, when),
+                    light=ws.lights.for_indicator(indicator, actual, when).label,
+                    note=entry.note if entry else "",
+                    data_source=entry.data_source if entry else "",
+                    path=_path(ws, indicator, unit, when),
+                )
+            )
+        entered = ws.target_values.for_unit(unit, when)
+        for owned in ws.projects.targets_for_unit(unit):
+            project, target = owned.project, owned.target
+            value = entered.get((project.no, target.seq))
+            targets.append(
+                TargetLine(
+                    unit=unit,
+                    project_no=project.no,
+                    project_name=project.name,
+                    name=target.name,
+                    target=target.value,
+                    op=target.op,
+                    unit_of_measure=target.unit_of_measure,
+                    measure=target.measure,
+                    value=value.value if value else None,
+                    note=value.note if value else "",
+                    quote=target.quote,
+                )
+            )
+    state = ws.reports.state(names[0], when) if len(names) == 1 else None
+    settings = ws.settings
+    thresholds = settings.thresholds()
+    header = ReportHeader(
+        plan_title=ws.plan.title,
+        form_title=form_title(ws.plan.title, when),
+        units=tuple(names),
+        period=when.code,
+        period_name=when.chinese,
+        cutoff=chinese_date(when.end),
+        version=state.version if state else 1,
+        status=(state.status.label if state else "填报中"),
+        fill_date=chinese_date(today or dt.date.today()),
+        clerk=settings.get(settings.CLERK_NAME) if len(names) == 1 else "",
+        phone=settings.get(settings.CLERK_PHONE) if len(names) == 1 else "",
+        reviewer=settings.get(settings.REVIEWER_NAME) if len(names) == 1 else "",
+        sample=any(report_store.is_sample(ws.db, ws.ids.units[u], when.code) for u in names),
+        light_green=thresholds.green,
+        light_yellow=thresholds.yellow,
+    )
+    return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence))
+
+
+def _path(ws: Workspace, indicator, unit: str, period: Period) -> tuple[tuple[int, float | None, float | None], ...]:
+    """Expected and entered values year by year, from the baseline year to the target year (or this period)."""
+    first = indicator.baseline_year or ws.plan.start_year
+    last = max(indicator.target_year, period.year)
+    actual: dict[int, float] = {}
+    for entry in ws.indicator_values.history(indicator.seq, unit):
+        if entry.value is not None and entry.period.end <= period.end:
+            actual[entry.period.year] = entry.value  # history is oldest first: the year's last value wins
+    if indicator.baseline is not None and indicator.baseline_year is not None:
+        actual.setdefault(indicator.baseline_year, indicator.baseline)
+    return tuple((year, ws.indicators.expected(indicator, year), actual.get(year)) for year in range(first, last + 1))
