@@ -382,3 +382,42 @@ def test_qt_speaks_chinese(qapp):
         for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel)
     }
     assert texts == {"确定", "取消"}
+
+
+def test_export_from_the_window(qtbot, window, workspace, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from ipdesk.ui import export_dialog
+
+    opened = []
+    monkeypatch.setattr(export_dialog, "open_folder", opened.append)
+    target = tmp_path / "exports"
+    target.mkdir()
+
+    def fake_exec(dialog):
+        dialog.folder.setText(str(target))
+        dialog.pdf.setChecked(False)
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", fake_exec)
+    window.export_action.trigger()
+    assert [p.name for p in target.iterdir()] == ["碑林区人民政府_2025-11_工作进展_v1.xlsx"]
+    assert opened == [target]
+    assert "已导出" in window.statusBar().currentMessage()
+    assert workspace.settings.get("export_folder") == str(target)
+
+
+def test_export_dialog_refuses_nothing_chosen(qtbot, tmp_path):
+    from ipdesk.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(UNIT, NOV, str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.xlsx.setChecked(False)
+    dialog.pdf.setChecked(False)
+    dialog.accept()
+    assert "至少选择一种格式" in dialog.error.text()
+    dialog.xlsx.setChecked(True)
+    dialog.folder.setText(str(tmp_path / "missing"))
+    dialog.accept()
+    assert "文件夹不存在" in dialog.error.text()

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ipdesk.console import display_width
 from ipdesk.reports.layout import Table, notes, tables
 from ipdesk.reports.snapshot import ReportSnapshot
 
@@ -24,6 +25,24 @@ NUMBER_FORMATS = {"points": '0.0"%"', "ratio": "0.0%", "number": "General", "int
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+LINE_HEIGHT = 14.0  # points per wrapped line of 10.5 pt text
+
+
+def excel_width(chars: float) -> float:
+    """Column width in Excel's units (about one digit) for ``chars`` Chinese characters."""
+    return round(chars * 1.9 + 1.5, 1)
+
+
+def row_height(texts: list[str], table: Table) -> float:
+    """Spreadsheets do not grow rows for wrapped text on their own when a file is opened: set the height."""
+    lines = 1
+    for text, column in zip(texts, table.columns, strict=True):
+        capacity = max(int(column.width * 2), 2)  # display columns per line; a hanzi takes two
+        count = sum(max(1, -(-display_width(part) // capacity)) for part in str(text).split("\n"))
+        lines = max(lines, count)
+    return round(lines * LINE_HEIGHT + 4, 1)
 
 
 def info_line(snapshot: ReportSnapshot) -> str:
@@ -66,9 +85,11 @@ def _write_table(sheet: Worksheet, table: Table, snapshot: ReportSnapshot) -> in
         cell = sheet.cell(HEADER_ROW, number, column.header)
         cell.font, cell.fill, cell.border = header_font, header_fill, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(number)].width = column.width * 2.1 + 1
+        sheet.column_dimensions[get_column_letter(number)].width = excel_width(column.width)
+    sheet.row_dimensions[HEADER_ROW].height = row_height([c.header for c in table.columns], table)
     body_font = Font(name=FONT, size=10.5)
     for offset, row in enumerate(table.rows, 1):
+        sheet.row_dimensions[HEADER_ROW + offset].height = row_height(table.text_rows()[offset - 1], table)
         for number, (column, value) in enumerate(zip(table.columns, row, strict=True), 1):
             cell = sheet.cell(HEADER_ROW + offset, number)
             set_text(cell, value)

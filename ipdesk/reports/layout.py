@@ -76,17 +76,17 @@ def task_table(snapshot: ReportSnapshot) -> Table:
     month_day = cutoff.split("年", 1)[1] if "年" in cutoff else cutoff
     columns = [
         Column("序号", 3, "int", 2.3),
-        Column("任务类别", 7, print_width=4.6),
-        Column("任务名称", 8, print_width=4.8),
-        Column("任务内容", 24, print_width=10.5),
-        Column("本单位角色", 5, print_width=3),
-        Column("完成状态", 5, print_width=4.3),
-        Column("完成进度", 5, "points", 4),
-        Column("预警", 4, "light", 3),
-        Column(f"工作进展及成效（截至{month_day}）", 28, print_width=11),
-        Column("存在问题", 14, print_width=5.6),
-        Column("下步计划", 14, print_width=5.6),
-        Column("佐证材料", 10, print_width=4.6),
+        Column("任务类别", 6, print_width=4.6),
+        Column("任务名称", 7, print_width=4.8),
+        Column("任务内容", 18, print_width=10.5),
+        Column("本单位角色", 4, print_width=3),
+        Column("完成状态", 4, print_width=4.3),
+        Column("完成进度", 4, "points", 4),
+        Column("预警", 3, "light", 3),
+        Column(f"工作进展及成效（截至{month_day}）", 18, print_width=11),
+        Column("存在问题", 9, print_width=5.6),
+        Column("下步计划", 9, print_width=5.6),
+        Column("佐证材料", 7, print_width=4.6),
     ]
     rows = [
         (
@@ -116,7 +116,7 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
     year = snapshot.header.period[:4]
     columns = [
         Column("序号", 3, "int", 2.3),
-        Column("指标", 16, print_width=9.5),
+        Column("指标", 13, print_width=9.5),
         Column("单位", 4, print_width=2.8),
         Column(f"{baseline_year}年基数", 6, "number", 4.2),
         Column(f"{target_year}年目标", 6, print_width=4.5),
@@ -125,8 +125,8 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
         Column("本期实际值", 6, "number", 4.5),
         Column("完成率", 5, "ratio", 4),
         Column("预警", 4, "light", 3),
-        Column("说明", 14, print_width=6),
-        Column("数据来源", 12, print_width=6),
+        Column("说明", 10, print_width=6),
+        Column("数据来源", 9, print_width=6),
     ]
     rows = [
         (
@@ -157,7 +157,7 @@ def target_table(snapshot: ReportSnapshot) -> Table:
         Column("单位", 4, print_width=2.8),
         Column("累计完成", 6, "number", 4.5),
         Column("说明", 14, print_width=6),
-        Column("方案原文", 24, print_width=14),
+        Column("方案原文", 20, print_width=14),
     ]
     measure = {"per_year": "（每年）", "cumulative": "", "level": ""}
     rows = [
@@ -183,7 +183,7 @@ def evidence_table(snapshot: ReportSnapshot) -> Table:
         Column("任务名称", 10, print_width=6),
         Column("文件名", 22, print_width=12),
         Column("大小（KB）", 6, "number", 4),
-        Column("SHA-256", 34, "hash", 18),
+        Column("SHA-256", 33, "hash", 18),
     ]
     rows = [
         (n, e.task_seq, e.task_name, e.file_name, round(e.size / 1024, 1), e.sha256)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -104,16 +103,26 @@ def _table_flowable(table: LayoutTable, styles: _Styles, split_rows: bool) -> Lo
     shares = [c.print_width or c.width for c in table.columns]
     widths = [225 * mm * share / sum(shares) for share in shares]
     header = [Paragraph(_escape(c.header), styles.header) for c in table.columns]
+    widths_pt = dict(enumerate(widths))
     body = []
     for row in table.text_rows():
-        cells = []
-        for column, text in zip(table.columns, row, strict=True):
+        cells: list = []
+        for number, (column, text) in enumerate(zip(table.columns, row, strict=True)):
+            short = column.numeric or column.kind == "light"
+            room = widths_pt[number] - 8
+            if short and "\n" not in text and stringWidth(text, styles.cell.fontName, styles.cell.fontSize) < room:
+                cells.append(text)  # a number or a light needs no line breaking: a plain string draws faster
+                continue
             style = (
                 styles.cell_right if column.numeric else styles.cell_centre if column.kind == "light" else styles.cell
             )
             cells.append(Paragraph(_escape(text), style))
         body.append(cells)
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),  # plain-string cells would default to Helvetica
+        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
+        ("TOPPADDING", (0, 1), (-1, -1), 3),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -121,6 +130,9 @@ def _table_flowable(table: LayoutTable, styles: _Styles, split_rows: bool) -> Lo
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
+    for number, column in enumerate(table.columns):
+        align = "RIGHT" if column.numeric else "CENTER" if column.kind == "light" else "LEFT"
+        commands.append(("ALIGN", (number, 1), (number, -1), align))
     if table.light_column is not None:
         for number, row in enumerate(table.text_rows(), 1):
             colour = LIGHT_COLOURS.get(row[table.light_column])
@@ -134,7 +146,11 @@ def _table_flowable(table: LayoutTable, styles: _Styles, split_rows: bool) -> Lo
     )
 
 
-def _chart(line: IndicatorLine, font: str) -> Drawing:
+def _chart(line: IndicatorLine, font: str):
+    # Imported here: the charting package costs ~0.08 s to import and most units own no indicator.
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.shapes import Drawing, String
+
     width, height = 72 * mm, 46 * mm
     drawing = Drawing(width, height)
     expected = [(year, value) for year, value, _ in line.path if value is not None]
@@ -180,7 +196,7 @@ def _charts(snapshot: ReportSnapshot, font: str, styles: _Styles) -> list:
     rows = [drawings[i : i + 3] for i in range(0, len(drawings), 3)]
     rows[-1] += [""] * (3 - len(rows[-1]))
     grid = Table(rows, colWidths=[75 * mm] * 3)
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), font)]))
     return [
         CondPageBreak(50 * mm),
         Paragraph("主要指标走势（虚线为按年均预增计算的预期路径，实线为本单位填报值）", styles.note),
@@ -200,7 +216,9 @@ def _signature_block(snapshot: ReportSnapshot, styles: _Styles) -> list:
     block = [Paragraph(line, styles.sign) for line in lines]
     # Leave room on the right for a round seal of about 42 mm over the unit name and date.
     frame = Table([[block, ""]], colWidths=[150 * mm, 75 * mm], rowHeights=[48 * mm])
-    frame.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    frame.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), styles.sign.fontName)])
+    )
     return [Spacer(1, 6 * mm), frame]
 
 

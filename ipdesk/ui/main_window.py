@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -182,6 +183,9 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(
             "保存", QKeySequence.StandardKey.Save, self.save_now, file_menu, "立即保存（填写内容也会自动保存）"
         )
+        self.export_action = self._action(
+            "导出报告…", "Ctrl+E", self.export, file_menu, "导出本期的 Excel 工作簿和可打印的 PDF"
+        )
         file_menu.addSeparator()
         self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
         file_menu.addSeparator()
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.carry_all_action)
         bar.addAction(self.submit_action)
+        bar.addAction(self.export_action)
 
     # -- loading --------------------------------------------------------------------------------------------
     def lock_reason(self) -> str:
@@ -470,6 +475,29 @@ class MainWindow(QMainWindow):
             self.editor.achievements.setFocus()
         else:
             self.editor.problems.setFocus()
+
+    def export(self) -> None:
+        from ipdesk.ui.export_dialog import LAST_FOLDER, ExportDialog, open_folder
+
+        self.flush()
+        dialog = ExportDialog(self.unit, self.period, self.ws.settings.get(LAST_FOLDER), self)
+        self.export_dialog = dialog
+        if not dialog.exec():
+            return
+        folder, formats, unit, period = Path(dialog.folder.text()), dialog.formats(), self.unit, self.period
+        self.ws.settings.set(LAST_FOLDER, str(folder))
+
+        def done(paths: list[Path]) -> None:
+            self.show_message(self.tr("已导出：{0}").format("、".join(p.name for p in paths)))
+            if dialog.open_after.isChecked():
+                open_folder(folder)
+
+        def failed(error: BaseException) -> None:
+            QMessageBox.warning(self, self.tr("导出失败"), str(error))
+
+        run_in_background(
+            self, self.tr("正在导出报告…"), lambda: self.ws.reports.export(unit, period, folder, formats), done, failed
+        )
 
     def open_settings(self) -> None:
         self.flush()
