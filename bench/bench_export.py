@@ -59,12 +59,32 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {"warm_export_s": {"median": statistics.median(warm), "max": max(warm)}}
     soffice = shutil.which("soffice")
-    ipdesk_command = [sys.executable, "-m", "ipdesk", "--db", str(db), "export", "--unit", UNIT, "--period", PERIOD,
-                      "--out", str(folder)]
+    ipdesk_command = [
+        sys.executable,
+        "-m",
+        "ipdesk",
+        "--db",
+        str(db),
+        "export",
+        "--unit",
+        UNIT,
+        "--period",
+        PERIOD,
+        "--out",
+        str(folder),
+    ]
     if soffice:
         profile = folder / "lo-profile"
-        soffice_command = [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
-                           "--outdir", str(folder / "lo"), str(workbook)]
+        soffice_command = [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "lo"),
+            str(workbook),
+        ]
         timed(soffice_command, ROOT)  # LibreOffice's first start creates its profile: not counted
         timed(ipdesk_command, ROOT)
         ours, theirs = [], []
@@ -81,12 +101,16 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         w = result["warm_export_s"]
-        print(f"导出按钮（热进程，xlsx + pdf）：中位数 {w['median'] * 1000:.0f} ms，最长 {w['max'] * 1000:.0f} ms"
-              f"（目标 < {GOAL_WARM_S * 1000:.0f} ms）")
+        print(
+            f"导出按钮（热进程，xlsx + pdf）：中位数 {w['median'] * 1000:.0f} ms，最长 {w['max'] * 1000:.0f} ms"
+            f"（目标 < {GOAL_WARM_S * 1000:.0f} ms）"
+        )
         if "ratio" in result:
-            print(f"整个 ipdesk export 进程：{result['ipdesk_export_process_s'] * 1000:.0f} ms；"
-                  f"soffice 转换同一工作簿：{result['soffice_convert_s'] * 1000:.0f} ms；"
-                  f"快 {result['ratio']:.2f} 倍（目标 ≥ {GOAL_RATIO:g} 倍）")
+            print(
+                f"整个 ipdesk export 进程：{result['ipdesk_export_process_s'] * 1000:.0f} ms；"
+                f"soffice 转换同一工作簿：{result['soffice_convert_s'] * 1000:.0f} ms；"
+                f"快 {result['ratio']:.2f} 倍（目标 ≥ {GOAL_RATIO:g} 倍）"
+            )
         else:
             print("未安装 LibreOffice（soffice），跳过进程对比")
     return 0 if ok else 1

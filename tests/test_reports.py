@@ -300,3 +300,15 @@ def test_libreoffice_opens_the_workbook(filled, out, tmp_path):
         assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 3
         width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
         assert width > height  # printed landscape, as set up
+
+
+def test_official_windows_faces_are_offered_only_when_present(monkeypatch, tmp_path):
+    from ipdesk.reports import fonts
+
+    monkeypatch.setenv("WINDIR", str(tmp_path))
+    assert fonts.available_faces() == {}
+    (tmp_path / "Fonts").mkdir()
+    (tmp_path / "Fonts" / "simhei.ttf").write_bytes(b"")
+    assert fonts.available_faces() == {"simhei": "黑体"}
+    monkeypatch.setenv("WINDIR", str(tmp_path / "nowhere"))
+    assert fonts.register("simhei") == fonts.BUNDLED  # asked for but absent: the bundled font

@@ -133,6 +133,14 @@ class SetupDialog(QDialog):
         ):
             self.kind.addItem(self.tr(label), kind.value)
         self.kind.setCurrentIndex(self.kind.findData(ws.settings.report_kind().value))
+        from ipdesk.reports.fonts import available_faces
+
+        self.pdf_font = QComboBox()
+        self.pdf_font.addItem(self.tr("文泉驿微米黑（随程序提供）"), "")
+        for key, shown in available_faces().items():
+            self.pdf_font.addItem(self.tr("{0}（本机字体）").format(shown), key)
+        self.pdf_font.setCurrentIndex(max(0, self.pdf_font.findData(ws.settings.get(ws.settings.PDF_FONT))))
+        self.pdf_font.setEnabled(self.pdf_font.count() > 1)
         thresholds = ws.settings.thresholds()
         self.green = self._percent_box(thresholds.green)
         self.yellow = self._percent_box(thresholds.yellow)
@@ -143,6 +151,7 @@ class SetupDialog(QDialog):
             form.addRow(self.tr("报送截止日（下月）"), self.due_day)
             form.addRow(self.tr("绿灯：进度达到序时进度的"), self.green)
             form.addRow(self.tr("黄灯：进度达到序时进度的"), self.yellow)
+            form.addRow(self.tr("PDF 字体"), self.pdf_font)
             layout.addWidget(advanced)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -181,6 +190,7 @@ class SetupDialog(QDialog):
             settings.REPORT_KIND: self.kind.currentData(),
             settings.LIGHT_GREEN: f"{self.green.value() / 100:g}",
             settings.LIGHT_YELLOW: f"{self.yellow.value() / 100:g}",
+            settings.PDF_FONT: self.pdf_font.currentData() or "",
         }
         try:
             settings.update(values)
