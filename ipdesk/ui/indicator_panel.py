@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -31,6 +31,7 @@ from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role
 from ipdesk.domain.progress import IndicatorValue, TargetValue
+from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.ui.task_table import light_brushes
 from ipdesk.workspace import OwnedIndicator, OwnedTarget, Workspace
 
@@ -58,7 +59,7 @@ def _target_text(op: str, value: float) -> str:
     return f"{'' if op == '=' else op}{format_number(value)}"
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowsTableModel):
     COLUMNS = (
         "序号",
         "指标",
@@ -75,25 +76,7 @@ class IndicatorTableModel(QAbstractTableModel):
     )
     LIGHT = 9
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[IndicatorRow] = []
-
-    def set_rows(self, rows: list[IndicatorRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+    rows: list[IndicatorRow]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -130,28 +113,10 @@ class IndicatorTableModel(QAbstractTableModel):
         return None
 
 
-class TargetTableModel(QAbstractTableModel):
+class TargetTableModel(RowsTableModel):
     COLUMNS = ("示范工程", "目标", "目标值", "累计完成", "说明", "原文")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[TargetRow] = []
-
-    def set_rows(self, rows: list[TargetRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+    rows: list[TargetRow]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -224,7 +189,7 @@ class IndicatorPanel(QWidget):
         self._current: IndicatorRow | TargetRow | None = None
         self._set_editor_enabled(False)
 
-    def _table(self, model: QAbstractTableModel) -> QTableView:
+    def _table(self, model: RowsTableModel) -> QTableView:
         table = QTableView()
         table.setModel(model)
         table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -377,7 +342,7 @@ class IndicatorPanel(QWidget):
             row.entry = self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, self.period)
             model = self.target_model  # type: ignore[assignment]
             number = model.rows.index(row)  # type: ignore[arg-type]
-        model.dataChanged.emit(model.index(number, 0), model.index(number, model.columnCount() - 1))
+        model.refresh_row(number)
 
     def lead_indicator_count(self) -> int:
         return sum(1 for row in self.model.rows if row.owned.role is Role.LEAD)

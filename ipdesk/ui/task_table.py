@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ipdesk.domain.lights import Light
 from ipdesk.domain.plan import Role, Task
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.statuses import TaskStatus
+from ipdesk.ui.rows_model import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -59,19 +60,11 @@ class TaskRow:
         )
 
 
-class TaskTableModel(QAbstractTableModel):
+class TaskTableModel(RowsTableModel):
     COLUMNS = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
     SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[TaskRow] = []
-
-    # -- filling --------------------------------------------------------------------------------------------
-    def set_rows(self, rows: list[TaskRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+    rows: list[TaskRow]
 
     def row_of(self, seq: int) -> int:
         for number, row in enumerate(self.rows):
@@ -84,19 +77,7 @@ class TaskTableModel(QAbstractTableModel):
         if number < 0:
             return
         self.rows[number] = row
-        self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.COLUMNS) - 1))
-
-    # -- Qt model API ---------------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
+        self.refresh_row(number)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
