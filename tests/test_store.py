@@ -208,3 +208,30 @@ def test_probe_reports_version_without_writing(db_path):
     before = digest(db_path)
     assert connection.probe(db_path) == len(migrations.steps())
     assert digest(db_path) == before
+
+
+def test_a_saved_edit_survives_the_process_being_killed(tmp_path):
+    """Each save is a committed, synced transaction: killing the process right after loses nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "killed.db"
+    code = (
+        "import os, signal\n"
+        "from ipdesk import Workspace\n"
+        "from ipdesk.domain import Progress\n"
+        f"ws = Workspace({str(db)!r}, actor='甲')\n"
+        "ws.progress.save(Progress(47, '碑林区人民政府', __import__('ipdesk').Period.parse('2025-11'),"
+        " achievements='断电前保存的内容'))\n"
+        "print('saved', flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "saved"
+    assert result.returncode == -signal.SIGKILL
+    assert os.path.exists(f"{db}-wal")  # the process died before any checkpoint or clean close
+    with Workspace(db) as ws:
+        assert ws.progress.get(47, "碑林区", "2025-11").achievements == "断电前保存的内容"
+        assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -153,9 +153,9 @@ class TaskEditor(QWidget):
         self.setTabOrder(self.next_steps, self.add_button)
         self.setEnabled(False)
 
-    def _text_box(self, placeholder: str) -> QPlainTextEdit:
+    def _text_box(self, hint: str) -> QPlainTextEdit:
         box = QPlainTextEdit()
-        box.setPlaceholderText(placeholder)
+        box.setPlaceholderText(hint)
         box.setTabChangesFocus(True)
         box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         box.setMinimumHeight(60)
