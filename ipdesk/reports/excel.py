@@ -7,6 +7,7 @@ A4 landscape, fit to the page width, footer 第 &P 页 共 &N 页. Text that beg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -137,7 +138,8 @@ def _write_closing(sheet: Worksheet, last_row: int, width: int, snapshot: Report
         row += 1
 
 
-def write_workbook(snapshot: ReportSnapshot, path: Path) -> None:
+def write_workbook(snapshot: ReportSnapshot, path: Path, extra: Callable[[Workbook], None] | None = None) -> None:
+    """Write the workbook; ``extra`` may add sheets before it is saved (the signature sheet of a signed return)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for number, table in enumerate(tables(snapshot)):
@@ -148,4 +150,6 @@ def write_workbook(snapshot: ReportSnapshot, path: Path) -> None:
     workbook.properties.title = snapshot.header.form_title
     workbook.properties.creator = "ipdesk"
     workbook.properties.subject = f"{snapshot.header.unit_line} {snapshot.header.period_name}"
+    if extra is not None:
+        extra(workbook)
     workbook.save(path)

@@ -45,3 +45,28 @@ def export_report(
             write_atomically(target, lambda path: write_pdf(snapshot, path, face))
         written.append(target)
     return written
+
+
+def export_signed(
+    snapshot: ReportSnapshot,
+    files: dict[str, tuple[str, bytes]],
+    folder: Path,
+    formats: tuple[str, ...] = FORMATS,
+    face: str = "",
+) -> list[Path]:
+    """Write a signed version's stored files (the workbook with its ``.p7s``) and its PDF."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidInput(f"导出文件夹不存在：{folder}")
+    written = []
+    for extension in formats:
+        if extension == "xlsx":
+            for kind in ("xlsx", "p7s"):
+                name, content = files[kind]
+                written.append(write_atomically(folder / name, lambda path, data=content: path.write_bytes(data)))
+        elif "pdf" in files:
+            name, content = files["pdf"]
+            written.append(write_atomically(folder / name, lambda path, data=content: path.write_bytes(data)))
+        else:
+            written += export_report(snapshot, folder, ("pdf",), face)
+    return written

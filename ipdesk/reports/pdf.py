@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     LongTable,
     Paragraph,
@@ -64,6 +65,7 @@ class _Styles:
         self.header = ParagraphStyle("header", fontSize=10.5, leading=13.5, alignment=TA_CENTER, **base)
         self.note = ParagraphStyle("note", fontSize=10.5, leading=15, **base)
         self.sign = ParagraphStyle("sign", fontSize=12, leading=22, **base)
+        self.stamp = ParagraphStyle("stamp", fontSize=9, leading=12.5, textColor=colors.HexColor("#b00020"), **base)
 
 
 def _numbered_canvas(font: str, sample: bool):
@@ -204,7 +206,60 @@ def _charts(snapshot: ReportSnapshot, font: str, styles: _Styles) -> list:
     ]
 
 
-def _signature_block(snapshot: ReportSnapshot, styles: _Styles) -> list:
+class SealSpot(Flowable):
+    """The empty place for the unit's round seal (about 42 mm); remembers where it landed on which page, so that a
+    signature field for an electronic seal can be put exactly there."""
+
+    SIZE = 44 * mm
+
+    def __init__(self, found: dict):
+        super().__init__()
+        self.width = self.height = self.SIZE
+        self.found = found
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.found.update(page=self.canv.getPageNumber() - 1, box=(x, y, x + self.SIZE, y + self.SIZE))
+
+
+def qr_text(snapshot: ReportSnapshot) -> str:
+    """What the printout's QR code says: enough to match a paper copy to its file."""
+    h = snapshot.header
+    return f"ipdesk|{h.unit_line}|{h.period}|v{h.version}|{snapshot.sha256()}"
+
+
+def _stamp(snapshot: ReportSnapshot, styles: _Styles) -> list:
+    """The visible record of the electronic signature, with the QR code of the signed snapshot."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    h = snapshot.header
+    widget = QrCodeWidget(qr_text(snapshot))
+    x1, y1, x2, y2 = widget.getBounds()
+    size = 30 * mm
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    when = h.signed_at[:19].replace("T", " ")
+    text = Paragraph(
+        f"本报告已由{_escape(h.signed_by)}代表{_escape(h.unit_line)}电子签署<br/>签署时间：{when}<br/>"
+        f"证书指纹（SHA-256）：{h.fingerprint[:47]}<br/>{h.fingerprint[48:]}<br/>"
+        f"报告摘要：{snapshot.sha256()[:32]}<br/>{snapshot.sha256()[32:]}",
+        styles.stamp,
+    )
+    box = Table([[text, drawing]], colWidths=[115 * mm, 34 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#b00020")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("FONTNAME", (0, 0), (-1, -1), styles.stamp.fontName),
+            ]
+        )
+    )
+    return [Spacer(1, 2 * mm), box]
+
+
+def _signature_block(snapshot: ReportSnapshot, styles: _Styles, seal: dict) -> list:
     h = snapshot.header
     gap = "　" * 6
     lines = [
@@ -213,9 +268,11 @@ def _signature_block(snapshot: ReportSnapshot, styles: _Styles) -> list:
         f"审核人：{_escape(h.reviewer) or gap}　　单位负责人（签字）：{gap}",
         f"日期：{h.fill_date}",
     ]
-    block = [Paragraph(line, styles.sign) for line in lines]
-    # Leave room on the right for a round seal of about 42 mm over the unit name and date.
-    frame = Table([[block, ""]], colWidths=[150 * mm, 75 * mm], rowHeights=[48 * mm])
+    block: list = [Paragraph(line, styles.sign) for line in lines]
+    if h.signed_at:
+        block += _stamp(snapshot, styles)
+    # Room on the right for a round seal of about 42 mm over the unit name and date.
+    frame = Table([[block, SealSpot(seal)]], colWidths=[160 * mm, 65 * mm])
     frame.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), styles.sign.fontName)])
     )
@@ -240,18 +297,30 @@ def all_texts(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
     return found
 
 
-def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> None:
+def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:
+    """Write the PDF; returns where the seal's place landed: {"page": index, "box": (x1, y1, x2, y2)}."""
     font = fonts.register(face)
     fonts.check_printable(font, all_texts(snapshot))
     styles = _Styles(font)
+    seal: dict = {}
     try:
-        _build(snapshot, path, font, styles, split_rows=False)
+        _build(snapshot, path, font, styles, split_rows=False, seal=seal)
     except LayoutError:
         # A row taller than a page (a very long text): only then let rows break across pages.
-        _build(snapshot, path, font, styles, split_rows=True)
+        _build(snapshot, path, font, styles, split_rows=True, seal=seal)
+    return seal
 
 
-def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, split_rows: bool) -> None:
+def keywords(snapshot: ReportSnapshot) -> str:
+    """The document's Keywords: who, which period and version, and (once signed) the snapshot's SHA-256."""
+    h = snapshot.header
+    parts = ["ipdesk", f"unit={h.unit_line}", f"period={h.period}", f"version={h.version}"]
+    if h.signed_at:
+        parts.append(f"sha256={snapshot.sha256()}")
+    return ";".join(parts)
+
+
+def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, split_rows: bool, seal: dict) -> None:
     h = snapshot.header
     story: list = [Paragraph(_escape(h.form_title), styles.title)]
     if h.sample:
@@ -270,7 +339,7 @@ def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, spl
             story += _charts(snapshot, font, styles)
     closing = [Paragraph("填表说明：", styles.heading)]
     closing += [Paragraph(f"{n}. {_escape(text)}", styles.note) for n, text in enumerate(notes(snapshot), 1)]
-    story.append(KeepTogether(closing + _signature_block(snapshot, styles)))
+    story.append(KeepTogether(closing + _signature_block(snapshot, styles, seal)))
     document = SimpleDocTemplate(
         str(path),
         pagesize=PAGE,
@@ -281,6 +350,7 @@ def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, spl
         title=h.form_title,
         author=h.unit_line,
         subject=h.period_name,
+        keywords=keywords(snapshot),
         creator="ipdesk",
     )
     document.build(story, canvasmaker=_numbered_canvas(font, h.sample))

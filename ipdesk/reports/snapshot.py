@@ -29,6 +29,9 @@ class ReportHeader:
     sample: bool = False  # made by `ipdesk demo`: every page says 示例数据
     light_green: float = 0.95
     light_yellow: float = 0.85
+    signed_at: str = ""  # set when the reviewer signs: ISO time, name, certificate fingerprint
+    signed_by: str = ""
+    fingerprint: str = ""
 
     @property
     def unit_line(self) -> str:
@@ -115,6 +118,25 @@ class ReportSnapshot:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReportSnapshot:
+        """The inverse of ``to_dict`` (and of the canonical JSON a signature covers)."""
+        header = dict(data["header"])
+        header["units"] = tuple(header["units"])
+        return cls(
+            header=ReportHeader(**header),
+            tasks=tuple(TaskLine(**{**t, "evidence": tuple(t["evidence"])}) for t in data["tasks"]),
+            indicators=tuple(
+                IndicatorLine(**{**i, "path": tuple(tuple(step) for step in i["path"])}) for i in data["indicators"]
+            ),
+            targets=tuple(TargetLine(**t) for t in data["targets"]),
+            evidence=tuple(EvidenceLine(**e) for e in data["evidence"]),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ReportSnapshot:
+        return cls.from_dict(json.loads(text))
 
     def canonical_json(self) -> str:
         """Stable JSON (sorted keys, no spaces, UTF-8 text): what a signature covers."""

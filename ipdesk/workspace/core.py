@@ -32,6 +32,7 @@ from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook,
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
 from ipdesk.workspace.reports import Lights, Reports
 from ipdesk.workspace.settings import AuditTrail, Settings
+from ipdesk.workspace.signoff import SignOff
 
 MEMORY = ":memory:"
 SYSTEM_ACTOR = "ipdesk"
@@ -89,6 +90,7 @@ class Workspace:
         self.evidence = EvidenceBox(self)
         self.reports = Reports(self)
         self.lights = Lights(self)
+        self.signoff = SignOff(self)
         self.audit = AuditTrail(self)
 
     @property

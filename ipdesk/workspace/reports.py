@@ -156,10 +156,16 @@ class Reports:
         today: dt.date | None = None,
     ) -> list[Path]:
         """Write the report's workbook and/or PDF into ``folder``; returns the paths written."""
-        from ipdesk.reports.export import export_report
+        from ipdesk.reports.export import export_report, export_signed
 
+        face = self._ws.settings.get(self._ws.settings.PDF_FONT)
+        wanted = units if isinstance(units, list) else [units]
+        if len(wanted) == 1:
+            signed = self._ws.signoff.signed(wanted[0], period)
+            if signed is not None:  # a signed version: the files made when it was signed, byte for byte
+                return export_signed(signed.snapshot, signed.files, Path(folder), formats, face)
         snapshot = self.snapshot(units, period, today)
-        return export_report(snapshot, Path(folder), formats, self._ws.settings.get(self._ws.settings.PDF_FONT))
+        return export_report(snapshot, Path(folder), formats, face)
 
     def mark_sample(self, unit: str | Unit, period: str | Period) -> None:
         """Record that the period holds sample data: its reports will say 示例数据 on every page."""

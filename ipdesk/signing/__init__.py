@@ -1,0 +1,1 @@
+"""Signing: unit keys and certificates, signed workbooks and PDFs, and offline verification."""

@@ -1,0 +1,182 @@
+"""签署: the reviewer signs a submitted period, which freezes its data; 修订 starts the next version.
+
+Signing takes the period's snapshot as it is now, records who signed and when, signs its canonical JSON with the
+unit's key, and makes the signed workbook and its detached ``.p7s`` at once. All of it is stored with the report
+version, so that version's files can be exported again later byte for byte, whatever happens to the data after.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Unit
+from ipdesk.domain.reports import ReportState, ReportStatus
+from ipdesk.paths import user_data_dir
+from ipdesk.reports.files import report_file_name
+from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.signing import signatures
+from ipdesk.signing.identity import Identity, KeyStore, fingerprint, unit_of
+from ipdesk.store import report_store
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.core import Workspace
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedVersion:
+    snapshot: ReportSnapshot
+    signed_at: str
+    signed_by: str
+    files: dict[str, tuple[str, bytes]]  # kind → (file name, content)
+
+
+class SignOff:
+    def __init__(self, ws: Workspace, keys: KeyStore | None = None):
+        self._ws = ws
+        self.keys = keys or KeyStore(user_data_dir() / "keys")
+
+    # -- the unit's identity ------------------------------------------------------------------------------------
+    def identity(self, unit: str | Unit) -> Identity | None:
+        name = self._ws.units.name_of(unit)
+        return self.keys.public(name) if self.keys.exists(name) else None
+
+    def create_identity(self, unit: str | Unit, passphrase: str) -> Identity:
+        name = self._ws.units.name_of(unit)
+        signer = self._ws.settings.get(self._ws.settings.REVIEWER_NAME) or self._ws.actor
+        identity = self.keys.create(name, signer, passphrase)
+        self.trust_certificate(identity.certificate)
+        return identity
+
+    # -- signing ------------------------------------------------------------------------------------------------
+    def sign(
+        self,
+        unit: str | Unit,
+        period: str | Period,
+        passphrase: str,
+        create: bool = False,
+        now: dt.datetime | None = None,
+    ) -> ReportState:
+        """Sign the submitted period; a wrong passphrase, a missing or expired key change nothing."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        state = ws.reports.state(name, when)
+        if state is None or state.status is not ReportStatus.SUBMITTED:
+            label = state.status.label if state else ReportStatus.DRAFT.label
+            raise InvalidInput(f"{when.chinese}的报告目前为“{label}”，须先由填报员提交审核，才能签署")
+        if not self.keys.exists(name):
+            if not create:
+                raise InvalidInput(f"“{name}”还没有签署密钥，请先创建（第一次签署时设置审核人的签署口令）")
+            self.create_identity(name, passphrase)
+        identity = self.keys.unlock(name, passphrase)
+        moment = now or dt.datetime.now(dt.UTC)
+        problem = signatures.validity_problem(identity.certificate, moment)
+        if problem:
+            raise InvalidInput(f"不能签署：{problem}。请向市知识产权局申请新证书或重新创建签署密钥。")
+        signed_at = moment.astimezone().isoformat(timespec="seconds")
+        draft = ws.reports.snapshot(name, when)
+        snapshot = dataclasses.replace(
+            draft,
+            header=dataclasses.replace(
+                draft.header,
+                version=state.version,
+                status=ReportStatus.SIGNED.label,
+                signed_at=signed_at,
+                signed_by=identity.signer,
+                fingerprint=identity.fingerprint,
+            ),
+        )
+        text = snapshot.canonical_json()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        signature = signatures.sign(identity.key, text.encode("utf-8"))  # type: ignore[arg-type]
+        pem = identity.certificate.public_bytes(serialization.Encoding.PEM)
+        files = self._make_files(snapshot, identity, text, digest, signature, pem)
+        report_store.record_signature(
+            ws.db,
+            ws.ids.units[name],
+            name,
+            when.code,
+            state.version,
+            signed_at,
+            identity.signer,
+            text,
+            digest,
+            signature,
+            pem,
+            files,
+            ws.actor,
+        )
+        return ws.reports.state(name, when)  # type: ignore[return-value]
+
+    def _make_files(
+        self, snapshot: ReportSnapshot, identity: Identity, text: str, digest: str, signature: bytes, pem: bytes
+    ) -> list[tuple[str, str, bytes, str]]:
+        from ipdesk.reports.excel import write_workbook
+        from ipdesk.reports.pdf import write_pdf
+        from ipdesk.signing.cms import sign_detached
+        from ipdesk.signing.pdf import sign_pdf
+        from ipdesk.signing.workbook import SignedPayload, add_signature_sheet
+
+        h = snapshot.header
+        workbook_name = report_file_name(h.units, h.period, h.version, "xlsx", h.sample)
+        with tempfile.TemporaryDirectory(prefix="ipdesk-sign-") as folder:
+            path = Path(folder) / "signed.xlsx"
+            write_workbook(snapshot, path, extra=add_signature_sheet(SignedPayload(text, digest, signature, pem)))
+            workbook = path.read_bytes()
+            pdf_path = Path(folder) / "report.pdf"
+            seal = write_pdf(snapshot, pdf_path, self._ws.settings.get(self._ws.settings.PDF_FONT))
+            pdf = sign_pdf(
+                pdf_path.read_bytes(), identity, seal, reason=f"{h.period_name}工作进展审核签署", location=h.unit_line
+            )
+        p7s = sign_detached(identity, workbook)
+        pdf_name = report_file_name(h.units, h.period, h.version, "pdf", h.sample)
+        return [
+            ("xlsx", workbook_name, workbook, hashlib.sha256(workbook).hexdigest()),
+            ("p7s", workbook_name + ".p7s", p7s, hashlib.sha256(p7s).hexdigest()),
+            ("pdf", pdf_name, pdf, hashlib.sha256(pdf).hexdigest()),
+        ]
+
+    def signed(self, unit: str | Unit, period: str | Period, version: int | None = None) -> SignedVersion | None:
+        """The signed snapshot and files of ``version`` (default: the latest version), if it was signed."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        if version is None:
+            state = ws.reports.state(name, when)
+            if state is None:
+                return None
+            version = state.version
+        record = report_store.signed_record(ws.db, ws.ids.units[name], when.code, version)
+        if record is None:
+            return None
+        return SignedVersion(
+            ReportSnapshot.from_json(record["snapshot_json"]), record["signed_at"], record["signed_by"], record["files"]
+        )
+
+    def revise(self, unit: str | Unit, period: str | Period) -> int:
+        """修订: a new draft version after a signed one; returns its number."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        status = ws.reports.status(name, when)
+        if not status.locked and status is not ReportStatus.RETURNED:
+            raise InvalidInput(f"{when.chinese}的报告目前为“{status.label}”，可以直接修改，无需修订")
+        return report_store.new_version(ws.db, ws.ids.units[name], name, when, ws.actor)
+
+    # -- trust ----------------------------------------------------------------------------------------------
+    def trust_certificate(self, certificate: x509.Certificate) -> bool:
+        pem = certificate.public_bytes(serialization.Encoding.PEM)
+        return report_store.add_trusted(
+            self._ws.db, fingerprint(certificate), unit_of(certificate), pem, self._ws.actor
+        )
+
+    def trusted(self) -> list[x509.Certificate]:
+        return [x509.load_pem_x509_certificate(pem) for pem in report_store.trusted_certificates(self._ws.db)]
