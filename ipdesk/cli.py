@@ -96,6 +96,41 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--out", type=Path, default=Path("."), metavar="文件夹", help="写入的文件夹（默认：当前文件夹）"
     )
+    submit = command("submit", "提交审核：检查某单位某期是否填报完整，完整则标记为已提交", cmd_submit)
+    submit.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    submit.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    sign = command(
+        "sign", "签署：审核人用签署口令签署已提交的报告，该期数据随即锁定（第一次签署时创建签署密钥）", cmd_sign
+    )
+    sign.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    sign.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    sign.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="文件",
+        help="从文件第一行读取签署口令（供脚本使用）；不给出时在终端输入",
+    )
+    revise = command(
+        "revise", "修订：在已签署的报告之后新建一个可修改的版本（已签署的版本及其文件保持不变）", cmd_revise
+    )
+    revise.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    revise.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    verify = command(
+        "verify", "验证报送文件（xlsx、pdf、p7s）：有效 / 已被修改 / 签名人未知 / 不是ipdesk文件 / 文件损坏", cmd_verify
+    )
+    verify.add_argument("files", nargs="+", type=Path, metavar="文件", help="要验证的文件")
+    verify.add_argument(
+        "--trust",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="证书",
+        help="信任的单位证书（.cer/.pem，可多次给出）；工作区已登记的证书总是信任",
+    )
+    keys = command("keys", "签署密钥：查看本单位证书（keys show）或导出证书交市局登记（keys export-cert）", cmd_keys)
+    keys.add_argument("action", choices=["show", "export-cert"], help="show 查看；export-cert 导出证书")
+    keys.add_argument("--unit", metavar="单位", help="单位（默认：设置中的本单位）")
+    keys.add_argument("--out", type=Path, metavar="文件", help="导出证书的文件名（默认：单位名.cer）")
     demo = command("demo", "用示例数据填满某单位某期（用于演示和培训；由此生成的报告都标明“示例数据”）", cmd_demo)
     demo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     demo.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
@@ -302,6 +337,157 @@ def cmd_export(args: argparse.Namespace) -> int:
         paths = ws.reports.export(unit, period, args.out, formats)
         data = [str(p) for p in paths]
         return _emit(args, data, lambda: "\n".join(data))
+
+
+def _passphrase(args: argparse.Namespace, creating: bool) -> str:
+    from ipdesk.domain.errors import InvalidInput
+
+    if args.passphrase_file:
+        try:
+            lines = args.passphrase_file.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise InvalidInput(f"无法读取口令文件：{args.passphrase_file}（{error.strerror or error}）") from error
+        if not lines or not lines[0]:
+            raise InvalidInput(f"口令文件是空的：{args.passphrase_file}")
+        return lines[0]
+    if not sys.stdin.isatty():
+        raise InvalidInput("没有终端可输入口令：请用 --passphrase-file 指定口令文件")
+    import getpass
+
+    first = getpass.getpass("审核人签署口令：")
+    if creating and getpass.getpass("再输入一次（创建签署密钥）：") != first:
+        raise InvalidInput("两次输入的口令不一致，未签署")
+    return first
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        missing = ws.reports.missing(unit, period)
+        if missing:
+            for item in missing:
+                print(f"  {item.message}", file=sys.stderr)
+            print(f"ipdesk：错误：{period.chinese}还有 {len(missing)} 处未填写完整，未提交", file=sys.stderr)
+            return EXIT_USAGE
+        state = ws.reports.submit(unit, period)
+        data = {"unit": unit.name, "period": period.code, "version": state.version, "status": state.status.value}
+        return _emit(args, data, lambda: f"{unit.name}{period.chinese}的报告（v{state.version}）已提交审核")
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        creating = ws.signoff.identity(unit) is None
+        state = ws.signoff.sign(unit, period, _passphrase(args, creating), create=True)
+        identity = ws.signoff.identity(unit)
+        assert identity is not None
+        data = {
+            "unit": unit.name,
+            "period": period.code,
+            "version": state.version,
+            "status": state.status.value,
+            "signer": identity.signer,
+            "fingerprint": identity.fingerprint,
+            "created_identity": creating,
+        }
+        lines = [
+            f"已签署：{unit.name}{period.chinese}（v{state.version}），签署人 {identity.signer}",
+            f"证书指纹（SHA-256）：{identity.fingerprint}",
+            "用 ipdesk export 导出签署后的文件",
+        ]
+        if creating:
+            lines.insert(0, "已创建本单位的签署密钥；请用 ipdesk keys export-cert 导出证书交市局登记")
+        return _emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        version = ws.signoff.revise(unit, period)
+        data = {"unit": unit.name, "period": period.code, "version": version}
+        return _emit(args, data, lambda: f"已新建{period.chinese}的第 {version} 版，可以修改；之前已签署的版本保持不变")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cryptography import x509
+
+    from ipdesk.domain.errors import InvalidInput, IpdeskError
+    from ipdesk.signing.verify import verify_file
+
+    trusted = []
+    for path in args.trust:
+        try:
+            data = path.read_bytes()
+            trusted.append(
+                x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+            )
+        except (OSError, ValueError) as error:
+            raise InvalidInput(f"无法读取证书文件：{path}") from error
+    from ipdesk.paths import default_database_path
+
+    if (args.db or default_database_path()).exists():  # never create a workspace just to verify files
+        try:
+            with _open_workspace(args) as ws:
+                trusted += ws.signoff.trusted()
+        except IpdeskError:
+            pass  # verifying needs no workspace; without a usable one only --trust counts
+    verdicts = [verify_file(path, trusted) for path in args.files]
+    data = [v.to_dict() for v in verdicts]
+
+    def table() -> str:
+        lines = []
+        for v in verdicts:
+            lines.append(f"{v.status.value}　{v.file}")
+            if v.unit:
+                lines.append(f"　　{v.unit}　{v.period}　v{v.version}　签署人 {v.signer}　{v.signed_at[:19]}")
+            lines.append(f"　　{v.detail}")
+        return "\n".join(lines)
+
+    _emit(args, data, table)
+    return EXIT_OK if all(v.valid for v in verdicts) else 1
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from ipdesk.domain.errors import InvalidInput
+
+    with _open_workspace(args) as ws:
+        name = args.unit or ws.settings.get(ws.settings.UNIT)
+        if not name:
+            raise InvalidInput("请用 --unit 指定单位（或先在程序的设置中选择本单位）")
+        unit = ws.units.find(name)
+        identity = ws.signoff.identity(unit)
+        if identity is None:
+            raise InvalidInput(f"“{unit.name}”还没有签署密钥；审核人第一次签署（ipdesk sign）时会创建")
+        certificate = identity.certificate
+        data = {
+            "unit": unit.name,
+            "signer": identity.signer,
+            "fingerprint": identity.fingerprint,
+            "not_before": certificate.not_valid_before_utc.isoformat(),
+            "not_after": certificate.not_valid_after_utc.isoformat(),
+        }
+        if args.action == "export-cert":
+            target = args.out or Path(f"{unit.name}.cer")
+            ws.signoff.keys.export_certificate(unit.name, target)
+            data["file"] = str(target)
+        lines = [
+            f"单位：{unit.name}",
+            f"签署人：{identity.signer}",
+            f"证书指纹（SHA-256）：{identity.fingerprint}",
+            f"有效期：{certificate.not_valid_before_utc:%Y-%m-%d} 至 {certificate.not_valid_after_utc:%Y-%m-%d}",
+        ]
+        if "file" in data:
+            lines.append(f"证书已导出：{data['file']}")
+        return _emit(args, data, lambda: "\n".join(lines))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

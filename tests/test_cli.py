@@ -13,7 +13,7 @@ from ipdesk.cli import build_parser, main
 
 from .conftest import ROOT
 
-COMMANDS = ["plan", "units", "tasks", "indicators", "export", "demo"]
+COMMANDS = ["plan", "units", "tasks", "indicators", "export", "demo", "submit", "sign", "revise", "verify", "keys"]
 
 
 @pytest.fixture

@@ -1,0 +1,476 @@
+"""Sign-off, signed returns and offline verification — checked by ipdesk and, where installed, by pdfsig and openssl."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from openpyxl import load_workbook
+
+from ipdesk import Workspace
+from ipdesk.domain import InvalidInput
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.reports.excel import HEADER_ROW
+from ipdesk.signing.identity import KeyStore
+from ipdesk.signing.verify import VerdictStatus, verify_file
+from ipdesk.workspace.sample_data import fill_sample
+
+UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
+needs = {
+    tool: pytest.mark.skipif(not shutil.which(tool), reason=f"{tool} is not installed")
+    for tool in ("pdfsig", "openssl")
+}
+
+
+@pytest.fixture
+def submitted(tmp_path):
+    ws = Workspace(tmp_path / "ws.db", actor="王芳")
+    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
+    fill_sample(ws, UNIT, PERIOD)
+    ws.reports.submit(UNIT, PERIOD)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def signed(submitted, tmp_path):
+    submitted.signoff.sign(UNIT, PERIOD, PASS, create=True)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    paths = {p.suffix: p for p in submitted.reports.export(UNIT, PERIOD, folder)}
+    return submitted, paths
+
+
+def trusted(ws):
+    return ws.signoff.trusted()
+
+
+# -- the identity -----------------------------------------------------------------------------------------------
+def test_identity_is_created_stored_encrypted_and_unlocked(tmp_path):
+    keys = KeyStore(tmp_path / "keys")
+    identity = keys.create(UNIT, "李强", PASS)
+    certificate = identity.certificate
+    assert certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == UNIT
+    usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and usage.content_commitment and not usage.key_cert_sign
+    assert len(identity.fingerprint) == 95 and identity.fingerprint.count(":") == 31
+    with pytest.raises(ValueError):
+        pkcs12.load_key_and_certificates(keys.p12_path(UNIT).read_bytes(), None)  # encrypted
+    with pytest.raises(InvalidInput) as error:
+        keys.unlock(UNIT, "不对的口令")
+    assert "口令不正确" in str(error.value)
+    assert keys.unlock(UNIT, PASS).key is not None
+    with pytest.raises(InvalidInput):
+        keys.create(UNIT, "李强", PASS)
+    with pytest.raises(InvalidInput):
+        KeyStore(tmp_path / "other").create(UNIT, "李强", "123")
+
+
+@needs["openssl"]
+def test_exported_certificate_reads_in_openssl(tmp_path):
+    keys = KeyStore(tmp_path / "keys")
+    identity = keys.create(UNIT, "李强", PASS)
+    cer = keys.export_certificate(UNIT, tmp_path / "碑林区.cer")
+    out = subprocess.run(
+        ["openssl", "x509", "-inform", "DER", "-in", str(cer), "-noout", "-fingerprint", "-sha256"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert identity.fingerprint in out.upper()
+
+
+def _city_issued(tmp_path: Path, unit: str) -> Path:
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "西安市知识产权局根证书")])
+    now = dt.datetime.now(dt.UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [x509.NameAttribute(NameOID.ORGANIZATION_NAME, unit), x509.NameAttribute(NameOID.COMMON_NAME, "张主任")]
+            )
+        )
+        .issuer_name(root_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .sign(root_key, hashes.SHA256())
+    )
+    path = tmp_path / f"{unit}.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"city", key, certificate, None, serialization.BestAvailableEncryption(b"city-pass")
+        )
+    )
+    return path
+
+
+def test_city_issued_pkcs12_is_imported_for_its_own_unit_only(tmp_path):
+    keys = KeyStore(tmp_path / "keys")
+    with pytest.raises(InvalidInput) as error:
+        keys.import_pkcs12(UNIT, _city_issued(tmp_path, "雁塔区人民政府"), "city-pass")
+    assert "雁塔区人民政府" in str(error.value)
+    with pytest.raises(InvalidInput):
+        keys.import_pkcs12(UNIT, _city_issued(tmp_path, UNIT), "wrong")
+    identity = keys.import_pkcs12(UNIT, _city_issued(tmp_path, UNIT), "city-pass")
+    assert identity.signer == "张主任"
+    assert keys.unlock(UNIT, "city-pass").key is not None
+
+
+# -- signing ----------------------------------------------------------------------------------------------------
+def test_only_a_submitted_period_can_be_signed(tmp_path):
+    ws = Workspace(tmp_path / "w.db")
+    fill_sample(ws, UNIT, PERIOD)
+    with pytest.raises(InvalidInput) as error:
+        ws.signoff.sign(UNIT, PERIOD, PASS, create=True)
+    assert "提交审核" in str(error.value)
+    ws.close()
+
+
+def test_wrong_passphrase_changes_nothing(submitted):
+    submitted.signoff.create_identity(UNIT, PASS)
+    before = len(submitted.audit.entries())
+    with pytest.raises(InvalidInput) as error:
+        submitted.signoff.sign(UNIT, PERIOD, "不对的口令")
+    assert "口令不正确" in str(error.value)
+    assert submitted.reports.status(UNIT, PERIOD) is ReportStatus.SUBMITTED
+    assert submitted.signoff.signed(UNIT, PERIOD) is None
+    assert len(submitted.audit.entries()) == before
+
+
+def test_missing_or_expired_key(submitted, tmp_path):
+    with pytest.raises(InvalidInput) as error:
+        submitted.signoff.sign(UNIT, PERIOD, PASS)
+    assert "还没有签署密钥" in str(error.value)
+    submitted.signoff.keys.create(UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(InvalidInput) as error:
+        submitted.signoff.sign(UNIT, PERIOD, PASS)
+    assert "已过期" in str(error.value)
+    assert submitted.reports.status(UNIT, PERIOD) is ReportStatus.SUBMITTED
+
+
+def test_signing_locks_the_period_and_revising_starts_a_new_version(signed, tmp_path):
+    ws, paths = signed
+    state = ws.reports.state(UNIT, PERIOD)
+    assert (state.status, state.version) == (ReportStatus.SIGNED, 1)
+    version = ws.signoff.signed(UNIT, PERIOD)
+    assert version.signed_by == "李强" and version.snapshot.header.fingerprint
+    assert set(version.files) == {"xlsx", "p7s", "pdf"}
+    with pytest.raises(InvalidInput) as error:
+        ws.progress.save(ws.progress.get(47, UNIT, PERIOD).with_changes(achievements="签署后修改"))
+    assert "已锁定" in str(error.value)
+
+    assert ws.signoff.revise(UNIT, PERIOD) == 2
+    assert ws.reports.status(UNIT, PERIOD) is ReportStatus.DRAFT
+    ws.progress.save(ws.progress.get(47, UNIT, PERIOD).with_changes(achievements="第二版的修改"))
+    again = tmp_path / "v1-again"
+    again.mkdir()
+    assert ws.signoff.signed(UNIT, PERIOD, version=1).files["xlsx"][1] == paths[".xlsx"].read_bytes()
+    assert ws.signoff.signed(UNIT, PERIOD, version=1).snapshot.tasks[0].achievements != "第二版的修改"
+    with pytest.raises(InvalidInput):
+        ws.signoff.revise(UNIT, PERIOD)  # version 2 is a draft: edit it directly
+
+
+def test_exporting_a_signed_version_twice_gives_the_same_bytes(signed, tmp_path):
+    ws, paths = signed
+    second = tmp_path / "second"
+    second.mkdir()
+    again = {p.suffix: p for p in ws.reports.export(UNIT, PERIOD, second)}
+    for suffix in (".xlsx", ".p7s", ".pdf"):
+        assert again[suffix].read_bytes() == paths[suffix].read_bytes()
+
+
+# -- verification -----------------------------------------------------------------------------------------------
+def test_untouched_files_are_valid(signed):
+    ws, paths = signed
+    for path in paths.values():
+        verdict = verify_file(path, trusted(ws))
+        assert verdict.status is VerdictStatus.VALID, (path, verdict.detail)
+        assert (verdict.unit, verdict.period, verdict.version, verdict.signer) == (UNIT, PERIOD, 1, "李强")
+
+
+def test_an_unknown_signer_is_said_so(signed):
+    _, paths = signed
+    for path in paths.values():
+        verdict = verify_file(path, [])
+        assert verdict.status is VerdictStatus.UNKNOWN_SIGNER
+        assert "信任" in verdict.detail
+
+
+def _cells(path: Path) -> list[tuple[str, str]]:
+    book = load_workbook(path)
+    found = []
+    for name in ("任务进展情况", "佐证材料清单"):
+        sheet = book[name]
+        for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + 3):
+            found += [(name, cell.coordinate) for cell in row if cell.value not in (None, "")]
+    return found
+
+
+def test_changing_any_visible_cell_is_detected(signed, tmp_path):
+    ws, paths = signed
+    cells = _cells(paths[".xlsx"])
+    assert len(cells) > 30
+    for sheet_name, coordinate in cells:
+        book = load_workbook(paths[".xlsx"])
+        cell = book[sheet_name][coordinate]
+        cell.value = (cell.value + 1) if isinstance(cell.value, (int, float)) else f"{cell.value}改"
+        changed = tmp_path / "changed.xlsx"
+        book.save(changed)
+        verdict = verify_file(changed, trusted(ws))
+        assert verdict.status is VerdictStatus.MODIFIED, (sheet_name, coordinate)
+        assert coordinate in verdict.detail
+
+
+def test_resaving_unchanged_keeps_the_workbook_valid(signed, tmp_path):
+    ws, paths = signed
+    book = load_workbook(paths[".xlsx"])
+    resaved = tmp_path / "resaved.xlsx"
+    book.save(resaved)
+    assert verify_file(resaved, trusted(ws)).status is VerdictStatus.VALID
+
+
+def test_tampered_signature_sheet_and_foreign_or_broken_files(signed, tmp_path):
+    ws, paths = signed
+    book = load_workbook(paths[".xlsx"])
+    sheet = book["ipdesk签名"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "json")
+    row[1].value = row[1].value.replace("碑林区人民政府", "雁塔区人民政府", 1)
+    forged = tmp_path / "forged.xlsx"
+    book.save(forged)
+    assert verify_file(forged, trusted(ws)).status is VerdictStatus.MODIFIED
+
+    del book["ipdesk签名"]
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    assert verify_file(plain, trusted(ws)).status is VerdictStatus.NOT_IPDESK
+
+    data = paths[".xlsx"].read_bytes()
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(data[: len(data) // 2])
+    assert verify_file(truncated, trusted(ws)).status is VerdictStatus.DAMAGED
+    text = tmp_path / "notes.txt"
+    text.write_text("会议记录", encoding="utf-8")
+    assert verify_file(text, trusted(ws)).status is VerdictStatus.NOT_IPDESK
+    assert verify_file(tmp_path / "missing.xlsx", trusted(ws)).status is VerdictStatus.DAMAGED
+
+
+def test_a_return_signed_by_another_unit_is_caught(submitted, tmp_path):
+    other = KeyStore(tmp_path / "elsewhere")
+    other.create("雁塔区人民政府", "赵六", PASS)
+    keys = submitted.signoff.keys
+    keys.folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(other.p12_path("雁塔区人民政府"), keys.p12_path(UNIT))
+    shutil.copy(other.cer_path("雁塔区人民政府"), keys.cer_path(UNIT))
+    submitted.signoff.trust_certificate(other.certificate("雁塔区人民政府"))
+    submitted.signoff.sign(UNIT, PERIOD, PASS)
+    paths = submitted.reports.export(UNIT, PERIOD, tmp_path)
+    for path in paths:
+        if path.suffix == ".p7s":
+            continue
+        verdict = verify_file(path, trusted(submitted))
+        assert verdict.status is VerdictStatus.UNKNOWN_SIGNER
+        assert "雁塔区人民政府" in verdict.detail and "声称" in verdict.detail
+
+
+def test_a_certificate_expired_when_it_signed(submitted, tmp_path):
+    from ipdesk.reports.excel import write_workbook
+    from ipdesk.signing import signatures
+    from ipdesk.signing.workbook import SignedPayload, add_signature_sheet
+
+    identity = submitted.signoff.keys.create(UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
+    snapshot = submitted.reports.snapshot(UNIT, PERIOD)
+    snapshot = dataclasses.replace(
+        snapshot,
+        header=dataclasses.replace(
+            snapshot.header, signed_at="2025-10-08T10:00:00+08:00", signed_by="李强", fingerprint=identity.fingerprint
+        ),
+    )
+    text = snapshot.canonical_json()
+    import hashlib
+
+    payload = SignedPayload(
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        signatures.sign(identity.key, text.encode()),
+        identity.certificate.public_bytes(serialization.Encoding.PEM),
+    )
+    path = tmp_path / "expired.xlsx"
+    write_workbook(snapshot, path, extra=add_signature_sheet(payload))
+    verdict = verify_file(path, [identity.certificate])
+    assert verdict.status is VerdictStatus.UNKNOWN_SIGNER and "已过期" in verdict.detail
+
+
+def test_flipping_a_byte_in_the_signed_pdf_is_detected(signed, tmp_path):
+    ws, paths = signed
+    data = bytearray(paths[".pdf"].read_bytes())
+    marker = data.find(b"/Contents <")
+    position = len(data) // 3 if marker < 0 or marker > len(data) // 3 + 100 else marker - 200
+    data[position] ^= 0x01
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(data))
+    assert verify_file(flipped, trusted(ws)).status is VerdictStatus.MODIFIED
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(bytes(data[:2000]))
+    assert verify_file(truncated, trusted(ws)).status in (VerdictStatus.DAMAGED, VerdictStatus.NOT_IPDESK)
+
+
+def test_an_unsigned_pdf_is_not_an_ipdesk_return(submitted, tmp_path):
+    (path,) = submitted.reports.export(UNIT, PERIOD, tmp_path, ("pdf",))
+    assert verify_file(path, []).status is VerdictStatus.NOT_IPDESK
+
+
+def test_the_p7s_follows_its_workbook(signed, tmp_path):
+    ws, paths = signed
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    workbook = shutil.copy(paths[".xlsx"], copy)
+    p7s = Path(shutil.copy(paths[".p7s"], copy))
+    assert verify_file(p7s, trusted(ws)).status is VerdictStatus.VALID
+    Path(workbook).write_bytes(Path(workbook).read_bytes() + b" ")
+    assert verify_file(p7s, trusted(ws)).status is VerdictStatus.MODIFIED
+    Path(workbook).unlink()
+    assert verify_file(p7s, trusted(ws)).status is VerdictStatus.DAMAGED
+
+
+@needs["pdfsig"]
+def test_pdfsig_agrees(signed, tmp_path):
+    _, paths = signed
+    good = subprocess.run(["pdfsig", str(paths[".pdf"])], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in good and "ipdesk签署" in good and "Total document signed" in good
+    data = bytearray(paths[".pdf"].read_bytes())
+    data[len(data) // 3] ^= 0x01
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(data))
+    bad = subprocess.run(["pdfsig", str(flipped)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" not in bad
+
+
+@needs["openssl"]
+def test_openssl_agrees_on_the_p7s(signed, tmp_path):
+    ws, paths = signed
+    cert = tmp_path / "unit.pem"
+    cert.write_bytes(ws.signoff.identity(UNIT).certificate.public_bytes(serialization.Encoding.PEM))
+
+    def openssl(content: Path) -> int:
+        return subprocess.run(
+            [
+                "openssl",
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                str(paths[".p7s"]),
+                "-content",
+                str(content),
+                "-CAfile",
+                str(cert),
+                "-out",
+                "/dev/null",
+            ],
+            capture_output=True,
+        ).returncode
+
+    assert openssl(paths[".xlsx"]) == 0
+    changed = tmp_path / "changed.xlsx"
+    changed.write_bytes(paths[".xlsx"].read_bytes() + b"x")
+    assert openssl(changed) != 0
+
+
+def test_qr_code_says_unit_period_version_and_digest(signed):
+    from ipdesk.reports.pdf import qr_text
+
+    ws, _ = signed
+    snapshot = ws.signoff.signed(UNIT, PERIOD).snapshot
+    assert qr_text(snapshot) == f"ipdesk|{UNIT}|{PERIOD}|v1|{snapshot.sha256()}"
+
+
+# -- the commands -----------------------------------------------------------------------------------------------
+def test_cli_submit_sign_export_verify(tmp_path, capsys):
+    from ipdesk.cli import main
+
+    db = tmp_path / "cli.db"
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text(PASS + "\n", encoding="utf-8")
+    assert main(["--db", str(db), "submit", "--unit", "碑林区", "--period", PERIOD]) == 2
+    assert "未填写完整" in capsys.readouterr().err
+    assert main(["--db", str(db), "demo", "--unit", "碑林区", "--period", PERIOD]) == 0
+    assert main(["--db", str(db), "submit", "--unit", "碑林区", "--period", PERIOD]) == 0
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("另一个口令", encoding="utf-8")
+    assert (
+        main(["--db", str(db), "sign", "--unit", "碑林区", "--period", PERIOD, "--passphrase-file", str(passphrase)])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["--db", str(db), "revise", "--unit", "碑林区", "--period", PERIOD, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == 2
+    out = tmp_path / "out"
+    out.mkdir()
+    with Workspace(db) as ws:
+        ws.reports.submit(UNIT, PERIOD)
+    assert main(["--db", str(db), "sign", "--unit", "碑林区", "--period", PERIOD, "--passphrase-file", str(wrong)]) == 2
+    assert "口令不正确" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "sign",
+                "--unit",
+                "碑林区",
+                "--period",
+                PERIOD,
+                "--passphrase-file",
+                str(passphrase),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    signed = json.loads(capsys.readouterr().out)
+    assert signed["version"] == 2 and signed["status"] == "signed" and not signed["created_identity"]
+    assert main(["--db", str(db), "export", "--unit", "碑林区", "--period", PERIOD, "--out", str(out)]) == 0
+    files = capsys.readouterr().out.split()
+    assert len(files) == 3 and all("_v2." in f for f in files)
+    assert main(["--db", str(db), "verify", *files, "--json"]) == 0
+    verdicts = json.loads(capsys.readouterr().out)
+    assert [v["verdict"] for v in verdicts] == ["有效"] * 3
+    assert set(verdicts[0]) == {
+        "file",
+        "verdict",
+        "detail",
+        "unit",
+        "period",
+        "version",
+        "signer",
+        "signed_at",
+        "fingerprint",
+    }
+    cer = tmp_path / "unit.cer"
+    assert main(["--db", str(db), "keys", "export-cert", "--unit", "碑林区", "--out", str(cer)]) == 0
+    capsys.readouterr()
+    other_db = tmp_path / "city.db"
+    assert main(["--db", str(other_db), "verify", files[0]]) == 1
+    assert "签名人未知" in capsys.readouterr().out
+    assert main(["--db", str(other_db), "verify", files[0], "--trust", str(cer)]) == 0
+    assert "有效" in capsys.readouterr().out
+    assert not other_db.exists()  # verifying created no workspace
+    assert main(["--db", str(db), "keys", "show", "--unit", "碑林区", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["unit"] == UNIT and len(shown["fingerprint"]) == 95
