@@ -421,3 +421,74 @@ def test_export_dialog_refuses_nothing_chosen(qtbot, tmp_path):
     dialog.folder.setText(str(tmp_path / "missing"))
     dialog.accept()
     assert "文件夹不存在" in dialog.error.text()
+
+
+def _submit_all(workspace):
+    from ipdesk.workspace.sample_data import fill_sample
+
+    fill_sample(workspace, UNIT, NOV)
+    workspace.reports.submit(UNIT, NOV)
+
+
+def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, workspace):
+    from ipdesk.ui.signing_dialogs import SignDialog
+
+    _submit_all(workspace)
+    window.load_period()
+    assert window.sign_action.isEnabled() and not window.revise_action.isEnabled()
+    window.sign()
+    dialog = window.sign_dialog
+    assert isinstance(dialog, SignDialog) and dialog.creating
+    ime_type(dialog.passphrase, "口令一二三四")
+    ime_type(dialog.confirm, "口令一二三")
+    dialog.accept()
+    assert "不一致" in dialog.error.text()
+    dialog.confirm.clear()
+    ime_type(dialog.confirm, "口令一二三四")
+    dialog.accept()
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.SIGNED
+    select(window, qtbot, 47)
+    banner = window.editor.lock_banner.text()
+    assert "已于" in banner and "签署" in banner and "修订" in banner
+    assert window.editor.achievements.isReadOnly()
+    assert window.revise_action.isEnabled() and not window.sign_action.isEnabled()
+
+
+def test_a_wrong_passphrase_is_said_in_the_dialog(qtbot, window, workspace):
+    _submit_all(workspace)
+    workspace.signoff.create_identity(UNIT, "正确的签署口令")
+    window.load_period()
+    window.sign()
+    dialog = window.sign_dialog
+    assert not dialog.creating
+    ime_type(dialog.passphrase, "错误的口令")
+    dialog.accept()
+    assert "口令不正确" in dialog.error.text()
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.SUBMITTED
+
+
+def test_revise_after_signing(qtbot, window, workspace, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    _submit_all(workspace)
+    workspace.signoff.sign(UNIT, NOV, "正确的签署口令", create=True)
+    window.load_period()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.revise_action.trigger()
+    assert workspace.reports.state(UNIT, NOV).version == 2
+    select(window, qtbot, 47)
+    assert not window.editor.achievements.isReadOnly()
+    assert "第 2 版" in window.statusBar().currentMessage()
+
+
+def test_verify_dialog_gives_a_verdict_per_file(qtbot, window, workspace, tmp_path):
+    _submit_all(workspace)
+    workspace.signoff.sign(UNIT, NOV, "正确的签署口令", create=True)
+    files = workspace.reports.export(UNIT, NOV, tmp_path)
+    stray = tmp_path / "会议记录.txt"
+    stray.write_text("无关文件", encoding="utf-8")
+    window.open_verify([*files, stray])
+    dialog = window.verify_dialog
+    verdicts = [dialog.model.item(r, 0).text() for r in range(dialog.model.rowCount())]
+    assert verdicts == ["有效", "有效", "有效", "不是ipdesk文件"]
+    assert "碑林区人民政府" in dialog.model.item(0, 2).text()

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.unit = unit
         self.today = today or dt.date.today()
         self.period: Period = ws.reports.default_period(self.today)
+        self.locked_because = ""
         self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
 
         # -- tasks tab ----------------------------------------------------------------------------------------
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.todo.open_period.connect(self.open_period)
         self.tabs.currentChanged.connect(lambda _: self.flush())
 
+        self.setAcceptDrops(True)  # drop a received return on the window to verify it
         self.picker.set_period(self.period)
         self.load_period()
         self.resize(1360, 820)
@@ -186,6 +188,8 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "导出报告…", "Ctrl+E", self.export, file_menu, "导出本期的 Excel 工作簿和可打印的 PDF"
         )
+        self._action("验证文件…", "Ctrl+Shift+V", self.open_verify, file_menu, "检查收到的报送文件是否有效、是否被改动")
+        self._action("本单位签署证书…", None, self.open_certificate, file_menu)
         file_menu.addSeparator()
         self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
         file_menu.addSeparator()
@@ -224,6 +228,12 @@ class MainWindow(QMainWindow):
             "提交审核", "Ctrl+Return", self.submit, report_menu, "检查本期填报是否完整，并提交审核人签署"
         )
         self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.sign_action = self._action(
+            "签署…", "Ctrl+Shift+S", self.sign, report_menu, "审核人签署已提交的报告：数据锁定并生成签名文件"
+        )
+        self.revise_action = self._action(
+            "修订", None, self.revise, report_menu, "在已签署的报告之后新建一个可修改的版本"
+        )
 
         view_menu = menus.addMenu(self.tr("视图(&V)"))
         view_menu.addAction(self.todo_dock.toggleViewAction())
@@ -240,6 +250,12 @@ class MainWindow(QMainWindow):
         state = self.ws.reports.state(self.unit, self.period)
         if state is None or not state.status.locked:
             return ""
+        signed = self.ws.signoff.signed(self.unit, self.period)
+        if signed is not None:
+            when = signed.signed_at[:16].replace("T", " ")
+            return self.tr(
+                "{0}的报告（第 {1} 版）已于 {2} 由{3}签署，数据已锁定，只能查看。如需更正，请用“报送 → 修订”。"
+            ).format(self.period.chinese, state.version, when, signed.signed_by)
         return self.tr("{0}的报告已{1}，数据已锁定，只能查看。").format(self.period.chinese, state.status.label)
 
     def load_period(self) -> None:
@@ -253,7 +269,8 @@ class MainWindow(QMainWindow):
             if r.task.kind is not TaskKind.INDICATOR
         ]
         self.model.set_rows(rows)
-        self.indicators.load(self.unit, self.period, bool(self.lock_reason()))
+        self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
+        self.indicators.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
         self._refresh_todo()
@@ -279,6 +296,8 @@ class MainWindow(QMainWindow):
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
         self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
+        self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
+        self.revise_action.setEnabled(status.locked)
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -327,7 +346,7 @@ class MainWindow(QMainWindow):
         ):
             return
         row = self.model.rows[self.model.row_of(seq)]
-        self.editor.load(TaskProgress(row.task, row.role, row.progress), self.lock_reason())
+        self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
 
     def step_task(self, direction: int) -> None:
         rows = self.proxy.rowCount()
@@ -475,6 +494,61 @@ class MainWindow(QMainWindow):
             self.editor.achievements.setFocus()
         else:
             self.editor.problems.setFocus()
+
+    def sign(self) -> None:
+        from ipdesk.ui.signing_dialogs import SignDialog
+
+        self.flush()
+        dialog = SignDialog(self.ws, self.unit, self.period, self)
+        self.sign_dialog = dialog
+        dialog.signed.connect(self._after_signing)
+        dialog.open()
+
+    def _after_signing(self) -> None:
+        self.load_period()
+        self.show_message(
+            self.tr("{0}的报告已签署；可用“导出报告”保存签名的 Excel、PDF 和 .p7s").format(self.period.chinese)
+        )
+
+    def revise(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("修订"),
+            self.tr("为{0}新建一个可修改的版本？已签署的版本及其文件保持不变。").format(self.period.chinese),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            version = self.ws.signoff.revise(self.unit, self.period)
+        except IpdeskError as error:
+            QMessageBox.warning(self, self.tr("不能修订"), str(error))
+            return
+        self.load_period()
+        self.show_message(self.tr("已新建第 {0} 版，可以修改").format(version))
+
+    def open_verify(self, files: list | None = None) -> None:
+        from ipdesk.ui.signing_dialogs import VerifyDialog
+
+        dialog = VerifyDialog(self.ws, self)
+        self.verify_dialog = dialog
+        if files:
+            dialog.verify(files)
+        dialog.show()
+
+    def open_certificate(self) -> None:
+        from ipdesk.ui.signing_dialogs import CertificateDialog
+
+        CertificateDialog(self.ws, self.unit, self).exec()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            self.open_verify(files)
+        event.acceptProposedAction()
 
     def export(self) -> None:
         from ipdesk.ui.export_dialog import LAST_FOLDER, ExportDialog, open_folder
