@@ -128,9 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="信任的单位证书（.cer/.pem，可多次给出）；工作区已登记的证书总是信任",
     )
     keys = command("keys", "签署密钥：查看本单位证书（keys show）或导出证书交市局登记（keys export-cert）", cmd_keys)
-    keys.add_argument("action", choices=["show", "export-cert"], help="show 查看；export-cert 导出证书")
+    keys.add_argument(
+        "action",
+        choices=["show", "export-cert", "import"],
+        help="show 查看；export-cert 导出证书；import 导入市局签发的 PKCS#12（--file）",
+    )
     keys.add_argument("--unit", metavar="单位", help="单位（默认：设置中的本单位）")
     keys.add_argument("--out", type=Path, metavar="文件", help="导出证书的文件名（默认：单位名.cer）")
+    keys.add_argument("--file", type=Path, metavar="文件", help="要导入的 .p12/.pfx 文件（import 时）")
+    keys.add_argument("--passphrase-file", type=Path, metavar="文件", help="从文件第一行读取 PKCS#12 的口令")
     demo = command("demo", "用示例数据填满某单位某期（用于演示和培训；由此生成的报告都标明“示例数据”）", cmd_demo)
     demo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     demo.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
@@ -464,6 +470,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
         if not name:
             raise InvalidInput("请用 --unit 指定单位（或先在程序的设置中选择本单位）")
         unit = ws.units.find(name)
+        if args.action == "import":
+            if args.file is None:
+                raise InvalidInput("请用 --file 指定要导入的 PKCS#12 文件")
+            imported = ws.signoff.keys.import_pkcs12(unit.name, args.file, _passphrase(args, creating=False))
+            ws.signoff.trust_certificate(imported.certificate)
         identity = ws.signoff.identity(unit)
         if identity is None:
             raise InvalidInput(f"“{unit.name}”还没有签署密钥；审核人第一次签署（ipdesk sign）时会创建")

@@ -492,3 +492,20 @@ def test_verify_dialog_gives_a_verdict_per_file(qtbot, window, workspace, tmp_pa
     verdicts = [dialog.model.item(r, 0).text() for r in range(dialog.model.rowCount())]
     assert verdicts == ["有效", "有效", "有效", "不是ipdesk文件"]
     assert "碑林区人民政府" in dialog.model.item(0, 2).text()
+
+
+def test_certificate_dialog_imports_a_city_issued_key(qtbot, window, workspace, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from ipdesk.ui.signing_dialogs import CertificateDialog
+
+    from .test_signing import _city_issued
+
+    p12 = _city_issued(tmp_path, UNIT)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(p12), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("city-pass", True))
+    dialog = CertificateDialog(workspace, UNIT)
+    qtbot.addWidget(dialog)
+    dialog.import_pkcs12()
+    assert "已导入" in dialog.message.text()
+    assert workspace.signoff.identity(UNIT).signer == "张主任"

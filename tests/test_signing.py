@@ -215,8 +215,10 @@ def _cells(path: Path) -> list[tuple[str, str]]:
     found = []
     for name in ("任务进展情况", "佐证材料清单"):
         sheet = book[name]
-        for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + 3):
-            found += [(name, cell.coordinate) for cell in row if cell.value not in (None, "")]
+        last = sheet.max_row if name != "任务进展情况" else HEADER_ROW + 30
+        for number, row in enumerate(sheet.iter_rows(min_row=HEADER_ROW, max_row=last)):
+            if number < 3 or number % 6 == 0:  # the header, the first rows in full, then every sixth row
+                found += [(name, cell.coordinate) for cell in row if cell.value not in (None, "")]
     return found
 
 
@@ -268,50 +270,54 @@ def test_tampered_signature_sheet_and_foreign_or_broken_files(signed, tmp_path):
     assert verify_file(tmp_path / "missing.xlsx", trusted(ws)).status is VerdictStatus.DAMAGED
 
 
-def test_a_return_signed_by_another_unit_is_caught(submitted, tmp_path):
-    other = KeyStore(tmp_path / "elsewhere")
-    other.create("雁塔区人民政府", "赵六", PASS)
-    keys = submitted.signoff.keys
-    keys.folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(other.p12_path("雁塔区人民政府"), keys.p12_path(UNIT))
-    shutil.copy(other.cer_path("雁塔区人民政府"), keys.cer_path(UNIT))
-    submitted.signoff.trust_certificate(other.certificate("雁塔区人民政府"))
-    submitted.signoff.sign(UNIT, PERIOD, PASS)
-    paths = submitted.reports.export(UNIT, PERIOD, tmp_path)
-    for path in paths:
-        if path.suffix == ".p7s":
-            continue
-        verdict = verify_file(path, trusted(submitted))
-        assert verdict.status is VerdictStatus.UNKNOWN_SIGNER
-        assert "雁塔区人民政府" in verdict.detail and "声称" in verdict.detail
+def _forge(ws, identity, tmp_path, signed_at="2025-10-08T10:00:00+08:00") -> dict[str, Path]:
+    """A return for 碑林区 made and signed outside the normal path, with ``identity``'s key."""
+    import hashlib
 
-
-def test_a_certificate_expired_when_it_signed(submitted, tmp_path):
     from ipdesk.reports.excel import write_workbook
+    from ipdesk.reports.pdf import write_pdf
     from ipdesk.signing import signatures
+    from ipdesk.signing.pdf import sign_pdf
     from ipdesk.signing.workbook import SignedPayload, add_signature_sheet
 
-    identity = submitted.signoff.keys.create(UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
-    snapshot = submitted.reports.snapshot(UNIT, PERIOD)
+    snapshot = ws.reports.snapshot(UNIT, PERIOD)
     snapshot = dataclasses.replace(
         snapshot,
         header=dataclasses.replace(
-            snapshot.header, signed_at="2025-10-08T10:00:00+08:00", signed_by="李强", fingerprint=identity.fingerprint
+            snapshot.header, signed_at=signed_at, signed_by=identity.signer, fingerprint=identity.fingerprint
         ),
     )
     text = snapshot.canonical_json()
-    import hashlib
-
     payload = SignedPayload(
         text,
         hashlib.sha256(text.encode()).hexdigest(),
         signatures.sign(identity.key, text.encode()),
         identity.certificate.public_bytes(serialization.Encoding.PEM),
     )
-    path = tmp_path / "expired.xlsx"
-    write_workbook(snapshot, path, extra=add_signature_sheet(payload))
-    verdict = verify_file(path, [identity.certificate])
-    assert verdict.status is VerdictStatus.UNKNOWN_SIGNER and "已过期" in verdict.detail
+    workbook = tmp_path / "forged.xlsx"
+    write_workbook(snapshot, workbook, extra=add_signature_sheet(payload))
+    plain = tmp_path / "plain.pdf"
+    seal = write_pdf(snapshot, plain)
+    pdf = tmp_path / "forged.pdf"
+    pdf.write_bytes(sign_pdf(plain.read_bytes(), identity, seal, reason="test", location=UNIT))
+    return {".xlsx": workbook, ".pdf": pdf}
+
+
+def test_a_return_signed_by_another_unit_is_caught(submitted, tmp_path):
+    other = KeyStore(tmp_path / "elsewhere").create("雁塔区人民政府", "赵六", PASS)
+    for path in _forge(submitted, other, tmp_path).values():
+        verdict = verify_file(path, [other.certificate])
+        assert verdict.status is VerdictStatus.UNKNOWN_SIGNER, path
+        assert "雁塔区人民政府" in verdict.detail and "声称" in verdict.detail
+
+
+def test_a_certificate_expired_when_it_signed(submitted, tmp_path):
+    identity = KeyStore(tmp_path / "old").create(
+        UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC)
+    )
+    for path in _forge(submitted, identity, tmp_path).values():
+        verdict = verify_file(path, [identity.certificate])
+        assert verdict.status is VerdictStatus.UNKNOWN_SIGNER and "已过期" in verdict.detail, path
 
 
 def test_flipping_a_byte_in_the_signed_pdf_is_detected(signed, tmp_path):
@@ -474,3 +480,74 @@ def test_cli_submit_sign_export_verify(tmp_path, capsys):
     assert main(["--db", str(db), "keys", "show", "--unit", "碑林区", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["unit"] == UNIT and len(shown["fingerprint"]) == 95
+
+
+def test_cli_imports_a_city_issued_pkcs12(tmp_path, capsys):
+    from ipdesk.cli import main
+
+    db = tmp_path / "w.db"
+    secret = tmp_path / "p.txt"
+    secret.write_text("city-pass", encoding="utf-8")
+    p12 = _city_issued(tmp_path, UNIT)
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "keys",
+                "import",
+                "--unit",
+                "碑林区",
+                "--file",
+                str(p12),
+                "--passphrase-file",
+                str(secret),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["signer"] == "张主任"
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "keys",
+                "import",
+                "--unit",
+                "碑林区",
+                "--file",
+                str(p12),
+                "--passphrase-file",
+                str(secret),
+            ]
+        )
+        == 2
+    )
+    assert "已有签署密钥" in capsys.readouterr().err
+
+
+def test_a_key_file_of_another_unit_is_refused_for_signing(tmp_path):
+    keys = KeyStore(tmp_path / "keys")
+    keys.create("雁塔区人民政府", "赵六", PASS)
+    shutil.copy(keys.p12_path("雁塔区人民政府"), keys.p12_path(UNIT))
+    with pytest.raises(InvalidInput) as error:
+        keys.unlock(UNIT, PASS)
+    assert "雁塔区人民政府" in str(error.value)
+
+
+def test_hostile_files_get_a_verdict_not_a_crash(tmp_path):
+    samples = {
+        "zipbomb.xlsx": b"PK\x03\x04" + b"\x00" * 100,
+        "garbage.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 20,
+        "empty.p7s": b"",
+        "notcms.p7s": b"hello",
+    }
+    for name, data in samples.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        if name.endswith(".p7s"):
+            (tmp_path / name[:-4]).write_bytes(b"content")
+        verdict = verify_file(path, [])
+        assert verdict.status in (VerdictStatus.DAMAGED, VerdictStatus.NOT_IPDESK), name

@@ -145,6 +145,8 @@ class KeyStore:
             raise InvalidInput("口令不正确，未签署。请重新输入审核人的签署口令。") from None
         if key is None or certificate is None or not isinstance(key, rsa.RSAPrivateKey):
             raise InvalidInput(f"签署密钥文件不完整：{self.p12_path(unit)}")
+        if unit_of(certificate) != unit:
+            raise InvalidInput(f"密钥文件中的证书属于“{unit_of(certificate)}”，不是“{unit}”，不能用来签署本单位的报告")
         return Identity(unit, certificate, key)
 
     def import_pkcs12(self, unit: str, source: Path, passphrase: str) -> Identity:

@@ -62,7 +62,14 @@ class Verdict:
 
 
 def verify_file(path: Path, trusted: list[x509.Certificate]) -> Verdict:
-    path = Path(path)
+    """The verdict on one file. Hostile or broken input gives a verdict, never an exception."""
+    try:
+        return _verify(Path(path), trusted)
+    except Exception as error:
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"文件无法解析（{type(error).__name__}）")
+
+
+def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     try:
         head = path.read_bytes()[:8]
     except OSError as error:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -192,7 +193,10 @@ class CertificateDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("单位"), QLabel(unit))
         if identity is None:
-            form.addRow(QLabel(self.tr("还没有签署密钥。审核人第一次签署时会创建。")))
+            form.addRow(QLabel(self.tr("还没有签署密钥。审核人第一次签署时会创建，也可以导入市局签发的证书。")))
+            import_button = QPushButton(self.tr("导入市局签发的证书（.p12/.pfx）…"))
+            import_button.clicked.connect(self.import_pkcs12)
+            form.addRow(import_button)
         else:
             certificate = identity.certificate
             fingerprint = QLabel(identity.fingerprint)
@@ -213,6 +217,23 @@ class CertificateDialog(QDialog):
         close.rejected.connect(self.reject)
         form.addRow(close)
         self.resize(560, 220)
+
+    def import_pkcs12(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(self, self.tr("选择市局签发的证书"), "",
+                                                self.tr("PKCS#12 (*.p12 *.pfx)"))
+        if not source:
+            return
+        passphrase, ok = QInputDialog.getText(self, self.tr("证书口令"), self.tr("该证书文件的口令："),
+                                              QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        try:
+            identity = self.ws.signoff.keys.import_pkcs12(self.unit, Path(source), passphrase)
+        except IpdeskError as error:
+            self.message.setText(str(error))
+            return
+        self.ws.signoff.trust_certificate(identity.certificate)
+        self.message.setText(self.tr("已导入，证书指纹：{0}").format(identity.fingerprint))
 
     def export(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, self.tr("导出证书"), f"{self.unit}.cer", self.tr("证书 (*.cer)"))
