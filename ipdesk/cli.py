@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--out", type=Path, metavar="文件", help="导出证书的文件名（默认：单位名.cer）")
     keys.add_argument("--file", type=Path, metavar="文件", help="要导入的 .p12/.pfx 文件（import 时）")
     keys.add_argument("--passphrase-file", type=Path, metavar="文件", help="从文件第一行读取 PKCS#12 的口令")
+    backup = command("backup", "备份工作数据库（程序运行时也可以进行）；默认写入备份文件夹", cmd_backup)
+    backup.add_argument("--out", type=Path, metavar="文件", help="备份文件路径（默认：数据库旁 backups/before/）")
+    restore = command("restore", "从备份恢复：先检查备份完好，被替换的数据库改名保留", cmd_restore)
+    restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
+    audit = command("audit", "修改记录：audit verify 检查审计链是否完整，报告第一处断开", cmd_audit)
+    audit.add_argument("action", choices=["verify"], help="verify 检查审计链")
     demo = command("demo", "用示例数据填满某单位某期（用于演示和培训；由此生成的报告都标明“示例数据”）", cmd_demo)
     demo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     demo.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
@@ -168,10 +174,20 @@ def _prepare_streams() -> None:
             reconfigure(errors="replace")
 
 
+READ_ONLY_COMMANDS = {"plan", "units", "tasks", "indicators", "verify", "keys"}
+
+
 def _open_workspace(args: argparse.Namespace):
+    """The workspace; commands that only read fall back to read-only when another ipdesk is writing it."""
+    from ipdesk.domain.errors import WorkspaceInUse
     from ipdesk.workspace import Workspace
 
-    return Workspace(args.db)
+    try:
+        return Workspace(args.db)
+    except WorkspaceInUse:
+        if args.command in READ_ONLY_COMMANDS and not (args.command == "keys" and args.action == "import"):
+            return Workspace(args.db, read_only=True)
+        raise
 
 
 def _emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
@@ -499,6 +515,63 @@ def cmd_keys(args: argparse.Namespace) -> int:
         if "file" in data:
             lines.append(f"证书已导出：{data['file']}")
         return _emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open_workspace(args) as ws:
+        target = ws.backup_to(args.out) if args.out else ws.backup_before("manual")
+        if target is None:
+            from ipdesk.domain.errors import InvalidInput
+
+            raise InvalidInput("内存中的工作区没有可备份的文件")
+        data = {"file": str(target), "size": target.stat().st_size}
+        return _emit(args, data, lambda: f"已备份到：{target}")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ipdesk.domain.errors import WorkspaceInUse
+    from ipdesk.paths import default_database_path
+    from ipdesk.store.backups import check, restore
+    from ipdesk.store.writer_lock import WriterLock
+
+    database = args.db or default_database_path()
+    check(args.file)
+    lock = WriterLock(database)
+    if database.parent.is_dir() and not lock.acquire():
+        raise WorkspaceInUse(f"数据库正在被使用（{lock.holder() or '未知进程'}），请先关闭 ipdesk 再恢复")
+    try:
+        if database.exists():
+            from ipdesk.store.backups import BackupShelf, copy_database
+            from ipdesk.store.connection import connect
+
+            try:  # one more copy of what is being replaced, when it can still be read
+                conn = connect(database)
+                try:
+                    copy_database(conn, BackupShelf(database).folder / "before" / f"{database.stem}-before-restore.db")
+                finally:
+                    conn.close()
+            except Exception:
+                pass
+        kept = restore(database, args.file)
+    finally:
+        lock.release()
+    data = {"database": str(database), "restored_from": str(args.file), "replaced_file": str(kept) if kept else None}
+    lines = [f"已从 {args.file} 恢复 {database}"]
+    if kept:
+        lines.append(f"原来的数据库保留为：{kept}")
+    return _emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with _open_workspace(args) as ws:
+        broken = ws.audit.verify()
+        count = len(ws.audit.entries())
+        data = {"entries": count, "intact": broken is None, "first_broken_entry": broken}
+        if broken is None:
+            _emit(args, data, lambda: f"审计链完整：共 {count} 条修改记录")
+            return EXIT_OK
+        _emit(args, data, lambda: f"审计链在第 {broken} 条记录处断开：该条或之前的记录被改动或删除过")
+        return 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

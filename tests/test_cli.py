@@ -13,7 +13,22 @@ from ipdesk.cli import build_parser, main
 
 from .conftest import ROOT
 
-COMMANDS = ["plan", "units", "tasks", "indicators", "export", "demo", "submit", "sign", "revise", "verify", "keys"]
+COMMANDS = [
+    "plan",
+    "units",
+    "tasks",
+    "indicators",
+    "export",
+    "demo",
+    "submit",
+    "sign",
+    "revise",
+    "verify",
+    "keys",
+    "backup",
+    "restore",
+    "audit",
+]
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def test_typing_is_saved_and_survives_reopening(qtbot, window, workspace, tmp_pa
     assert window.period == NOV.previous()
     assert workspace.progress.get(48, UNIT, NOV).next_steps == "迎接省局评审"
     window.close()
-    with Workspace(tmp_path / "clerk.db") as again:
+    with Workspace(tmp_path / "clerk.db", read_only=True) as again:
         assert again.progress.get(47, UNIT, NOV).achievements == "完成国家知识产权强县申报材料"
         assert again.progress.get(48, UNIT, NOV).next_steps == "迎接省局评审"
 
@@ -509,3 +509,17 @@ def test_certificate_dialog_imports_a_city_issued_key(qtbot, window, workspace, 
     dialog.import_pkcs12()
     assert "已导入" in dialog.message.text()
     assert workspace.signoff.identity(UNIT).signer == "张主任"
+
+
+def test_history_of_a_task_shows_who_changed_what(qtbot, window, workspace):
+    select(window, qtbot, 47)
+    ime_type(window.editor.achievements, "第一稿")
+    window.editor.flush()
+    window.editor.achievements.clear()
+    ime_type(window.editor.achievements, "第二稿")
+    window.editor.flush()
+    window.history_action.trigger()
+    model = window.history_dialog.model
+    rows = [[model.item(r, c).text() for c in range(5)] for r in range(model.rowCount())]
+    assert rows[0][1:] == ["王芳", "工作进展及成效", "第一稿", "第二稿"]
+    assert rows[-1][2:] == ["工作进展及成效", "（空）", "第一稿"]

@@ -312,9 +312,7 @@ def test_a_return_signed_by_another_unit_is_caught(submitted, tmp_path):
 
 
 def test_a_certificate_expired_when_it_signed(submitted, tmp_path):
-    identity = KeyStore(tmp_path / "old").create(
-        UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC)
-    )
+    identity = KeyStore(tmp_path / "old").create(UNIT, "李强", PASS, now=dt.datetime(2010, 1, 1, tzinfo=dt.UTC))
     for path in _forge(submitted, identity, tmp_path).values():
         verdict = verify_file(path, [identity.certificate])
         assert verdict.status is VerdictStatus.UNKNOWN_SIGNER and "已过期" in verdict.detail, path

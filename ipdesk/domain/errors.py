@@ -44,3 +44,7 @@ class CorruptDatabase(DatabaseError):
 
 class BadDatabasePath(DatabaseError):
     pass
+
+
+class WorkspaceInUse(DatabaseError):
+    """Another copy of ipdesk has the database open for writing."""

@@ -8,6 +8,7 @@ cannot draw is refused by name and position before anything is written.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -46,8 +47,14 @@ LIGHT_COLOURS = {
 }
 
 
+def printable(text: str) -> str:
+    """Without invisible format characters (zero-width spaces, direction marks, BOM): nothing to print, and a
+    direction override pasted in from elsewhere must not reorder the printed text."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
 class _Styles:
@@ -294,7 +301,7 @@ def all_texts(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
             for row_number, row in enumerate(table.text_rows(), 1):
                 found.append((f"{table.sheet}第{row_number}行“{column.header}”", row[column_number]))
     found += [(f"填表说明第{n}条", text) for n, text in enumerate(notes(snapshot), 1)]
-    return found
+    return [(where, printable(text)) for where, text in found]
 
 
 def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:

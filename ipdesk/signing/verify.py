@@ -83,6 +83,24 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return Verdict(str(path), VerdictStatus.NOT_IPDESK, "不是 ipdesk 导出的工作簿、PDF 或签名文件")
 
 
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def zip_problem(path: Path) -> str:
+    """Why a workbook must not be unpacked (damaged, or a decompression bomb), or "" when it may be."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return f"工作簿已损坏，无法打开（{type(error).__name__}）"
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unpacked > MAX_UNPACKED or (unpacked > 20 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
+        return f"工作簿解压后达 {unpacked // 1024 // 1024} MB，疑似恶意构造的压缩文件，未打开"
+    return ""
+
+
 def _trusted_fingerprints(trusted: list[x509.Certificate]) -> set[str]:
     return {fingerprint(c) for c in trusted}
 
@@ -130,6 +148,9 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
 
     from ipdesk.signing.workbook import read_payload, visible_differences
 
+    problem = zip_problem(path)
+    if problem:
+        return Verdict(str(path), VerdictStatus.DAMAGED, problem)
     try:
         workbook = load_workbook(path)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:

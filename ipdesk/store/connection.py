@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
-from ipdesk.domain.errors import BadDatabasePath, CorruptDatabase, NotAnIpdeskDatabase
+from ipdesk.domain.errors import BadDatabasePath, CorruptDatabase, DatabaseError, NotAnIpdeskDatabase
 from ipdesk.store import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -65,21 +66,50 @@ def probe(path: Path) -> int:
         conn.close()
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if need be) the database at ``path`` and bring its schema up to date."""
+def connect(
+    path: Path,
+    read_only: bool = False,
+    network: bool = False,
+    before_upgrade: Callable[[sqlite3.Connection], object] | None = None,
+) -> sqlite3.Connection:
+    """Open (creating if need be) the database at ``path`` and bring its schema up to date.
+
+    ``read_only`` opens an existing database without writing anything (it must be up to date); ``network``
+    chooses the rollback journal instead of WAL, which needs shared memory that network shares lack;
+    ``before_upgrade`` is called (to make a backup) when an existing database is about to be upgraded.
+    """
     path = Path(path)
     if path.exists():
         if path.is_dir():
             raise BadDatabasePath(f"“{path}”是一个文件夹，不是数据库文件。请指定一个 .db 文件的路径。")
-        probe(path)
+        version = probe(path)
+    elif read_only:
+        raise BadDatabasePath(f"数据库文件不存在：{path}")
     elif not path.parent.is_dir():
         raise BadDatabasePath(f"数据库所在的文件夹不存在：{path.parent}")
+    else:
+        version = 0
+    if read_only:
+        if version < len(migrations.steps()):
+            raise DatabaseError("此数据库需要先升级才能打开，只读方式不能升级；请等正在使用它的程序关闭后再打开。")
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        return conn
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     except sqlite3.Error as error:
         raise BadDatabasePath(f"无法创建或打开数据库文件：{path}（{error}）") from error
     try:
-        configure(conn)
+        configure(conn, journal="DELETE" if network else "WAL")
+        if before_upgrade is not None and 0 < version < len(migrations.steps()):
+            before_upgrade(conn)
         migrations.migrate(conn)
     except sqlite3.OperationalError as error:
         conn.close()
@@ -100,8 +130,17 @@ def connect_memory() -> sqlite3.Connection:
     return conn
 
 
-def configure(conn: sqlite3.Connection) -> None:
+def configure(conn: sqlite3.Connection, journal: str = "WAL") -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA journal_mode = {journal}")
     conn.execute("PRAGMA synchronous = FULL")
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """SQLite's quick integrity check: "ok", or the first problem found."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return "; ".join(row[0] for row in rows)

@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
+from ipdesk.paths import default_database_path
 from ipdesk.ui.fonts import register_fonts
 from ipdesk.workspace import Workspace
 
@@ -31,6 +32,53 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
+    """Open the workspace; when another copy is writing it, offer read-only; when it is damaged, offer the newest
+    good backup. None when it cannot be opened (the reason has been shown)."""
+    from ipdesk.store.backups import BackupShelf, restore
+
+    def fail(error: IpdeskError) -> None:
+        if quiet:
+            print(f"ipdesk：错误：{error}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "ipdesk", str(error))
+
+    try:
+        return Workspace(db_path)
+    except WorkspaceInUse as error:
+        if quiet:
+            fail(error)
+            return None
+        answer = QMessageBox.question(None, "ipdesk", f"{error}\n\n以只读方式打开查看吗？")
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            return Workspace(db_path, read_only=True)
+        except IpdeskError as second:
+            fail(second)
+            return None
+    except CorruptDatabase as error:
+        path = Path(db_path) if db_path else default_database_path()
+        newest = BackupShelf(path).newest_good()
+        if quiet or newest is None:
+            fail(error)
+            return None
+        answer = QMessageBox.question(
+            None,
+            "ipdesk",
+            f"{error}\n\n找到一份完好的备份：{newest.path.name}（{newest.made_at:%Y-%m-%d %H:%M}）。"
+            "用它恢复吗？损坏的文件会保留在原处（改名），不会删除。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        kept = restore(path, newest.path)
+        QMessageBox.information(None, "ipdesk", f"已从备份恢复。损坏的文件保存为：{kept}")
+        return Workspace(db_path)
+    except IpdeskError as error:
+        fail(error)
+        return None
+
+
 def choose_unit(ws: Workspace, smoke_test: bool) -> str | None:
     """The unit this copy reports for; on first run the setup dialog asks (the smoke test takes the busiest)."""
     unit = ws.settings.get(ws.settings.UNIT)
@@ -49,13 +97,8 @@ def choose_unit(ws: Workspace, smoke_test: bool) -> str | None:
 def run(db_path: Path | None, smoke_test: bool = False, started: float | None = None) -> int:
     started = started if started is not None else time.perf_counter()
     app = make_application()
-    try:
-        ws = Workspace(db_path)
-    except IpdeskError as error:
-        if smoke_test:
-            print(f"ipdesk：错误：{error}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "ipdesk", str(error))
+    ws = open_workspace(db_path, smoke_test)
+    if ws is None:
         return 2
     try:
         unit = choose_unit(ws, smoke_test)
@@ -65,6 +108,8 @@ def run(db_path: Path | None, smoke_test: bool = False, started: float | None = 
 
         window = MainWindow(ws, unit)
         window.show()
+        for warning in ws.warnings:
+            window.show_message(warning)
         if smoke_test:
             app.processEvents()
             print(f"shown in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)

@@ -219,6 +219,14 @@ class MainWindow(QMainWindow):
         task_menu = menus.addMenu(self.tr("任务(&T)"))
         self._action("上一项任务", "Alt+Up", lambda: self.step_task(-1), task_menu)
         self._action("下一项任务", "Alt+Down", lambda: self.step_task(1), task_menu)
+        task_menu.addSeparator()
+        self.history_action = self._action(
+            "修改记录…",
+            "Ctrl+H",
+            self.show_history,
+            task_menu,
+            "查看本任务本期每一处修改：时间、修改人、原内容和新内容",
+        )
 
         report_menu = menus.addMenu(self.tr("报送(&R)"))
         self._action("上一期", "Ctrl+PgUp", lambda: self.picker.step(-1), report_menu)
@@ -247,6 +255,8 @@ class MainWindow(QMainWindow):
 
     # -- loading --------------------------------------------------------------------------------------------
     def lock_reason(self) -> str:
+        if self.ws.read_only:
+            return self.tr("以只读方式打开：另一个 ipdesk 正在修改这个数据库，这里只能查看。")
         state = self.ws.reports.state(self.unit, self.period)
         if state is None or not state.status.locked:
             return ""
@@ -298,6 +308,15 @@ class MainWindow(QMainWindow):
         self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
         self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
         self.revise_action.setEnabled(status.locked)
+        if self.ws.read_only:
+            for action in (
+                self.submit_action,
+                self.sign_action,
+                self.revise_action,
+                self.carry_all_action,
+                self.carry_one_action,
+            ):
+                action.setEnabled(False)
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -494,6 +513,14 @@ class MainWindow(QMainWindow):
             self.editor.achievements.setFocus()
         else:
             self.editor.problems.setFocus()
+
+    def show_history(self) -> None:
+        from ipdesk.ui.history_dialog import HistoryDialog
+
+        self.flush()
+        if self.editor.row is not None:
+            self.history_dialog = HistoryDialog(self.ws, self.editor.row, self)
+            self.history_dialog.show()
 
     def sign(self) -> None:
         from ipdesk.ui.signing_dialogs import SignDialog

@@ -219,12 +219,14 @@ class CertificateDialog(QDialog):
         self.resize(560, 220)
 
     def import_pkcs12(self) -> None:
-        source, _ = QFileDialog.getOpenFileName(self, self.tr("选择市局签发的证书"), "",
-                                                self.tr("PKCS#12 (*.p12 *.pfx)"))
+        source, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择市局签发的证书"), "", self.tr("PKCS#12 (*.p12 *.pfx)")
+        )
         if not source:
             return
-        passphrase, ok = QInputDialog.getText(self, self.tr("证书口令"), self.tr("该证书文件的口令："),
-                                              QLineEdit.EchoMode.Password)
+        passphrase, ok = QInputDialog.getText(
+            self, self.tr("证书口令"), self.tr("该证书文件的口令："), QLineEdit.EchoMode.Password
+        )
         if not ok:
             return
         try:

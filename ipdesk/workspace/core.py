@@ -23,11 +23,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ipdesk.domain.errors import BadDatabasePath
+from ipdesk.domain.errors import BadDatabasePath, DatabaseError, WorkspaceInUse
 from ipdesk.domain.plan import Plan
 from ipdesk.paths import default_database_path
 from ipdesk.plans.embedded import load_embedded_plan
 from ipdesk.store import connection, entries_store, plan_store
+from ipdesk.store.backups import BackupShelf
+from ipdesk.store.location import is_network_path
+from ipdesk.store.writer_lock import WriterLock
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
 from ipdesk.workspace.reports import Lights, Reports
@@ -55,7 +58,9 @@ class Workspace:
     is damaged, or was written by a newer ipdesk raises a ``DatabaseError`` and is left untouched.
     """
 
-    def __init__(self, path: str | Path | None = None, *, actor: str | None = None):
+    def __init__(
+        self, path: str | Path | None = None, *, actor: str | None = None, read_only: bool = False, backups: bool = True
+    ):
         if path is None:
             path = default_database_path()
             try:
@@ -65,11 +70,20 @@ class Workspace:
                     f"无法创建数据文件夹：{Path(path).parent}（{error.strerror or error}）"
                 ) from error
         self.path: Path | None = None if str(path) == MEMORY else Path(path)
-        conn = connection.connect_memory() if self.path is None else connection.connect(self.path)
+        self.read_only = read_only
+        self.warnings: list[str] = []
+        self._lock: WriterLock | None = None
+        self.backups = BackupShelf(self.path) if self.path is not None else None
+        if self.path is None:
+            conn = connection.connect_memory()
+        else:
+            conn = self._open_file(self.path, read_only, backups)
         self.db = Database(conn, execute_plugins=False)
         self._actor = actor
         plan_id = plan_store.active_plan_id(self.db)
         if plan_id is None:
+            if read_only:
+                raise DatabaseError("此数据库还没有载入方案，不能只读打开")
             plan_id = plan_store.save_plan(self.db, load_embedded_plan(), SYSTEM_ACTOR)
         self.plan_id = plan_id
         self.plan: Plan = plan_store.read_plan(self.db, plan_id)
@@ -92,6 +106,63 @@ class Workspace:
         self.lights = Lights(self)
         self.signoff = SignOff(self)
         self.audit = AuditTrail(self)
+
+    def _open_file(self, path: Path, read_only: bool, backups: bool):
+        existed = path.exists()
+        if not read_only:
+            if path.parent.is_dir():
+                self._lock = WriterLock(path)
+                if not self._lock.acquire():
+                    holder = self._lock.holder()
+                    self._lock = None
+                    raise WorkspaceInUse(
+                        f"另一个 ipdesk 正在使用这个数据库（{holder or '未知进程'}）。为避免互相覆盖，"
+                        "同一时间只能有一个程序修改它；可以以只读方式打开查看。"
+                    )
+        network = is_network_path(path)
+        if network and not read_only:
+            self.warnings.append(
+                "数据库位于网络共享文件夹，已改用更稳妥的日志方式；网络中断可能丢失最近的修改，"
+                "建议把数据库放在本机磁盘上。"
+            )
+        shelf = self.backups
+        try:
+            conn = connection.connect(
+                path,
+                read_only=read_only,
+                network=network,
+                before_upgrade=(lambda c: shelf.before(c, "upgrade")) if shelf and backups else None,
+            )
+            if existed and backups and not read_only and shelf is not None:
+                try:
+                    shelf.automatic(conn)
+                except OSError as error:
+                    self.warnings.append(f"今天的自动备份没有成功（{error.strerror or error}）；数据本身不受影响。")
+        except BaseException:
+            self._release_lock()
+            raise
+        return conn
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def backup_before(self, reason: str) -> Path | None:
+        """A backup made now, before an operation that changes much at once (an import, a restore)."""
+        if self.backups is None or self.read_only:
+            return None
+        return self.backups.before(self.db.conn, reason)
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the workspace at ``target`` (the database may stay open while it is made)."""
+        from ipdesk.store.backups import copy_database
+
+        return copy_database(self.db.conn, Path(target))
+
+    def integrity(self) -> str:
+        """SQLite's quick check of the database: "ok" or what is wrong."""
+        return connection.quick_check(self.db.conn)
 
     @property
     def actor(self) -> str:
@@ -118,6 +189,7 @@ class Workspace:
 
     def close(self) -> None:
         self.db.close()
+        self._release_lock()
 
     def __enter__(self) -> Workspace:
         return self

@@ -41,6 +41,8 @@ class TaskProgress:
 @contextlib.contextmanager
 def guarded_change(ws: Workspace, unit: str, period: Period) -> Iterator[Callable[[list[str]], None]]:
     """Refuse changes to a locked period; after a real change to a submitted one, put it back to draft."""
+    if ws.read_only:
+        raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
     with ws.db.atomic():
         state = ws.reports.state(unit, period)
         if state is not None and state.status.locked:

@@ -52,6 +52,8 @@ class Settings:
 
     def update(self, values: dict[str, str]) -> bool:
         """Change several settings together, checked as a whole (so both light thresholds can move at once)."""
+        if self._ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改设置")
         values = {key: str(value) for key, value in values.items()}
         for key, value in values.items():
             self._check(key, value, values)

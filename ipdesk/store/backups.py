@@ -1,0 +1,138 @@
+"""Backups through SQLite's online backup API: daily on start, before schema upgrades and imports, on request.
+
+Kept beside the database in ``backups/``: ``daily/`` (the newest 14), ``monthly/`` (the first of each month, the
+newest 12) and ``before/`` (before an upgrade, an import or a restore; the newest 20). Every copy is written under a
+temporary name, checked, and renamed; a restore checks the backup first and keeps the file it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipdesk.domain.errors import CorruptDatabase, DatabaseError, InvalidInput
+from ipdesk.store import connection
+
+KEEP = {"daily": 14, "monthly": 12, "before": 20}
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    kind: str  # daily, monthly, before, manual
+    made_at: dt.datetime
+
+
+def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of the open database at ``target`` (written aside, synced, then renamed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".part")
+    temp.unlink(missing_ok=True)
+    destination = sqlite3.connect(temp)
+    try:
+        conn.backup(destination)
+        destination.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        destination.close()
+    with temp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    return target
+
+
+def check(path: Path) -> int:
+    """Raise unless ``path`` is a sound ipdesk database this program can open; return its schema version."""
+    version = connection.probe(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise CorruptDatabase(f"备份文件已损坏：{path}（{error}）") from error
+    finally:
+        conn.close()
+    if result != "ok":
+        raise CorruptDatabase(f"备份文件未通过完整性检查：{path}（{result}）")
+    return version
+
+
+class BackupShelf:
+    def __init__(self, database: Path):
+        self.database = Path(database)
+        self.folder = self.database.parent / "backups"
+
+    def _name(self, stamp: str, note: str = "") -> str:
+        return f"{self.database.stem}-{stamp}{'-' + note if note else ''}.db"
+
+    def automatic(self, conn: sqlite3.Connection, today: dt.date | None = None) -> Path | None:
+        """Today's daily backup, if not made yet, and the month's; old ones are rotated out."""
+        today = today or dt.date.today()
+        daily = self.folder / "daily" / self._name(today.isoformat())
+        if daily.exists():
+            return None
+        copy_database(conn, daily)
+        monthly = self.folder / "monthly" / self._name(today.strftime("%Y-%m"))
+        if not monthly.exists():
+            monthly.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(daily, monthly)
+        self._rotate("daily")
+        self._rotate("monthly")
+        return daily
+
+    def before(self, conn: sqlite3.Connection, reason: str) -> Path:
+        """A backup made just before something that changes much at once (an upgrade, an import, a restore)."""
+        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
+        target = copy_database(conn, self.folder / "before" / self._name(stamp, reason))
+        self._rotate("before")
+        return target
+
+    def _rotate(self, kind: str) -> None:
+        files = sorted((self.folder / kind).glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP[kind] :]:
+            old.unlink(missing_ok=True)
+
+    def all(self) -> list[Backup]:
+        found = []
+        for kind in KEEP:
+            for path in (self.folder / kind).glob("*.db"):
+                found.append(Backup(path, kind, dt.datetime.fromtimestamp(path.stat().st_mtime)))
+        return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+    def newest_good(self) -> Backup | None:
+        """The most recent backup that passes the integrity check."""
+        for backup in self.all():
+            try:
+                check(backup.path)
+            except DatabaseError:
+                continue
+            return backup
+        return None
+
+
+def restore(database: Path, backup: Path) -> Path | None:
+    """Replace ``database`` with ``backup`` after checking it; returns where the replaced file was kept.
+
+    The database must not be open in ipdesk (the caller holds or checks the writer lock).
+    """
+    database, backup = Path(database), Path(backup)
+    if not backup.is_file():
+        raise InvalidInput(f"找不到备份文件：{backup}")
+    check(backup)
+    kept = None
+    if database.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = database.with_name(f"{database.name}.replaced-{stamp}")
+        os.replace(database, kept)
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{database}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{kept}{suffix}"))
+    temp = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, temp)
+    with temp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, database)
+    return kept

@@ -1,0 +1,72 @@
+"""修改记录: every change of a task's entry in a period — when, who, which field, old → new — from the audit log."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeView, QVBoxLayout, QWidget
+
+from ipdesk.domain.statuses import TaskStatus
+from ipdesk.workspace import TaskProgress, Workspace
+
+FIELD_LABELS = {
+    "status": "完成状态",
+    "percent": "完成进度",
+    "achievements": "工作进展及成效",
+    "problems": "存在问题",
+    "next_steps": "下步计划",
+}
+
+
+def _shown(field: str, value: str | None) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if field == "status":
+        try:
+            return TaskStatus(value).label
+        except ValueError:
+            return value
+    if field == "percent":
+        return f"{value}%"
+    return value
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, ws: Workspace, row: TaskProgress, parent: QWidget | None = None):
+        super().__init__(parent)
+        progress = row.progress
+        self.setWindowTitle(self.tr("修改记录"))
+        entries = ws.audit.for_progress(row.task.seq, progress.unit, progress.period)
+        self.model = QStandardItemModel(0, 5, self)
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("时间"), self.tr("修改人"), self.tr("栏目"), self.tr("原内容"), self.tr("新内容")]
+        )
+        for entry in entries:
+            items = [
+                QStandardItem(entry.at[:19].replace("T", " ")),
+                QStandardItem(entry.actor),
+                QStandardItem(FIELD_LABELS.get(entry.field, entry.field)),
+                QStandardItem(_shown(entry.field, entry.old_value)),
+                QStandardItem(_shown(entry.field, entry.new_value)),
+            ]
+            for item in items:
+                item.setEditable(False)
+                item.setToolTip(item.text())
+            self.model.appendRow(items)
+        view = QTreeView()
+        view.setModel(self.model)
+        view.setRootIsDecorated(False)
+        view.setAlternatingRowColors(True)
+        for column in range(3):
+            view.resizeColumnToContents(column)
+        heading = QLabel(
+            self.tr("第{0}项“{1}”　{2}　共 {3} 条修改记录（最新的在前）").format(
+                row.task.seq, row.task.name, progress.period.chinese, len(entries)
+            )
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
+        self.resize(900, 420)
