@@ -523,3 +523,21 @@ def test_history_of_a_task_shows_who_changed_what(qtbot, window, workspace):
     rows = [[model.item(r, c).text() for c in range(5)] for r in range(model.rowCount())]
     assert rows[0][1:] == ["王芳", "工作进展及成效", "第一稿", "第二稿"]
     assert rows[-1][2:] == ["工作进展及成效", "（空）", "第一稿"]
+
+
+def test_damage_found_after_start_offers_the_newest_good_backup(qtbot, window, workspace, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    good = workspace.backup_before("manual")
+    asked, told = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    monkeypatch.setattr(QApplication, "quit", lambda *a: None)
+    monkeypatch.setattr(
+        workspace,
+        "integrity_of_file",
+        lambda: "*** in database main ***\nPage 7: btreeInitPage() returns error code 11",
+    )
+    window.start_integrity_check()
+    assert good.name in asked[0]
+    assert "已从备份恢复" in told[0]

@@ -144,3 +144,12 @@ def quick_check(conn: sqlite3.Connection) -> str:
     except sqlite3.DatabaseError as error:
         return str(error)
     return "; ".join(row[0] for row in rows)
+
+
+def check_file(path: Path) -> str:
+    """The quick integrity check on a separate read-only connection (it may run beside the open workspace)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        return quick_check(conn)
+    finally:
+        conn.close()

@@ -116,6 +116,7 @@ def run(db_path: Path | None, smoke_test: bool = False, started: float | None = 
             window.close()
             return 0
         QTimer.singleShot(0, window.raise_)
+        QTimer.singleShot(1500, window.start_integrity_check)
         return app.exec()
     finally:
         ws.close()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -513,6 +514,47 @@ class MainWindow(QMainWindow):
             self.editor.achievements.setFocus()
         else:
             self.editor.problems.setFocus()
+
+    def start_integrity_check(self) -> None:
+        """Check the whole database in the background after start; on damage, offer the newest good backup."""
+        if self.ws.path is None:
+            return
+
+        def done(result: str) -> None:
+            if result != "ok":
+                self.offer_restore(result)
+
+        run_in_background(
+            self, self.tr("正在检查数据库…"), self.ws.integrity_of_file, done, lambda error: None, modal=False
+        )
+
+    def offer_restore(self, problem: str) -> None:
+        shelf = self.ws.backups
+        newest = shelf.newest_good() if shelf is not None else None
+        if newest is None:
+            QMessageBox.critical(
+                self,
+                self.tr("数据库有损坏"),
+                self.tr("完整性检查发现问题：{0}\n没有找到完好的备份，请联系技术支持。").format(problem),
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("数据库有损坏"),
+            self.tr(
+                "完整性检查发现问题：{0}\n\n找到一份完好的备份：{1}（{2:%Y-%m-%d %H:%M}）。现在用它恢复吗？"
+                "恢复后程序将关闭，请重新打开；损坏的文件会改名保留。"
+            ).format(problem, newest.path.name, newest.made_at),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from ipdesk.store.backups import restore
+
+        path = self.ws.path
+        self.ws.close()
+        kept = restore(path, newest.path)
+        QMessageBox.information(self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept))
+        QApplication.instance().quit()
 
     def show_history(self) -> None:
         from ipdesk.ui.history_dialog import HistoryDialog

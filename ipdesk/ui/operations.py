@@ -49,6 +49,7 @@ class BackgroundOp:
         work: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
+        modal: bool = True,
     ) -> None:
         if cls.synchronous:
             try:
@@ -59,6 +60,20 @@ class BackgroundOp:
                 on_done(result)
             return
         window = parent.window()
+        job = _Job(work)
+        cls._running.add(job)
+
+        def settle(result: object, error: object) -> None:
+            cls._running.discard(job)
+            if error is not None:
+                on_error(error)  # type: ignore[arg-type]
+            else:
+                on_done(result)
+
+        if not modal:  # quiet work that must not stop the clerk (a check after start)
+            job.signals.finished.connect(settle, Qt.ConnectionType.QueuedConnection)
+            QThreadPool.globalInstance().start(job)
+            return
         window.setEnabled(False)
         dialog = QProgressDialog(label, "", 0, 0, window)
         dialog.setCancelButton(None)
@@ -69,18 +84,12 @@ class BackgroundOp:
         timer.setSingleShot(True)
         timer.timeout.connect(dialog.show)
         timer.start(SHOW_PROGRESS_AFTER_MS)
-        job = _Job(work)
-        cls._running.add(job)
 
         def finished(result: object, error: object) -> None:
             timer.stop()
             dialog.close()
             window.setEnabled(True)
-            cls._running.discard(job)
-            if error is not None:
-                on_error(error)  # type: ignore[arg-type]
-            else:
-                on_done(result)
+            settle(result, error)
 
         job.signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         QThreadPool.globalInstance().start(job)
@@ -92,5 +101,6 @@ def run_in_background(
     work: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None],
+    modal: bool = True,
 ) -> None:
-    BackgroundOp.run(parent, label, work, on_done, on_error)
+    BackgroundOp.run(parent, label, work, on_done, on_error, modal)

@@ -164,6 +164,10 @@ class Workspace:
         """SQLite's quick check of the database: "ok" or what is wrong."""
         return connection.quick_check(self.db.conn)
 
+    def integrity_of_file(self) -> str:
+        """The same check on a connection of its own, so that it can run off the GUI thread."""
+        return connection.check_file(self.path) if self.path is not None else "ok"
+
     @property
     def actor(self) -> str:
         """Who the audit log names for changes: the name given, else the clerk in 设置, else the OS user."""
