@@ -29,6 +29,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     ):
         app.installTranslator(translator)  # Chinese for Qt's own dialogs and buttons
     register_fonts(app)
+    from PySide6.QtGui import QIcon
+
+    from ipdesk.paths import resources_dir
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "ipdesk.png")))
     return app  # type: ignore[return-value]
 
 
