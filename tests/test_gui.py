@@ -523,6 +523,11 @@ def test_history_of_a_task_shows_who_changed_what(qtbot, window, workspace):
     rows = [[model.item(r, c).text() for c in range(5)] for r in range(model.rowCount())]
     assert rows[0][1:] == ["王芳", "工作进展及成效", "第一稿", "第二稿"]
     assert rows[-1][2:] == ["工作进展及成效", "（空）", "第一稿"]
+    dialog = window.history_dialog
+    dialog.field.setCurrentIndex(dialog.field.findText("存在问题"))
+    assert dialog.proxy.rowCount() == 0
+    dialog.field.setCurrentIndex(dialog.field.findText("工作进展及成效"))
+    assert dialog.proxy.rowCount() == 2
 
 
 def test_damage_found_after_start_offers_the_newest_good_backup(qtbot, window, workspace, monkeypatch):

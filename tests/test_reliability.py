@@ -366,3 +366,30 @@ def test_any_bytes_get_a_verdict(tmp_path, data, suffix):
     if suffix == ".p7s":
         (tmp_path / "input").write_bytes(b"x")
     assert verify_file(path, []).status in (VerdictStatus.DAMAGED, VerdictStatus.NOT_IPDESK)
+
+
+def test_evidence_over_the_size_limit_is_refused(ws, tmp_path, monkeypatch):
+    import ipdesk.store.evidence_store as evidence_store
+
+    monkeypatch.setattr(evidence_store, "MAX_EVIDENCE_BYTES", 1024)
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(InvalidInput) as error:
+        ws.evidence.add(47, UNIT, NOV, big)
+    assert "太大" in str(error.value)
+    assert ws.evidence.for_task(47, UNIT, NOV) == []
+
+
+def test_evidence_copy_failure_leaves_no_partial_file(ws, tmp_path, monkeypatch):
+    source = tmp_path / "纪要.docx"
+    source.write_bytes(b"content" * 100)
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(InvalidInput) as error:
+        ws.evidence.add(47, UNIT, NOV, source)
+    assert "无法把" in str(error.value)
+    assert not [p for p in ws.evidence.folder.rglob("*") if p.is_file()]
+    assert ws.evidence.for_task(47, UNIT, NOV) == []

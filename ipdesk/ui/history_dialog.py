@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.workspace import TaskProgress, Workspace
@@ -52,8 +62,18 @@ class HistoryDialog(QDialog):
                 item.setEditable(False)
                 item.setToolTip(item.text())
             self.model.appendRow(items)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(2)
+        self.field = QComboBox()
+        self.field.addItem(self.tr("全部栏目"), "")
+        for label in FIELD_LABELS.values():
+            self.field.addItem(label, label)
+        self.field.currentIndexChanged.connect(
+            lambda _: self.proxy.setFilterFixedString(self.field.currentData() or "")
+        )
         view = QTreeView()
-        view.setModel(self.model)
+        view.setModel(self.proxy)
         view.setRootIsDecorated(False)
         view.setAlternatingRowColors(True)
         for column in range(3):
@@ -66,7 +86,11 @@ class HistoryDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        top.addWidget(QLabel(self.tr("只看：")))
+        top.addWidget(self.field)
+        layout.addLayout(top)
         layout.addWidget(view)
         layout.addWidget(buttons)
         self.resize(900, 420)
