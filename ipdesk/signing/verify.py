@@ -106,18 +106,24 @@ def _trusted_fingerprints(trusted: list[x509.Certificate]) -> set[str]:
 
 
 def _signer_checks(
-    path: Path, certificate: x509.Certificate, snapshot: ReportSnapshot, trusted: list[x509.Certificate], **facts
+    path: Path,
+    certificate: x509.Certificate,
+    claimed_unit: str,
+    signing_time: str,
+    trusted: list[x509.Certificate],
+    valid_text: str,
+    **facts,
 ) -> Verdict:
-    h = snapshot.header
-    claimed = h.units[0] if len(h.units) == 1 else "、".join(h.units)
-    if unit_of(certificate) != claimed:
+    """The checks on who signed, shared by every kind of file: the certificate names the unit the report claims,
+    was valid when it signed, and is trusted here."""
+    if unit_of(certificate) != claimed_unit:
         return Verdict(
             str(path),
             VerdictStatus.UNKNOWN_SIGNER,
-            f"签名证书属于“{unit_of(certificate)}”，但报告声称来自“{claimed}”",
+            f"签名证书属于“{unit_of(certificate)}”，但报告声称来自“{claimed_unit}”",
             **facts,
         )
-    when = dt.datetime.fromisoformat(h.signed_at) if h.signed_at else dt.datetime.now(dt.UTC)
+    when = dt.datetime.fromisoformat(signing_time) if signing_time else dt.datetime.now(dt.UTC)
     problem = signatures.validity_problem(certificate, when)
     if problem:
         return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, problem, **facts)
@@ -128,7 +134,7 @@ def _signer_checks(
             f"签名证书（指纹 {fingerprint(certificate)}）不在信任列表中；请用 --trust 指定该单位登记的证书",
             **facts,
         )
-    return Verdict(str(path), VerdictStatus.VALID, "签名有效，内容与签署时一致", **facts)
+    return Verdict(str(path), VerdictStatus.VALID, valid_text, **facts)
 
 
 def _facts(snapshot: ReportSnapshot, certificate: x509.Certificate) -> dict:
@@ -182,7 +188,15 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
             differences=tuple(differences),
             **facts,
         )
-    return _signer_checks(path, certificate, snapshot, trusted, **facts)
+    return _signer_checks(
+        path,
+        certificate,
+        snapshot.header.unit_line,
+        snapshot.header.signed_at,
+        trusted,
+        "签名有效，内容与签署时一致",
+        **facts,
+    )
 
 
 def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
@@ -253,22 +267,6 @@ def _verify_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     }
     if not check.intact or not check.whole_file:
         return Verdict(str(path), VerdictStatus.MODIFIED, "PDF 在签署后被改动过", **known)
-    if unit_of(certificate) != known["unit"]:
-        return Verdict(
-            str(path),
-            VerdictStatus.UNKNOWN_SIGNER,
-            f"签名证书属于“{unit_of(certificate)}”，但报告声称来自“{known['unit']}”",
-            **known,
-        )
-    when = dt.datetime.fromisoformat(check.signing_time) if check.signing_time else dt.datetime.now(dt.UTC)
-    problem = signatures.validity_problem(certificate, when)
-    if problem:
-        return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, problem, **known)
-    if fingerprint(certificate) not in _trusted_fingerprints(trusted):
-        return Verdict(
-            str(path),
-            VerdictStatus.UNKNOWN_SIGNER,
-            f"签名证书（指纹 {fingerprint(certificate)}）不在信任列表中；请用 --trust 指定该单位登记的证书",
-            **known,
-        )
-    return Verdict(str(path), VerdictStatus.VALID, "PDF 签名有效，签署后未被改动", **known)
+    return _signer_checks(
+        path, certificate, known["unit"], check.signing_time, trusted, "PDF 签名有效，签署后未被改动", **known
+    )
