@@ -74,3 +74,12 @@ def test_code_is_clean_by_ruff():
         [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_talks_only_to_the_workspace():
+    """ui/ reaches the core through the Workspace facade (and plain domain types), never the store or the writers."""
+    allowed = {"ui", "domain", "workspace", "paths", "console"}
+    for path in (ROOT / "ipdesk" / "ui").rglob("*.py"):
+        for name in _imports(path):
+            if name.startswith("ipdesk."):
+                assert name.split(".")[1] in allowed, f"{path.relative_to(ROOT)} imports {name}"

@@ -10,7 +10,6 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
-from ipdesk.paths import default_database_path
 from ipdesk.ui.fonts import register_fonts
 from ipdesk.workspace import Workspace
 
@@ -40,8 +39,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
     """Open the workspace; when another copy is writing it, offer read-only; when it is damaged, offer the newest
     good backup. None when it cannot be opened (the reason has been shown)."""
-    from ipdesk.store.backups import BackupShelf, restore
-
     def fail(error: IpdeskError) -> None:
         if quiet:
             print(f"ipdesk：错误：{error}", file=sys.stderr)
@@ -63,8 +60,7 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
             fail(second)
             return None
     except CorruptDatabase as error:
-        path = Path(db_path) if db_path else default_database_path()
-        newest = BackupShelf(path).newest_good()
+        newest = Workspace.newest_good_backup(db_path)
         if quiet or newest is None:
             fail(error)
             return None
@@ -76,7 +72,7 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        kept = restore(path, newest.path)
+        kept = Workspace.restore(db_path, newest.path)
         QMessageBox.information(None, "ipdesk", f"已从备份恢复。损坏的文件保存为：{kept}")
         return Workspace(db_path)
     except IpdeskError as error:

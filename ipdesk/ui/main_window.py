@@ -529,8 +529,7 @@ class MainWindow(QMainWindow):
         )
 
     def offer_restore(self, problem: str) -> None:
-        shelf = self.ws.backups
-        newest = shelf.newest_good() if shelf is not None else None
+        newest = Workspace.newest_good_backup(self.ws.path) if self.ws.path is not None else None
         if newest is None:
             QMessageBox.critical(
                 self,
@@ -548,11 +547,9 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        from ipdesk.store.backups import restore
-
         path = self.ws.path
         self.ws.close()
-        kept = restore(path, newest.path)
+        kept = Workspace.restore(path, newest.path)
         QMessageBox.information(self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept))
         QApplication.instance().quit()
 

@@ -133,11 +133,9 @@ class SetupDialog(QDialog):
         ):
             self.kind.addItem(self.tr(label), kind.value)
         self.kind.setCurrentIndex(self.kind.findData(ws.settings.report_kind().value))
-        from ipdesk.reports.fonts import available_faces
-
         self.pdf_font = QComboBox()
         self.pdf_font.addItem(self.tr("文泉驿微米黑（随程序提供）"), "")
-        for key, shown in available_faces().items():
+        for key, shown in ws.reports.pdf_faces().items():
             self.pdf_font.addItem(self.tr("{0}（本机字体）").format(shown), key)
         self.pdf_font.setCurrentIndex(max(0, self.pdf_font.findData(ws.settings.get(ws.settings.PDF_FONT))))
         self.pdf_font.setEnabled(self.pdf_font.count() > 1)

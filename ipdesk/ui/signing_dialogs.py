@@ -155,11 +155,8 @@ class VerifyDialog(QDialog):
         self.verify([Path(f) for f in files])
 
     def verify(self, files: list[Path]) -> None:
-        from ipdesk.signing.verify import verify_file
-
-        trusted = self.ws.signoff.trusted()
         for path in files:
-            verdict = verify_file(path, trusted)
+            verdict = self.ws.signoff.verify(path)
             status = QStandardItem(verdict.status.value)
             status.setForeground(QBrush(QColor(VERDICT_COLOURS.get(verdict.status.value, "#000000"))))
             facts = f"{verdict.unit}　{verdict.period}　v{verdict.version}" if verdict.unit else ""

@@ -30,10 +30,9 @@ from ipdesk.domain.errors import InvalidInput, IpdeskError
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.statuses import TaskStatus
-from ipdesk.store.evidence_store import Evidence
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import LIGHT_COLOURS
-from ipdesk.workspace import TaskProgress, Workspace
+from ipdesk.workspace import Evidence, TaskProgress, Workspace
 
 AUTOSAVE_MS = 600
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ipdesk.store.evidence_store import Evidence
 from ipdesk.workspace.core import MEMORY, Workspace
 from ipdesk.workspace.entries import TaskProgress
 from ipdesk.workspace.plan import AssignedTask, OwnedIndicator, OwnedTarget
 
-__all__ = ["MEMORY", "AssignedTask", "OwnedIndicator", "OwnedTarget", "TaskProgress", "Workspace"]
+__all__ = ["MEMORY", "AssignedTask", "Evidence", "OwnedIndicator", "OwnedTarget", "TaskProgress", "Workspace"]

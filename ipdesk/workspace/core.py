@@ -28,7 +28,7 @@ from ipdesk.domain.plan import Plan
 from ipdesk.paths import default_database_path
 from ipdesk.plans.embedded import load_embedded_plan
 from ipdesk.store import connection, entries_store, plan_store
-from ipdesk.store.backups import BackupShelf
+from ipdesk.store.backups import Backup, BackupShelf
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
@@ -159,6 +159,19 @@ class Workspace:
         from ipdesk.store.backups import copy_database
 
         return copy_database(self.db.conn, Path(target))
+
+    @staticmethod
+    def newest_good_backup(path: str | Path | None = None) -> Backup | None:
+        """The most recent sound backup of the database at ``path`` (default location if None), whether or not the
+        database itself can be opened."""
+        return BackupShelf(Path(path) if path else default_database_path()).newest_good()
+
+    @staticmethod
+    def restore(path: str | Path | None, backup: Path) -> Path | None:
+        """Replace the (closed) database at ``path`` with a checked ``backup``; returns where the old file was kept."""
+        from ipdesk.store.backups import restore
+
+        return restore(Path(path) if path else default_database_path(), backup)
 
     def integrity(self) -> str:
         """SQLite's quick check of the database: "ok" or what is wrong."""

@@ -167,6 +167,12 @@ class Reports:
         snapshot = self.snapshot(units, period, today)
         return export_report(snapshot, Path(folder), formats, face)
 
+    def pdf_faces(self) -> dict[str, str]:
+        """The official Windows faces present on this machine that the PDF may use (setting value → name)."""
+        from ipdesk.reports.fonts import available_faces
+
+        return available_faces()
+
     def mark_sample(self, unit: str | Unit, period: str | Period) -> None:
         """Record that the period holds sample data: its reports will say 示例数据 on every page."""
         name = self._ws.units.name_of(unit)

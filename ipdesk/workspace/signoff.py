@@ -178,5 +178,11 @@ class SignOff:
             self._ws.db, fingerprint(certificate), unit_of(certificate), pem, self._ws.actor
         )
 
+    def verify(self, path: str | Path):
+        """The verdict on a received file, trusting the certificates registered in this workspace."""
+        from ipdesk.signing.verify import verify_file
+
+        return verify_file(Path(path), self.trusted())
+
     def trusted(self) -> list[x509.Certificate]:
         return [x509.load_pem_x509_certificate(pem) for pem in report_store.trusted_certificates(self._ws.db)]
