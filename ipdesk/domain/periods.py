@@ -76,10 +76,6 @@ class Period:
         )
 
     @classmethod
-    def month_of(cls, day: dt.date) -> Period:
-        return cls(day.year, PeriodKind.MONTH, day.month)
-
-    @classmethod
     def containing(cls, day: dt.date, kind: PeriodKind) -> Period:
         """The period of ``kind`` that ``day`` falls in."""
         return cls(day.year, kind, (day.month - 1) // kind.months + 1)

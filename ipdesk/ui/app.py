@@ -39,6 +39,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
     """Open the workspace; when another copy is writing it, offer read-only; when it is damaged, offer the newest
     good backup. None when it cannot be opened (the reason has been shown)."""
+
     def fail(error: IpdeskError) -> None:
         if quiet:
             print(f"ipdesk：错误：{error}", file=sys.stderr)

@@ -29,7 +29,6 @@ from ipdesk.domain.errors import InvalidInput, IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
-from ipdesk.domain.plan import Role
 from ipdesk.domain.progress import IndicatorValue, TargetValue
 from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.ui.task_table import light_brushes
@@ -343,6 +342,3 @@ class IndicatorPanel(QWidget):
             model = self.target_model  # type: ignore[assignment]
             number = model.rows.index(row)  # type: ignore[arg-type]
         model.refresh_row(number)
-
-    def lead_indicator_count(self) -> int:
-        return sum(1 for row in self.model.rows if row.owned.role is Role.LEAD)

@@ -328,8 +328,3 @@ class TaskEditor(QWidget):
         self._load_evidence()
         self.message.emit(self.tr("已移除“{0}”").format(evidence.file_name))
         self.saved.emit(self.row)
-
-    # -- undo -----------------------------------------------------------------------------------------------
-    def focused_text_box(self) -> QPlainTextEdit | QLineEdit | None:
-        widget = self.focusWidget()
-        return widget if isinstance(widget, QPlainTextEdit | QLineEdit) else None
