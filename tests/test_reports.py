@@ -312,3 +312,26 @@ def test_official_windows_faces_are_offered_only_when_present(monkeypatch, tmp_p
     assert fonts.available_faces() == {"simhei": "黑体"}
     monkeypatch.setenv("WINDIR", str(tmp_path / "nowhere"))
     assert fonts.register("simhei") == fonts.BUNDLED  # asked for but absent: the bundled font
+
+
+def test_the_font_cache_gives_the_same_font_and_survives_damage(tmp_path, monkeypatch):
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from ipdesk.paths import resources_dir
+    from ipdesk.reports import fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font_file = resources_dir() / "fonts" / "wqy-microhei.ttc"
+    cache = fonts._cache_path(font_file, 0)
+    assert cache is not None and str(tmp_path) in str(cache)
+    parsed = fonts.load_truetype("ParsedFirst", font_file)  # parses and writes the cache
+    assert cache.exists()
+    cached = fonts.load_truetype("FromCache", font_file)
+    reference = TTFont("Reference", str(font_file), subfontIndex=0)
+    strip = lambda face: {k: v for k, v in vars(face).items() if k != "_pdfScale"}  # noqa: E731
+    assert strip(cached.face) == strip(reference.face) == strip(parsed.face)
+    assert cached.face._pdfScale(2048) == reference.face._pdfScale(2048)
+    cache.write_bytes(b"\x00" * 100)  # damaged: parsed again, cache rewritten
+    again = fonts.load_truetype("AfterDamage", font_file)
+    assert strip(again.face) == strip(reference.face)
+    assert cache.stat().st_size > 1000

@@ -45,7 +45,6 @@ def available_faces() -> dict[str, str]:
 def register(face: str = "") -> str:
     """Register the chosen face with reportlab (the bundled font if ``face`` is empty or absent); its font name."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     if face in WINDOWS_FACES and face in available_faces():
         file, index, _ = WINDOWS_FACES[face]
@@ -54,8 +53,171 @@ def register(face: str = "") -> str:
     else:
         name, path, subfont = BUNDLED, resources_dir() / "fonts" / "wqy-microhei.ttc", 0
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=subfont))
+        pdfmetrics.registerFont(load_truetype(name, Path(path), subfont))
     return name
+
+
+# -- the parsed-font cache ---------------------------------------------------------------------------------------
+# reportlab reads a CJK font's ~50,000 glyph metrics in Python each time a process starts (~0.09 s here, the largest
+# single cost of an `ipdesk export`). The parsed tables are kept in the user's cache folder as plain arrays and JSON
+# (no pickle: nothing in the cache can run code) and read back in a few milliseconds. The cache is keyed by the
+# font file's size and time and reportlab's version; anything wrong with it means the font is simply parsed again.
+_BIG = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
+
+
+def _cache_path(path: Path, subfont: int) -> Path | None:
+    try:
+        import reportlab
+        from platformdirs import user_cache_path
+
+        stat = path.stat()
+        key = f"{path.stem}-{subfont}-{stat.st_size}-{stat.st_mtime_ns}-rl{reportlab.Version}"
+        return user_cache_path("ipdesk", "ipdesk") / "fonts" / f"{key}.bin"
+    except OSError:
+        return None
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return {"b": value.decode("latin-1"), "n": type(value).__name__ == "TTFNameBytes"}
+    if isinstance(value, tuple):
+        return {"t": [_plain(v) for v in value]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {"d": [[k, _plain(v)] for k, v in value.items()]}
+    return value
+
+
+def _unplain(value):
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    if isinstance(value, dict):
+        if "b" in value:
+            raw = value["b"].encode("latin-1")
+            return TTFNameBytes(raw) if value["n"] else raw
+        if "t" in value:
+            return tuple(_unplain(v) for v in value["t"])
+        return {k: _unplain(v) for k, v in value["d"]}
+    return value
+
+
+def _write_cache(face, cache: Path) -> None:
+    import json
+    from array import array
+
+    state = vars(face)
+    scalars = {k: _plain(v) for k, v in state.items() if k not in (*_BIG, "_pdfScale", "_ttf_data")}
+    glyph_chars = [(g, c) for g, chars in state["glyphToChar"].items() for c in chars]
+    # reportlab keeps some advance widths of the trailing metrics as scaled floats: kept aside, exactly
+    odd = [(i, a) for i, (a, _) in enumerate(state["hmetrics"]) if not isinstance(a, int)]
+    arrays = [
+        array("I", state["charToGlyph"].keys()),
+        array("I", state["charToGlyph"].values()),
+        array("I", (g for g, _ in glyph_chars)),
+        array("I", (c for _, c in glyph_chars)),
+        array("I", state["charWidths"].keys()),
+        array("d", state["charWidths"].values()),
+        array("i", (a if isinstance(a, int) else 0 for a, _ in state["hmetrics"])),
+        array("i", (b for _, b in state["hmetrics"])),
+        array("I", (i for i, _ in odd)),
+        array("d", (a for _, a in odd)),
+        array("I", state["glyphPos"]),
+    ]
+    header = json.dumps(scalars).encode("utf-8")
+    parts = [len(header).to_bytes(8, "little"), header]
+    for values in arrays:
+        raw = values.tobytes()
+        parts += [values.typecode.encode("ascii"), len(raw).to_bytes(8, "little"), raw]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temp = cache.with_name(f"{cache.name}.{os.getpid()}.part")
+    temp.write_bytes(b"".join(parts))
+    os.replace(temp, cache)
+
+
+def _read_cache(cache: Path, font_path: Path):
+    import json
+    from array import array
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    data = cache.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    scalars = json.loads(data[8 : 8 + size])
+    position, arrays = 8 + size, []
+    while position < len(data):
+        typecode = chr(data[position])
+        length = int.from_bytes(data[position + 1 : position + 9], "little")
+        values = array(typecode)
+        values.frombytes(data[position + 9 : position + 9 + length])
+        arrays.append(values)
+        position += 9 + length
+    (
+        c2g_keys,
+        c2g_values,
+        g2c_glyphs,
+        g2c_chars,
+        cw_keys,
+        cw_values,
+        advances,
+        bearings,
+        odd_index,
+        odd_advance,
+        positions,
+    ) = arrays
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update({k: _unplain(v) for k, v in scalars.items()})
+    glyph_to_char: dict[int, list[int]] = {}
+    for glyph, char in zip(g2c_glyphs, g2c_chars, strict=True):
+        glyph_to_char.setdefault(glyph, []).append(char)
+    face.__dict__.update(
+        charToGlyph=dict(zip(c2g_keys, c2g_values, strict=True)),
+        glyphToChar=glyph_to_char,
+        charWidths=dict(zip(cw_keys, cw_values, strict=True)),
+        hmetrics=_metrics(advances, bearings, odd_index, odd_advance),
+        glyphPos=list(positions),
+        _ttf_data=font_path.read_bytes(),
+    )
+    scale = 1000 / face.unitsPerEm
+    face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+    return face
+
+
+def _metrics(advances, bearings, odd_index, odd_advance) -> list[tuple]:
+    metrics = list(zip(advances, bearings, strict=True))
+    for index, advance in zip(odd_index, odd_advance, strict=True):
+        metrics[index] = (advance, metrics[index][1])
+    return metrics
+
+
+def load_truetype(name: str, path: Path, subfont: int = 0):
+    """A reportlab TTFont for ``path``, its metrics from the cache when they are there and sound."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+
+    cache = _cache_path(path, subfont)
+    if cache is not None and cache.exists():
+        try:
+            face = _read_cache(cache, path)
+            font = TTFont.__new__(TTFont)  # what TTFont.__init__ does, less the parsing
+            font.fontName, font.face, font.encoding = name, face, TTEncoding()
+            font.state = WeakKeyDictionary()
+            font._asciiReadable = rl_config.ttfAsciiReadable
+            font.shapable = True
+            return font
+        except Exception:
+            cache.unlink(missing_ok=True)
+    font = TTFont(name, str(path), subfontIndex=subfont)
+    if cache is not None:
+        try:
+            _write_cache(font.face, cache)
+        except (OSError, ValueError, TypeError, OverflowError):
+            pass  # no cache this time; the next start parses the font again
+    return font
 
 
 def missing_glyphs(font_name: str, texts: list[tuple[str, str]]) -> list[MissingGlyph]:

@@ -12,8 +12,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
+
 
 GENESIS = "0" * 64
 

@@ -7,13 +7,15 @@ changed field in the audit log in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
 from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.store import audit
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
 
 PROGRESS_FIELDS = ("status", "percent", "achievements", "problems", "next_steps")
 INDICATOR_VALUE_FIELDS = ("value", "note", "data_source")

@@ -13,13 +13,15 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
 from ipdesk.store import audit
 from ipdesk.store.entries_store import ensure_period
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 _CHUNK = 1024 * 1024

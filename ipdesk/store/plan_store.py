@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Role, Task, TaskKind, Unit, UnitKind
 from ipdesk.store import audit
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
 
 
 def save_plan(db: Database, plan: Plan, actor: str, make_active: bool = True) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportState, ReportStatus
 from ipdesk.store import audit
 from ipdesk.store.entries_store import ensure_period
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
 
 
 def _key(unit: str, period: str, version: int) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ipdesk.store import audit
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
 
 
 def read_all(db: Database) -> dict[str, str]:

@@ -21,14 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ipdesk.domain.errors import BadDatabasePath, DatabaseError, WorkspaceInUse
 from ipdesk.domain.plan import Plan
 from ipdesk.paths import default_database_path
 from ipdesk.plans.embedded import load_embedded_plan
 from ipdesk.store import connection, entries_store, plan_store
 from ipdesk.store.backups import Backup, BackupShelf
+from ipdesk.store.database import LazyDatabase
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
@@ -78,7 +77,7 @@ class Workspace:
             conn = connection.connect_memory()
         else:
             conn = self._open_file(self.path, read_only, backups)
-        self.db = Database(conn, execute_plugins=False)
+        self.db = LazyDatabase(conn)
         self._actor = actor
         plan_id = plan_store.active_plan_id(self.db)
         if plan_id is None:

@@ -14,9 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Unit
@@ -24,12 +21,13 @@ from ipdesk.domain.reports import ReportState, ReportStatus
 from ipdesk.paths import user_data_dir
 from ipdesk.reports.files import report_file_name
 from ipdesk.reports.snapshot import ReportSnapshot
-from ipdesk.signing import signatures
-from ipdesk.signing.identity import Identity, KeyStore, fingerprint, unit_of
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
+    from ipdesk.signing.identity import Identity, KeyStore
     from ipdesk.workspace.core import Workspace
 
 
@@ -44,7 +42,16 @@ class SignedVersion:
 class SignOff:
     def __init__(self, ws: Workspace, keys: KeyStore | None = None):
         self._ws = ws
-        self.keys = keys or KeyStore(user_data_dir() / "keys")
+        self._keys = keys
+
+    @property
+    def keys(self) -> KeyStore:
+        """The unit keys of this computer (cryptography is imported only when they are needed)."""
+        if self._keys is None:
+            from ipdesk.signing.identity import KeyStore
+
+            self._keys = KeyStore(user_data_dir() / "keys")
+        return self._keys
 
     # -- the unit's identity ------------------------------------------------------------------------------------
     def identity(self, unit: str | Unit) -> Identity | None:
@@ -74,6 +81,10 @@ class SignOff:
         if state is None or state.status is not ReportStatus.SUBMITTED:
             label = state.status.label if state else ReportStatus.DRAFT.label
             raise InvalidInput(f"{when.chinese}的报告目前为“{label}”，须先由填报员提交审核，才能签署")
+        from cryptography.hazmat.primitives import serialization
+
+        from ipdesk.signing import signatures
+
         if not self.keys.exists(name):
             if not create:
                 raise InvalidInput(f"“{name}”还没有签署密钥，请先创建（第一次签署时设置审核人的签署口令）")
@@ -173,6 +184,10 @@ class SignOff:
 
     # -- trust ----------------------------------------------------------------------------------------------
     def trust_certificate(self, certificate: x509.Certificate) -> bool:
+        from cryptography.hazmat.primitives import serialization
+
+        from ipdesk.signing.identity import fingerprint, unit_of
+
         pem = certificate.public_bytes(serialization.Encoding.PEM)
         return report_store.add_trusted(
             self._ws.db, fingerprint(certificate), unit_of(certificate), pem, self._ws.actor
@@ -185,4 +200,6 @@ class SignOff:
         return verify_file(Path(path), self.trusted())
 
     def trusted(self) -> list[x509.Certificate]:
+        from cryptography import x509
+
         return [x509.load_pem_x509_certificate(pem) for pem in report_store.trusted_certificates(self._ws.db)]
