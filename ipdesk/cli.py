@@ -457,8 +457,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from ipdesk.paths import default_database_path
 
     if (args.db or default_database_path()).exists():  # never create a workspace just to verify files
-        try:
-            with _open_workspace(args) as ws:
+        from ipdesk.workspace import Workspace
+
+        try:  # read-only: verifying neither takes the writer's place nor makes the day's backup
+            with Workspace(args.db, read_only=True) as ws:
                 trusted += ws.signoff.trusted()
         except IpdeskError:
             pass  # verifying needs no workspace; without a usable one only --trust counts
