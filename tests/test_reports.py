@@ -208,44 +208,11 @@ def test_cli_export_prints_the_paths(filled, out, capsys):
 
     path = filled.path
     filled.close()
-    assert (
-        main(
-            [
-                "--db",
-                str(path),
-                "export",
-                "--unit",
-                "碑林区",
-                "--period",
-                "2025Q3",
-                "--format",
-                "xlsx",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    command = ["--db", str(path), "export", "--unit", "碑林区", "--period", "2025Q3", "--out", str(out)]
+    assert main([*command, "--format", "xlsx"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed == [str(out / "碑林区人民政府_2025Q3_工作进展_示例数据_v1.xlsx")]
-    assert (
-        main(
-            [
-                "--db",
-                str(path),
-                "export",
-                "--unit",
-                "碑林区",
-                "--period",
-                "2025Q3",
-                "--format",
-                "doc",
-                "--out",
-                str(out),
-            ]
-        )
-        == 2
-    )
+    assert main([*command, "--format", "doc"]) == 2
     assert "不支持的导出格式" in capsys.readouterr().err
 
 

@@ -487,42 +487,21 @@ def test_cli_imports_a_city_issued_pkcs12(tmp_path, capsys):
     secret = tmp_path / "p.txt"
     secret.write_text("city-pass", encoding="utf-8")
     p12 = _city_issued(tmp_path, UNIT)
-    assert (
-        main(
-            [
-                "--db",
-                str(db),
-                "keys",
-                "import",
-                "--unit",
-                "碑林区",
-                "--file",
-                str(p12),
-                "--passphrase-file",
-                str(secret),
-                "--json",
-            ]
-        )
-        == 0
-    )
+    command = [
+        "--db",
+        str(db),
+        "keys",
+        "import",
+        "--unit",
+        "碑林区",
+        "--file",
+        str(p12),
+        "--passphrase-file",
+        str(secret),
+    ]
+    assert main([*command, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["signer"] == "张主任"
-    assert (
-        main(
-            [
-                "--db",
-                str(db),
-                "keys",
-                "import",
-                "--unit",
-                "碑林区",
-                "--file",
-                str(p12),
-                "--passphrase-file",
-                str(secret),
-            ]
-        )
-        == 2
-    )
+    assert main(command) == 2
     assert "已有签署密钥" in capsys.readouterr().err
 
 
