@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="文件",
         help="从文件第一行读取签署口令（供脚本使用）；不给出时在终端输入",
     )
+    sign.add_argument(
+        "--reviewer",
+        metavar="姓名",
+        help="签署的审核人姓名（默认：设置中的审核人；都没有时在终端询问）。签署人必须是具名的人",
+    )
     revise = command(
         "revise", "修订：在已签署的报告之后新建一个可修改的版本（已签署的版本及其文件保持不变）", cmd_revise
     )
@@ -382,6 +387,20 @@ def _passphrase(args: argparse.Namespace, creating: bool) -> str:
     return first
 
 
+def _reviewer(args: argparse.Namespace, ws) -> str:
+    """The reviewer who signs: --reviewer, else the one in 设置, else asked for at the terminal."""
+    from ipdesk.domain.reports import person_name
+
+    if args.reviewer:
+        return person_name(args.reviewer)
+    configured = ws.settings.get(ws.settings.REVIEWER_NAME)
+    if configured:
+        return person_name(configured)
+    if not sys.stdin.isatty():
+        return person_name("")  # says what to do: --reviewer or 设置
+    return person_name(input("审核人姓名："))
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
 
@@ -405,8 +424,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
     period = Period.parse(args.period)
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
+        reviewer = _reviewer(args, ws)
         creating = ws.signoff.identity(unit) is None
-        state = ws.signoff.sign(unit, period, _passphrase(args, creating), create=True)
+        state = ws.signoff.sign(unit, period, _passphrase(args, creating), create=True, reviewer=reviewer)
         identity = ws.signoff.identity(unit)
         assert identity is not None
         data = {
@@ -414,12 +434,12 @@ def cmd_sign(args: argparse.Namespace) -> int:
             "period": period.code,
             "version": state.version,
             "status": state.status.value,
-            "signer": identity.signer,
+            "signer": state.signed_by,
             "fingerprint": identity.fingerprint,
             "created_identity": creating,
         }
         lines = [
-            f"已签署：{unit.name}{period.chinese}（v{state.version}），签署人 {identity.signer}",
+            f"已签署：{unit.name}{period.chinese}（v{state.version}），签署人 {state.signed_by}",
             f"证书指纹（SHA-256）：{identity.fingerprint}",
             "用 ipdesk export 导出签署后的文件",
         ]
@@ -443,6 +463,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from cryptography import x509
 
     from ipdesk.domain.errors import InvalidInput, IpdeskError
+    from ipdesk.domain.periods import chinese_datetime
     from ipdesk.signing.verify import verify_file
 
     trusted = []
@@ -472,7 +493,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for v in verdicts:
             lines.append(f"{v.status.value}　{v.file}")
             if v.unit:
-                lines.append(f"　　{v.unit}　{v.period}　v{v.version}　签署人 {v.signer}　{v.signed_at[:19]}")
+                lines.append(
+                    f"　　{v.unit}　{v.period}　v{v.version}　签署人 {v.signer}　{chinese_datetime(v.signed_at)}"
+                    f"　方案 {v.plan or '（未记录）'}　格式 {v.format}"
+                )
             lines.append(f"　　{v.detail}")
         return "\n".join(lines)
 

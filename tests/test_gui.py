@@ -37,7 +37,7 @@ def _synchronous_ops():
 @pytest.fixture
 def workspace(tmp_path):
     ws = Workspace(tmp_path / "clerk.db", actor="王芳")
-    ws.settings.update({"unit": UNIT, "clerk_name": "王芳"})
+    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
     yield ws
     ws.close()
 
@@ -253,15 +253,17 @@ def test_carry_forward_all(qtbot, window, workspace):
 
 
 def test_signed_period_is_read_only(qtbot, window, workspace):
-    workspace.reports.set_status(UNIT, NOV, ReportStatus.SIGNED)
+    _submit_all(workspace)
+    workspace.signoff.sign(UNIT, NOV, "正确的签署口令", create=True)
     window.load_period()
     select(window, qtbot, 47)
     assert window.editor.lock_banner.isVisibleTo(window)
     assert "已锁定" in window.editor.lock_banner.text()
     assert window.editor.achievements.isReadOnly()
+    before = workspace.progress.get(47, UNIT, NOV).achievements
     ime_type(window.editor.achievements, "不应保存")
     window.editor.flush()
-    assert workspace.progress.get(47, UNIT, NOV).achievements == ""
+    assert workspace.progress.get(47, UNIT, NOV).achievements == before
 
 
 def test_evidence_added_and_counted(qtbot, window, workspace, tmp_path):

@@ -70,7 +70,7 @@ def test_submit_then_edit_returns_to_draft(ws):
 def test_signed_period_is_locked(ws):
     fill_all(ws)
     ws.reports.submit(UNIT, NOV)
-    ws.reports.set_status(UNIT, NOV, ReportStatus.SIGNED)
+    ws.signoff.sign(UNIT, NOV, "正确的签署口令", create=True, reviewer="李强")
     before = ws.progress.get(47, UNIT, NOV)
     with pytest.raises(InvalidInput) as error:
         ws.progress.save(before.with_changes(achievements="签署后改动"))

@@ -249,7 +249,7 @@ def test_tampered_signature_sheet_and_foreign_or_broken_files(signed, tmp_path):
     ws, paths = signed
     book = load_workbook(paths[".xlsx"])
     sheet = book["ipdesk签名"]
-    row = next(r for r in sheet.iter_rows() if r[0].value == "json")
+    row = next(r for r in sheet.iter_rows() if r[0].value == "return")
     row[1].value = row[1].value.replace("碑林区人民政府", "雁塔区人民政府", 1)
     forged = tmp_path / "forged.xlsx"
     book.save(forged)
@@ -274,32 +274,35 @@ def _forge(ws, identity, tmp_path, signed_at="2025-10-08T10:00:00+08:00") -> dic
     """A return for 碑林区 made and signed outside the normal path, with ``identity``'s key."""
     import hashlib
 
-    from ipdesk.reports.excel import write_workbook
     from ipdesk.reports.pdf import write_pdf
     from ipdesk.signing import signatures
     from ipdesk.signing.pdf import sign_pdf
-    from ipdesk.signing.workbook import SignedPayload, add_signature_sheet
+    from ipdesk.signing.workbook import SignedReturn, write_signed_workbook
 
     snapshot = ws.reports.snapshot(UNIT, PERIOD)
     snapshot = dataclasses.replace(
         snapshot,
         header=dataclasses.replace(
-            snapshot.header, signed_at=signed_at, signed_by=identity.signer, fingerprint=identity.fingerprint
+            snapshot.header,
+            status="signed",
+            signed_at=signed_at,
+            signed_by=identity.signer,
+            fingerprint=identity.fingerprint,
         ),
     )
     text = snapshot.canonical_json()
-    payload = SignedPayload(
+    payload = SignedReturn(
         text,
         hashlib.sha256(text.encode()).hexdigest(),
         signatures.sign(identity.key, text.encode()),
         identity.certificate.public_bytes(serialization.Encoding.PEM),
     )
     workbook = tmp_path / "forged.xlsx"
-    write_workbook(snapshot, workbook, extra=add_signature_sheet(payload))
+    write_signed_workbook(snapshot, workbook, payload, identity)
     plain = tmp_path / "plain.pdf"
     seal = write_pdf(snapshot, plain)
     pdf = tmp_path / "forged.pdf"
-    pdf.write_bytes(sign_pdf(plain.read_bytes(), identity, seal, reason="test", location=UNIT))
+    pdf.write_bytes(sign_pdf(plain.read_bytes(), identity, seal, reason="test", location=UNIT, return_text=text))
     return {".xlsx": workbook, ".pdf": pdf}
 
 
@@ -417,10 +420,10 @@ def test_cli_submit_sign_export_verify(tmp_path, capsys):
     assert main(["--db", str(db), "submit", "--unit", "碑林区", "--period", PERIOD]) == 0
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("另一个口令", encoding="utf-8")
-    assert (
-        main(["--db", str(db), "sign", "--unit", "碑林区", "--period", PERIOD, "--passphrase-file", str(passphrase)])
-        == 0
-    )
+    sign = ["--db", str(db), "sign", "--unit", "碑林区", "--period", PERIOD, "--passphrase-file"]
+    assert main([*sign, str(passphrase)]) == 2  # nobody named to sign: not the operating-system account
+    assert "审核人" in capsys.readouterr().err
+    assert main([*sign, str(passphrase), "--reviewer", "李强"]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "revise", "--unit", "碑林区", "--period", PERIOD, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == 2
@@ -428,27 +431,12 @@ def test_cli_submit_sign_export_verify(tmp_path, capsys):
     out.mkdir()
     with Workspace(db) as ws:
         ws.reports.submit(UNIT, PERIOD)
-    assert main(["--db", str(db), "sign", "--unit", "碑林区", "--period", PERIOD, "--passphrase-file", str(wrong)]) == 2
+    assert main([*sign, str(wrong), "--reviewer", "李强"]) == 2
     assert "口令不正确" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "--db",
-                str(db),
-                "sign",
-                "--unit",
-                "碑林区",
-                "--period",
-                PERIOD,
-                "--passphrase-file",
-                str(passphrase),
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert main([*sign, str(passphrase), "--reviewer", "李强", "--json"]) == 0
     signed = json.loads(capsys.readouterr().out)
     assert signed["version"] == 2 and signed["status"] == "signed" and not signed["created_identity"]
+    assert signed["signer"] == "李强"
     assert main(["--db", str(db), "export", "--unit", "碑林区", "--period", PERIOD, "--out", str(out)]) == 0
     files = capsys.readouterr().out.split()
     assert len(files) == 3 and all("_v2." in f for f in files)
@@ -465,7 +453,10 @@ def test_cli_submit_sign_export_verify(tmp_path, capsys):
         "signer",
         "signed_at",
         "fingerprint",
+        "plan",
+        "format",
     }
+    assert {(v["plan"], v["format"]) for v in verdicts} == {("xian-2022-2025", "2.0")}
     cer = tmp_path / "unit.cer"
     assert main(["--db", str(db), "keys", "export-cert", "--unit", "碑林区", "--out", str(cer)]) == 0
     capsys.readouterr()

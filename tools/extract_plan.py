@@ -58,20 +58,22 @@ DEPARTMENTS = [
     ("市人社局", ""),
     ("市科协", ""),
 ]
+# Districts and counties with their administrative division codes (GB/T 2260), which serve as their unit codes.
 DISTRICTS = [
-    "新城区",
-    "碑林区",
-    "莲湖区",
-    "灞桥区",
-    "未央区",
-    "雁塔区",
-    "阎良区",
-    "临潼区",
-    "长安区",
-    "高陵区",
-    "鄠邑区",
+    ("新城区", "610102"),
+    ("碑林区", "610103"),
+    ("莲湖区", "610104"),
+    ("灞桥区", "610111"),
+    ("未央区", "610112"),
+    ("雁塔区", "610113"),
+    ("阎良区", "610114"),
+    ("临潼区", "610115"),
+    ("长安区", "610116"),
+    ("高陵区", "610117"),
+    ("鄠邑区", "610118"),
 ]
-COUNTIES = ["蓝田县", "周至县"]
+COUNTIES = [("蓝田县", "610122"), ("周至县", "610124")]
+CITY_CODE = "610100"  # 西安市: departments are 610100-D01 …, zones and the new area 610100-K01 …
 NEW_AREA = "西咸新区"
 ZONES = ["高新区", "经开区", "曲江新区", "浐灞生态区", "国际港务区", "航空基地", "航天基地"]
 
@@ -251,16 +253,17 @@ _PROJECT_BOX = re.compile(r"^工程(\d):(.+?) \|\s*$")
 
 
 def build_units() -> list[Unit]:
+    """The plan's units in the order the task list names them, each with its stable code."""
     units: list[Unit] = []
-    for name, note in DEPARTMENTS:
-        units.append(Unit(name, UnitKind.DEPARTMENT, name, len(units) + 1, note))
-    for short in DISTRICTS:
-        units.append(Unit(f"{short}人民政府", UnitKind.DISTRICT, short, len(units) + 1))
-    for short in COUNTIES:
-        units.append(Unit(f"{short}人民政府", UnitKind.COUNTY, short, len(units) + 1))
-    units.append(Unit(f"{NEW_AREA}管委会", UnitKind.NEW_AREA, NEW_AREA, len(units) + 1))
-    for short in ZONES:
-        units.append(Unit(f"{short}管委会", UnitKind.ZONE, short, len(units) + 1))
+    for number, (name, note) in enumerate(DEPARTMENTS, 1):
+        units.append(Unit(name, UnitKind.DEPARTMENT, name, len(units) + 1, note, f"{CITY_CODE}-D{number:02d}"))
+    for short, code in DISTRICTS:
+        units.append(Unit(f"{short}人民政府", UnitKind.DISTRICT, short, len(units) + 1, code=code))
+    for short, code in COUNTIES:
+        units.append(Unit(f"{short}人民政府", UnitKind.COUNTY, short, len(units) + 1, code=code))
+    for number, short in enumerate([NEW_AREA, *ZONES], 1):
+        kind = UnitKind.NEW_AREA if short == NEW_AREA else UnitKind.ZONE
+        units.append(Unit(f"{short}管委会", kind, short, len(units) + 1, code=f"{CITY_CODE}-K{number:02d}"))
     return units
 
 
@@ -422,6 +425,7 @@ def build(source_path: Path) -> dict:
         "categories": categories,
         "units": [
             {
+                "code": u.code,
                 "name": u.name,
                 "kind": u.kind.value,
                 "short_name": u.short_name,

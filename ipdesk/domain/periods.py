@@ -45,6 +45,16 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def chinese_datetime(moment: str | dt.datetime) -> str:
+    """A moment as a form writes it: 2026年11月25日 14:07 (in the time zone it was recorded in)."""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A reporting period. ``index`` is the month (1–12), quarter (1–4) or half (1–2); 1 for a year."""

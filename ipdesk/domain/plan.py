@@ -75,7 +75,8 @@ class Unit:
     """A body that reports: a city department, a district or county government, a zone's committee.
 
     ``short_name`` is how the plan refers to it inside collective phrases (碑林区, 高新区, 西咸新区);
-    for departments it equals the name.
+    for departments it equals the name. ``code`` is its stable identifier within the plan, carried by every return
+    (the administrative division code of a district or county, 610103; 610100-D01 for a city department).
     """
 
     name: str
@@ -83,6 +84,7 @@ class Unit:
     short_name: str
     sort_order: int = 0
     note: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def plan_from_dict(data: dict) -> Plan:
         phases=tuple(Phase(p["seq"], p["name"], p["start_month"], p["end_month"]) for p in data["phases"]),
         categories=tuple(data["categories"]),
         units=tuple(
-            Unit(u["name"], UnitKind(u["kind"]), u["short_name"], u["sort_order"], u.get("note", ""))
+            Unit(u["name"], UnitKind(u["kind"]), u["short_name"], u["sort_order"], u.get("note", ""), u.get("code", ""))
             for u in data["units"]
         ),
         tasks=tuple(

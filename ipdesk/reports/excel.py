@@ -7,7 +7,6 @@ A4 landscape, fit to the page width, footer 第 &P 页 共 &N 页. Text that beg
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -50,7 +49,7 @@ def info_line(snapshot: ReportSnapshot) -> str:
     h = snapshot.header
     return (
         f"填报单位（盖章）：{h.unit_line}　　填报人：{h.clerk}　　联系电话：{h.phone}　　"
-        f"填报日期：{h.fill_date}　　版本：v{h.version}（{h.status}）"
+        f"填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）"
     )
 
 
@@ -138,8 +137,8 @@ def _write_closing(sheet: Worksheet, last_row: int, width: int, snapshot: Report
         row += 1
 
 
-def write_workbook(snapshot: ReportSnapshot, path: Path, extra: Callable[[Workbook], None] | None = None) -> None:
-    """Write the workbook; ``extra`` may add sheets before it is saved (the signature sheet of a signed return)."""
+def build_workbook(snapshot: ReportSnapshot) -> Workbook:
+    """The report's workbook, in memory (the signed return adds its signature sheet before saving it)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for number, table in enumerate(tables(snapshot)):
@@ -150,6 +149,8 @@ def write_workbook(snapshot: ReportSnapshot, path: Path, extra: Callable[[Workbo
     workbook.properties.title = snapshot.header.form_title
     workbook.properties.creator = "ipdesk"
     workbook.properties.subject = f"{snapshot.header.unit_line} {snapshot.header.period_name}"
-    if extra is not None:
-        extra(workbook)
-    workbook.save(path)
+    return workbook
+
+
+def write_workbook(snapshot: ReportSnapshot, path: Path) -> None:
+    build_workbook(snapshot).save(path)

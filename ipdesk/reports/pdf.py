@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
+from ipdesk.domain.periods import chinese_datetime
 from ipdesk.reports import fonts
 from ipdesk.reports.layout import Table as LayoutTable
 from ipdesk.reports.layout import notes, number_text, tables
@@ -246,7 +247,7 @@ def _stamp(snapshot: ReportSnapshot, styles: _Styles) -> list:
     size = 30 * mm
     drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
     drawing.add(widget)
-    when = h.signed_at[:19].replace("T", " ")
+    when = chinese_datetime(h.signed_at)
     text = Paragraph(
         f"本报告已由{_escape(h.signed_by)}代表{_escape(h.unit_line)}电子签署<br/>签署时间：{when}<br/>"
         f"证书指纹（SHA-256）：{h.fingerprint[:47]}<br/>{h.fingerprint[48:]}<br/>"
@@ -336,7 +337,7 @@ def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, spl
     story.append(
         Paragraph(
             f"填报单位（盖章）：{_escape(h.unit_line)}　　填报人：{_escape(h.clerk)}　　"
-            f"联系电话：{_escape(h.phone)}　　填报日期：{h.fill_date}　　版本：v{h.version}（{h.status}）",
+            f"联系电话：{_escape(h.phone)}　　填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）",
             styles.info,
         )
     )

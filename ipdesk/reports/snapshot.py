@@ -1,15 +1,31 @@
 """The report snapshot: everything a unit's (or several units') report for a period says, as plain data.
 
-Both writers (Excel and PDF) take only this; the city's consolidated reports reuse it with several units; a
-signature covers its canonical JSON. Numbers stay numbers here; ``ipdesk.reports.layout`` turns them into the rows
-and words the forms print.
+Both writers (Excel and PDF) take only this; the city's consolidated reports reuse it with several units; a signed
+return carries it as the document specified in ``docs/return-format.md`` (``ipdesk.reports.return_format``).
+Roles, statuses and lights are kept as codes (``lead``, ``in_progress``, ``red``); their labels come from the domain
+enums. Numbers stay numbers here; ``ipdesk.reports.layout`` turns them into the rows and words the forms print.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from ipdesk.domain.lights import Light
+from ipdesk.domain.plan import Role
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.statuses import TaskStatus
+
+
+def role_label(code: str) -> str:
+    return Role(code).label if code else ""
+
+
+def status_label(code: str) -> str:
+    return TaskStatus(code).label if code else ""
+
+
+def light_label(code: str) -> str:
+    return Light(code).label if code else Light.NONE.label
 
 
 @dataclass(frozen=True)
@@ -21,7 +37,7 @@ class ReportHeader:
     period_name: str  # 2025年第三季度
     cutoff: str  # 2025年9月30日: the progress column reads 进展情况（截至…）
     version: int
-    status: str  # 填报中, 已提交审核, 已签署 …
+    status: str  # a ReportStatus code: draft, submitted, signed …
     fill_date: str  # 2025年10月5日
     clerk: str = ""
     phone: str = ""
@@ -32,10 +48,25 @@ class ReportHeader:
     signed_at: str = ""  # set when the reviewer signs: ISO time, name, certificate fingerprint
     signed_by: str = ""
     fingerprint: str = ""
+    plan_code: str = ""  # xian-2022-2025
+    plan_sha256: str = ""  # of the plan's canonical document (ipdesk.plans.canonical)
+    unit_codes: tuple[str, ...] = ()  # beside ``units``, in the same order
+    unit_kinds: tuple[str, ...] = ()  # UnitKind codes, in the same order
+    created_at: str = ""  # when this version was opened
+    submitted_at: str = ""
+    submitted_by: str = ""
 
     @property
     def unit_line(self) -> str:
         return "、".join(self.units)
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signed_at)
 
 
 @dataclass(frozen=True)
@@ -45,15 +76,28 @@ class TaskLine:
     category: str
     name: str
     content: str
-    role: str  # 牵头 / 协作
-    status: str  # 未启动 … or "" when not filled
+    role: str  # lead / coop
+    status: str  # a TaskStatus code, or "" when not filled
     percent: float | None
     expected_percent: float
-    light: str  # 红灯 / 黄灯 / 绿灯 / —
+    light: str  # a Light code: red, yellow, green, none
     achievements: str
     problems: str
     next_steps: str
     evidence: tuple[str, ...] = ()
+    lead_units: tuple[str, ...] = ()  # who leads the task: named on the rows of a task the unit only cooperates on
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    @property
+    def light_label(self) -> str:
+        return light_label(self.light)
 
 
 @dataclass(frozen=True)
@@ -78,6 +122,14 @@ class IndicatorLine:
     # (year, expected, actual) for the chart of the path to the target; actual is the year's last entered value
     path: tuple[tuple[int, float | None, float | None], ...] = ()
 
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+    @property
+    def light_label(self) -> str:
+        return light_label(self.light)
+
 
 @dataclass(frozen=True)
 class TargetLine:
@@ -92,6 +144,7 @@ class TargetLine:
     value: float | None
     note: str
     quote: str
+    seq: int = 0  # the sub-target's number within its project
 
 
 @dataclass(frozen=True)
@@ -116,31 +169,19 @@ class ReportSnapshot:
     def several_units(self) -> bool:
         return len(self.header.units) > 1
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def document(self) -> dict:
+        """The signed return's document (format 2) for this snapshot."""
+        from ipdesk.reports.return_format import to_document
 
-    @classmethod
-    def from_dict(cls, data: dict) -> ReportSnapshot:
-        """The inverse of ``to_dict`` (and of the canonical JSON a signature covers)."""
-        header = dict(data["header"])
-        header["units"] = tuple(header["units"])
-        return cls(
-            header=ReportHeader(**header),
-            tasks=tuple(TaskLine(**{**t, "evidence": tuple(t["evidence"])}) for t in data["tasks"]),
-            indicators=tuple(
-                IndicatorLine(**{**i, "path": tuple(tuple(step) for step in i["path"])}) for i in data["indicators"]
-            ),
-            targets=tuple(TargetLine(**t) for t in data["targets"]),
-            evidence=tuple(EvidenceLine(**e) for e in data["evidence"]),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> ReportSnapshot:
-        return cls.from_dict(json.loads(text))
+        return to_document(self)
 
     def canonical_json(self) -> str:
-        """Stable JSON (sorted keys, no spaces, UTF-8 text): what a signature covers."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        """The document as the exact text a signature covers."""
+        from ipdesk.reports.return_format import canonical_json
+
+        return canonical_json(self.document())
 
     def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        from ipdesk.reports.return_format import text_sha256
+
+        return text_sha256(self.canonical_json())

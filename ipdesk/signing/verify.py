@@ -1,23 +1,32 @@
-"""Checking a return without a network: one verdict per file — 有效, 已被修改, 签名人未知, 不是ipdesk文件, 文件损坏.
+"""Checking a return without a network: one verdict per file — 有效, 已被修改, 签名人未知, 需要升级, 不是ipdesk文件,
+文件损坏.
 
-A workbook is valid when its signature sheet's JSON is what was signed, the signature checks against the
-certificate it carries, every visible data cell still says what the JSON says, the certificate names the unit the
-report claims, was valid when it signed, and is one the checker trusts. A ``.p7s`` is valid when it signs exactly
-the bytes of the file beside it (``X.xlsx`` for ``X.xlsx.p7s``) with a trusted certificate.
+Identity (unit, plan, period, version) is read only from what the unit's signature covers: the return document in a
+workbook's signature sheet or embedded in the PDF's signed revision. A workbook is valid when the return and the view
+of the workbook are what was signed, the file still shows exactly that view, the certificate names the unit the
+return claims, was valid when it signed, and is trusted here. A PDF is valid when its ipdesk signature checks and
+nothing but signatures by trusted certificates (a registered seal) came after it. A ``.p7s`` is valid when it signs
+exactly the bytes of the file beside it (``X.xlsx`` for ``X.xlsx.p7s``) with a trusted certificate.
+
+Whatever the file, the verdict is given in words: no exception and no third-party log line reaches the user.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
+import json
+import logging
+import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.reports.return_format import BadDocument, FormatTooNew, ReturnDocument, read_return, text_sha256
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 
@@ -26,6 +35,7 @@ class VerdictStatus(StrEnum):
     VALID = "有效"
     MODIFIED = "已被修改"
     UNKNOWN_SIGNER = "签名人未知"
+    TOO_NEW = "需要升级"
     NOT_IPDESK = "不是ipdesk文件"
     DAMAGED = "文件损坏"
 
@@ -41,7 +51,11 @@ class Verdict:
     signer: str = ""
     signed_at: str = ""
     fingerprint: str = ""
+    plan: str = ""  # the plan's code ("" for format 1, which names none)
+    format: str = ""  # the return's format version: "1", "2.0" …
+    unit_code: str = ""
     differences: tuple[str, ...] = field(default=())
+    document: ReturnDocument | None = field(default=None, compare=False, repr=False)
 
     @property
     def valid(self) -> bool:
@@ -58,20 +72,46 @@ class Verdict:
             "signer": self.signer,
             "signed_at": self.signed_at,
             "fingerprint": self.fingerprint,
+            "plan": self.plan,
+            "format": self.format,
         }
+
+
+THIRD_PARTY_LOGGERS = ("pyhanko", "pyhanko_certvalidator", "asn1crypto", "fontTools", "PIL", "openpyxl")
+
+
+@contextlib.contextmanager
+def quiet_third_parties() -> Iterator[None]:
+    """While checking hostile files, libraries' warnings and log lines (with their tracebacks) go nowhere."""
+    saved = []
+    for name in THIRD_PARTY_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.propagate, logger.disabled))
+        logger.propagate, logger.disabled = False, True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, propagate, disabled in saved:
+            logger.propagate, logger.disabled = propagate, disabled
 
 
 def verify_file(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     """The verdict on one file. Hostile or broken input gives a verdict, never an exception."""
-    try:
-        return _verify(Path(path), trusted)
-    except Exception as error:
-        return Verdict(str(path), VerdictStatus.DAMAGED, f"文件无法解析（{type(error).__name__}）")
+    with quiet_third_parties():
+        try:
+            return _verify(Path(path), trusted)
+        except RecursionError:
+            return Verdict(str(path), VerdictStatus.DAMAGED, "文件结构嵌套过深，无法解析")
+        except Exception as error:
+            return Verdict(str(path), VerdictStatus.DAMAGED, f"文件无法解析（{type(error).__name__}）")
 
 
 def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     try:
-        head = path.read_bytes()[:8]
+        with path.open("rb") as handle:
+            head = handle.read(8)
     except OSError as error:
         return Verdict(str(path), VerdictStatus.DAMAGED, f"无法读取文件：{error.strerror or error}")
     if path.suffix.lower() == ".p7s":
@@ -85,11 +125,14 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
+MAX_FILE = 100 * 1024 * 1024  # a return is a few hundred KB; a file this large is not one
 
 
 def zip_problem(path: Path) -> str:
     """Why a workbook must not be unpacked (damaged, or a decompression bomb), or "" when it may be."""
     try:
+        if path.stat().st_size > MAX_FILE:
+            return f"文件过大（{path.stat().st_size // 1024 // 1024} MB），不是 ipdesk 报送文件"
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -123,7 +166,12 @@ def _signer_checks(
             f"签名证书属于“{unit_of(certificate)}”，但报告声称来自“{claimed_unit}”",
             **facts,
         )
-    when = dt.datetime.fromisoformat(signing_time) if signing_time else dt.datetime.now(dt.UTC)
+    try:
+        when = dt.datetime.fromisoformat(signing_time) if signing_time else dt.datetime.now(dt.UTC)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+    except ValueError:
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"签署时间无法识别：{signing_time}", **facts)
     problem = signatures.validity_problem(certificate, when)
     if problem:
         return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, problem, **facts)
@@ -137,48 +185,126 @@ def _signer_checks(
     return Verdict(str(path), VerdictStatus.VALID, valid_text, **facts)
 
 
-def _facts(snapshot: ReportSnapshot, certificate: x509.Certificate) -> dict:
-    h = snapshot.header
+def _facts(document: ReturnDocument, certificate: x509.Certificate) -> dict:
+    h = document.snapshot.header
     return {
         "unit": h.unit_line,
         "period": h.period,
         "version": h.version,
-        "signer": signer_name(certificate),
+        "signer": h.signed_by or signer_name(certificate),
         "signed_at": h.signed_at,
         "fingerprint": fingerprint(certificate),
+        "plan": h.plan_code,
+        "format": document.format_version,
+        "unit_code": h.unit_codes[0] if h.unit_codes else "",
+        "document": document,
     }
 
 
+def _too_new(path: Path, error: FormatTooNew) -> Verdict:
+    return Verdict(str(path), VerdictStatus.TOO_NEW, str(error), format=error.version)
+
+
+def _read_signed_return(path: Path, text: str, certificate: x509.Certificate) -> ReturnDocument | Verdict:
+    try:
+        document = read_return(text)
+    except FormatTooNew as error:
+        return _too_new(path, error)
+    except BadDocument:
+        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取", fingerprint=fingerprint(certificate))
+    if document.snapshot.several_units or not document.snapshot.header.units:
+        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据不是一个单位的报告")
+    return document
+
+
+# -- workbooks -----------------------------------------------------------------------------------------------------
 def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     from openpyxl import load_workbook
 
-    from ipdesk.signing.workbook import read_payload, visible_differences
+    from ipdesk.signing.workbook import FORMAT_1, FORMAT_2, SHEET, read_signature_sheet
 
     problem = zip_problem(path)
     if problem:
         return Verdict(str(path), VerdictStatus.DAMAGED, problem)
     try:
         workbook = load_workbook(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except Exception as error:  # openpyxl raises many kinds on a damaged package
         return Verdict(str(path), VerdictStatus.DAMAGED, f"工作簿无法打开：{type(error).__name__}")
-    payload = read_payload(workbook)
-    if payload is None:
-        return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
     try:
-        certificate = x509.load_pem_x509_certificate(payload.certificate_pem)
+        sheet = read_signature_sheet(workbook)
+    except ValueError:
+        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据已损坏，无法读取")
+    if sheet is None:
+        return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
+    if sheet.format not in (FORMAT_1, FORMAT_2):
+        return _too_new(path, FormatTooNew(sheet.format.rsplit("/", 1)[-1]))
+    signed = sheet.signed
+    try:
+        certificate = x509.load_pem_x509_certificate(signed.certificate_pem)
     except ValueError:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据中的证书已损坏")
-    data = payload.snapshot_json.encode("utf-8")
-    if hashlib.sha256(data).hexdigest() != payload.sha256 or not signatures.verify(
-        certificate, data, payload.signature
-    ):
-        return Verdict(str(path), VerdictStatus.MODIFIED, "签名数据与签名不符：签署后被改动过")
+    if not _signed_text_holds(certificate, signed.text, signed.sha256, signed.signature):
+        return Verdict(
+            str(path),
+            VerdictStatus.MODIFIED,
+            "签名数据与签名不符：签署后被改动过",
+            fingerprint=fingerprint(certificate),
+        )
+    document = _read_signed_return(path, signed.text, certificate)
+    if isinstance(document, Verdict):
+        return document
+    facts = _facts(document, certificate)
+    if sheet.format == FORMAT_1:
+        return _check_format1(path, workbook, document, certificate, trusted, facts)
+    if not _signed_text_holds(certificate, sheet.view_text, sheet.view_sha256, sheet.view_signature):
+        return Verdict(str(path), VerdictStatus.MODIFIED, "工作簿外观的签名数据与签名不符：签署后被改动过", **facts)
+    from ipdesk.signing.workbook_view import VIEW_VERSION, compare, describe, invisible_cells, package_parts
+
     try:
-        snapshot = ReportSnapshot.from_json(payload.snapshot_json)
-    except (ValueError, KeyError, TypeError):
-        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取")
-    facts = _facts(snapshot, certificate)
-    differences = visible_differences(workbook, snapshot)
+        view = json.loads(sheet.view_text)
+        if int(view.get("view", 0)) > VIEW_VERSION:
+            return _too_new(path, FormatTooNew(f"{document.format_version}（外观描述版本 {view.get('view')}）"))
+        if view.get("return_sha256") != signed.sha256:
+            return Verdict(str(path), VerdictStatus.MODIFIED, "外观描述与报告数据不是同一次签署的", **facts)
+        current = describe(workbook, skip=SHEET, parts=package_parts(path))
+        differences = [d.text for d in compare(view, current)]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿外观的签名数据无法读取", **facts)
+    differences += [d.text for d in invisible_cells(workbook, SHEET)]
+    if differences:
+        shown = "；".join(differences[:5]) + (f"；等共 {len(differences)} 处" if len(differences) > 5 else "")
+        return Verdict(
+            str(path),
+            VerdictStatus.MODIFIED,
+            f"工作簿与签署时不一致：{shown}",
+            differences=tuple(differences),
+            **facts,
+        )
+    h = document.snapshot.header
+    return _signer_checks(
+        path, certificate, h.unit_line, h.signed_at, trusted, "签名有效，工作簿的内容和外观与签署时一致", **facts
+    )
+
+
+def _signed_text_holds(certificate: x509.Certificate, text: str, sha256: str, signature: bytes) -> bool:
+    data = text.encode("utf-8")
+    return text_sha256(text) == sha256 and signatures.verify(certificate, data, signature)
+
+
+def _check_format1(
+    path: Path,
+    workbook,
+    document: ReturnDocument,
+    certificate: x509.Certificate,
+    trusted: list[x509.Certificate],
+    facts: dict,
+) -> Verdict:
+    from ipdesk.signing.format1 import visible_differences
+
+    try:
+        differences = visible_differences(workbook, json.loads(document.text))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取", **facts)
     if differences:
         shown = "、".join(differences[:5]) + (f" 等 {len(differences)} 处" if len(differences) > 5 else "")
         return Verdict(
@@ -188,17 +314,19 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
             differences=tuple(differences),
             **facts,
         )
+    h = document.snapshot.header
     return _signer_checks(
         path,
         certificate,
-        snapshot.header.unit_line,
-        snapshot.header.signed_at,
+        h.unit_line,
+        h.signed_at,
         trusted,
-        "签名有效，内容与签署时一致",
+        "签名有效，表格中的数值与签署时一致（此文件为格式1：只保护表格中的数值，标题、格式和表格以外的内容不受保护）",
         **facts,
     )
 
 
+# -- detached signatures -------------------------------------------------------------------------------------------
 def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     from ipdesk.signing.cms import check_detached
 
@@ -225,13 +353,19 @@ def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     inner = _verify_workbook(content, trusted) if content.suffix.lower() == ".xlsx" else None
     if inner is None or inner.status in (VerdictStatus.NOT_IPDESK, VerdictStatus.DAMAGED):
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "被签名的文件不是 ipdesk 签署的工作簿")
+    if inner.status is VerdictStatus.TOO_NEW:
+        return Verdict(str(path), VerdictStatus.TOO_NEW, inner.detail, format=inner.format)
     facts = {
         "unit": inner.unit,
         "period": inner.period,
         "version": inner.version,
-        "signer": signer_name(check.certificate),
+        "signer": inner.signer or signer_name(check.certificate),
         "signed_at": check.signing_time,
         "fingerprint": fingerprint(check.certificate),
+        "plan": inner.plan,
+        "format": inner.format,
+        "unit_code": inner.unit_code,
+        "document": inner.document,
     }
     if fingerprint(check.certificate) != inner.fingerprint:
         return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, "签名文件与工作簿不是同一证书签署的", **facts)
@@ -245,28 +379,64 @@ def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return Verdict(str(path), VerdictStatus.VALID, f"签名有效：“{content.name}”与签署时逐字节一致", **facts)
 
 
+# -- PDFs ------------------------------------------------------------------------------------------------------------
 def _verify_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     from ipdesk.signing.pdf import check_pdf
 
+    if path.stat().st_size > MAX_FILE:
+        return Verdict(str(path), VerdictStatus.DAMAGED, "文件过大，不是 ipdesk 报送文件")
     try:
         check = check_pdf(path.read_bytes())
     except ValueError:
         return Verdict(str(path), VerdictStatus.DAMAGED, "PDF 文件已损坏，无法读取")
-    facts = dict(part.split("=", 1) for part in check.keywords.split(";") if "=" in part)
-    if not check.found or not check.keywords.startswith("ipdesk"):
+    if not check.found:
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "该 PDF 不含 ipdesk 签名")
     certificate = check.certificate
     assert certificate is not None
-    known = {
-        "unit": facts.get("unit", ""),
-        "period": facts.get("period", ""),
-        "version": int(facts["version"]) if facts.get("version", "").isdigit() else None,
-        "signer": signer_name(certificate),
-        "signed_at": check.signing_time,
-        "fingerprint": fingerprint(certificate),
-    }
-    if not check.intact or not check.whole_file:
-        return Verdict(str(path), VerdictStatus.MODIFIED, "PDF 在签署后被改动过", **known)
-    return _signer_checks(
-        path, certificate, known["unit"], check.signing_time, trusted, "PDF 签名有效，签署后未被改动", **known
-    )
+    if not check.intact:
+        return Verdict(
+            str(path),
+            VerdictStatus.MODIFIED,
+            "PDF 的 ipdesk 签名与签署的内容不符：签署后被改动过",
+            signer=signer_name(certificate),
+            fingerprint=fingerprint(certificate),
+        )
+    if check.return_text:
+        document = _read_signed_return(path, check.return_text, certificate)
+        if isinstance(document, Verdict):
+            return document
+        facts = _facts(document, certificate)
+        facts["signed_at"] = check.signing_time or facts["signed_at"]
+        claimed = document.snapshot.header.unit_line
+    else:  # format 1: the unit, period and version were written in the signed revision's /Keywords
+        parts = dict(part.split("=", 1) for part in check.keywords.split(";") if "=" in part)
+        if not check.keywords.startswith("ipdesk") or not parts.get("unit"):
+            return Verdict(str(path), VerdictStatus.NOT_IPDESK, "该 PDF 的签名不含 ipdesk 报告数据")
+        claimed = parts["unit"]
+        facts = {
+            "unit": claimed,
+            "period": parts.get("period", ""),
+            "version": int(parts["version"]) if parts.get("version", "").isdigit() else None,
+            "signer": signer_name(certificate),
+            "signed_at": check.signing_time,
+            "fingerprint": fingerprint(certificate),
+            "format": "1",
+        }
+    problems = list(check.changes)
+    seals = []
+    fingerprints = _trusted_fingerprints(trusted)
+    for later in check.later_signatures:
+        if not later.intact:
+            problems.append(f"签署后加入的签名“{later.field}”（{later.signer}）本身无效")
+        elif later.fingerprint not in fingerprints:
+            problems.append(f"签署后被他人签名：{later.signer}（证书指纹 {later.fingerprint[:23]}…不在信任列表中）")
+        else:
+            seals.append(later.signer)
+    if problems:
+        return Verdict(str(path), VerdictStatus.MODIFIED, "PDF 在签署后被改动过：" + "；".join(problems), **facts)
+    text = "PDF 签名有效，签署后未被改动"
+    if seals:
+        text += "；另有" + "、".join(seals) + "在签署后加盖的电子印章（签名有效，证书已登记）"
+    if facts.get("format") == "1":
+        text += "（此文件为格式1）"
+    return _signer_checks(path, certificate, claimed, check.signing_time, trusted, text, **facts)

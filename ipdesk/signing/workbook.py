@@ -1,108 +1,146 @@
-"""The signed workbook: a very-hidden sheet carrying the signed data, and the check of every visible cell.
+"""The signed workbook: a very-hidden sheet carrying the signed return and the signed view of the workbook.
 
-Sheet ``ipdesk签名`` holds, one value per row: the format, the snapshot's canonical JSON (in pieces, a cell holds at
-most 32,767 characters), its SHA-256, the signature (base64) and the signer's certificate (PEM). The signature covers
-the JSON, not the file's bytes, so re-saving the workbook in Excel does not break it; instead, verification checks
-that every visible data cell still says what the signed JSON says.
+Sheet ``ipdesk签名`` holds one value per row, keyed in column A (format 2, ``ipdesk-signed-workbook/2``):
+
+- ``format``; ``certificate`` (PEM);
+- ``return`` (the return document's JSON, in pieces: a cell holds at most 32,767 characters), ``return_sha256``,
+  ``return_signature`` (base64, RSA PKCS#1 v1.5 with SHA-256 over the JSON's UTF-8 bytes);
+- ``view`` (the workbook as exported, see ``workbook_view``, which names the return's SHA-256), ``view_sha256``,
+  ``view_signature``.
+
+The signatures cover data, not the file's bytes, so re-saving the workbook in Excel or LibreOffice keeps it valid;
+verification instead checks that what the file shows is still the signed view. Format 1 (release 0.1) signed the
+snapshot only; it is still read, and checked as it was (``format1``).
 """
 
 from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
-from ipdesk.reports.excel import HEADER_ROW
-from ipdesk.reports.layout import tables
+from ipdesk.reports.return_format import canonical_json, text_sha256
 from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.signing import signatures
+
+if TYPE_CHECKING:
+    from ipdesk.signing.identity import Identity
 
 SHEET = "ipdesk签名"
-FORMAT = "ipdesk-signed-workbook/1"
+FORMAT_PREFIX = "ipdesk-signed-workbook/"
+FORMAT_1 = FORMAT_PREFIX + "1"
+FORMAT_2 = FORMAT_PREFIX + "2"
 CHUNK = 30_000
 
 
 @dataclass(frozen=True)
-class SignedPayload:
-    snapshot_json: str
+class SignedReturn:
+    """The return's signed text with its hash, signature and the signer's certificate."""
+
+    text: str
     sha256: str
     signature: bytes
     certificate_pem: bytes
 
 
-def add_signature_sheet(payload: SignedPayload):
-    """A callback for ``write_workbook`` that adds the very-hidden signature sheet."""
+@dataclass(frozen=True)
+class SignedSheet:
+    """What a signature sheet holds. ``view`` fields are empty for format 1."""
 
-    def extra(workbook: Workbook) -> None:
-        sheet = workbook.create_sheet(SHEET)
-        rows = [
-            ("format", FORMAT),
-            ("sha256", payload.sha256),
-            ("signature", base64.b64encode(payload.signature).decode("ascii")),
-            ("certificate", payload.certificate_pem.decode("ascii")),
-        ]
-        text = payload.snapshot_json
-        rows += [("json", text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)] or [("json", "")]
-        for number, (key, value) in enumerate(rows, 1):
-            sheet.cell(number, 1, key)
-            cell = sheet.cell(number, 2, value)
-            cell.data_type = "s"  # JSON never starts with "=", but the signature sheet takes no chances
-        sheet.sheet_state = "veryHidden"
+    format: str
+    signed: SignedReturn
+    view_text: str = ""
+    view_sha256: str = ""
+    view_signature: bytes = b""
 
-    return extra
+    @property
+    def major(self) -> int:
+        return int(self.format.removeprefix(FORMAT_PREFIX) or 0)
 
 
-def read_payload(workbook: Workbook) -> SignedPayload | None:
-    """The signed data in ``workbook``, or None when it has no ipdesk signature sheet."""
+def write_signed_workbook(snapshot: ReportSnapshot, path: Path, signed: SignedReturn, identity: Identity) -> None:
+    """Write the report's workbook with its signature sheet: the return and the signed view of the workbook."""
+    from ipdesk.reports.excel import build_workbook
+    from ipdesk.signing.workbook_view import describe
+
+    workbook = build_workbook(snapshot)
+    sheet = workbook.create_sheet(SHEET)
+    sheet.sheet_state = "veryHidden"
+    view = describe(workbook, skip=SHEET)
+    view["return_sha256"] = signed.sha256
+    view_text = canonical_json(view)
+    assert identity.key is not None
+    view_signature = signatures.sign(identity.key, view_text.encode("utf-8"))
+    rows = [
+        ("format", FORMAT_2),
+        ("certificate", signed.certificate_pem.decode("ascii")),
+        *_chunks("return", signed.text),
+        ("return_sha256", signed.sha256),
+        ("return_signature", base64.b64encode(signed.signature).decode("ascii")),
+        *_chunks("view", view_text),
+        ("view_sha256", text_sha256(view_text)),
+        ("view_signature", base64.b64encode(view_signature).decode("ascii")),
+    ]
+    for number, (key, value) in enumerate(rows, 1):
+        sheet.cell(number, 1, key)
+        cell = sheet.cell(number, 2, value)
+        cell.data_type = "s"  # JSON never starts with "=", but the signature sheet takes no chances
+    workbook.save(path)
+
+
+def _chunks(key: str, text: str) -> list[tuple[str, str]]:
+    return [(key, text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)] or [(key, "")]
+
+
+def read_signature_sheet(workbook: Workbook) -> SignedSheet | None:
+    """The signed data in ``workbook``: None when it has no ipdesk signature sheet; ``ValueError`` when the sheet is
+    there but unreadable. A format newer than this release knows is returned as it is (see ``SignedSheet.major``)."""
     if SHEET not in workbook.sheetnames:
         return None
-    sheet = workbook[SHEET]
     values: dict[str, list[str]] = {}
-    for key, value in sheet.iter_rows(min_col=1, max_col=2, values_only=True):
+    for key, value in workbook[SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
         if key is not None:
             values.setdefault(str(key), []).append("" if value is None else str(value))
-    if values.get("format") != [FORMAT]:
+    formats = values.get("format", [])
+    if len(formats) != 1 or not formats[0].startswith(FORMAT_PREFIX):
         return None
+    found = formats[0]
+    if not found.removeprefix(FORMAT_PREFIX).isdigit():
+        raise ValueError(f"unknown signature sheet format {found!r}")
+    if found not in (FORMAT_1, FORMAT_2):
+        return SignedSheet(found, SignedReturn("", "", b"", b""))
     try:
-        return SignedPayload(
-            snapshot_json="".join(values.get("json", [])),
-            sha256=values["sha256"][0],
-            signature=base64.b64decode(values["signature"][0], validate=True),
-            certificate_pem=values["certificate"][0].encode("ascii"),
+        if found == FORMAT_1:
+            return SignedSheet(
+                found,
+                SignedReturn(
+                    "".join(values.get("json", [])),
+                    _one(values, "sha256"),
+                    base64.b64decode(_one(values, "signature"), validate=True),
+                    _one(values, "certificate").encode("ascii"),
+                ),
+            )
+        return SignedSheet(
+            found,
+            SignedReturn(
+                "".join(values.get("return", [])),
+                _one(values, "return_sha256"),
+                base64.b64decode(_one(values, "return_signature"), validate=True),
+                _one(values, "certificate").encode("ascii"),
+            ),
+            view_text="".join(values.get("view", [])),
+            view_sha256=_one(values, "view_sha256"),
+            view_signature=base64.b64decode(_one(values, "view_signature"), validate=True),
         )
-    except (KeyError, IndexError, ValueError):
-        return None
+    except (KeyError, UnicodeEncodeError, ValueError) as error:
+        raise ValueError(f"signature sheet unreadable: {error}") from error
 
 
-def visible_differences(workbook: Workbook, snapshot: ReportSnapshot) -> list[str]:
-    """Every visible cell whose value is not what the signed snapshot says, as "sheet!cell" descriptions."""
-    found = []
-    for table in tables(snapshot):
-        if table.sheet not in workbook.sheetnames:
-            found.append(f"缺少工作表“{table.sheet}”")
-            continue
-        sheet = workbook[table.sheet]
-        if sheet["A1"].value is None or snapshot.header.form_title not in str(sheet["A1"].value):
-            found.append(f"{table.sheet}!A1")
-        for column_number, column in enumerate(table.columns, 1):
-            if sheet.cell(HEADER_ROW, column_number).value != column.header:
-                found.append(f"{table.sheet}!{sheet.cell(HEADER_ROW, column_number).coordinate}")
-        for offset, row in enumerate(table.rows, 1):
-            for column_number, value in enumerate(row, 1):
-                cell = sheet.cell(HEADER_ROW + offset, column_number)
-                if not _same(cell.value, value):
-                    found.append(f"{table.sheet}!{cell.coordinate}")
-        extra_row = HEADER_ROW + len(table.rows) + 1
-        if table.sheet != tables(snapshot)[0].sheet and any(
-            sheet.cell(extra_row, c).value not in (None, "") for c in range(1, len(table.columns) + 1)
-        ):
-            found.append(f"{table.sheet} 第{extra_row}行（表格下方多出的数据）")
-    return found
-
-
-def _same(cell_value: object, expected: object) -> bool:
-    if expected in (None, ""):
-        return cell_value in (None, "")
-    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-        return isinstance(cell_value, (int, float)) and abs(float(cell_value) - float(expected)) < 1e-9
-    return cell_value == expected
+def _one(values: dict[str, list[str]], key: str) -> str:
+    found = values[key]
+    if len(found) != 1:
+        raise ValueError(f"{key} must appear once")
+    return found[0]

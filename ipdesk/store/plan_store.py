@@ -151,6 +151,7 @@ def _save_units(db: Database, units: tuple[Unit, ...]) -> dict[str, int]:
                 db["unit"]
                 .insert(
                     {
+                        "code": unit.code,
                         "name": unit.name,
                         "kind": unit.kind.value,
                         "short_name": unit.short_name,
@@ -248,9 +249,9 @@ def read_plan(db: Database, plan_id: int) -> Plan:
 
 def read_units(db: Database) -> tuple[Unit, ...]:
     return tuple(
-        Unit(name, UnitKind(kind), short_name, sort_order, note)
-        for name, kind, short_name, sort_order, note in db.execute(
-            "SELECT name, kind, short_name, sort_order, note FROM unit ORDER BY sort_order, id"
+        Unit(name, UnitKind(kind), short_name, sort_order, note, code)
+        for name, kind, short_name, sort_order, note, code in db.execute(
+            "SELECT name, kind, short_name, sort_order, note, code FROM unit ORDER BY sort_order, id"
         )
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
-from ipdesk.domain.reports import ReportState, ReportStatus
+from ipdesk.domain.reports import ReportState, ReportStatus, ReturnComment
 from ipdesk.store import audit
 from ipdesk.store.entries_store import ensure_period
 
@@ -17,60 +17,134 @@ def _key(unit: str, period: str, version: int) -> str:
     return f"unit={unit};period={period};version={version}"
 
 
+_STATE_COLUMNS = (
+    "version, status, coalesce(submitted_at, ''), coalesce(submitted_by, ''), created_at, coalesce(signed_at, ''),"
+    " coalesce(signed_by, '')"
+)
+
+
+def _state(unit: str, period: str, row: tuple) -> ReportState:
+    version, status, submitted_at, submitted_by, created_at, signed_at, signed_by = row
+    return ReportState(
+        unit, period, version, ReportStatus(status), submitted_at, submitted_by, created_at, signed_at, signed_by
+    )
+
+
 def latest(db: Database, unit_id: int, unit: str, period: str) -> ReportState | None:
     row = db.execute(
-        "SELECT version, status, coalesce(submitted_at, ''), coalesce(submitted_by, '') FROM report"
-        " WHERE unit_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
+        f"SELECT {_STATE_COLUMNS} FROM report WHERE unit_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
         [unit_id, period],
     ).fetchone()
-    if row is None:
-        return None
-    version, status, submitted_at, submitted_by = row
-    return ReportState(unit, period, version, ReportStatus(status), submitted_at, submitted_by)
+    return None if row is None else _state(unit, period, row)
 
 
-def set_status(db: Database, unit_id: int, unit: str, period: Period, status: ReportStatus, actor: str) -> ReportState:
-    """Move the latest version to ``status`` (creating version 1 as needed); audited."""
+def versions(db: Database, unit_id: int, unit: str, period: str) -> list[ReportState]:
+    """Every version of the unit's report for the period, oldest first."""
+    rows = db.execute(
+        f"SELECT {_STATE_COLUMNS} FROM report WHERE unit_id = ? AND period = ? ORDER BY version", [unit_id, period]
+    ).fetchall()
+    return [_state(unit, period, row) for row in rows]
+
+
+def create_version(db: Database, unit_id: int, unit: str, period: Period, version: int, actor: str) -> None:
+    """Open ``version`` of the unit's report for the period as a draft."""
     with db.atomic():
-        current = latest(db, unit_id, unit, period.code)
-        now = audit.now()
-        if current is None:
-            ensure_period(db, period)
-            db["report"].insert(
-                {
-                    "unit_id": unit_id,
-                    "period": period.code,
-                    "version": 1,
-                    "status": status.value,
-                    "created_at": now,
-                    "submitted_at": now if status is ReportStatus.SUBMITTED else None,
-                    "submitted_by": actor if status is ReportStatus.SUBMITTED else None,
-                }
-            )
-            audit.record(db, actor, "insert", "report", _key(unit, period.code, 1), [("status", None, status.value)])
-            return latest(db, unit_id, unit, period.code)  # type: ignore[return-value]
-        if current.status is status:
-            return current
-        if status is ReportStatus.SUBMITTED:
-            db.execute(
-                "UPDATE report SET status = ?, submitted_at = ?, submitted_by = ?"
-                " WHERE unit_id = ? AND period = ? AND version = ?",
-                [status.value, now, actor, unit_id, period.code, current.version],
-            )
-        else:
-            db.execute(
-                "UPDATE report SET status = ? WHERE unit_id = ? AND period = ? AND version = ?",
-                [status.value, unit_id, period.code, current.version],
-            )
+        ensure_period(db, period)
+        db["report"].insert(
+            {
+                "unit_id": unit_id,
+                "period": period.code,
+                "version": version,
+                "status": ReportStatus.DRAFT.value,
+                "created_at": audit.now(),
+            }
+        )
         audit.record(
             db,
             actor,
-            "update",
+            "insert",
             "report",
-            _key(unit, period.code, current.version),
-            [("status", current.status.value, status.value)],
+            _key(unit, period.code, version),
+            [("status", None, ReportStatus.DRAFT.value)],
         )
-        return latest(db, unit_id, unit, period.code)  # type: ignore[return-value]
+
+
+# The columns an action stamps when it moves a version on: who and when.
+_STAMPS = {
+    ReportStatus.SUBMITTED: ("submitted_at", "submitted_by"),
+    ReportStatus.ACCEPTED: ("accepted_at", "decided_by"),
+    ReportStatus.RETURNED: ("returned_at", "decided_by"),
+}
+
+
+def change_status(
+    db: Database,
+    unit_id: int,
+    unit: str,
+    period: str,
+    version: int,
+    old: ReportStatus,
+    new: ReportStatus,
+    actor: str,
+    comment: str | None = None,
+) -> None:
+    """Move ``version`` from ``old`` to ``new`` (the caller has checked the life cycle); audited.
+
+    The update only applies while the version is still ``old``: a change made meanwhile by another writer makes it
+    fail rather than be overwritten.
+    """
+    with db.atomic():
+        assignments, values = ["status = ?"], [new.value]
+        stamp = _STAMPS.get(new)
+        if stamp is not None:
+            assignments += [f"{stamp[0]} = ?", f"{stamp[1]} = ?"]
+            values += [audit.now(), actor]
+        if comment is not None:
+            assignments.append("city_comment = ?")
+            values.append(comment)
+        cursor = db.execute(
+            f"UPDATE report SET {', '.join(assignments)}"
+            " WHERE unit_id = ? AND period = ? AND version = ? AND status = ?",
+            [*values, unit_id, period, version, old.value],
+        )
+        if cursor.rowcount != 1:
+            raise ValueError(f"report {unit} {period} v{version} is no longer {old.value}")
+        changes: list[tuple[str, object, object]] = [("status", old.value, new.value)]
+        if comment:
+            changes.append(("city_comment", None, comment))
+        audit.record(db, actor, "update", "report", _key(unit, period, version), changes)
+
+
+def add_return_comments(
+    db: Database, unit_id: int, unit: str, period: str, version: int, comments: list[ReturnComment], actor: str
+) -> None:
+    """The city office's comments on a returned version."""
+    with db.atomic():
+        identifier = report_id(db, unit_id, period, version)
+        for item in comments:
+            db.execute(
+                "INSERT INTO return_comment (report_id, task_seq, comment) VALUES (?, ?, ?)",
+                [identifier, item.task_seq, item.comment],
+            )
+            audit.record(
+                db,
+                actor,
+                "insert",
+                "return_comment",
+                _key(unit, period, version) + f";task={item.task_seq or ''}",
+                [("comment", None, item.comment)],
+            )
+
+
+def return_comments(db: Database, unit_id: int, period: str, version: int) -> list[ReturnComment]:
+    """The comments the city office returned ``version`` with, the whole report's first."""
+    rows = db.execute(
+        "SELECT c.task_seq, c.comment, c.answered_at IS NOT NULL FROM return_comment c JOIN report r"
+        " ON r.id = c.report_id WHERE r.unit_id = ? AND r.period = ? AND r.version = ?"
+        " ORDER BY c.task_seq IS NOT NULL, c.task_seq, c.id",
+        [unit_id, period, version],
+    ).fetchall()
+    return [ReturnComment(task_seq, comment, bool(answered)) for task_seq, comment, answered in rows]
 
 
 def periods_with_status(db: Database, unit_id: int, statuses: tuple[ReportStatus, ...]) -> set[str]:
@@ -176,24 +250,6 @@ def signed_record(db: Database, unit_id: int, period: str, version: int) -> dict
         )
     }
     return record
-
-
-def new_version(db: Database, unit_id: int, unit: str, period: Period, actor: str) -> int:
-    """修订: start version n+1 as a draft; the signed versions stay as they were."""
-    with db.atomic():
-        current = latest(db, unit_id, unit, period.code)
-        version = (current.version if current else 0) + 1
-        db["report"].insert(
-            {
-                "unit_id": unit_id,
-                "period": period.code,
-                "version": version,
-                "status": "draft",
-                "created_at": audit.now(),
-            }
-        )
-        audit.record(db, actor, "insert", "report", _key(unit, period.code, version), [("status", None, "draft")])
-        return version
 
 
 def trusted_certificates(db: Database) -> list[bytes]:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ipdesk.domain.errors import IpdeskError
-from ipdesk.domain.periods import Period
+from ipdesk.domain.periods import Period, chinese_datetime
 from ipdesk.ui.operations import run_in_background
 from ipdesk.workspace import Workspace
 
@@ -30,6 +30,7 @@ VERDICT_COLOURS = {
     "有效": "#1b5e20",
     "已被修改": "#b00020",
     "签名人未知": "#7a5b00",
+    "需要升级": "#7a5b00",
     "不是ipdesk文件": "#555555",
     "文件损坏": "#b00020",
 }
@@ -56,7 +57,10 @@ class SignDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
+        self.reviewer = QLineEdit(ws.settings.get(ws.settings.REVIEWER_NAME))
+        self.reviewer.setPlaceholderText(self.tr("签署人的姓名，将印在签署栏和证书中"))
         form = QFormLayout()
+        form.addRow(self.tr("审核人"), self.reviewer)
         if self.creating:
             note = QLabel(
                 self.tr(
@@ -74,7 +78,7 @@ class SignDialog(QDialog):
             fingerprint = QLabel(identity.fingerprint)
             fingerprint.setWordWrap(True)
             fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(self.tr("签署人"), QLabel(identity.signer))
+            form.addRow(self.tr("证书持有人"), QLabel(identity.signer))
             form.addRow(self.tr("证书指纹"), fingerprint)
             form.addRow(self.tr("签署口令"), self.passphrase)
             self.confirm.hide()
@@ -88,12 +92,20 @@ class SignDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 260)
+        self.resize(520, 280)
+        (self.passphrase if self.reviewer.text() else self.reviewer).setFocus()
 
     def accept(self) -> None:
         passphrase = self.passphrase.text()
+        reviewer = self.reviewer.text().strip()
+        if not reviewer:
+            self.error.setText(self.tr("请填写审核人姓名：签署必须由具名的审核人进行"))
+            self.reviewer.setFocus()
+            return
         if self.creating and passphrase != self.confirm.text():
             self.error.setText(self.tr("两次输入的口令不一致"))
+            self.confirm.clear()
+            self.confirm.setFocus()
             return
         self.buttons.setEnabled(False)
         unit, period = self.unit, self.period
@@ -105,12 +117,14 @@ class SignDialog(QDialog):
         def failed(error: BaseException) -> None:
             self.buttons.setEnabled(True)
             self.passphrase.clear()
+            self.confirm.clear()
             self.error.setText(str(error) if isinstance(error, IpdeskError) else self.tr("签署失败：{0}").format(error))
+            self.passphrase.setFocus()
 
         run_in_background(
             self,
             self.tr("正在签署并生成签名文件…"),
-            lambda: self.ws.signoff.sign(unit, period, passphrase, create=self.creating),
+            lambda: self.ws.signoff.sign(unit, period, passphrase, create=self.creating, reviewer=reviewer),
             done,
             failed,
         )
@@ -161,7 +175,7 @@ class VerifyDialog(QDialog):
             status.setForeground(QBrush(QColor(VERDICT_COLOURS.get(verdict.status.value, "#000000"))))
             facts = f"{verdict.unit}　{verdict.period}　v{verdict.version}" if verdict.unit else ""
             if verdict.signer:
-                facts += f"\n签署人 {verdict.signer}　{verdict.signed_at[:19].replace('T', ' ')}"
+                facts += f"\n签署人 {verdict.signer}　{chinese_datetime(verdict.signed_at)}"
             row = [status, QStandardItem(path.name), QStandardItem(facts), QStandardItem(verdict.detail)]
             row[1].setToolTip(str(path))
             for item in row:

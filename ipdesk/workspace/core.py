@@ -16,6 +16,7 @@ is written at once (one durable transaction each) with its audit entries.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -171,6 +172,13 @@ class Workspace:
         from ipdesk.store.backups import restore
 
         return restore(Path(path) if path else default_database_path(), backup)
+
+    @functools.cached_property
+    def plan_sha256(self) -> str:
+        """SHA-256 of the current plan's canonical document: every return names the exact plan it was filled against."""
+        from ipdesk.plans.canonical import plan_sha256
+
+        return plan_sha256(self.plan)
 
     def integrity(self) -> str:
         """SQLite's quick check of the database: "ok" or what is wrong."""

@@ -47,12 +47,13 @@ def guarded_change(ws: Workspace, unit: str, period: Period) -> Iterator[Callabl
         state = ws.reports.state(unit, period)
         if state is not None and state.status.locked:
             raise InvalidInput(
-                f"{period.chinese}的报告已{state.status.label}，数据已锁定，不能修改。如需更正，请审核人先“修订”生成新版本。"
+                f"{period.chinese}的报告（v{state.version}）{state.status.label}，数据已锁定，不能修改。"
+                "如需更正，请审核人先“修订”生成新版本。"
             )
 
         def changed(fields: list[str]) -> None:
             if fields and state is not None and state.status is ReportStatus.SUBMITTED:
-                ws.reports.set_status(unit, period, ReportStatus.DRAFT)
+                ws.reports.withdraw(unit, period)
 
         yield changed
 

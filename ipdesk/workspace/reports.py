@@ -13,7 +13,7 @@ from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_pe
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
-from ipdesk.domain.reports import Missing, ReportState, ReportStatus
+from ipdesk.domain.reports import Missing, ReportAction, ReportState, ReportStatus, ReturnComment, next_status
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -64,11 +64,79 @@ class Reports:
         state = self.state(unit, period)
         return state.status if state else ReportStatus.DRAFT
 
-    def set_status(self, unit: str | Unit, period: str | Period, status: ReportStatus) -> ReportState:
+    def versions(self, unit: str | Unit, period: str | Period) -> list[ReportState]:
+        """Every version of the report, oldest first."""
         name = self._ws.units.name_of(unit)
-        return report_store.set_status(
-            self._ws.db, self._ws.ids.units[name], name, as_period(period), status, self._ws.actor
-        )
+        return report_store.versions(self._ws.db, self._ws.ids.units[name], name, as_period(period).code)
+
+    def act(
+        self,
+        unit: str | Unit,
+        period: str | Period,
+        action: ReportAction,
+        comment: str | None = None,
+        task_comments: dict[int, str] | None = None,
+    ) -> ReportState:
+        """Apply ``action`` to the latest version along the life cycle (``domain.reports.TRANSITIONS``).
+
+        An action the table does not allow raises ``InvalidInput`` and changes nothing. 退回 and 修订 leave the
+        version as the table says and open version n+1 as a draft with the same content; 退回 keeps the city's
+        comments with the returned version. Returns the state of the latest version afterwards.
+        """
+        ws = self._ws
+        if ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        name, when = ws.units.name_of(unit), as_period(period)
+        unit_id = ws.ids.units[name]
+        with ws.db.atomic():
+            state = self.state(name, when)
+            current = state.status if state else ReportStatus.DRAFT
+            version = state.version if state else 1
+            what = f"{when.chinese}的报告（v{version}）"
+            new = next_status(current, action, what)
+            if state is None:
+                report_store.create_version(ws.db, unit_id, name, when, 1, ws.actor)
+            if new is not current:
+                report_store.change_status(
+                    ws.db, unit_id, name, when.code, version, current, new, ws.actor, comment=comment
+                )
+            if action is ReportAction.RETURN:
+                comments = [ReturnComment(None, comment)] if comment else []
+                comments += [ReturnComment(seq, text) for seq, text in sorted((task_comments or {}).items()) if text]
+                report_store.add_return_comments(ws.db, unit_id, name, when.code, version, comments, ws.actor)
+            if action.opens_new_version:
+                report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor)
+            return self.state(name, when)  # type: ignore[return-value]
+
+    def withdraw(self, unit: str | Unit, period: str | Period) -> ReportState:
+        """撤回: a submitted report goes back to 填报中 (done for the clerk when a submitted report is changed)."""
+        return self.act(unit, period, ReportAction.WITHDRAW)
+
+    def accept(self, unit: str | Unit, period: str | Period) -> ReportState:
+        """接收: the city office accepts the signed version."""
+        return self.act(unit, period, ReportAction.ACCEPT)
+
+    def return_to_unit(
+        self, unit: str | Unit, period: str | Period, comment: str, task_comments: dict[int, str] | None = None
+    ) -> ReportState:
+        """退回: the signed version is returned with the city's comments; version n+1 opens as a draft."""
+        if not comment.strip() and not any(text.strip() for text in (task_comments or {}).values()):
+            raise InvalidInput("退回时请写明意见（对整份报告或对具体任务）")
+        return self.act(unit, period, ReportAction.RETURN, comment.strip(), task_comments)
+
+    def revise(self, unit: str | Unit, period: str | Period) -> int:
+        """修订: version n+1 opens as a draft after a signed one, which stays as it is; returns the new number."""
+        return self.act(unit, period, ReportAction.REVISE).version
+
+    def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
+        """The city's comments the report was last returned with (or those on ``version``)."""
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        if version is None:
+            returned = [v for v in self.versions(name, when) if v.status is ReportStatus.RETURNED]
+            if not returned:
+                return []
+            version = returned[-1].version
+        return report_store.return_comments(self._ws.db, self._ws.ids.units[name], when.code, version)
 
     def missing(self, unit: str | Unit, period: str | Period) -> list[Missing]:
         """What stops the period from being submitted, in task-list order."""
@@ -104,15 +172,14 @@ class Reports:
     def submit(self, unit: str | Unit, period: str | Period) -> ReportState:
         """提交审核: mark the period submitted, if nothing is missing."""
         name, when = self._ws.units.name_of(unit), as_period(period)
-        current = self.status(name, when)
-        if current.locked or current is ReportStatus.SUBMITTED:
-            raise InvalidInput(f"{when.chinese}的报告已{current.label}，无需再次提交")
+        state = self.state(name, when)
+        next_status(state.status if state else ReportStatus.DRAFT, ReportAction.SUBMIT, f"{when.chinese}的报告")
         missing = self.missing(name, when)
         if missing:
             raise InvalidInput(
                 f"还有 {len(missing)} 处未填写完整，不能提交：" + "；".join(m.message for m in missing[:5])
             )
-        return self.set_status(name, when, ReportStatus.SUBMITTED)
+        return self.act(name, when, ReportAction.SUBMIT)
 
     def submitted_periods(self, unit: str | Unit) -> set[str]:
         name = self._ws.units.name_of(unit)

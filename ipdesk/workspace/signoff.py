@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Unit
-from ipdesk.domain.reports import ReportState, ReportStatus
+from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, next_status, person_name
 from ipdesk.paths import user_data_dir
 from ipdesk.reports.files import report_file_name
+from ipdesk.reports.return_format import read_return, text_sha256
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -58,9 +59,10 @@ class SignOff:
         name = self._ws.units.name_of(unit)
         return self.keys.public(name) if self.keys.exists(name) else None
 
-    def create_identity(self, unit: str | Unit, passphrase: str) -> Identity:
+    def create_identity(self, unit: str | Unit, passphrase: str, reviewer: str | None = None) -> Identity:
+        """The unit's signing key and certificate, made for the named reviewer (the certificate's subject)."""
         name = self._ws.units.name_of(unit)
-        signer = self._ws.settings.get(self._ws.settings.REVIEWER_NAME) or self._ws.actor
+        signer = person_name(reviewer or self._ws.settings.get(self._ws.settings.REVIEWER_NAME))
         identity = self.keys.create(name, signer, passphrase)
         self.trust_certificate(identity.certificate)
         return identity
@@ -73,14 +75,23 @@ class SignOff:
         passphrase: str,
         create: bool = False,
         now: dt.datetime | None = None,
+        reviewer: str | None = None,
     ) -> ReportState:
-        """Sign the submitted period; a wrong passphrase, a missing or expired key change nothing."""
+        """Sign the submitted period as the named reviewer (``reviewer``, else the one in 设置).
+
+        A wrong passphrase, a missing or expired key, no reviewer's name or a report that is not submitted change
+        nothing.
+        """
         ws = self._ws
         name, when = ws.units.name_of(unit), as_period(period)
         state = ws.reports.state(name, when)
-        if state is None or state.status is not ReportStatus.SUBMITTED:
-            label = state.status.label if state else ReportStatus.DRAFT.label
-            raise InvalidInput(f"{when.chinese}的报告目前为“{label}”，须先由填报员提交审核，才能签署")
+        next_status(
+            state.status if state else ReportStatus.DRAFT,
+            ReportAction.SIGN,
+            f"{when.chinese}的报告（v{state.version if state else 1}）",
+        )
+        assert state is not None
+        signer = person_name(reviewer or ws.settings.get(ws.settings.REVIEWER_NAME))
         from cryptography.hazmat.primitives import serialization
 
         from ipdesk.signing import signatures
@@ -88,7 +99,7 @@ class SignOff:
         if not self.keys.exists(name):
             if not create:
                 raise InvalidInput(f"“{name}”还没有签署密钥，请先创建（第一次签署时设置审核人的签署口令）")
-            self.create_identity(name, passphrase)
+            self.create_identity(name, passphrase, signer)
         identity = self.keys.unlock(name, passphrase)
         moment = now or dt.datetime.now(dt.UTC)
         problem = signatures.validity_problem(identity.certificate, moment)
@@ -101,14 +112,18 @@ class SignOff:
             header=dataclasses.replace(
                 draft.header,
                 version=state.version,
-                status=ReportStatus.SIGNED.label,
+                status=ReportStatus.SIGNED.value,
+                reviewer=signer,
                 signed_at=signed_at,
-                signed_by=identity.signer,
+                signed_by=signer,
                 fingerprint=identity.fingerprint,
+                created_at=state.created_at,
+                submitted_at=state.submitted_at,
+                submitted_by=state.submitted_by,
             ),
         )
         text = snapshot.canonical_json()
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = text_sha256(text)
         signature = signatures.sign(identity.key, text.encode("utf-8"))  # type: ignore[arg-type]
         pem = identity.certificate.public_bytes(serialization.Encoding.PEM)
         files = self._make_files(snapshot, identity, text, digest, signature, pem)
@@ -119,7 +134,7 @@ class SignOff:
             when.code,
             state.version,
             signed_at,
-            identity.signer,
+            signer,
             text,
             digest,
             signature,
@@ -132,22 +147,26 @@ class SignOff:
     def _make_files(
         self, snapshot: ReportSnapshot, identity: Identity, text: str, digest: str, signature: bytes, pem: bytes
     ) -> list[tuple[str, str, bytes, str]]:
-        from ipdesk.reports.excel import write_workbook
         from ipdesk.reports.pdf import write_pdf
         from ipdesk.signing.cms import sign_detached
         from ipdesk.signing.pdf import sign_pdf
-        from ipdesk.signing.workbook import SignedPayload, add_signature_sheet
+        from ipdesk.signing.workbook import SignedReturn, write_signed_workbook
 
         h = snapshot.header
         workbook_name = report_file_name(h.units, h.period, h.version, "xlsx", h.sample)
         with tempfile.TemporaryDirectory(prefix="ipdesk-sign-") as folder:
             path = Path(folder) / "signed.xlsx"
-            write_workbook(snapshot, path, extra=add_signature_sheet(SignedPayload(text, digest, signature, pem)))
+            write_signed_workbook(snapshot, path, SignedReturn(text, digest, signature, pem), identity)
             workbook = path.read_bytes()
             pdf_path = Path(folder) / "report.pdf"
             seal = write_pdf(snapshot, pdf_path, self._ws.settings.get(self._ws.settings.PDF_FONT))
             pdf = sign_pdf(
-                pdf_path.read_bytes(), identity, seal, reason=f"{h.period_name}工作进展审核签署", location=h.unit_line
+                pdf_path.read_bytes(),
+                identity,
+                seal,
+                reason=f"{h.period_name}工作进展审核签署",
+                location=h.unit_line,
+                return_text=text,
             )
         p7s = sign_detached(identity, workbook)
         pdf_name = report_file_name(h.units, h.period, h.version, "pdf", h.sample)
@@ -170,17 +189,12 @@ class SignOff:
         if record is None:
             return None
         return SignedVersion(
-            ReportSnapshot.from_json(record["snapshot_json"]), record["signed_at"], record["signed_by"], record["files"]
+            read_return(record["snapshot_json"]).snapshot, record["signed_at"], record["signed_by"], record["files"]
         )
 
     def revise(self, unit: str | Unit, period: str | Period) -> int:
-        """修订: a new draft version after a signed one; returns its number."""
-        ws = self._ws
-        name, when = ws.units.name_of(unit), as_period(period)
-        status = ws.reports.status(name, when)
-        if not status.locked and status is not ReportStatus.RETURNED:
-            raise InvalidInput(f"{when.chinese}的报告目前为“{status.label}”，可以直接修改，无需修订")
-        return report_store.new_version(ws.db, ws.ids.units[name], name, when, ws.actor)
+        """修订: a new draft version after a signed one, which stays as it is; returns its number."""
+        return self._ws.reports.revise(unit, period)
 
     # -- trust ----------------------------------------------------------------------------------------------
     def trust_certificate(self, certificate: x509.Certificate) -> bool:

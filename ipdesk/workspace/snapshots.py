@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period, chinese_date
 from ipdesk.domain.plan import TaskKind
+from ipdesk.domain.reports import ReportStatus
 from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportHeader, ReportSnapshot, TargetLine, TaskLine
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -41,15 +42,16 @@ def build_snapshot(
                     category=task.category,
                     name=task.name if task.project_no is None else task.content,
                     content=task.content,
-                    role=row.role.label,
-                    status=progress.status.label if progress.status else "",
+                    role=row.role.value,
+                    status=progress.status.value if progress.status else "",
                     percent=progress.percent,
                     expected_percent=ws.lights.expected_percent(when),
-                    light=ws.lights.for_task(progress).label,
+                    light=ws.lights.for_task(progress).value,
                     achievements=progress.achievements,
                     problems=progress.problems,
                     next_steps=progress.next_steps,
                     evidence=tuple(f.file_name for f in files),
+                    lead_units=task.lead_units,
                 )
             )
             evidence += [EvidenceLine(unit, task.seq, task.name, f.file_name, f.size, f.sha256) for f in files]
@@ -64,7 +66,7 @@ def build_snapshot(
                     seq=indicator.seq,
                     name=indicator.name,
                     unit_of_measure=indicator.unit_of_measure,
-                    role=owned.role.label,
+                    role=owned.role.value,
                     baseline=indicator.baseline,
                     baseline_year=indicator.baseline_year,
                     target=indicator.target,
@@ -74,7 +76,7 @@ def build_snapshot(
                     expected=ws.lights.indicator_expected(indicator, when),
                     actual=actual,
                     rate=ws.lights.completion_rate(indicator, actual, when),
-                    light=ws.lights.for_indicator(indicator, actual, when).label,
+                    light=ws.lights.for_indicator(indicator, actual, when).value,
                     note=entry.note if entry else "",
                     data_source=entry.data_source if entry else "",
                     path=_path(ws, indicator, unit, when),
@@ -97,11 +99,13 @@ def build_snapshot(
                     value=value.value if value else None,
                     note=value.note if value else "",
                     quote=target.quote,
+                    seq=target.seq,
                 )
             )
     state = ws.reports.state(names[0], when) if len(names) == 1 else None
     settings = ws.settings
     thresholds = settings.thresholds()
+    units = [ws.units.get(name) for name in names]
     header = ReportHeader(
         plan_title=ws.plan.title,
         form_title=form_title(ws.plan.title, when),
@@ -110,7 +114,7 @@ def build_snapshot(
         period_name=when.chinese,
         cutoff=chinese_date(when.end),
         version=state.version if state else 1,
-        status=(state.status.label if state else "填报中"),
+        status=(state.status.value if state else ReportStatus.DRAFT.value),
         fill_date=chinese_date(today or dt.date.today()),
         clerk=settings.get(settings.CLERK_NAME) if len(names) == 1 else "",
         phone=settings.get(settings.CLERK_PHONE) if len(names) == 1 else "",
@@ -118,6 +122,13 @@ def build_snapshot(
         sample=any(report_store.is_sample(ws.db, ws.ids.units[u], when.code) for u in names),
         light_green=thresholds.green,
         light_yellow=thresholds.yellow,
+        plan_code=ws.plan.code,
+        plan_sha256=ws.plan_sha256,
+        unit_codes=tuple(u.code for u in units),
+        unit_kinds=tuple(u.kind.value for u in units),
+        created_at=state.created_at if state else "",
+        submitted_at=state.submitted_at if state else "",
+        submitted_by=state.submitted_by if state else "",
     )
     return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence))
 

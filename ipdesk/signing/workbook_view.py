@@ -1,0 +1,304 @@
+"""What a reader of a workbook sees, as data that can be signed, and the comparison of a file with it.
+
+A signed workbook (format 2) carries a *view* of itself as exported: its sheets in order with their visibility,
+every non-empty cell with its value and number format, merged ranges, hidden rows and columns, the printed header
+and footer, and which kinds of objects (pictures, comments, charts …) it holds. Verification describes the file as it
+is now and compares: anything a reader would see differently — a changed value or number format, a cell written
+beside the table, a row hidden, a picture laid over a cell — is a difference, named by sheet and cell with what the
+signed file held and what the file shows now.
+
+Because the view describes the rendered workbook and not the code that rendered it, a later release that lays the
+workbook out differently still verifies every return an earlier release signed. Normalisation covers what a
+spreadsheet program changes on a plain re-save without changing what is seen (LibreOffice writes ``0.0"%"`` as
+``0.0\\%``, whole floats as integers, very hidden sheets as hidden).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+VIEW_VERSION = 1
+
+# Parts of the package that show something besides cells, by what they are called for the user.
+OBJECT_PARTS = {
+    "xl/drawings/": "图形或图片",
+    "xl/media/": "图片",
+    "xl/charts/": "图表",
+    "xl/comments": "批注",
+    "xl/threadedComments/": "批注",
+    "xl/embeddings/": "嵌入对象",
+    "xl/activeX/": "控件",
+    "xl/ctrlProps/": "控件",
+    "xl/vbaProject.bin": "宏",
+    "xl/externalLinks/": "外部链接",
+}
+
+
+def object_kinds(names: list[str]) -> list[str]:
+    """The kinds of non-cell content a package holds, from its part names."""
+    return sorted({label for name in names for prefix, label in OBJECT_PARTS.items() if name.startswith(prefix)})
+
+
+def package_parts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
+# -- describing ----------------------------------------------------------------------------------------------------
+def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> dict:
+    """The view of ``workbook`` (sheet ``skip``, the signature's own, is listed but not described)."""
+    sheets = []
+    for sheet in workbook.worksheets:
+        if sheet.title == skip:
+            sheets.append({"name": sheet.title, "state": _state(sheet.sheet_state)})
+            continue
+        sheets.append(
+            {
+                "name": sheet.title,
+                "state": _state(sheet.sheet_state),
+                "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+                "hidden_rows": _hidden_rows(sheet),
+                "hidden_columns": _hidden_columns(sheet),
+                "header_footer": _header_footer(sheet),
+                "conditional_formats": sorted(str(r.sqref) for r in sheet.conditional_formatting),
+                "validations": len(sheet.data_validations.dataValidation),
+                "cells": [_cell(c) for row in sheet.iter_rows() for c in row if _shows(c.value)],
+            }
+        )
+    return {"view": VIEW_VERSION, "sheets": sheets, "objects": object_kinds(parts or [])}
+
+
+def _state(state: str) -> str:
+    # LibreOffice saves a very hidden sheet as hidden; either way no reader sees it.
+    return "hidden" if state in ("hidden", "veryHidden") else "visible"
+
+
+def _shows(value: object) -> bool:
+    return value is not None and value != ""
+
+
+def _cell(cell) -> list:
+    return [cell.coordinate, *_typed(cell.value, cell.data_type), normal_format(cell.number_format)]
+
+
+def _typed(value: object, data_type: str) -> tuple[str, object]:
+    if isinstance(value, bool):
+        return "b", value
+    if isinstance(value, (int, float)):
+        return "n", int(value) if float(value).is_integer() else float(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return "d", value.isoformat()
+    return ("f" if data_type == "f" else "e" if data_type == "e" else "s"), str(value)
+
+
+def _hidden_rows(sheet: Worksheet) -> list[int]:
+    return sorted(
+        number
+        for number, dims in sheet.row_dimensions.items()
+        if dims.hidden or (dims.height is not None and dims.height < 1)
+    )
+
+
+def _hidden_columns(sheet: Worksheet) -> list[int]:
+    hidden = set()
+    for key, dims in sheet.column_dimensions.items():
+        if dims.hidden or (dims.customWidth and dims.width is not None and dims.width < 0.5):
+            low, high = (dims.min, dims.max) if dims.min and dims.max else (None, None)
+            if low is None:
+                low = high = range_boundaries(f"{key}1")[0]
+            hidden.update(range(low, high + 1))
+    return sorted(hidden)
+
+
+_HEADER_CODES = re.compile(r'&"[^"]*"|&\d+|&[KkBbIiUuSsXxYyEeOoHh]')
+
+
+def _header_footer(sheet: Worksheet) -> list[str]:
+    found = []
+    for kind in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
+        item = getattr(sheet, kind)
+        for place in ("left", "center", "right"):
+            text = getattr(item, place).text
+            text = _HEADER_CODES.sub("", text or "").strip()
+            if text:
+                found.append(f"{kind}.{place}:{text}")
+    return sorted(set(found))
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def normal_format(fmt: str | None) -> str:
+    """A number format in one spelling: quoted literals as backslash escapes, ``General`` in one case."""
+    fmt = fmt or "General"
+    if fmt.lower() == "general":
+        return "General"
+    return _QUOTED.sub(lambda m: "".join("\\" + ch for ch in m.group(1)), fmt)
+
+
+# -- what a cell shows --------------------------------------------------------------------------------------------
+_PLAIN = re.compile(r"^(?P<pre>(?:\\.)*)(?P<int>[#0,]*0)(?:\.(?P<dec>0+))?(?P<post>(?:\\.|%)*)$")
+
+
+def displayed(kind: str, value: object, fmt: str) -> str:
+    """The text a cell shows, for the formats spreadsheets use for numbers; else the value and its format."""
+    if kind != "n":
+        text = str(value)
+        return text if fmt in ("General", "@") else f"{text}（格式 {fmt}）"
+    number = float(value)  # type: ignore[arg-type]
+    if fmt == "General":
+        return f"{number:.10g}"
+    match = _PLAIN.match(fmt)
+    if not match:
+        return f"{number:.10g}（格式 {fmt}）"
+    post = match.group("post")
+    if "%" in post.replace("\\%", ""):
+        number *= 100
+    decimals = len(match.group("dec") or "")
+    body = f"{number:,.{decimals}f}" if "," in match.group("int") else f"{number:.{decimals}f}"
+    unescape = lambda text: re.sub(r"\\(.)", r"\1", text)  # noqa: E731
+    return unescape(match.group("pre")) + body + unescape(post)
+
+
+def shown(cell: list | None) -> str:
+    """A described cell as the reader sees it ("" when empty)."""
+    if cell is None:
+        return "（空）"
+    _, kind, value, fmt = cell
+    return f"“{displayed(kind, value, fmt)}”"
+
+
+# -- comparing -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Difference:
+    sheet: str
+    where: str  # a cell ("G7"), or what changed ("合并单元格")
+    signed: str  # what the signed file held
+    now: str  # what the file shows now
+
+    @property
+    def text(self) -> str:
+        place = f"{self.sheet}!{self.where}" if self.sheet else self.where
+        return f"{place}：签署时为{self.signed}，现在为{self.now}"
+
+
+def compare(signed: dict, current: dict) -> list[Difference]:
+    """Every way the workbook as it is now shows something other than the signed view."""
+    found: list[Difference] = []
+    names_signed = [s["name"] for s in signed["sheets"]]
+    names_now = [s["name"] for s in current["sheets"]]
+    if names_signed != names_now:
+        found.append(Difference("", "工作表", "、".join(names_signed), "、".join(names_now)))
+    if signed.get("objects", []) != current.get("objects", []):
+        found.append(
+            Difference(
+                "",
+                "其他内容",
+                "、".join(signed.get("objects", [])) or "无",
+                "、".join(current.get("objects", [])) or "无",
+            )
+        )
+    by_name = {s["name"]: s for s in current["sheets"]}
+    for before in signed["sheets"]:
+        after = by_name.get(before["name"])
+        if after is None:
+            continue
+        name = before["name"]
+        if before["state"] != after["state"]:
+            found.append(Difference(name, "工作表显示", _visibility(before["state"]), _visibility(after["state"])))
+        if "cells" not in before:
+            continue  # the signature's own sheet: its content is checked by the signature itself
+        found += _compare_sheet(name, before, after)
+    return found
+
+
+def _visibility(state: str) -> str:
+    return "隐藏" if state == "hidden" else "显示"
+
+
+def _compare_sheet(name: str, before: dict, after: dict) -> list[Difference]:
+    found: list[Difference] = []
+    for key, label in (
+        ("merged", "合并单元格"),
+        ("hidden_rows", "隐藏的行"),
+        ("hidden_columns", "隐藏的列"),
+        ("header_footer", "页眉页脚"),
+        ("conditional_formats", "条件格式"),
+        ("validations", "数据有效性"),
+    ):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            found.append(Difference(name, label, _listed(old, key), _listed(new, key)))
+    cells_before = {c[0]: c for c in before["cells"]}
+    cells_after = {c[0]: c for c in after.get("cells", [])}
+    for coordinate in sorted(set(cells_before) | set(cells_after), key=_cell_order):
+        old, new = cells_before.get(coordinate), cells_after.get(coordinate)
+        if not _same_cell(old, new):
+            found.append(Difference(name, coordinate, shown(old), shown(new)))
+    return found
+
+
+def _listed(value: object, key: str) -> str:
+    if isinstance(value, list):
+        if key == "hidden_columns":
+            value = [get_column_letter(v) for v in value]
+        return "“" + "、".join(str(v) for v in value) + "”" if value else "无"
+    return str(value)
+
+
+def _cell_order(coordinate: str) -> tuple[int, int]:
+    column, row, *_ = range_boundaries(coordinate)
+    return row, column
+
+
+def _same_cell(old: list | None, new: list | None) -> bool:
+    if old is None or new is None:
+        return old is new
+    _, kind_old, value_old, fmt_old = old
+    _, kind_new, value_new, fmt_new = new
+    if kind_old != kind_new or fmt_old != fmt_new:
+        return False
+    if kind_old == "n":
+        a, b = float(value_old), float(value_new)
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+    return value_old == value_new
+
+
+def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
+    """Cells whose text cannot be seen although they hold something: white or background-coloured text, or type
+    too small to read. A signed workbook has none; a forger might hide a word this way."""
+    found = []
+    for sheet in workbook.worksheets:
+        if sheet.title == skip or sheet.sheet_state != "visible":
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not _shows(cell.value):
+                    continue
+                font = cell.font
+                colour = _rgb(font.color) if font is not None else None
+                fill = _rgb(cell.fill.fgColor) if cell.fill is not None and cell.fill.fill_type == "solid" else "FFFFFF"
+                if (colour is not None and colour == (fill or "FFFFFF")) or (font is not None and (font.sz or 11) < 5):
+                    found.append(
+                        Difference(sheet.title, cell.coordinate, "可以看见的文字", "看不见的文字（颜色或字号）")
+                    )
+    return found
+
+
+def _rgb(colour) -> str | None:
+    if colour is None:
+        return None
+    if getattr(colour, "type", None) == "theme" and getattr(colour, "theme", None) == 0:
+        return "FFFFFF"  # the theme's first colour, the background (white)
+    rgb = getattr(colour, "rgb", None)
+    if isinstance(rgb, str) and len(rgb) in (6, 8):
+        return rgb[-6:].upper()
+    return None
