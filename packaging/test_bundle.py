@@ -107,6 +107,8 @@ def check(bundle: Path) -> None:
         "2025Q3",
         "--passphrase-file",
         str(work / "pass.txt"),
+        "--reviewer",
+        "李强",
         env=env,
         cwd=work,
     )
