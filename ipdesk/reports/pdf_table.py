@@ -112,6 +112,8 @@ class TableBlock(Block):
     def min_height(self, width: float) -> float:
         self._prepare(width)
         assert self._items is not None
+        if len(self._items) < 2:
+            return self.height(width)  # nothing to split: all of it, with its tail
         need = self._header_height()
         for item in self._items:
             if item.group:
