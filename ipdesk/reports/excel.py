@@ -14,27 +14,20 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
-from ipdesk.reports.layout import METRICS, TEXT_WIDTH, draft_mark, notes, signer_name, tables
+from ipdesk.reports.layout import (
+    BLANK,
+    METRICS,
+    TEXT_WIDTH,
+    draft_mark,
+    info_parts,
+    notes,
+    report_title,
+    signer_name,
+    tables,
+)
 from ipdesk.reports.snapshot import ReportSnapshot
 
-BLANK = "_" * 10
 HEADER_ROW = 4  # title, table heading, the line of who and when, then the header row
-
-
-def report_title(snapshot: ReportSnapshot) -> str:
-    h = snapshot.header
-    marks = [mark for mark in (draft_mark(snapshot), "示例数据" if h.sample else "") if mark]
-    return h.form_title + ("　" + "　".join(marks) if marks else "")
-
-
-def info_parts(snapshot: ReportSnapshot) -> tuple[str, str, str]:
-    """The line over the table: unit on the left, who filled it in the middle, date and version on the right."""
-    h = snapshot.header
-    return (
-        f"填报单位（盖章）：{h.unit_line}",
-        f"填报人：{h.clerk or BLANK}　　联系电话：{h.phone or BLANK}",
-        f"填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）",
-    )
 
 
 def closing_lines(snapshot: ReportSnapshot) -> tuple[SheetLine, ...]:

@@ -11,6 +11,8 @@ a page and the closing lines (notes, signatures) stay with the last rows. An emp
 
 from __future__ import annotations
 
+import math
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -19,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ipdesk.reports.linebreak import break_lines, estimate
+from ipdesk.reports.linebreak import break_lines, estimate, estimator
 from ipdesk.reports.table_model import Group, Metrics, Table, fit_widths
 
 BODY_FONT = "宋体"
@@ -77,10 +79,17 @@ def set_value(cell, value: object) -> None:
         cell.quotePrefix = True
 
 
+_MEASURE = estimator(SIZE)
+
+
 def _lines(text: str, points: float) -> int:
     if not text:
         return 1
-    return len(break_lines(text, points - 2 * PADDING, lambda t: estimate(t, SIZE)))
+    return len(break_lines(text, points - 2 * PADDING, _MEASURE))
+
+
+def _rough_lines(text: str, points: float) -> int:
+    return sum(max(1, math.ceil(estimate(part, SIZE) / max(points - 2 * PADDING, 1))) for part in text.split("\n"))
 
 
 def _height(lines: int) -> float:
@@ -99,7 +108,7 @@ def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]
         edges = [0, *cuts, count]
         spans = [(edges[i] + 1, edges[i + 1]) for i in range(parts)]
         rooms = [sum(points[a - 1 : b]) for a, b in spans]
-        lines = [_lines(text, room) for text, room in zip(texts, rooms, strict=False)]
+        lines = [_rough_lines(text, room) for text, room in zip(texts, rooms, strict=False)]
         key = (max(lines) * 100 + sum(lines), -min(rooms))
         if best is None or key < best[0]:
             best = (key, spans)
@@ -122,6 +131,23 @@ def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float]
     height = max(line.height, _height(lines))
     sheet.row_dimensions[row].height = height
     return height
+
+
+class _StyleCache:
+    """Cell looks by key. openpyxl hashes every style object set on a cell; a look set once is copied after, which
+    is what openpyxl itself does when it copies a cell's style."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, object] = {}
+
+    def apply(self, cell, key: tuple, **looks: object) -> None:
+        style = self._known.get(key)
+        if style is not None:
+            cell._style = copy(style)
+            return
+        for name, value in looks.items():
+            setattr(cell, name, value)
+        self._known[key] = copy(cell._style)
 
 
 def new_workbook() -> Workbook:
@@ -165,7 +191,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     header_lines = 1
     for number, column in enumerate(table.columns, 1):
         points = excel_points(widths[number - 1]) - 2 * PADDING
-        words = break_lines(column.title, points, lambda t: estimate(t, SIZE), words=column.header_words)
+        words = break_lines(column.title, points, _MEASURE, words=column.header_words)
         cell = sheet.cell(header_row, number)
         set_value(cell, "\n".join(words))
         cell.font, cell.fill, cell.border = header_font, HEADER_FILL, BORDER
@@ -174,19 +200,23 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     sheet.row_dimensions[header_row].height = _height(header_lines)
 
     heights: list[tuple[int, float, bool]] = []  # (row, height, is a group heading)
+    styles = _StyleCache()
     body_font = Font(name=BODY_FONT, size=SIZE)
     group_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
+    group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    alignments = {a: Alignment(horizontal=a, vertical="top", wrap_text=True) for a in ("left", "center", "right")}
     points = [excel_points(w) for w in widths]
     items = list(table.items) or [Group(table.empty_text)]
     for item in items:
         row += 1
         if isinstance(item, Group):
+            for number in range(1, count + 1):
+                styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
             cell = sheet.cell(row, 1)
             set_value(cell, item.text)
-            cell.font, cell.fill = group_font, GROUP_FILL
-            cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-            for number in range(1, count + 1):
-                sheet.cell(row, number).border = BORDER
+            styles.apply(
+                cell, ("group title",), font=group_font, fill=GROUP_FILL, alignment=group_alignment, border=BORDER
+            )
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
             height = _height(_lines(item.text, sum(points)))
             heights.append((row, height, bool(table.items)))
@@ -196,14 +226,14 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         for number, (column, value) in enumerate(zip(table.columns, item, strict=True), 1):
             cell = sheet.cell(row, number)
             set_value(cell, value.value)
-            cell.font, cell.border = body_font, BORDER
             numeric = isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
             align = "right" if numeric and column.kind == "text" else column.align
-            cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
+            looks = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
             if value.format:
-                cell.number_format = value.format
+                looks["number_format"] = value.format
             if value.fill:
-                cell.fill = PatternFill("solid", fgColor=value.fill)
+                looks["fill"] = PatternFill("solid", fgColor=value.fill)
+            styles.apply(cell, (align, value.format, value.fill), **looks)
             text = value.text
             cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
             lines = max(lines, cell_lines)

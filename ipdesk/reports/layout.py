@@ -21,6 +21,7 @@ MM = 72 / 25.4
 TEXT_WIDTH = (297 - 36) * MM
 METRICS = Metrics(size=9.0, header_size=9.0, padding=2.5)
 LIGHT_FILLS = {"green": "D8F0D8", "yellow": "FFF1C2", "red": "F8D0D0"}
+BLANK = "_" * 10  # where a name or number is still to be written
 EVIDENCE_NAMED = 3  # evidence files named in a task's row; more are counted and listed in 佐证材料清单
 
 
@@ -265,6 +266,22 @@ def notes(snapshot: ReportSnapshot) -> list[str]:
         "“≥”门槛类和“保持”类指标未达到预期值的不为绿灯：目标年及以后为红灯，此前为黄灯。",
         f"本表数据截至{h.cutoff}。协作任务注明牵头单位；佐证材料在对应任务的工作进展中列出，文件清单附后。",
     ]
+
+
+def report_title(snapshot: ReportSnapshot) -> str:
+    h = snapshot.header
+    marks = [mark for mark in (draft_mark(snapshot), "示例数据" if h.sample else "") if mark]
+    return h.form_title + ("　" + "　".join(marks) if marks else "")
+
+
+def info_parts(snapshot: ReportSnapshot) -> tuple[str, str, str]:
+    """The line over the table: unit on the left, who filled it in the middle, date and version on the right."""
+    h = snapshot.header
+    return (
+        f"填报单位（盖章）：{h.unit_line}",
+        f"填报人：{h.clerk or BLANK}　　联系电话：{h.phone or BLANK}",
+        f"填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）",
+    )
 
 
 def signer_name(snapshot: ReportSnapshot) -> str:

@@ -9,6 +9,7 @@ font metrics and the workbook's estimate.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -27,13 +28,36 @@ def is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F") or char in "“”‘’…—·"
 
 
+# East Asian wide and fullwidth characters (and the quotes and dashes Chinese fonts draw full width), as a class
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd“”‘’…—·]"
+)
+
+
 def estimate(text: str, size: float) -> float:
     """A font-independent estimate of the width of ``text`` at ``size`` points: a hanzi is one em, most others 0.6 em.
 
     Used to size columns and rows the same way for the PDF and the workbook whatever font either ends up with."""
-    wide = sum(1 for char in text if is_wide(char))
-    broad = sum(1 for char in text if char in _BROAD)
-    return (wide + 0.9 * broad + 0.6 * (len(text) - wide - broad)) * size
+    narrow = _WIDE.sub("", text)
+    broad = sum(narrow.count(char) for char in _BROAD) if narrow else 0
+    return (len(text) - len(narrow) + 0.9 * broad + 0.6 * (len(narrow) - broad)) * size
+
+
+def estimator(size: float) -> Measure:
+    """``estimate`` at one size, remembering the pieces it has measured (a line breaker measures the same hanzi
+    again and again)."""
+    known: dict[str, float] = {}
+
+    def measure(text: str) -> float:
+        width = known.get(text)
+        if width is None:
+            if len(known) > 50_000:
+                known.clear()  # a long-running program measures many file names and codes: start afresh
+            width = known[text] = estimate(text, size)
+        return width
+
+    return measure
 
 
 def units(text: str) -> list[str]:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from ipdesk.domain.periods import chinese_datetime
 from ipdesk.reports import fonts
-from ipdesk.reports.excel import info_parts, report_title
-from ipdesk.reports.layout import METRICS, MM, draft_mark, notes, signer_name, tables
+from ipdesk.reports.layout import METRICS, MM, draft_mark, info_parts, notes, report_title, signer_name, tables
 from ipdesk.reports.linebreak import break_lines
 from ipdesk.reports.pdf_pages import (
     Block,

@@ -22,9 +22,15 @@ def font_measure(font: str, size: float) -> Measure:
 
     face = pdfmetrics.getFont(font).face
     widths, default, scale = face.charWidths, face.defaultWidth, size / 1000.0
+    known: dict[str, float] = {}
 
     def measure(text: str) -> float:
-        return sum(widths.get(ord(char), default) for char in text) * scale
+        width = known.get(text)
+        if width is None:
+            if len(known) > 50_000:
+                known.clear()
+            width = known[text] = sum(widths.get(ord(char), default) for char in text) * scale
+        return width
 
     return measure
 

@@ -73,7 +73,7 @@ class TableBlock(Block):
             return
         s = self.style
         if self.widths is None or abs(sum(self.widths) - width) >= 0.5:
-            self.widths = fit_widths(self.table, width, s.metrics)
+            self.widths = list(fit_widths(self.table, width, s.metrics))
         body = font_measure(s.font, s.size)
         header = font_measure(s.font, s.header_size)
         room = [w - 2 * s.padding_x for w in self.widths]

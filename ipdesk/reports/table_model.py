@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from ipdesk.reports.linebreak import break_lines, estimate
 
@@ -212,9 +213,11 @@ def _lines(paragraphs: list[float], room: float) -> int:
     return sum(max(1, math.ceil(w / room - 1e-6)) for w in paragraphs) or 1
 
 
-def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> list[float]:
+@lru_cache(maxsize=16)
+def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tuple[float, ...]:
     """Column widths in points that add up to ``total``: fixed columns as wide as their longest word, text columns
-    sharing the rest so that the sum of the row heights is as small as a greedy search finds."""
+    sharing the rest so that the sum of the row heights is as small as a greedy search finds. Remembered for the
+    last few tables: the workbook and the PDF of one report ask for the same widths."""
     size, pad = metrics.size, metrics.padding * 2
     rows = table.rows
     if len(rows) > metrics.sample_rows:
@@ -233,7 +236,7 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> list
     spare = total - sum(widths)
     if spare < 0 or not text_columns:
         scale = total / sum(widths)  # too many columns for the page: everything narrower, proportionally
-        return [w * scale for w in widths]
+        return tuple(w * scale for w in widths)
     fixed_lines = [
         max([len(row[i].text.split("\n")) for i, c in enumerate(table.columns) if c.fixed], default=1) for row in rows
     ]
@@ -268,7 +271,7 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> list
         widths[best] += piece
         lines[best] = wider[best]
         wider[best] = [_lines(p, widths[best] + piece - pad) for p in paragraphs[best]]
-    return widths
+    return tuple(widths)
 
 
 def line_counts(table: Table, widths: Sequence[float], metrics: Metrics, size: float | None = None) -> list[int]:
