@@ -314,6 +314,13 @@ def test_every_font_is_embedded_with_charts_and_a_signature_stamp(tmp_path):
         ws.reports.submit(AGENCY, Q3)
         ws.signoff.sign(AGENCY, Q3, PASS, create=True, reviewer="赵敏")
         pdf = next(p for p in export(ws, AGENCY, Q3, tmp_path / "out", ("pdf",)) if p.suffix == ".pdf")
+        signed = ws.signoff.signed(AGENCY, Q3).snapshot
+    from ipdesk.reports.pdf import lay_out
+
+    _, pages, _ = lay_out(signed)
+    assert len(pages) <= 16
+    for placed in pages:  # no heading or caption left at the foot of a page
+        assert not placed[-1][0].keep_with_next, [type(b).__name__ for b, _ in placed]
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), fonts

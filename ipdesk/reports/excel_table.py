@@ -22,7 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ipdesk.reports.linebreak import break_lines, estimate, estimator
-from ipdesk.reports.table_model import Group, Metrics, Table, fit_widths
+from ipdesk.reports.table_model import Group, Metrics, Table, cell_align, fit_widths
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -226,8 +226,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         for number, (column, value) in enumerate(zip(table.columns, item, strict=True), 1):
             cell = sheet.cell(row, number)
             set_value(cell, value.value)
-            numeric = isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
-            align = "right" if numeric and column.kind == "text" else column.align
+            align = cell_align(column, value)
             looks = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
             if value.format:
                 looks["number_format"] = value.format

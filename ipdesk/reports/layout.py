@@ -169,7 +169,7 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
         Column("单位", "word"),
         Column(f"{baseline_year}年|基数", "number"),
         Column(f"{target_year}年|目标", "number"),
-        Column("年均|预增", "number"),
+        Column("年均|预增", min_chars=3),  # a rate, or words: 保持, 高于全国平均水平
         Column(f"{year}年|预期值", "number"),
         Column("本期|实际值", "number"),
         Column("完成率", "number"),

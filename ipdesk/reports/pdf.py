@@ -24,6 +24,7 @@ from ipdesk.reports.pdf_pages import (
     Space,
     Text,
     TextStyle,
+    Together,
     aligned_x,
     draw_text,
     font_measure,
@@ -270,8 +271,9 @@ def story(snapshot: ReportSnapshot, styles: _Styles, seal: dict) -> list[Block]:
         tail = SignatureBlock(snapshot, styles, seal) if number == len(data) - 1 else None
         blocks.append(Text(table.title, styles.heading, keep_with_next=True))
         blocks.append(TableBlock(_clean(table), styles.table, tail=tail))
-    blocks.append(Text("填表说明：", styles.heading, keep_with_next=True))
-    blocks += [Text(f"{n}. {printable(text)}", styles.note) for n, text in enumerate(notes(snapshot), 1)]
+    explained = [Text("填表说明：", styles.heading)]
+    explained += [Text(f"{n}. {printable(text)}", styles.note) for n, text in enumerate(notes(snapshot), 1)]
+    blocks.append(Together(explained))  # the notes are read together: never one line of them on a page
     if snapshot.indicators:
         from ipdesk.reports.pdf_charts import ChartGrid
 

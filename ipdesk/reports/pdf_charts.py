@@ -160,7 +160,7 @@ def _draw_plot(
     span = max(years[-1] - years[0], 1)
 
     def px(year: float) -> float:
-        return left + (year - years[0]) / span * (right - left - 6) + 3
+        return left + (year - years[0]) / span * (right - left - 16) + 8  # room for the markers at either end
 
     def py(value: float) -> float:
         return bottom + value / axis_top * (plot_top - bottom)

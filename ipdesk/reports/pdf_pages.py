@@ -200,10 +200,13 @@ def paginate(blocks: list[Block], page: Page) -> list[list[tuple[Block, float]]]
     while queue:
         block = queue.pop(0)
         need = block.height(width)
-        if block.keep_with_next and queue:
-            need_here = need + queue[0].min_height(width)
-        else:
-            need_here = need
+        need_here = need
+        for following in queue if block.keep_with_next else ():
+            # a heading, and its caption, on the same page as the start of what they introduce
+            if not following.keep_with_next:
+                need_here += following.min_height(width)
+                break
+            need_here += following.height(width)
         if need_here <= height - used + 0.01:
             pages[-1].append((block, used))
             used += need

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ipdesk.reports.linebreak import break_lines
 from ipdesk.reports.pdf_pages import Block, aligned_x, draw_text, font_measure
-from ipdesk.reports.table_model import Column, Group, Metrics, Table, fit_widths
+from ipdesk.reports.table_model import Column, Group, Metrics, Table, cell_align, fit_widths
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,14 @@ class _Line:
     cells: list[list[str]]  # one list of lines per column; a group heading has one cell
     fills: list[str]
     group: bool = False
+    aligns: list[str] | None = None  # per cell: left, center, right
 
     @property
     def count(self) -> int:
         return max((len(lines) for lines in self.cells), default=1) or 1
 
     def part(self, start: int, stop: int | None) -> _Line:
-        return _Line([lines[start:stop] for lines in self.cells], self.fills, self.group)
+        return _Line([lines[start:stop] for lines in self.cells], self.fills, self.group, self.aligns)
 
 
 class TableBlock(Block):
@@ -89,7 +90,13 @@ class TableBlock(Block):
             for column, cell, space in zip(self.table.columns, item, room, strict=True):
                 text = cell.text
                 cells.append(_cell_lines(column, text, space, body) if text else [])
-            items.append(_Line(cells, [cell.fill for cell in item]))
+            items.append(
+                _Line(
+                    cells,
+                    [cell.fill for cell in item],
+                    aligns=[cell_align(c, v) for c, v in zip(self.table.columns, item, strict=True)],
+                )
+            )
         if not items:
             items.append(_Line([break_lines(self.table.empty_text, width - 2 * s.padding_x, body)], [""], group=True))
         self._items = items
@@ -141,7 +148,8 @@ class TableBlock(Block):
             # The row that does not fit continues on the next page if a few of its lines fit here and there.
             lines_here = int((available - used - 2 * self.style.padding_y + 0.01) // self.style.leading)
             total = rest[0].count
-            if lines_here >= 2 and total - lines_here >= 2:
+            rest_lines = total - lines_here
+            if lines_here >= 2 and rest_lines >= 1 and (rest_lines >= 2 or lines_here >= 3):
                 row = rest.pop(0)
                 first.append(row.part(0, lines_here))
                 rest.insert(0, row.part(lines_here, None))
@@ -199,11 +207,11 @@ class TableBlock(Block):
                     draw_text(canvas, s.font, s.size, x + s.padding_x, baseline, line, bold=True)
                     baseline -= s.leading
                 continue
-            for number, (column, lines) in enumerate(zip(self.table.columns, item.cells, strict=True)):
+            for number, (align, lines) in enumerate(zip(item.aligns or [], item.cells, strict=True)):
                 line_y = baseline
                 for line in lines:
                     left = aligned_x(
-                        column.align, lefts[number] + s.padding_x, self.widths[number] - 2 * s.padding_x, body(line)
+                        align, lefts[number] + s.padding_x, self.widths[number] - 2 * s.padding_x, body(line)
                     )
                     draw_text(canvas, s.font, s.size, left, line_y, line)
                     line_y -= s.leading

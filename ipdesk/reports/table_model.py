@@ -104,6 +104,12 @@ class Table:
         return [[cell.text for cell in row] for row in self.rows]
 
 
+def cell_align(column: Column, cell: Cell) -> str:
+    """Where a cell's text sits: a number to the right even in a column of words, else as its column says."""
+    numeric = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+    return "right" if numeric and column.kind == "text" else column.align
+
+
 def cells(*values: object) -> Row:
     """A row of plain cells (text or General numbers)."""
     return tuple(value if isinstance(value, Cell) else Cell(value) for value in values)
