@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -150,7 +151,7 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
         return refuse("签名证书未在本工作区登记", **facts)
-    if trusted.superseded_at and header.signed_at > trusted.superseded_at:
+    if trusted.superseded_at and _moment(header.signed_at) > _moment(trusted.superseded_at):
         return refuse(
             f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", **facts
         )
@@ -158,6 +159,12 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if problem:
         return refuse(problem, **facts)
     return Incoming(path, document, verdict.fingerprint, tuple(_files(path)))
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO time as an aware moment (a time without an offset is taken as UTC)."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _mismatch(document: ReturnDocument, context: ImportContext) -> str:
@@ -195,7 +202,9 @@ def _made_by_ipdesk(path: Path) -> bool:
     try:
         if path.suffix.lower() == ".xlsx":
             with zipfile.ZipFile(path) as archive:
-                return b"<dc:creator>ipdesk</dc:creator>" in archive.read("docProps/core.xml")
+                return (
+                    re.search(rb"<dc:creator[^>]*>ipdesk</dc:creator>", archive.read("docProps/core.xml")) is not None
+                )
         with path.open("rb") as handle:
             return b"/Creator (ipdesk)" in handle.read(4 * 1024 * 1024)
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
