@@ -21,46 +21,12 @@ from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import SubmissionState
 from ipdesk.exchange.importing import Outcome
 from ipdesk.signing.identity import KeyStore
-from ipdesk.workspace.sample_data import fill_sample
 
-PASS, CITY_PASS = "单位签署口令", "市局签署口令"
+from .unit_desk import PASS, UnitDesk
+
+CITY_PASS = "市局签署口令"
 TODAY = dt.date(2025, 11, 20)  # the October returns are due on 5 November
 BEILIN, YANTA, KEJI = "碑林区人民政府", "雁塔区人民政府", "市科技局"
-
-
-# -- returns made the way units make them --------------------------------------------------------------------------
-class UnitDesk:
-    """A unit's own workspace, with its key in a folder of its own."""
-
-    def __init__(self, folder: Path, unit: str):
-        self.unit, self.folder = unit, folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.ws = Workspace(folder / "unit.db", actor="王芳")
-        self.ws.signoff._keys = KeyStore(folder / "keys")
-        self.ws.settings.update(
-            {"unit": unit, "clerk_name": "王芳", "clerk_phone": "029-8888", "reviewer_name": "李强"}
-        )
-
-    def sign(self, period: str, out: Path, edit: str = "", now: dt.datetime | None = None) -> dict[str, Path]:
-        """Fill (or edit), submit, sign and export ``period``; returns the files by suffix."""
-        ws = self.ws
-        rows = ws.progress.for_unit(self.unit, period)
-        if not any(row.progress.status for row in rows):
-            fill_sample(ws, self.unit, period, mark=False)
-        if edit:
-            first = next(row.progress for row in ws.progress.for_unit(self.unit, period) if row.progress.status)
-            ws.progress.save(first.with_changes(achievements=edit))
-        ws.reports.submit(self.unit, period)
-        ws.signoff.sign(self.unit, period, PASS, create=ws.signoff.identity(self.unit) is None, now=now)
-        version = ws.reports.state(self.unit, period).version
-        folder = out / f"{self.unit}-{period}-v{version}"
-        folder.mkdir(parents=True, exist_ok=True)
-        return {p.suffix: p for p in ws.reports.export(self.unit, period, folder)}
-
-    def certificate(self) -> Path:
-        path = self.folder / f"{self.unit}.cer"
-        self.ws.signoff.keys.export_certificate(self.unit, path)
-        return path
 
 
 @pytest.fixture(scope="module")
@@ -341,6 +307,12 @@ def test_the_matrix_counts_what_was_received(made, city):
     assert matrix.on_time("2025-10") == (0, 1)
     districts = city.city.matrix(unit_group="区县", today=TODAY)
     assert len(districts.units) == 13 and all(u.kind.group == "区县" for u in districts.units)
+    city.city.set_collecting_from("2025-09")  # began collecting with ipdesk in September 2025
+    later = city.city.matrix(today=TODAY)
+    assert [p.code for p in later.periods] == ["2025-09", "2025-10", "2025-11"]
+    with pytest.raises(InvalidInput):
+        city.city.set_collecting_from("2021-01")
+    city.city.set_collecting_from(None)
     city.settings.set("report_kind", "quarter")
     quarters = city.city.matrix(today=dt.date(2026, 11, 25))
     assert [p.code for p in quarters.periods][-1] == "2025Q4" and len(quarters.periods) == 14

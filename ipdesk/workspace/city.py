@@ -173,9 +173,20 @@ class CityOffice:
         ws = self._ws
         today = today or dt.date.today()
         periods = periods_shown(kind or ws.settings.report_kind(), (ws.plan.start_date, ws.plan.end_date), today)
+        since = ws.settings.get(ws.settings.CITY_FROM)
+        if since:  # periods before the office began collecting with ipdesk are not chased here
+            first_day = Period.parse(since).start
+            periods = [p for p in periods if p.end >= first_day]
         units = [u for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
         received = city_store.all_received(ws.db, [p.code for p in periods])
         return build_matrix(units, periods, received, ws.settings.due_day(), today)
+
+    def set_collecting_from(self, month: str | Period | None) -> None:
+        """The first month this office collects with ipdesk (None: the plan's whole span); earlier periods are left
+        out of the matrix, so that a newcomer is not greeted by years of 逾期."""
+        self._open()
+        code = "" if month is None else self._plan_period(month).code
+        self._ws.settings.set(self._ws.settings.CITY_FROM, code)
 
     def status(self, period: str | Period, today: dt.date | None = None) -> list[Submission]:
         """Each unit's state for one period."""
