@@ -132,13 +132,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="证书",
         help="信任的单位证书（.cer/.pem，可多次给出）；工作区已登记的证书总是信任",
     )
-    keys = command("keys", "签署密钥：查看本单位证书（keys show）或导出证书交市局登记（keys export-cert）", cmd_keys)
+    keys = command(
+        "keys",
+        "签署密钥：查看证书（keys show）、导出证书交对方登记（keys export-cert）、创建（keys create）；"
+        "在市局汇总工作区中是市领导小组办公室的密钥",
+        cmd_keys,
+    )
     keys.add_argument(
         "action",
-        choices=["show", "export-cert", "import"],
-        help="show 查看；export-cert 导出证书；import 导入市局签发的 PKCS#12（--file）",
+        choices=["show", "export-cert", "create", "import"],
+        help="show 查看；export-cert 导出证书；create 创建签署密钥；import 导入市局签发的 PKCS#12（--file）",
     )
     keys.add_argument("--unit", metavar="单位", help="单位（默认：设置中的本单位）")
+    keys.add_argument("--reviewer", metavar="姓名", help="create：证书持有人（审核人或经办人）姓名")
     keys.add_argument("--out", type=Path, metavar="文件", help="导出证书的文件名（默认：单位名.cer）")
     keys.add_argument("--file", type=Path, metavar="文件", help="要导入的 .p12/.pfx 文件（import 时）")
     keys.add_argument("--passphrase-file", type=Path, metavar="文件", help="从文件第一行读取 PKCS#12 的口令")
@@ -151,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = command("demo", "用示例数据填满某单位某期（用于演示和培训；由此生成的报告都标明“示例数据”）", cmd_demo)
     demo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     demo.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    from ipdesk.cli_exchange import register
+
+    register(command, commands)
     return parser
 
 
@@ -180,6 +189,7 @@ def _prepare_streams() -> None:
 
 
 READ_ONLY_COMMANDS = {"plan", "units", "tasks", "indicators", "verify", "keys"}
+READ_ONLY_STEPS = {("city", "status"), ("city", "show"), ("city", "remind"), ("trust", "list")}
 
 
 def _open_workspace(args: argparse.Namespace):
@@ -190,7 +200,11 @@ def _open_workspace(args: argparse.Namespace):
     try:
         return Workspace(args.db)
     except WorkspaceInUse:
-        if args.command in READ_ONLY_COMMANDS and not (args.command == "keys" and args.action == "import"):
+        step = getattr(args, "city_command", None) or getattr(args, "action", None)
+        if (args.command in READ_ONLY_COMMANDS and not (args.command == "keys" and step in ("import", "create"))) or (
+            args.command,
+            step,
+        ) in READ_ONLY_STEPS:
             return Workspace(args.db, read_only=True)
         raise
 
@@ -508,38 +522,61 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from ipdesk.domain.errors import InvalidInput
 
     with _open_workspace(args) as ws:
-        name = args.unit or ws.settings.get(ws.settings.UNIT)
-        if not name:
-            raise InvalidInput("请用 --unit 指定单位（或先在程序的设置中选择本单位）")
-        unit = ws.units.find(name)
+        city = ws.kind == ws.CITY
+        if city:
+            if args.unit:
+                raise InvalidInput("这是市领导小组办公室的汇总工作区，这里的签署密钥是市局的；不要加 --unit")
+            holder = ws.city.name
+        else:
+            name = args.unit or ws.settings.get(ws.settings.UNIT)
+            if not name:
+                raise InvalidInput("请用 --unit 指定单位（或先在程序的设置中选择本单位）")
+            holder = ws.units.find(name).name
         if args.action == "import":
+            if city:
+                raise InvalidInput("市局汇总工作区不导入单位的 PKCS#12")
             if args.file is None:
                 raise InvalidInput("请用 --file 指定要导入的 PKCS#12 文件")
-            imported = ws.signoff.keys.import_pkcs12(unit.name, args.file, _passphrase(args, creating=False))
+            imported = ws.signoff.keys.import_pkcs12(holder, args.file, _passphrase(args, creating=False))
             ws.signoff.trust_certificate(imported.certificate)
-        identity = ws.signoff.identity(unit)
+        elif args.action == "create":
+            from ipdesk.domain.reports import person_name
+
+            if ws.signoff.keys.exists(holder):
+                raise InvalidInput(f"“{holder}”已有签署密钥（指纹 {ws.signoff.keys.public(holder).fingerprint}）")
+            signer = person_name(args.reviewer or ws.settings.get(ws.settings.REVIEWER_NAME), "证书持有人")
+            passphrase = _passphrase(args, creating=True)
+            if city:
+                ws.city.create_identity(passphrase, signer)
+            else:
+                ws.signoff.create_identity(holder, passphrase, signer)
+        keys = ws.signoff.keys
+        identity = keys.public(holder) if keys.exists(holder) else None
         if identity is None:
-            raise InvalidInput(f"“{unit.name}”还没有签署密钥；审核人第一次签署（ipdesk sign）时会创建")
+            how = "ipdesk keys create" if city else "审核人第一次签署（ipdesk sign）时或用 ipdesk keys create"
+            raise InvalidInput(f"“{holder}”还没有签署密钥；{how}创建")
         certificate = identity.certificate
         data = {
-            "unit": unit.name,
+            "unit": holder,
             "signer": identity.signer,
             "fingerprint": identity.fingerprint,
             "not_before": certificate.not_valid_before_utc.isoformat(),
             "not_after": certificate.not_valid_after_utc.isoformat(),
         }
         if args.action == "export-cert":
-            target = args.out or Path(f"{unit.name}.cer")
-            ws.signoff.keys.export_certificate(unit.name, target)
+            target = args.out or Path(f"{holder}.cer")
+            keys.export_certificate(holder, target)
             data["file"] = str(target)
         lines = [
-            f"单位：{unit.name}",
-            f"签署人：{identity.signer}",
+            f"{'市局' if city else '单位'}：{holder}",
+            f"证书持有人：{identity.signer}",
             f"证书指纹（SHA-256）：{identity.fingerprint}",
             f"有效期：{certificate.not_valid_before_utc:%Y-%m-%d} 至 {certificate.not_valid_after_utc:%Y-%m-%d}",
         ]
+        if args.action == "create":
+            lines.insert(0, "已创建签署密钥")
         if "file" in data:
-            lines.append(f"证书已导出：{data['file']}")
+            lines.append(f"证书已导出：{data['file']}（请对方电话核对指纹后登记）")
         return _emit(args, data, lambda: "\n".join(lines))
 
 

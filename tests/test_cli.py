@@ -28,7 +28,11 @@ COMMANDS = [
     "backup",
     "restore",
     "audit",
+    "city",
+    "trust",
+    "feedback",
 ]
+CITY_STEPS = ["import", "status", "remind", "show", "accept", "return"]
 
 
 @pytest.fixture
@@ -188,9 +192,18 @@ def test_every_command_is_documented_in_help():
         assert sub.description
         for action in sub._actions:
             assert action.help, f"{name} {action.dest}"
+    city = subparsers.choices["city"]
+    steps = next(a for a in city._actions if a.dest == "city_command")
+    assert sorted(steps.choices) == sorted(CITY_STEPS)
+    for name, sub in steps.choices.items():
+        assert sub.description, name
+        for action in sub._actions:
+            assert action.help, f"city {name} {action.dest}"
 
 
 def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in COMMANDS:
         assert f"ipdesk {name}" in readme, name
+    for name in CITY_STEPS:
+        assert f"ipdesk city {name}" in readme, name

@@ -173,6 +173,17 @@ class Plan:
     member_units_note: str = ""
     corrections: tuple[str, ...] = field(default=())
 
+    @property
+    def city(self) -> str:
+        """The city the plan is for, as its title begins (西安市…)."""
+        head, mark, _ = self.title.partition("市")
+        return head + mark if mark and len(head) <= 8 else ""
+
+    @property
+    def office_name(self) -> str:
+        """The leading group's office (领导小组办公室) that receives the returns and signs what it sends back."""
+        return f"{self.city}知识产权强市建设工作领导小组办公室"
+
     def task(self, seq: int) -> Task:
         for task in self.tasks:
             if task.seq == seq:

@@ -78,23 +78,21 @@ class Verdict:
 
 
 THIRD_PARTY_LOGGERS = ("pyhanko", "pyhanko_certvalidator", "asn1crypto", "fontTools", "PIL", "openpyxl")
+for _name in THIRD_PARTY_LOGGERS:
+    # A library's log records (pyHanko logs a traceback for every suspicious revision) go to the program's own log
+    # when it has one, and otherwise nowhere: never to the terminal through logging's last-resort handler, which
+    # is used only when no handler at all is found on the way up. A NullHandler on each library's top logger is
+    # found by every record of the library's modules.
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @contextlib.contextmanager
 def quiet_third_parties() -> Iterator[None]:
-    """While checking hostile files, libraries' warnings and log lines (with their tracebacks) go nowhere."""
-    saved = []
-    for name in THIRD_PARTY_LOGGERS:
-        logger = logging.getLogger(name)
-        saved.append((logger, logger.propagate, logger.disabled))
-        logger.propagate, logger.disabled = False, True
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for logger, propagate, disabled in saved:
-            logger.propagate, logger.disabled = propagate, disabled
+    """While checking hostile files, libraries' warnings go nowhere (their log lines, see above, never reach the
+    terminal)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def verify_file(path: Path, trusted: list[x509.Certificate]) -> Verdict:
@@ -105,7 +103,9 @@ def verify_file(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         except RecursionError:
             return Verdict(str(path), VerdictStatus.DAMAGED, "文件结构嵌套过深，无法解析")
         except Exception as error:
-            return Verdict(str(path), VerdictStatus.DAMAGED, f"文件无法解析（{type(error).__name__}）")
+            return Verdict(
+                str(path), VerdictStatus.DAMAGED, f"文件已损坏，无法解析（技术信息：{type(error).__name__}）"
+            )
 
 
 def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
@@ -201,6 +201,14 @@ def _facts(document: ReturnDocument, certificate: x509.Certificate) -> dict:
     }
 
 
+def _recorded_certificate_problem(document: ReturnDocument, certificate: x509.Certificate) -> str:
+    """A format-2 return names the certificate it was signed with; it must be the one that signed it."""
+    recorded = document.snapshot.header.fingerprint
+    if document.major >= 2 and recorded != fingerprint(certificate):
+        return f"报送数据中记载的签名证书（指纹 {recorded[:23]}…）不是实际签名的证书"
+    return ""
+
+
 def _too_new(path: Path, error: FormatTooNew) -> Verdict:
     return Verdict(str(path), VerdictStatus.TOO_NEW, str(error), format=error.version)
 
@@ -214,6 +222,9 @@ def _read_signed_return(path: Path, text: str, certificate: x509.Certificate) ->
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取", fingerprint=fingerprint(certificate))
     if document.snapshot.several_units or not document.snapshot.header.units:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据不是一个单位的报告")
+    problem = _recorded_certificate_problem(document, certificate)
+    if problem:
+        return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, problem, **_facts(document, certificate))
     return document
 
 
@@ -227,14 +238,16 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     if problem:
         return Verdict(str(path), VerdictStatus.DAMAGED, problem)
     try:
-        workbook = load_workbook(path)
+        workbook = load_workbook(path, rich_text=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
-        return Verdict(str(path), VerdictStatus.DAMAGED, f"工作簿无法打开：{type(error).__name__}")
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"工作簿已损坏，无法打开（技术信息：{type(error).__name__}）")
     try:
         sheet = read_signature_sheet(workbook)
     except ValueError:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据已损坏，无法读取")
     if sheet is None:
+        if _names_signature_sheet(path, SHEET):
+            return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿中的签名工作表已损坏，无法读取")
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
     if sheet.format not in (FORMAT_1, FORMAT_2):
         return _too_new(path, FormatTooNew(sheet.format.rsplit("/", 1)[-1]))
@@ -284,6 +297,15 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return _signer_checks(
         path, certificate, h.unit_line, h.signed_at, trusted, "签名有效，工作簿的内容和外观与签署时一致", **facts
     )
+
+
+def _names_signature_sheet(path: Path, sheet: str) -> bool:
+    """Whether the package lists ipdesk's signature sheet (which the reader then failed to load: damage)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sheet.encode("utf-8") in archive.read("xl/workbook.xml")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def _signed_text_holds(certificate: x509.Certificate, text: str, sha256: str, signature: bytes) -> bool:
@@ -425,11 +447,18 @@ def _verify_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     problems = list(check.changes)
     seals = []
     fingerprints = _trusted_fingerprints(trusted)
+    from ipdesk.signing.pdf import SEAL_FIELD
+
     for later in check.later_signatures:
+        holder = unit_of(later.certificate) if later.certificate is not None else ""
         if not later.intact:
             problems.append(f"签署后加入的签名“{later.field}”（{later.signer}）本身无效")
         elif later.fingerprint not in fingerprints:
             problems.append(f"签署后被他人签名：{later.signer}（证书指纹 {later.fingerprint[:23]}…不在信任列表中）")
+        elif later.field != SEAL_FIELD:
+            problems.append(f"签署后在新加的签名域“{later.field}”中签名（{later.signer}），不是预留的单位电子印章位置")
+        elif holder != claimed:
+            problems.append(f"预留的单位电子印章位置由“{holder}”加盖，不是报送单位“{claimed}”")
         else:
             seals.append(later.signer)
     if problems:

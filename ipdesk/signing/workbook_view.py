@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -53,6 +54,11 @@ def package_parts(path: Path) -> list[str]:
 
 
 # -- describing ----------------------------------------------------------------------------------------------------
+# Below these a row or a column shows nothing a reader could read: a line of table text needs about 13 pt.
+MIN_ROW_HEIGHT = 5.0  # points
+MIN_COLUMN_WIDTH = 1.5  # characters
+
+
 def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> dict:
     """The view of ``workbook`` (sheet ``skip``, the signature's own, is listed but not described)."""
     sheets = []
@@ -68,6 +74,7 @@ def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> d
                 "hidden_rows": _hidden_rows(sheet),
                 "hidden_columns": _hidden_columns(sheet),
                 "header_footer": _header_footer(sheet),
+                "print": _print_setup(sheet),
                 "conditional_formats": sorted(str(r.sqref) for r in sheet.conditional_formatting),
                 "validations": len(sheet.data_validations.dataValidation),
                 "cells": [_cell(c) for row in sheet.iter_rows() for c in row if _shows(c.value)],
@@ -86,7 +93,7 @@ def _shows(value: object) -> bool:
 
 
 def _cell(cell) -> list:
-    return [cell.coordinate, *_typed(cell.value, cell.data_type), normal_format(cell.number_format)]
+    return [cell.coordinate, *_typed(cell.value, cell.data_type), normal_format(cell.number_format), _look(cell)]
 
 
 def _typed(value: object, data_type: str) -> tuple[str, object]:
@@ -96,21 +103,42 @@ def _typed(value: object, data_type: str) -> tuple[str, object]:
         return "n", int(value) if float(value).is_integer() else float(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return "d", value.isoformat()
+    # Rich text (text in runs of their own fonts, as LibreOffice writes Chinese) reads as its plain text; its runs'
+    # visibility is checked by ``invisible_cells``.
     return ("f" if data_type == "f" else "e" if data_type == "e" else "s"), str(value)
+
+
+def _look(cell) -> str:
+    """What a cell looks like beyond its value, where it differs from plain black text on no fill: the fill colour,
+    the text colour, struck-through text, a link."""
+    parts = []
+    fill = cell.fill
+    if fill is not None and fill.fill_type == "solid":
+        parts.append(f"fill={_rgb(fill.fgColor) or '?'}")
+    elif fill is not None and fill.fill_type not in (None, "none"):
+        parts.append(f"fill={fill.fill_type}")
+    colour = _rgb(cell.font.color) if cell.font is not None else None
+    if colour not in (None, BLACK):
+        parts.append(f"color={colour}")
+    if cell.font is not None and cell.font.strike:
+        parts.append("strike")
+    if cell.hyperlink is not None:
+        parts.append(f"link={cell.hyperlink.target or cell.hyperlink.location or '?'}")
+    return ";".join(parts)
 
 
 def _hidden_rows(sheet: Worksheet) -> list[int]:
     return sorted(
         number
         for number, dims in sheet.row_dimensions.items()
-        if dims.hidden or (dims.height is not None and dims.height < 1)
+        if dims.hidden or (dims.height is not None and dims.height < MIN_ROW_HEIGHT)
     )
 
 
 def _hidden_columns(sheet: Worksheet) -> list[int]:
     hidden = set()
     for key, dims in sheet.column_dimensions.items():
-        if dims.hidden or (dims.customWidth and dims.width is not None and dims.width < 0.5):
+        if dims.hidden or (dims.customWidth and dims.width is not None and dims.width < MIN_COLUMN_WIDTH):
             low, high = (dims.min, dims.max) if dims.min and dims.max else (None, None)
             if low is None:
                 low = high = range_boundaries(f"{key}1")[0]
@@ -122,15 +150,31 @@ _HEADER_CODES = re.compile(r'&"[^"]*"|&\d+|&[KkBbIiUuSsXxYyEeOoHh]')
 
 
 def _header_footer(sheet: Worksheet) -> list[str]:
+    """The printed header and footer: each part's text with its size and colour where set, and which pages they
+    are printed on (a first page or even pages of their own)."""
     found = []
+    flags = sheet.HeaderFooter
+    if flags is not None and (flags.differentFirst or flags.differentOddEven):
+        found.append(f"pages:first={bool(flags.differentFirst)},odd_even={bool(flags.differentOddEven)}")
     for kind in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"):
         item = getattr(sheet, kind)
         for place in ("left", "center", "right"):
-            text = getattr(item, place).text
-            text = _HEADER_CODES.sub("", text or "").strip()
+            part = getattr(item, place)
+            text = _HEADER_CODES.sub("", part.text or "").strip()
             if text:
-                found.append(f"{kind}.{place}:{text}")
+                size = f"|size={float(part.size):g}" if part.size else ""
+                colour = f"|color={part.color.upper()[-6:]}" if part.color and part.color.upper()[-6:] != BLACK else ""
+                found.append(f"{kind}.{place}:{text}{size}{colour}")
     return sorted(set(found))
+
+
+def _print_setup(sheet: Worksheet) -> list[str]:
+    """What decides which cells reach paper: the print area and the repeated rows and columns."""
+    return [
+        f"area={str(sheet.print_area or '').replace('$', '')}",
+        f"rows={str(sheet.print_title_rows or '').replace('$', '')}",
+        f"columns={str(sheet.print_title_cols or '').replace('$', '')}",
+    ]
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -169,11 +213,22 @@ def displayed(kind: str, value: object, fmt: str) -> str:
 
 
 def shown(cell: list | None) -> str:
-    """A described cell as the reader sees it ("" when empty)."""
+    """A described cell as the reader sees it ("（空）" when empty)."""
     if cell is None:
         return "（空）"
-    _, kind, value, fmt = cell
-    return f"“{displayed(kind, value, fmt)}”"
+    _, kind, value, fmt, look = cell
+    return f"“{displayed(kind, value, fmt)}”" + (f"（{_look_words(look)}）" if look else "")
+
+
+_LOOK_WORDS = {"fill": "底色", "color": "文字颜色", "link": "链接"}
+
+
+def _look_words(look: str) -> str:
+    words = []
+    for part in look.split(";"):
+        key, _, value = part.partition("=")
+        words.append("删除线" if key == "strike" else f"{_LOOK_WORDS.get(key, key)} {value}")
+    return "，".join(words)
 
 
 # -- comparing -----------------------------------------------------------------------------------------------------
@@ -231,6 +286,7 @@ def _compare_sheet(name: str, before: dict, after: dict) -> list[Difference]:
         ("hidden_rows", "隐藏的行"),
         ("hidden_columns", "隐藏的列"),
         ("header_footer", "页眉页脚"),
+        ("print", "打印区域"),
         ("conditional_formats", "条件格式"),
         ("validations", "数据有效性"),
     ):
@@ -262,9 +318,9 @@ def _cell_order(coordinate: str) -> tuple[int, int]:
 def _same_cell(old: list | None, new: list | None) -> bool:
     if old is None or new is None:
         return old is new
-    _, kind_old, value_old, fmt_old = old
-    _, kind_new, value_new, fmt_new = new
-    if kind_old != kind_new or fmt_old != fmt_new:
+    _, kind_old, value_old, fmt_old, look_old = old
+    _, kind_new, value_new, fmt_new, look_new = new
+    if kind_old != kind_new or fmt_old != fmt_new or look_old != look_new:
         return False
     if kind_old == "n":
         a, b = float(value_old), float(value_new)
@@ -272,9 +328,14 @@ def _same_cell(old: list | None, new: list | None) -> bool:
     return value_old == value_new
 
 
+BLACK, WHITE = "000000", "FFFFFF"
+MIN_CONTRAST = 1.6  # WCAG contrast ratio below which text is lost in its background
+MIN_TEXT_SIZE = 5.0  # points
+
+
 def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
-    """Cells whose text cannot be seen although they hold something: white or background-coloured text, or type
-    too small to read. A signed workbook has none; a forger might hide a word this way."""
+    """Cells whose text cannot be read although they hold something: text (or a run of rich text) in a colour too
+    close to its background, or too small to read. A signed workbook has none; a forger might hide a word so."""
     found = []
     for sheet in workbook.worksheets:
         if sheet.title == skip or sheet.sheet_state != "visible":
@@ -283,22 +344,82 @@ def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
             for cell in row:
                 if not _shows(cell.value):
                     continue
-                font = cell.font
-                colour = _rgb(font.color) if font is not None else None
-                fill = _rgb(cell.fill.fgColor) if cell.fill is not None and cell.fill.fill_type == "solid" else "FFFFFF"
-                if (colour is not None and colour == (fill or "FFFFFF")) or (font is not None and (font.sz or 11) < 5):
-                    found.append(
-                        Difference(sheet.title, cell.coordinate, "可以看见的文字", "看不见的文字（颜色或字号）")
-                    )
+                background = (
+                    _rgb(cell.fill.fgColor) if cell.fill is not None and cell.fill.fill_type == "solid" else None
+                )
+                background = background or WHITE
+                cell_font = cell.font
+                fonts: list = [(cell_font, str(cell.value))]
+                if isinstance(cell.value, CellRichText):
+                    fonts = [
+                        (_RunFont(block.font, cell_font), block.text)
+                        if isinstance(block, TextBlock)
+                        else (cell_font, str(block))
+                        for block in cell.value
+                    ]
+                for font, text in fonts:
+                    if not text.strip():
+                        continue
+                    colour = (_rgb(font.color) if font is not None else None) or BLACK
+                    size = _size(font)
+                    if contrast(colour, background) < MIN_CONTRAST or (size is not None and size < MIN_TEXT_SIZE):
+                        found.append(
+                            Difference(
+                                sheet.title,
+                                cell.coordinate,
+                                "可以看见的文字",
+                                f"看不见的文字“{text[:20]}”（颜色或字号）",
+                            )
+                        )
+                        break
     return found
 
 
+class _RunFont:
+    """A rich-text run's font, falling back to the cell's for what the run does not set."""
+
+    def __init__(self, run_font, cell_font):
+        self.color = getattr(run_font, "color", None) or getattr(cell_font, "color", None)
+        size = getattr(run_font, "sz", None)
+        self.sz = size if size is not None else getattr(cell_font, "sz", None)
+
+
+def _size(font) -> float | None:
+    size = getattr(font, "sz", None)
+    try:
+        return float(size) if size is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _rgb(colour) -> str | None:
+    """A colour as six hex digits; theme and palette colours resolved; None for automatic (black text)."""
     if colour is None:
         return None
-    if getattr(colour, "type", None) == "theme" and getattr(colour, "theme", None) == 0:
-        return "FFFFFF"  # the theme's first colour, the background (white)
+    kind = getattr(colour, "type", None)
+    if kind == "theme":
+        # Excel swaps the first pairs of the theme: 0 is the background (white), 1 the text (black).
+        return {0: WHITE, 1: BLACK, 2: "E7E6E6", 3: "44546A"}.get(getattr(colour, "theme", None) or 0, None)
+    if kind == "indexed":
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        index = getattr(colour, "indexed", None)
+        if isinstance(index, int) and 0 <= index < len(COLOR_INDEX):
+            return COLOR_INDEX[index][-6:].upper()
+        return None  # 64/65: the system's automatic colours
     rgb = getattr(colour, "rgb", None)
     if isinstance(rgb, str) and len(rgb) in (6, 8):
         return rgb[-6:].upper()
     return None
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two colours (1 = the same, 21 = black on white)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    a, b = sorted((luminance(one), luminance(other)), reverse=True)
+    return (a + 0.05) / (b + 0.05)

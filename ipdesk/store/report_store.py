@@ -252,17 +252,13 @@ def signed_record(db: Database, unit_id: int, period: str, version: int) -> dict
     return record
 
 
-def trusted_certificates(db: Database) -> list[bytes]:
-    return [row[0] for row in db.execute("SELECT pem FROM trusted_certificate")]
-
-
-def add_trusted(db: Database, fingerprint: str, unit: str, pem: bytes, actor: str) -> bool:
-    with db.atomic():
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO trusted_certificate (fingerprint, unit, pem, added_at, added_by)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [fingerprint, unit, pem, audit.now(), actor],
-        )
-        if cursor.rowcount:
-            audit.record(db, actor, "insert", "trusted_certificate", fingerprint, [("unit", None, unit)])
-        return bool(cursor.rowcount)
+def answer_comments(db: Database, unit_id: int, period: str, task_seq: int | None) -> int:
+    """Mark the open comments of the returned versions on ``task_seq`` (None: on the whole report) answered."""
+    condition = "c.task_seq IS NULL" if task_seq is None else "c.task_seq = ?"
+    cursor = db.execute(
+        "UPDATE return_comment SET answered_at = ? WHERE answered_at IS NULL AND id IN"
+        " (SELECT c.id FROM return_comment c JOIN report r ON r.id = c.report_id"
+        f" WHERE r.unit_id = ? AND r.period = ? AND {condition})",
+        [audit.now(), unit_id, period] + ([] if task_seq is None else [task_seq]),
+    )
+    return cursor.rowcount

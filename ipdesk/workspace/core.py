@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipdesk.domain.errors import BadDatabasePath, DatabaseError, WorkspaceInUse
+from ipdesk.domain.errors import BadDatabasePath, DatabaseError, InvalidInput, WorkspaceInUse
 from ipdesk.domain.plan import Plan
 from ipdesk.paths import default_database_path
 from ipdesk.plans.embedded import load_embedded_plan
@@ -31,11 +31,13 @@ from ipdesk.store.backups import Backup, BackupShelf
 from ipdesk.store.database import LazyDatabase
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
+from ipdesk.workspace.city import CityOffice, FeedbackInbox
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
 from ipdesk.workspace.reports import Lights, Reports
 from ipdesk.workspace.settings import AuditTrail, Settings
 from ipdesk.workspace.signoff import SignOff
+from ipdesk.workspace.trust import Trust
 
 MEMORY = ":memory:"
 SYSTEM_ACTOR = "ipdesk"
@@ -106,6 +108,9 @@ class Workspace:
         self.lights = Lights(self)
         self.signoff = SignOff(self)
         self.audit = AuditTrail(self)
+        self.trust = Trust(self)
+        self.city = CityOffice(self)
+        self.feedback = FeedbackInbox(self)
 
     def _open_file(self, path: Path, read_only: bool, backups: bool):
         existed = path.exists()
@@ -172,6 +177,39 @@ class Workspace:
         from ipdesk.store.backups import restore
 
         return restore(Path(path) if path else default_database_path(), backup)
+
+    # -- which side this workspace is on ------------------------------------------------------------------------
+    CITY = "city"
+    UNIT = "unit"
+
+    @property
+    def kind(self) -> str:
+        """ "city" for the leading group's office (汇总), "unit" for a unit's (填报), "" for a new workspace."""
+        chosen = self.settings.get(Settings.WORKSPACE_KIND)
+        if chosen:
+            return chosen
+        return self.UNIT if self.settings.get(Settings.UNIT) else ""
+
+    def set_kind(self, kind: str) -> None:
+        """Choose the side of a new workspace; a workspace that is already the other side's is refused."""
+        if kind not in (self.CITY, self.UNIT):
+            raise ValueError(kind)
+        current = self.kind
+        if current == kind:
+            if not self.settings.get(Settings.WORKSPACE_KIND):
+                self.settings.set(Settings.WORKSPACE_KIND, kind)
+            return
+        if current == self.UNIT:
+            unit = self.settings.get(Settings.UNIT)
+            raise InvalidInput(
+                f"这是{('“' + unit + '”') if unit else '单位'}的填报工作区，不能用作市领导小组办公室的汇总工作区。"
+                "请为汇总另建一个数据库（--db 新文件）"
+            )
+        if current == self.CITY:
+            raise InvalidInput(
+                "这是市领导小组办公室的汇总工作区，不能用来填报单位的报告。请为填报另建一个数据库（--db 新文件）"
+            )
+        self.settings.set(Settings.WORKSPACE_KIND, kind)
 
     @functools.cached_property
     def plan_sha256(self) -> str:

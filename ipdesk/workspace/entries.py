@@ -20,7 +20,7 @@ from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
 from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.store import entries_store, evidence_store
+from ipdesk.store import entries_store, evidence_store, report_store
 from ipdesk.store.evidence_store import Evidence
 from ipdesk.workspace.plan import as_period
 
@@ -83,6 +83,8 @@ class ProgressBook:
         with guarded_change(ws, unit, progress.period) as changed:
             fields = entries_store.save_progress(ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor)
             changed(fields)
+            if fields:  # the unit has answered the city's comment on this task, if any
+                report_store.answer_comments(ws.db, ws.ids.units[unit], progress.period.code, task.seq)
         return fields
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:

@@ -113,6 +113,8 @@ class Reports:
                 report_store.add_return_comments(ws.db, unit_id, name, when.code, version, comments, ws.actor)
             if action.opens_new_version:
                 report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor)
+            if action is ReportAction.SUBMIT:  # the corrected version answers the comment on the whole report
+                report_store.answer_comments(ws.db, unit_id, when.code, None)
             return self.state(name, when)  # type: ignore[return-value]
 
     def withdraw(self, unit: str | Unit, period: str | Period) -> ReportState:
@@ -136,7 +138,8 @@ class Reports:
         return self.act(unit, period, ReportAction.REVISE).version
 
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
-        """The city's comments the report was last returned with (or those on ``version``)."""
+        """The city's comments the report was last returned with (or those on ``version``); ``answered`` once the
+        unit has changed that task (or, for the whole report, submitted the next version)."""
         name, when = self._ws.units.name_of(unit), as_period(period)
         if version is None:
             returned = [v for v in self.versions(name, when) if v.status is ReportStatus.RETURNED]

@@ -48,8 +48,11 @@ def sentence(rng: random.Random, bank: list[str]) -> str:
     return rng.choice(bank).format(n=rng.randint(2, 30), m=rng.randint(20, 400), p=rng.randint(3, 40))
 
 
-def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period) -> int:
-    """Fill every task, indicator and project target of ``unit`` for ``period``; returns the entries written."""
+def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period, mark: bool = True) -> int:
+    """Fill every task, indicator and project target of ``unit`` for ``period``; returns the entries written.
+
+    The period is marked 示例数据 (every report made from it says so) unless ``mark`` is False, which only tests and
+    benchmarks use, to stand in for a unit's real entries."""
     name, when = ws.units.name_of(unit), as_period(period)
     rng = random.Random(zlib.crc32(f"{name}|{when.code}".encode()))
     expected = ws.lights.expected_percent(when)
@@ -108,5 +111,6 @@ def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period) -> int:
                 )
             )
             written += 1
-        ws.reports.mark_sample(name, when)
+        if mark:
+            ws.reports.mark_sample(name, when)
     return written

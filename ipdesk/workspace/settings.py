@@ -28,6 +28,8 @@ class Settings:
     LIGHT_GREEN = "light_green"
     LIGHT_YELLOW = "light_yellow"
     PDF_FONT = "pdf_font"  # "" the bundled font; simsun, fangsong or simhei where Windows has them
+    WORKSPACE_KIND = "workspace_kind"  # "unit" (填报) or "city" (市领导小组办公室汇总); unset for a new workspace
+    CITY_FROM = "city_from"  # the first month the city office collects with ipdesk ("" all of the plan's span)
 
     DEFAULTS: ClassVar[dict[str, str]] = {
         DUE_DAY: "5",
@@ -66,6 +68,14 @@ class Settings:
     def _check(self, key: str, value: str, pending: dict[str, str]) -> None:
         if key == self.UNIT and value:
             self._ws.units.get(value)
+            if self.get(self.WORKSPACE_KIND) == "city":
+                raise InvalidInput("这是市领导小组办公室的汇总工作区，不能设置填报单位")
+        elif key == self.CITY_FROM and value:
+            when = Period.parse(value)
+            if when.kind is not PeriodKind.MONTH:
+                raise InvalidInput("起始报送期应写成月份，如 2025-09")
+        elif key == self.WORKSPACE_KIND and value not in ("unit", "city"):
+            raise InvalidInput("工作区类型应为单位填报（unit）或市领导小组办公室汇总（city）")
         elif key == self.DUE_DAY:
             if not value.isdigit() or not 1 <= int(value) <= 28:
                 raise InvalidInput("报送截止日应为每月 1 日至 28 日之间的一天")

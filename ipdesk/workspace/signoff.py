@@ -198,14 +198,14 @@ class SignOff:
 
     # -- trust ----------------------------------------------------------------------------------------------
     def trust_certificate(self, certificate: x509.Certificate) -> bool:
+        """Trust the unit's own new certificate (so that its own exports verify here)."""
         from cryptography.hazmat.primitives import serialization
 
         from ipdesk.signing.identity import fingerprint, unit_of
+        from ipdesk.store import trust_store
 
         pem = certificate.public_bytes(serialization.Encoding.PEM)
-        return report_store.add_trusted(
-            self._ws.db, fingerprint(certificate), unit_of(certificate), pem, self._ws.actor
-        )
+        return trust_store.add(self._ws.db, fingerprint(certificate), unit_of(certificate), pem, "unit", self._ws.actor)
 
     def verify(self, path: str | Path):
         """The verdict on a received file, trusting the certificates registered in this workspace."""
@@ -214,6 +214,4 @@ class SignOff:
         return verify_file(Path(path), self.trusted())
 
     def trusted(self) -> list[x509.Certificate]:
-        from cryptography import x509
-
-        return [x509.load_pem_x509_certificate(pem) for pem in report_store.trusted_certificates(self._ws.db)]
+        return self._ws.trust.certificates()

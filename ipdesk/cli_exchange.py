@@ -1,0 +1,399 @@
+"""The commands between units and the city office: ``ipdesk city …`` (the office's month), ``ipdesk trust …``
+(registered certificates) and ``ipdesk feedback import`` (a unit reading the office's 退回意见).
+
+The first ``city`` or ``trust`` command on a new database makes it the city office's workspace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_OK, EXIT_SOME_REFUSED = 0, 1
+
+UNIT_GROUPS = ("市级部门", "区县", "开发区（新区）")
+
+
+class _Task(argparse.Action):
+    """``--task N`` names the task the next ``--comment`` is about."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, "pending_task", None) is not None:
+            parser.error(f"第 {namespace.pending_task} 项任务后面缺少 --comment 意见")
+        namespace.pending_task = values
+
+
+class _Comment(argparse.Action):
+    """``--comment 文字``: on the whole return, or (after ``--task N``) on that task."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        task = getattr(namespace, "pending_task", None)
+        comments = list(getattr(namespace, "comments", None) or [])
+        if task is None and any(seq is None for seq, _ in comments):
+            parser.error("对整份报告的意见只能写一次 --comment；对具体任务的意见请在前面加 --task 序号")
+        comments.append((task, values))
+        namespace.comments, namespace.pending_task = comments, None
+
+
+def _task_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 999:
+        raise argparse.ArgumentTypeError(f"任务序号应为数字，如 47，而不是“{text}”")
+    return int(text)
+
+
+def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
+    """Add ``city``, ``trust`` and ``feedback`` to the ``ipdesk`` parser."""
+    from ipdesk.cli import _Parser
+
+    city = commands.add_parser(
+        "city",
+        help="市领导小组办公室：导入各单位报送材料、查看报送情况、催报、接收或退回",
+        description="市领导小组办公室的汇总工作（第一次在新数据库上使用即成为汇总工作区）",
+    )
+    steps = city.add_subparsers(
+        dest="city_command", metavar="操作", parser_class=_Parser, required=True, help="要做的事，见下"
+    )
+
+    def step(name: str, summary: str, handler) -> argparse.ArgumentParser:
+        sub = steps.add_parser(name, help=summary, description=summary)
+        sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    imp = step("import", "导入单位报送的签名文件（可给出文件或文件夹）；每个文件给出一个结果", cmd_city_import)
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="文件或文件夹",
+        help="签名的 .xlsx / .pdf，或存放它们的文件夹（含子文件夹）",
+    )
+    status = step("status", "某一报送期各单位的报送情况：未报 / 逾期 / 待审 / 已接收 / 已退回", cmd_city_status)
+    status.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    status.add_argument("--group", choices=UNIT_GROUPS, metavar="类别", help="只列市级部门、区县或开发区（新区）")
+    remind = step("remind", "催报名单：仍欠该期报送的单位及其填报人、电话，导出为 Excel", cmd_city_remind)
+    remind.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    remind.add_argument("--out", required=True, type=Path, metavar="文件", help="写入的 .xlsx 文件")
+    show = step("show", "查看收到的报送材料（只读）及与该单位上期相比的变化", cmd_city_show)
+    show.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    show.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    show.add_argument("--version", type=int, metavar="版本", help="默认为收到的最新版本")
+    accept = step("accept", "接收某单位某期的报送材料（最新版本）", cmd_city_accept)
+    accept.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    accept.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    back = step(
+        "return",
+        "退回某单位某期的报送材料并写出市局签名的退回意见文件（--comment 对整份报告；--task 序号 --comment 对该任务）",
+        cmd_city_return,
+    )
+    back.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    back.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    back.add_argument(
+        "--comment", action=_Comment, metavar="意见", help="退回意见；紧跟在 --task 之后时是对该任务的意见"
+    )
+    back.add_argument("--task", action=_Task, type=_task_number, metavar="序号", help="下一条 --comment 针对的任务")
+    back.add_argument("--out", required=True, type=Path, metavar="文件夹", help="退回意见文件写入的文件夹")
+    back.add_argument("--passphrase-file", type=Path, metavar="文件", help="从文件第一行读取市局签署口令")
+    back.add_argument("--reviewer", metavar="姓名", help="经办人姓名（默认：设置中的审核人或证书持有人）")
+    back.set_defaults(comments=[], pending_task=None)
+
+    trust = command("trust", "信任的证书：登记（add）、列出（list）、移除（remove）", cmd_trust)
+    trust.add_argument("action", choices=["add", "list", "remove"], help="add 登记；list 列出；remove 移除")
+    trust.add_argument("target", nargs="?", metavar="证书或指纹", help="add：证书文件（.cer/.pem）；remove：证书指纹")
+    trust.add_argument("--yes", action="store_true", help="确认登记更换后的新证书（单位更换签署密钥时需要）")
+
+    feedback = command("feedback", "单位：导入市局的退回意见文件（feedback import 文件）", cmd_feedback)
+    feedback.add_argument("action", choices=["import"], help="import 导入退回意见")
+    feedback.add_argument("file", type=Path, metavar="文件", help="市局发来的退回意见文件（.json）")
+
+
+def _open(args: argparse.Namespace):
+    from ipdesk.cli import _open_workspace
+
+    return _open_workspace(args)
+
+
+def _emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
+    from ipdesk.cli import _emit as emit
+
+    return emit(args, data, table)
+
+
+# -- city ------------------------------------------------------------------------------------------------------
+def cmd_city_import(args: argparse.Namespace) -> int:
+    from ipdesk.console import clip, render_table
+
+    def progress(done: int, total: int, name: str) -> None:
+        if sys.stderr.isatty() and name:
+            print(f"\r正在验证 {done + 1}/{total}：{clip(name, 40)}　　", end="", file=sys.stderr, flush=True)
+
+    with _open(args) as ws:
+        results = ws.city.import_files(args.paths, progress=progress)
+    if sys.stderr.isatty():
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+    data = [r.to_dict() for r in results]
+
+    def table() -> str:
+        rows = [
+            (
+                r.outcome.value,
+                clip(Path(r.file).name, 40),
+                r.unit,
+                r.period,
+                f"v{r.version}" if r.version else "",
+                r.reason,
+            )
+            for r in results
+        ]
+        counts = {}
+        for r in results:
+            counts[r.outcome.value] = counts.get(r.outcome.value, 0) + 1
+        summary = "，".join(f"{k} {v} 个" for k, v in counts.items()) or "没有找到报送文件"
+        return (
+            render_table(
+                ["结果", "文件", "单位", "报送期", "版本", "说明"], rows, max_widths=[None, 40, 24, None, None, 60]
+            )
+            + f"\n共 {len(results)} 个文件：{summary}"
+        )
+
+    _emit(args, data, table)
+    refused = any(r.outcome.value == "拒绝" for r in results)
+    return EXIT_SOME_REFUSED if refused or not results else EXIT_OK
+
+
+def cmd_city_status(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+    from ipdesk.domain.periods import Period, chinese_datetime
+
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        groups = {u.name: u.kind.group for u in ws.plan.units}
+        cells = [c for c in ws.city.status(period) if args.group is None or groups[c.unit] == args.group]
+        data = [
+            {
+                "unit": c.unit,
+                "state": c.state.label,
+                "version": c.latest.version if c.latest else None,
+                "signed_at": c.latest.signed_at if c.latest else "",
+                "received_at": c.latest.received_at if c.latest else "",
+                "due": c.due.isoformat(),
+                "on_time": c.on_time,
+            }
+            for c in cells
+        ]
+
+        def table() -> str:
+            rows = [
+                (
+                    c.unit,
+                    c.state.label,
+                    f"v{c.latest.version}" if c.latest else "",
+                    chinese_datetime(c.latest.received_at) if c.latest else "",
+                    {True: "按时", False: "逾期报送", None: ""}[c.on_time],
+                )
+                for c in cells
+            ]
+            tally: dict[str, int] = {}
+            for c in cells:
+                tally[c.state.label] = tally.get(c.state.label, 0) + 1
+            head = f"{period.chinese}报送情况（截止日 {cells[0].due:%Y-%m-%d}）：" if cells else ""
+            head += "，".join(f"{k} {v}" for k, v in tally.items())
+            return head + "\n" + render_table(["单位", "状态", "版本", "收到时间", "及时性"], rows)
+
+        return _emit(args, data, table)
+
+
+def cmd_city_remind(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        items = ws.city.reminders(period)
+        path = ws.city.write_reminders(period, args.out)
+        data = {"file": str(path), "period": period.code, "units": [r.to_dict() for r in items]}
+        return _emit(args, data, lambda: f"已写出催报名单（{len(items)} 个单位）：{path}")
+
+
+def cmd_city_show(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+    from ipdesk.domain.periods import Period, chinese_datetime
+    from ipdesk.reports.return_format import to_document
+
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        unit = ws.units.find(args.unit)
+        item = ws.city.received(unit, period, args.version)
+        snapshot = ws.city.snapshot(unit, period, args.version)
+        changes = ws.city.changes(unit, period) if args.version in (None, item.version if item else None) else {}
+        comments = ws.city.comments(unit, period, args.version)
+        assert item is not None
+        data = {
+            "unit": unit.name,
+            "period": period.code,
+            "version": item.version,
+            "status": item.status.value,
+            "received_at": item.received_at,
+            "return": to_document(snapshot),
+            "changes": {str(k): v for k, v in changes.items()},
+            "comments": [{"task": c.task_seq, "comment": c.comment} for c in comments],
+        }
+
+        def table() -> str:
+            h = snapshot.header
+            lines = [
+                f"{unit.name} {period.chinese} v{item.version}（{item.status.label}）",
+                f"签署：{h.signed_by} {chinese_datetime(h.signed_at)}　收到：{chinese_datetime(item.received_at)}"
+                f"　填报人：{h.clerk} {h.phone}",
+            ]
+            rows = [
+                (
+                    t.seq,
+                    t.role_label,
+                    t.name,
+                    t.status_label,
+                    "" if t.percent is None else f"{t.percent:g}%",
+                    t.light_label,
+                    "；".join(changes.get(t.seq, [])),
+                )
+                for t in sorted(snapshot.tasks, key=lambda t: (t.light != "red", t.status != "lagging", t.seq))
+            ]
+            lines.append(
+                render_table(
+                    ["序号", "角色", "任务", "状态", "进度", "预警", "与上期相比"],
+                    rows,
+                    max_widths=[None, None, 24, None, None, None, 50],
+                )
+            )
+            lines += [
+                f"意见（{'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}）：{c.comment}" for c in comments
+            ]
+            return "\n".join(lines)
+
+        return _emit(args, data, table)
+
+
+def cmd_city_accept(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        unit = ws.units.find(args.unit)
+        item = ws.city.accept(unit, period)
+        data = {"unit": unit.name, "period": period.code, "version": item.version, "status": item.status.value}
+        return _emit(args, data, lambda: f"已接收：{unit.name}{period.chinese}（v{item.version}）")
+
+
+def cmd_city_return(args: argparse.Namespace) -> int:
+    from ipdesk.cli import _passphrase
+    from ipdesk.domain.errors import InvalidInput
+    from ipdesk.domain.periods import Period
+
+    if args.pending_task is not None:
+        raise InvalidInput(f"第 {args.pending_task} 项任务后面缺少 --comment 意见")
+    whole = next((text for seq, text in args.comments if seq is None), "")
+    tasks = {seq: text for seq, text in args.comments if seq is not None}
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        unit = ws.units.find(args.unit)
+        creating = ws.city.identity() is None
+        path = ws.city.return_to_unit(
+            unit, period, whole, tasks, args.out, _passphrase(args, creating), args.reviewer, create=creating
+        )
+        item = ws.city.received(unit, period)
+        assert item is not None
+        data = {
+            "unit": unit.name,
+            "period": period.code,
+            "version": item.version,
+            "status": item.status.value,
+            "file": str(path),
+        }
+        lines = [f"已退回：{unit.name}{period.chinese}（v{item.version}）", f"退回意见文件：{path}（请发给该单位导入）"]
+        if creating:
+            lines.insert(0, "已创建市局签署密钥；请用 ipdesk keys export-cert 导出证书，发给各单位登记")
+        return _emit(args, data, lambda: "\n".join(lines))
+
+
+# -- trust -----------------------------------------------------------------------------------------------------
+def cmd_trust(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+    from ipdesk.domain.errors import InvalidInput
+
+    with _open(args) as ws:
+        if args.action == "list":
+            items = ws.trust.all()
+            data = [
+                {
+                    "fingerprint": t.fingerprint,
+                    "holder": t.holder,
+                    "kind": t.kind,
+                    "added_at": t.added_at,
+                    "superseded_at": t.superseded_at,
+                }
+                for t in items
+            ]
+            rows = [
+                (
+                    t.holder,
+                    "市局" if t.kind == "city" else "单位",
+                    t.added_at[:10],
+                    t.superseded_at[:10] or "当前",
+                    t.fingerprint,
+                )
+                for t in items
+            ]
+            return _emit(
+                args,
+                data,
+                lambda: render_table(["持有单位", "类别", "登记日期", "状态/更换日期", "指纹（SHA-256）"], rows),
+            )
+        if not args.target:
+            raise InvalidInput("请给出证书文件（add）或证书指纹（remove）")
+        if args.action == "remove":
+            removed = ws.trust.remove(args.target)
+            data = {"fingerprint": removed.fingerprint, "holder": removed.holder, "removed": True}
+            return _emit(args, data, lambda: f"已移除 {removed.holder} 的证书 {removed.fingerprint}")
+        registration = ws.trust.check(args.target)
+        if registration.key_change and not args.yes and sys.stdin.isatty():
+            print(registration.describe())
+            if input("确认登记新证书？（输入 是 或 yes）").strip().lower() in ("是", "yes", "y"):
+                args.yes = True
+        registration = ws.trust.add(args.target, key_change_confirmed=args.yes)
+        data = {
+            "fingerprint": registration.fingerprint,
+            "holder": registration.holder,
+            "kind": registration.kind,
+            "signer": registration.signer,
+            "already": registration.already,
+            "replaced": [t.fingerprint for t in registration.replaces] if not registration.already else [],
+        }
+        verb = "该证书已登记过，未作改动" if registration.already else "已登记"
+        return _emit(args, data, lambda: f"{verb}：\n{registration.describe()}")
+
+
+# -- feedback (a unit) ----------------------------------------------------------------------------------------------
+def cmd_feedback(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        result = ws.feedback.import_file(args.file)
+        data = {
+            "unit": result.unit,
+            "period": result.period.code,
+            "returned_version": result.returned_version,
+            "draft_version": result.state.version,
+            "imported": result.imported,
+            "comments": [{"task": c.task_seq, "comment": c.comment} for c in result.comments],
+        }
+        lines = [
+            (
+                f"已导入退回意见：{result.unit}{result.period.chinese}第 {result.returned_version} 版已退回，"
+                f"已新建第 {result.state.version} 版供修改"
+            )
+            if result.imported
+            else "该退回意见以前已导入，未作改动"
+        ]
+        lines += [
+            f"  {'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}：{c.comment}" for c in result.comments
+        ]
+        return _emit(args, data, lambda: "\n".join(lines))

@@ -1,0 +1,230 @@
+"""Receiving units' signed returns: which files to read, and whether each may be stored.
+
+A file is accepted only when verification says 有效 with a certificate registered here (a superseded key only for
+what it signed before it was replaced), and the return is for this plan (code and content), names a unit of it
+with that unit's code, is a period within the plan's span that has begun, and is not sample data. Everything else
+is refused with its reason; a refused file changes nothing. Storing is the workspace's business (one transaction
+per file, ``ipdesk.workspace.city``); this module only decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from cryptography import x509
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.periods import Period
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.reports.return_format import ReturnDocument
+from ipdesk.signing.verify import VerdictStatus, verify_file
+
+MAX_RETURN_FILE = 50 * 1024 * 1024  # a return is a few hundred KB
+RETURN_SUFFIXES = (".xlsx", ".pdf")
+
+
+class Outcome(StrEnum):
+    IMPORTED = "已导入"
+    DUPLICATE = "已有相同版本"
+    HISTORY = "已存为历史版本"
+    REFUSED = "拒绝"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    outcome: Outcome
+    reason: str = ""
+    unit: str = ""
+    period: str = ""
+    version: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+            "unit": self.unit,
+            "period": self.period,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a return is checked against: the workspace's plan, its units and the trusted certificates."""
+
+    plan_code: str
+    plan_title: str
+    plan_sha256: str
+    unit_codes: dict[str, str]  # unit name → code
+    span: tuple[dt.date, dt.date]
+    trusted: tuple[TrustedCertificate, ...]
+    today: dt.date
+
+    def certificates(self) -> list[x509.Certificate]:
+        return [x509.load_pem_x509_certificate(t.pem) for t in self.trusted if t.kind == "unit"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A verified return, ready to be stored, with the files it came in."""
+
+    path: Path
+    document: ReturnDocument
+    fingerprint: str
+    files: tuple[tuple[str, str, bytes, str], ...] = field(default=())  # (kind, name, content, sha256)
+
+    @property
+    def unit(self) -> str:
+        return self.document.snapshot.header.units[0]
+
+    @property
+    def period(self) -> str:
+        return self.document.snapshot.header.period
+
+    @property
+    def version(self) -> int:
+        return self.document.snapshot.header.version
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.document.text.encode("utf-8")).hexdigest()
+
+
+def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
+    """The return files among ``paths`` (folders are searched, with their subfolders), and a refusal for each path
+    that cannot be one. A ``.p7s`` travels with its workbook and is not imported on its own."""
+    found: list[Path] = []
+    refused: list[ImportResult] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in RETURN_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        elif not path.exists():
+            refused.append(ImportResult(str(path), Outcome.REFUSED, "找不到该文件或文件夹"))
+        elif path.suffix.lower() == ".p7s":
+            refused.append(
+                ImportResult(str(path), Outcome.REFUSED, "分离式签名文件随同名工作簿一起导入：请导入对应的 .xlsx 文件")
+            )
+        elif path.suffix.lower() not in RETURN_SUFFIXES:
+            refused.append(ImportResult(str(path), Outcome.REFUSED, "不是报送文件（应为 ipdesk 签署的 .xlsx 或 .pdf）"))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found)), refused
+
+
+def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
+    """Verify one file and check it against the workspace; a refusal says why."""
+
+    def refuse(reason: str, **facts: object) -> ImportResult:
+        return ImportResult(str(path), Outcome.REFUSED, reason, **facts)  # type: ignore[arg-type]
+
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        return refuse(f"无法读取文件：{error.strerror or error}")
+    if size > MAX_RETURN_FILE:
+        return refuse(f"文件过大（{size // 1024 // 1024} MB），不是报送文件")
+    verdict = verify_file(path, context.certificates())
+    facts = {"unit": verdict.unit, "period": verdict.period, "version": verdict.version}
+    if verdict.status is VerdictStatus.NOT_IPDESK:
+        if _made_by_ipdesk(path):
+            return refuse("这是 ipdesk 导出的未签署文件（草稿），须由审核人签署后再报送")
+        return refuse(f"不是 ipdesk 签署的报送文件：{verdict.detail}")
+    if not verdict.valid:
+        return refuse(f"{verdict.status.value}：{verdict.detail}", **facts)
+    document = verdict.document
+    assert document is not None
+    header = document.snapshot.header
+    trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
+    if trusted is None:
+        return refuse("签名证书未在本工作区登记", **facts)
+    if trusted.superseded_at and _moment(header.signed_at) > _moment(trusted.superseded_at):
+        return refuse(
+            f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", **facts
+        )
+    problem = _mismatch(document, context)
+    if problem:
+        return refuse(problem, **facts)
+    return Incoming(path, document, verdict.fingerprint, tuple(_files(path)))
+
+
+def _moment(text: str) -> dt.datetime:
+    """An ISO time as an aware moment (a time without an offset is taken as UTC)."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _mismatch(document: ReturnDocument, context: ImportContext) -> str:
+    h = document.snapshot.header
+    if h.sample:
+        return "这是用示例数据生成的报告（示例数据），不能作为正式报送"
+    if h.status != ReportStatus.SIGNED.value:
+        return f"报告状态为“{h.status_label}”，不是签署的报送文件"
+    if document.major >= 2:
+        if h.plan_code != context.plan_code:
+            return f"属于另一个方案（{h.plan_code or '未注明'}），本工作区的方案是 {context.plan_code}"
+        if h.plan_sha256 != context.plan_sha256:
+            return "填报所依据的方案内容与本工作区的方案不一致（同一方案的不同版本），请先统一方案文件"
+    elif h.plan_title != context.plan_title:
+        return f"属于另一个方案（{h.plan_title}）"
+    unit = h.units[0]
+    if unit not in context.unit_codes:
+        return f"“{unit}”不是本方案的责任单位"
+    if document.major >= 2 and h.unit_codes and h.unit_codes[0] != context.unit_codes[unit]:
+        return f"单位代码不符：文件中为 {h.unit_codes[0]}，本方案中“{unit}”的代码为 {context.unit_codes[unit]}"
+    try:
+        period = Period.parse(h.period)
+    except InvalidInput:
+        return f"报送期“{h.period}”无法识别"
+    start, end = context.span
+    if period.end < start or period.start > end:
+        return f"报送期 {period.chinese} 不在方案实施期内（{start:%Y年%m月}—{end:%Y年%m月}）"
+    if period.start > context.today:
+        return f"报送期 {period.chinese} 尚未开始"
+    return ""
+
+
+def _made_by_ipdesk(path: Path) -> bool:
+    """Whether an unsigned file is one ipdesk exported (a draft), by the creator it names."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                return (
+                    re.search(rb"<dc:creator[^>]*>ipdesk</dc:creator>", archive.read("docProps/core.xml")) is not None
+                )
+        with path.open("rb") as handle:
+            return b"/Creator (ipdesk)" in handle.read(4 * 1024 * 1024)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _files(path: Path) -> list[tuple[str, str, bytes, str]]:
+    """The file, and for a workbook its ``.p7s`` when one lies beside it and signs exactly these bytes."""
+    content = path.read_bytes()
+    kind = path.suffix.lower().lstrip(".")
+    found = [(kind, path.name, content, hashlib.sha256(content).hexdigest())]
+    p7s = path.with_name(path.name + ".p7s")
+    if kind == "xlsx" and p7s.is_file() and p7s.stat().st_size < 1024 * 1024:
+        from ipdesk.signing.cms import check_detached
+
+        signature = p7s.read_bytes()
+        try:
+            check = check_detached(signature, content)
+        except (ValueError, KeyError, IndexError, TypeError):
+            return found
+        if check.digest_matches and check.signature_valid:
+            found.append(("p7s", p7s.name, signature, hashlib.sha256(signature).hexdigest()))
+    return found

@@ -1,0 +1,94 @@
+"""Registering the certificates a workspace trusts.
+
+The city office registers each unit's certificate (its SHA-256 fingerprint checked by phone); a unit registers the
+city office's. A certificate is trusted for the holder its subject names (O), which must be one of the plan's units
+or the city office. A holder that changes its key is a change the user confirms: the new certificate is registered
+and the old one marked as superseded; the old one stays valid for what it signed before the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.signing.identity import fingerprint, signer_name, unit_of
+
+MAX_CERTIFICATE_FILE = 64 * 1024
+
+
+def load_certificate(path: Path) -> x509.Certificate:
+    """A certificate from a .cer/.crt/.pem file (DER or PEM); a clear Chinese error otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CERTIFICATE_FILE:
+            raise InvalidInput(f"“{path.name}”不是证书文件（{size // 1024} KB，证书通常只有 1–2 KB）")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"找不到证书文件：{path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"“{path}”是文件夹，不是证书文件") from None
+    except OSError as error:
+        raise InvalidInput(f"无法读取证书文件：{path}（{error.strerror or error}）") from error
+    try:
+        return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise InvalidInput(f"“{path.name}”不是有效的证书文件（应为 .cer 或 .pem）") from None
+
+
+def normal_fingerprint(text: str) -> str:
+    """A fingerprint as typed or read out (with or without colons, any case) → AB:CD:… as stored."""
+    digits = "".join(ch for ch in text.upper() if ch in "0123456789ABCDEF")
+    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What registering a certificate would do, for the user to confirm when a holder changes its key."""
+
+    certificate: x509.Certificate
+    holder: str
+    kind: str  # "unit" or "city"
+    replaces: tuple[TrustedCertificate, ...] = ()  # current certificates of the same holder
+    already: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+    @property
+    def signer(self) -> str:
+        return signer_name(self.certificate)
+
+    @property
+    def key_change(self) -> bool:
+        return bool(self.replaces) and not self.already
+
+    def describe(self) -> str:
+        kind = "市领导小组办公室" if self.kind == "city" else "单位"
+        lines = [f"{kind}：{self.holder}", f"持有人：{self.signer}", f"指纹（SHA-256）：{self.fingerprint}"]
+        if self.key_change:
+            lines.append("该单位已登记另一证书，这表示它更换了签署密钥：")
+            lines += [f"  原证书指纹：{old.fingerprint}（登记于 {old.added_at[:10]}）" for old in self.replaces]
+            lines.append("原证书对更换前已签署的文件仍然有效。请先电话核对新证书的指纹。")
+        return "\n".join(lines)
+
+
+def plan_registration(
+    certificate: x509.Certificate, units: list[str], office: str, registered: list[TrustedCertificate]
+) -> Registration:
+    """Check a certificate against the plan's units and what is registered; nothing is changed."""
+    holder = unit_of(certificate)
+    if holder == office:
+        kind = "city"
+    elif holder in units:
+        kind = "unit"
+    else:
+        raise InvalidInput(f"证书的持有单位“{holder or '（未写明）'}”既不是本方案的责任单位，也不是{office}，不能登记")
+    print_ = fingerprint(certificate)
+    already = any(t.fingerprint == print_ for t in registered)
+    replaces = tuple(t for t in registered if t.holder == holder and t.current and t.fingerprint != print_)
+    return Registration(certificate, holder, kind, replaces, already)

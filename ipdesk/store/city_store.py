@@ -1,0 +1,177 @@
+"""The returns the city office received: each signed version with its files, and the office's decisions on them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ipdesk.domain.periods import Period
+from ipdesk.domain.reports import ReportStatus, ReturnComment
+from ipdesk.domain.returns import ReceivedReturn
+from ipdesk.store import audit
+from ipdesk.store.entries_store import ensure_period
+
+if TYPE_CHECKING:
+    from ipdesk.store.database import LazyDatabase as Database
+
+_COLUMNS = (
+    "r.id, u.name, r.period, r.version, r.status, r.signed_at, r.signed_by, r.received_at, r.fingerprint, r.format,"
+    " r.plan_code, r.document_sha256, coalesce(r.decided_at, ''), coalesce(r.decided_by, ''), r.comment"
+)
+
+
+def _received(row: tuple) -> ReceivedReturn:
+    ident, unit, period, version, status, signed_at, signed_by, received_at, fp, fmt, plan, sha, at, by, comment = row
+    return ReceivedReturn(
+        unit, period, version, ReportStatus(status), signed_at, signed_by, received_at, fp, fmt, plan, sha, at, by,
+        comment, ident,
+    )  # fmt: skip
+
+
+def _key(unit: str, period: str, version: int) -> str:
+    return f"unit={unit};period={period};version={version}"
+
+
+def received(db: Database, unit_id: int, period: str, version: int | None = None) -> ReceivedReturn | None:
+    """The received ``version`` of the unit's return for the period (default: the newest)."""
+    where = "r.unit_id = ? AND r.period = ?" + (" AND r.version = ?" if version is not None else "")
+    params: list[object] = [unit_id, period] + ([version] if version is not None else [])
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id WHERE {where}"
+        " ORDER BY r.version DESC LIMIT 1",
+        params,
+    ).fetchone()
+    return None if row is None else _received(row)
+
+
+def versions(db: Database, unit_id: int, period: str) -> list[ReceivedReturn]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id"
+        " WHERE r.unit_id = ? AND r.period = ? ORDER BY r.version",
+        [unit_id, period],
+    ).fetchall()
+    return [_received(row) for row in rows]
+
+
+def all_received(db: Database, periods: list[str] | None = None) -> list[ReceivedReturn]:
+    """Every received version (of ``periods``, when given), oldest version first."""
+    if periods is None:
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id ORDER BY r.period, r.version"
+        ).fetchall()
+    else:
+        marks = ", ".join("?" for _ in periods)
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id"
+            f" WHERE r.period IN ({marks}) ORDER BY r.period, r.version",
+            periods,
+        ).fetchall()
+    return [_received(row) for row in rows]
+
+
+def document(db: Database, received_id: int) -> str:
+    return db.execute("SELECT document FROM received_return WHERE id = ?", [received_id]).fetchone()[0]
+
+
+def insert(
+    db: Database,
+    unit_id: int,
+    unit: str,
+    period: Period,
+    version: int,
+    plan_code: str,
+    fmt: str,
+    text: str,
+    sha256: str,
+    signed_at: str,
+    signed_by: str,
+    fingerprint: str,
+    actor: str,
+) -> int:
+    """Store a newly received signed version (status 已签署: waiting for the office); returns its id."""
+    with db.atomic():
+        ensure_period(db, period)
+        identifier = (
+            db["received_return"]
+            .insert(
+                {
+                    "unit_id": unit_id,
+                    "period": period.code,
+                    "version": version,
+                    "plan_code": plan_code,
+                    "format": fmt,
+                    "document": text,
+                    "document_sha256": sha256,
+                    "signed_at": signed_at,
+                    "signed_by": signed_by,
+                    "fingerprint": fingerprint,
+                    "received_at": audit.now(),
+                    "received_by": actor,
+                }
+            )
+            .last_pk
+        )
+        audit.record(
+            db,
+            actor,
+            "insert",
+            "received_return",
+            _key(unit, period.code, version),
+            [("document_sha256", None, sha256)],
+        )
+        return identifier
+
+
+def add_file(db: Database, received_id: int, kind: str, name: str, content: bytes, sha256: str) -> bool:
+    """Keep a file of a received return; False when a file of that kind is kept already."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO received_file (received_id, kind, file_name, content, sha256) VALUES (?, ?, ?, ?, ?)",
+        [received_id, kind, name, content, sha256],
+    )
+    return bool(cursor.rowcount)
+
+
+def files(db: Database, received_id: int) -> dict[str, tuple[str, bytes]]:
+    return {
+        kind: (name, bytes(content))
+        for kind, name, content in db.execute(
+            "SELECT kind, file_name, content FROM received_file WHERE received_id = ?", [received_id]
+        )
+    }
+
+
+def decide(
+    db: Database,
+    item: ReceivedReturn,
+    new: ReportStatus,
+    actor: str,
+    comment: str = "",
+    task_comments: list[ReturnComment] | None = None,
+) -> None:
+    """Record the office's decision (接收 or 退回, the caller has checked the life cycle) with its comments."""
+    with db.atomic():
+        now = audit.now()
+        cursor = db.execute(
+            "UPDATE received_return SET status = ?, decided_at = ?, decided_by = ?, comment = ?"
+            " WHERE id = ? AND status = ?",
+            [new.value, now, actor, comment, item.id, item.status.value],
+        )
+        if cursor.rowcount != 1:
+            raise ValueError(f"received return {item.id} is no longer {item.status.value}")
+        for entry in task_comments or []:
+            db.execute(
+                "INSERT INTO received_comment (received_id, task_seq, comment) VALUES (?, ?, ?)",
+                [item.id, entry.task_seq, entry.comment],
+            )
+        changes: list[tuple[str, object, object]] = [("status", item.status.value, new.value)]
+        if comment:
+            changes.append(("comment", None, comment))
+        audit.record(db, actor, "update", "received_return", _key(item.unit, item.period, item.version), changes)
+
+
+def comments(db: Database, received_id: int) -> list[ReturnComment]:
+    rows = db.execute(
+        "SELECT task_seq, comment FROM received_comment WHERE received_id = ?"
+        " ORDER BY task_seq IS NOT NULL, task_seq, id",
+        [received_id],
+    ).fetchall()
+    return [ReturnComment(seq, text) for seq, text in rows]

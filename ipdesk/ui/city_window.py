@@ -1,0 +1,376 @@
+"""The city office's window (市领导小组办公室汇总): who has reported what, importing returns, review, 催报.
+
+The centre is the completeness matrix — every unit × every begun period of the chosen kind, each cell 未报 / 逾期 /
+待审 / 已接收 / 已退回 in colour and word. Files and folders dropped on the window (or chosen) are imported with a
+progress bar that can be stopped; double-clicking a cell opens that return for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_datetime
+from ipdesk.domain.returns import Submission, SubmissionState
+from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
+from ipdesk.ui.operations import run_with_progress
+from ipdesk.ui.rows_model import RowsTableModel
+from ipdesk.workspace import Workspace
+
+STATE_COLOURS = {  # background, text
+    SubmissionState.NOT_DUE: ("#f0f0f0", "#555555"),
+    SubmissionState.OVERDUE: ("#f8d0d0", "#8b0000"),
+    SubmissionState.PENDING: ("#fff1c2", "#6b4f00"),
+    SubmissionState.ACCEPTED: ("#d8f0d8", "#1b5e20"),
+    SubmissionState.RETURNED: ("#ffe0b2", "#8a4b00"),
+}
+ALL_UNITS = "全部单位"
+
+
+class MatrixModel(RowsTableModel):
+    """Rows: units; columns: periods; a cell: the unit's state for the period."""
+
+    def __init__(self, due_day: int, parent=None):
+        super().__init__(parent)
+        self.due_day = due_day
+        self.periods: list[Period] = []
+        self.cells: dict[tuple[str, str], Submission] = {}
+
+    def set_matrix(self, matrix) -> None:
+        self.beginResetModel()
+        self.rows = list(matrix.units)
+        self.periods = list(matrix.periods)
+        self.cells = matrix.cells
+        self.endResetModel()
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.periods)
+
+    def cell(self, index: QModelIndex) -> Submission:
+        return self.cells[(self.rows[index.row()].name, self.periods[index.column()].code)]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            if orientation == Qt.Orientation.Horizontal:
+                return _column_title(self.periods[section])
+            return self.rows[section].name
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            period = self.periods[section]
+            return self.tr("{0}，截止日 {1}").format(period.chinese, chinese_date(period.due_date(self.due_day)))
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        cell = self.cells[(self.rows[index.row()].name, self.periods[index.column()].code)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = cell.state.label
+            if cell.latest is not None and cell.latest.version > 1:
+                text += f" v{cell.latest.version}"
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            background, foreground = STATE_COLOURS[cell.state]
+            return QBrush(QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _cell_tip(cell)
+        return None
+
+
+def _column_title(period: Period) -> str:
+    if period.kind is PeriodKind.MONTH:
+        return f"{period.year % 100:02d}年{period.index}月"
+    return period.chinese.replace("年第", "年").replace("季度", "季")
+
+
+def _cell_tip(cell: Submission) -> str:
+    lines = [f"{cell.unit} {cell.period.chinese}：{cell.state.label}", f"截止日：{chinese_date(cell.due)}"]
+    if cell.latest is not None:
+        item = cell.latest
+        lines += [
+            f"最新版本：v{item.version}，{item.signed_by} 于 {chinese_datetime(item.signed_at)} 签署",
+            f"收到：{chinese_datetime(item.received_at)}",
+        ]
+        if cell.on_time is not None:
+            lines.append("按时报送" if cell.on_time else "逾期报送")
+        if item.comment:
+            lines.append(f"退回意见：{item.comment}")
+    return "\n".join(lines)
+
+
+class CityWindow(QMainWindow):
+    def __init__(self, ws: Workspace, today: dt.date | None = None):
+        super().__init__()
+        self.ws = ws
+        self.today = today or dt.date.today()
+        self.setWindowTitle(self.tr("ipdesk — {0}汇总").format(ws.city.name))
+        self.setAcceptDrops(True)
+        self.model = MatrixModel(ws.settings.due_day(), self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setDefaultSectionSize(74)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # The selected cell keeps its state colour and gets a frame: the colour is the information.
+        self.view.setStyleSheet("QTableView::item:selected { border: 2px solid #1f4e79; color: black; }")
+        self.view.doubleClicked.connect(self.review_at)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self.show_summary())
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        legend = QLabel(
+            "　".join(
+                f'<span style="background:{bg};color:{fg}">&nbsp;{state.label}&nbsp;</span>'
+                for state, (bg, fg) in STATE_COLOURS.items()
+            )
+            + self.tr("　双击单元格审阅；把报送文件或文件夹拖到窗口上即可导入")
+        )
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(legend)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+        self.setCentralWidget(central)
+        self._build_actions()
+        self.statusBar()
+        self.resize(1240, 680)
+        self._restore()
+        self.refresh()
+
+    # -- building ---------------------------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        bar = QToolBar(self.tr("工具栏"))
+        bar.setObjectName("city-toolbar")
+        self.addToolBar(bar)
+        files = self.menuBar().addMenu(self.tr("文件(&F)"))
+        review = self.menuBar().addMenu(self.tr("审阅(&R)"))
+        self.import_action = self._action(
+            self.tr("导入报送文件…"), QKeySequence.StandardKey.Open, self.choose_files, files
+        )
+        self.import_folder_action = self._action(self.tr("导入文件夹…"), "Ctrl+Shift+O", self.choose_folder, files)
+        files.addSeparator()
+        self.remind_action = self._action(self.tr("导出催报名单…"), "Ctrl+E", self.export_reminders, files)
+        files.addSeparator()
+        self.trust_action = self._action(self.tr("信任的证书…"), None, self.open_certificates, files)
+        self.key_action = self._action(self.tr("本局签署证书…"), None, self.open_office_key, files)
+        files.addSeparator()
+        self._action(self.tr("退出"), QKeySequence.StandardKey.Quit, self.close, files)
+        self.review_action = self._action(self.tr("审阅所选报送…"), "Return", self.review_current, review)
+        review.addSeparator()
+        self.since_action = self._action(self.tr("从哪个月开始汇总…"), None, self.choose_start, review)
+        for action in (self.import_action, self.import_folder_action, self.remind_action, self.trust_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr(" 报送周期 ")))
+        self.kind_box = QComboBox()
+        for kind in PeriodKind:
+            self.kind_box.addItem(kind.label, kind)
+        self.kind_box.setCurrentIndex(list(PeriodKind).index(self.ws.settings.report_kind()))
+        self.kind_box.currentIndexChanged.connect(lambda _: self.refresh())
+        bar.addWidget(self.kind_box)
+        bar.addWidget(QLabel(self.tr(" 单位 ")))
+        self.group_box = QComboBox()
+        self.group_box.addItem(self.tr(ALL_UNITS), None)
+        for group in self.ws.city.unit_groups():
+            self.group_box.addItem(group, group)
+        self.group_box.currentIndexChanged.connect(lambda _: self.refresh())
+        bar.addWidget(self.group_box)
+
+    def _action(self, text: str, shortcut, slot, menu) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- the matrix -------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.view.currentIndex()
+        position = (current.row(), current.column()) if current.isValid() else None
+        kind = PeriodKind(self.kind_box.currentData())
+        matrix = self.ws.city.matrix(kind, self.group_box.currentData(), self.today)
+        self.model.set_matrix(matrix)
+        column = position[1] if position else max(self._latest_due_column(), 0)
+        row = position[0] if position else 0
+        if self.model.rowCount() and self.model.columnCount():
+            index = self.model.index(min(row, self.model.rowCount() - 1), min(column, self.model.columnCount() - 1))
+            self.view.setCurrentIndex(index)
+            self.view.horizontalScrollBar().setValue(self.view.horizontalScrollBar().maximum())
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.show_summary()
+
+    def _latest_due_column(self) -> int:
+        """The newest period whose return is due by now (the one the office is chasing)."""
+        due = [n for n, p in enumerate(self.model.periods) if p.due_date(self.ws.settings.due_day()) <= self.today]
+        return due[-1] if due else self.model.columnCount() - 1
+
+    def current_period(self) -> Period | None:
+        index = self.view.currentIndex()
+        return self.model.periods[index.column()] if index.isValid() else None
+
+    def show_summary(self) -> None:
+        period = self.current_period()
+        if period is None:
+            self.summary.setText(self.tr("没有可显示的报送期"))
+            return
+        cells = [self.model.cells[(u.name, period.code)] for u in self.model.rows]
+        counts = {state: sum(1 for c in cells if c.state is state) for state in SubmissionState}
+        reported = [c for c in cells if c.first_received_at]
+        on_time = sum(1 for c in reported if c.on_time)
+        text = self.tr("{0}（截止日 {1}）：应报 {2} 个单位，已报 {3} 个，其中按时 {4} 个；").format(
+            period.chinese,
+            chinese_date(period.due_date(self.ws.settings.due_day())),
+            len(cells),
+            len(reported),
+            on_time,
+        )
+        text += "，".join(f"{state.label} {counts[state]}" for state in SubmissionState)
+        self.summary.setText(text)
+
+    # -- importing --------------------------------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("选择报送文件"), "", self.tr("ipdesk 报送文件 (*.xlsx *.pdf);;所有文件 (*)")
+        )
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放报送文件的文件夹"))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        if self.ws.read_only:
+            QMessageBox.warning(self, "ipdesk", self.tr("以只读方式打开，不能导入"))
+            return
+        ws, today = self.ws, self.today
+
+        def work(report, cancelled):
+            return ws.city.import_files(paths, progress=report, cancelled=cancelled, today=today)
+
+        def done(results) -> None:
+            self.refresh()
+            self.results_dialog = ImportResultsDialog(results, self)
+            self.results_dialog.show()
+            imported = sum(1 for r in results if r.outcome.value == "已导入")
+            self.statusBar().showMessage(
+                self.tr("导入完成：{0} 个文件，新收到 {1} 份").format(len(results), imported), 8000
+            )
+
+        run_with_progress(self, self.tr("正在验证并导入报送文件…"), work, done, self._failed)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- review ------------------------------------------------------------------------------------------------------
+    def review_current(self) -> None:
+        self.review_at(self.view.currentIndex())
+
+    def review_at(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        cell = self.model.cell(index)
+        if cell.latest is None:
+            self.statusBar().showMessage(
+                self.tr("尚未收到{0}{1}的报送材料（{2}）").format(cell.unit, cell.period.chinese, cell.state.label),
+                6000,
+            )
+            return
+        self.review_dialog = ReviewDialog(self.ws, cell.unit, cell.period, self)
+        self.review_dialog.decided.connect(self.refresh)
+        self.review_dialog.show()
+
+    def choose_start(self) -> None:
+        """Periods before the office began collecting with ipdesk are left out of the matrix."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ipdesk.domain.deadlines import plan_periods
+
+        plan = self.ws.plan
+        months = plan_periods(PeriodKind.MONTH, plan.start_date, plan.end_date)
+        labels = [self.tr("方案实施以来全部")] + [m.chinese for m in months]
+        current = self.ws.settings.get(self.ws.settings.CITY_FROM)
+        position = next((n + 1 for n, m in enumerate(months) if m.code == current), 0)
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("开始汇总的月份"), self.tr("从哪个月开始用 ipdesk 收集报送材料："), labels, position, False
+        )
+        if not ok:
+            return
+        month = None if choice == labels[0] else months[labels.index(choice) - 1]
+        try:
+            self.ws.city.set_collecting_from(month)
+        except IpdeskError as error:
+            QMessageBox.warning(self, "ipdesk", str(error))
+            return
+        self.refresh()
+
+    # -- 催报, certificates -------------------------------------------------------------------------------------------
+    def export_reminders(self) -> None:
+        period = self.current_period()
+        if period is None:
+            return
+        default = str(Path.home() / f"{period.code}_催报名单.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出催报名单"), default, self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return
+        try:
+            written = self.ws.city.write_reminders(period, Path(path), self.today)
+            count = len(self.ws.city.reminders(period, self.today))
+        except IpdeskError as error:
+            QMessageBox.warning(self, "ipdesk", str(error))
+            return
+        self.statusBar().showMessage(self.tr("已导出催报名单（{0} 个单位）：{1}").format(count, written), 8000)
+
+    def open_certificates(self) -> None:
+        self.certificates_dialog = CertificatesDialog(self.ws, self)
+        self.certificates_dialog.changed.connect(self.refresh)
+        self.certificates_dialog.show()
+
+    def open_office_key(self) -> None:
+        self.office_key_dialog = OfficeKeyDialog(self.ws, self)
+        self.office_key_dialog.show()
+
+    def _failed(self, error: BaseException) -> None:
+        message = str(error) if isinstance(error, IpdeskError) else self.tr("操作失败：{0}").format(error)
+        QMessageBox.warning(self, "ipdesk", message)
+
+    # -- window state ------------------------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("city/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event) -> None:
+        QSettings().setValue("city/geometry", self.saveGeometry())
+        super().closeEvent(event)

@@ -1,0 +1,447 @@
+"""``ws.city``: the leading group's office — receiving returns, who has reported, review (接收 / 退回 with a signed
+feedback file) and the 催报 list; and ``ws.feedback``: a unit reading the office's feedback file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
+from ipdesk.domain.plan import Unit, UnitKind
+from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, ReturnComment, next_status, person_name
+from ipdesk.domain.returns import ReceivedReturn, Submission
+from ipdesk.store import city_store
+from ipdesk.workspace.plan import as_period
+
+if TYPE_CHECKING:
+    from ipdesk.exchange.completeness import Matrix
+    from ipdesk.exchange.importing import ImportResult, Incoming
+    from ipdesk.exchange.remind import Reminder
+    from ipdesk.reports.snapshot import ReportSnapshot
+    from ipdesk.signing.identity import Identity
+    from ipdesk.workspace.core import Workspace
+
+Progress = Callable[[int, int, str], None]  # (done, total, file being read)
+
+
+class CityOffice:
+    """The city office's work on the units' returns. The first change makes a new workspace the office's."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    @property
+    def name(self) -> str:
+        return self._ws.plan.office_name
+
+    def _open(self) -> None:
+        """Make sure this is (or becomes) the office's workspace, and writable."""
+        if self._ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        self._ws.set_kind(self._ws.CITY)
+
+    def _check_side(self) -> None:
+        if self._ws.kind == self._ws.UNIT:
+            self._ws.set_kind(self._ws.CITY)  # raises, saying why
+
+    # -- the office's own signing identity -------------------------------------------------------------------
+    def identity(self) -> Identity | None:
+        keys = self._ws.signoff.keys
+        return keys.public(self.name) if keys.exists(self.name) else None
+
+    def create_identity(self, passphrase: str, signer: str | None = None) -> Identity:
+        """The office's key and certificate (for the feedback files it signs), made for a named person."""
+        self._open()
+        name = person_name(signer or self._ws.settings.get(self._ws.settings.REVIEWER_NAME), "经办人")
+        return self._ws.signoff.keys.create(self.name, name, passphrase)
+
+    # -- receiving -------------------------------------------------------------------------------------------
+    def import_files(
+        self,
+        paths: list[str | Path],
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        today: dt.date | None = None,
+    ) -> list[ImportResult]:
+        """Import signed returns from files and folders: one result per file, one transaction per stored file.
+
+        A backup is made first. ``progress`` is told of each file before it is read; when ``cancelled`` says so,
+        the files not yet read are left alone (those already stored stay stored).
+        """
+        from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
+
+        self._open()
+        files, results = collect([Path(p) for p in paths])
+        if files:
+            self._ws.backup_before("import")
+        context = self._context(today or dt.date.today())
+        for number, path in enumerate(files):
+            if cancelled is not None and cancelled():
+                results += [ImportResult(str(p), Outcome.REFUSED, "已取消，未读取") for p in files[number:]]
+                break
+            if progress is not None:
+                progress(number, len(files), path.name)
+            found = examine(path, context)
+            results.append(found if isinstance(found, ImportResult) else self._store(found))
+        if progress is not None:
+            progress(len(files), len(files), "")
+        return results
+
+    def _context(self, today: dt.date):
+        from ipdesk.exchange.importing import ImportContext
+
+        ws = self._ws
+        return ImportContext(
+            plan_code=ws.plan.code,
+            plan_title=ws.plan.title,
+            plan_sha256=ws.plan_sha256,
+            unit_codes={u.name: u.code for u in ws.plan.units},
+            span=(ws.plan.start_date, ws.plan.end_date),
+            trusted=tuple(ws.trust.all()),
+            today=today,
+        )
+
+    def _store(self, incoming: Incoming) -> ImportResult:
+        from ipdesk.exchange.importing import ImportResult, Outcome
+
+        ws = self._ws
+        unit, period, version = incoming.unit, as_period(incoming.period), incoming.version
+        unit_id = ws.ids.units[unit]
+        facts = {"unit": unit, "period": period.code, "version": version}
+        with ws.db.atomic():
+            existing = city_store.received(ws.db, unit_id, period.code, version)
+            if existing is not None:
+                if existing.document_sha256 != incoming.sha256:
+                    return ImportResult(
+                        str(incoming.path),
+                        Outcome.REFUSED,
+                        f"冲突：已于 {chinese_datetime(existing.received_at)} 收到同一版本（v{version}）"
+                        "内容不同的文件，"
+                        "请与该单位核实",
+                        **facts,
+                    )
+                added = [kind for kind, *rest in incoming.files if city_store.add_file(ws.db, existing.id, kind, *rest)]
+                note = f"；已一并保存本文件（{'、'.join(added)}）" if added else ""
+                return ImportResult(
+                    str(incoming.path),
+                    Outcome.DUPLICATE,
+                    f"已于 {chinese_datetime(existing.received_at)} 导入{note}",
+                    **facts,
+                )
+            newest = city_store.received(ws.db, unit_id, period.code)
+            header = incoming.document.snapshot.header
+            identifier = city_store.insert(
+                ws.db,
+                unit_id,
+                unit,
+                period,
+                version,
+                header.plan_code,
+                incoming.document.format_version,
+                incoming.document.text,
+                incoming.sha256,
+                header.signed_at,
+                header.signed_by,
+                incoming.fingerprint,
+                ws.actor,
+            )
+            for kind, *rest in incoming.files:
+                city_store.add_file(ws.db, identifier, kind, *rest)
+        if newest is not None and newest.version > version:
+            return ImportResult(
+                str(incoming.path),
+                Outcome.HISTORY,
+                f"已有更新的 v{newest.version}，本版本作为历史版本保存",
+                **facts,
+            )
+        replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
+        return ImportResult(str(incoming.path), Outcome.IMPORTED, f"签名有效，待审{replaced}", **facts)
+
+    # -- who has reported --------------------------------------------------------------------------------------
+    def matrix(
+        self, kind: PeriodKind | None = None, unit_group: str | None = None, today: dt.date | None = None
+    ) -> Matrix:
+        """Every unit (of ``unit_group``: 市级部门, 区县 or 开发区（新区）) × every begun period of ``kind``."""
+        from ipdesk.exchange.completeness import build_matrix, periods_shown
+
+        ws = self._ws
+        today = today or dt.date.today()
+        periods = periods_shown(kind or ws.settings.report_kind(), (ws.plan.start_date, ws.plan.end_date), today)
+        since = ws.settings.get(ws.settings.CITY_FROM)
+        if since:  # periods before the office began collecting with ipdesk are not chased here
+            first_day = Period.parse(since).start
+            periods = [p for p in periods if p.end >= first_day]
+        units = [u for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
+        received = city_store.all_received(ws.db, [p.code for p in periods])
+        return build_matrix(units, periods, received, ws.settings.due_day(), today)
+
+    def set_collecting_from(self, month: str | Period | None) -> None:
+        """The first month this office collects with ipdesk (None: the plan's whole span); earlier periods are left
+        out of the matrix, so that a newcomer is not greeted by years of 逾期."""
+        self._open()
+        code = "" if month is None else self._plan_period(month).code
+        self._ws.settings.set(self._ws.settings.CITY_FROM, code)
+
+    def status(self, period: str | Period, today: dt.date | None = None) -> list[Submission]:
+        """Each unit's state for one period."""
+        from ipdesk.exchange.completeness import build_matrix
+
+        ws = self._ws
+        when = self._plan_period(period)
+        received = city_store.all_received(ws.db, [when.code])
+        matrix = build_matrix(list(ws.plan.units), [when], received, ws.settings.due_day(), today or dt.date.today())
+        return matrix.column(when)
+
+    def _plan_period(self, period: str | Period) -> Period:
+        when = as_period(period)
+        plan = self._ws.plan
+        if when.end < plan.start_date or when.start > plan.end_date:
+            raise InvalidInput(
+                f"{when.chinese}不在方案实施期内（{plan.start_date.year}年{plan.start_date.month}月—"
+                f"{plan.end_date.year}年{plan.end_date.month}月）"
+            )
+        return when
+
+    def reminders(self, period: str | Period, today: dt.date | None = None) -> list[Reminder]:
+        """The units still owing ``period``, with the clerk and phone of their last return."""
+        from ipdesk.exchange.remind import reminders
+
+        today = today or dt.date.today()
+        cells = self.status(period, today)
+        kinds = {u.name: u.kind.group for u in self._ws.plan.units}
+        return reminders(cells, kinds, self._contacts(), today)
+
+    def _contacts(self) -> dict[str, tuple[str, str, str]]:
+        """Each unit's clerk and phone as its newest return gives them, and that return's period in words."""
+        ws = self._ws
+        newest: dict[str, ReceivedReturn] = {}
+        for item in city_store.all_received(ws.db):
+            if item.unit not in newest or (item.received_at, item.version) > (
+                newest[item.unit].received_at,
+                newest[item.unit].version,
+            ):
+                newest[item.unit] = item
+        found = {}
+        for unit, item in newest.items():
+            header = self._read(item).header
+            found[unit] = (header.clerk, header.phone, header.period_name)
+        return found
+
+    def write_reminders(self, period: str | Period, path: str | Path, today: dt.date | None = None) -> Path:
+        from ipdesk.exchange.remind import write_reminders
+        from ipdesk.reports.files import write_atomically
+
+        today = today or dt.date.today()
+        when = self._plan_period(period)
+        items = self.reminders(when, today)
+        target = Path(path)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return write_atomically(target, lambda temp: write_reminders(items, when, self.name, today, temp))
+
+    # -- review ----------------------------------------------------------------------------------------------------
+    def received(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReceivedReturn | None:
+        ws = self._ws
+        name = ws.units.name_of(unit)
+        return city_store.received(ws.db, ws.ids.units[name], as_period(period).code, version)
+
+    def versions(self, unit: str | Unit, period: str | Period) -> list[ReceivedReturn]:
+        ws = self._ws
+        name = ws.units.name_of(unit)
+        return city_store.versions(ws.db, ws.ids.units[name], as_period(period).code)
+
+    def _require(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReceivedReturn:
+        item = self.received(unit, period, version)
+        if item is None:
+            name, when = self._ws.units.name_of(unit), as_period(period)
+            which = f"第 {version} 版" if version else "报送材料"
+            raise InvalidInput(f"尚未收到{name}{when.chinese}的{which}")
+        return item
+
+    def _read(self, item: ReceivedReturn) -> ReportSnapshot:
+        from ipdesk.reports.return_format import read_return
+
+        return read_return(city_store.document(self._ws.db, item.id)).snapshot
+
+    def snapshot(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReportSnapshot:
+        """The received return as signed (read-only: the same data the unit's reviewer signed)."""
+        return self._read(self._require(unit, period, version))
+
+    def previous(self, unit: str | Unit, period: str | Period) -> ReportSnapshot | None:
+        """The unit's newest return for the period before, to compare with."""
+        item = self.received(unit, as_period(period).previous())
+        return self._read(item) if item is not None else None
+
+    def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
+        """What changed, task by task, since the unit's previous period."""
+        from ipdesk.exchange.review import task_changes
+
+        return task_changes(self.snapshot(unit, period), self.previous(unit, period))
+
+    def files(self, unit: str | Unit, period: str | Period, version: int | None = None) -> dict[str, tuple[str, bytes]]:
+        """The files the return came in (kind → (name, bytes)), exactly as received."""
+        return city_store.files(self._ws.db, self._require(unit, period, version).id)
+
+    def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
+        item = self._require(unit, period, version)
+        whole = [ReturnComment(None, item.comment)] if item.comment else []
+        return whole + city_store.comments(self._ws.db, item.id)
+
+    def accept(self, unit: str | Unit, period: str | Period) -> ReceivedReturn:
+        """接收 the newest version received."""
+        self._check_side()
+        self._open()
+        item = self._require(unit, period)
+        new = next_status(item.status, ReportAction.ACCEPT, self._what(item))
+        city_store.decide(self._ws.db, item, new, self._ws.actor)
+        return self._require(unit, period)
+
+    def return_to_unit(
+        self,
+        unit: str | Unit,
+        period: str | Period,
+        comment: str,
+        task_comments: dict[int, str] | None,
+        folder: str | Path,
+        passphrase: str,
+        signer: str | None = None,
+        create: bool = False,
+    ) -> Path:
+        """退回 the newest version with the office's comments: record it and write the feedback file, signed with
+        the office's key, into ``folder``. Either both happen or neither."""
+        from ipdesk.exchange import feedback as feedback_file
+        from ipdesk.reports.files import write_atomically
+
+        self._check_side()
+        self._open()
+        ws = self._ws
+        item = self._require(unit, period)
+        new = next_status(item.status, ReportAction.RETURN, self._what(item))
+        comment = comment.strip()
+        tasks = {seq: text.strip() for seq, text in (task_comments or {}).items() if text and text.strip()}
+        if not comment and not tasks:
+            raise InvalidInput("退回时请写明意见（对整份报告或对具体任务）")
+        known = {t.seq for t in self._read(item).tasks}
+        unknown = sorted(set(tasks) - known)
+        if unknown:
+            raise InvalidInput(f"第 {'、'.join(map(str, unknown))} 项任务不在该单位的报告中")
+        identity = self._unlock(passphrase, signer, create)
+        name = person_name(signer or ws.settings.get(ws.settings.REVIEWER_NAME) or identity.signer, "经办人")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        unit_record = ws.units.get(item.unit)
+        content = feedback_file.Feedback(
+            plan_code=ws.plan.code,
+            plan_sha256=ws.plan_sha256,
+            unit=item.unit,
+            unit_code=unit_record.code,
+            period=item.period,
+            version=item.version,
+            return_sha256=item.document_sha256,
+            comment=comment,
+            task_comments=tuple(ReturnComment(seq, text) for seq, text in sorted(tasks.items())),
+            decided_at=dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+            decided_by=name,
+            office=self.name,
+        )
+        data = feedback_file.signed_bytes(content, identity)
+        target = folder / feedback_file.file_name(content)
+        with ws.db.atomic():
+            city_store.decide(ws.db, item, new, name, comment, list(content.task_comments))
+            write_atomically(target, lambda temp: temp.write_bytes(data))
+        return target
+
+    def _unlock(self, passphrase: str, signer: str | None, create: bool) -> Identity:
+        keys = self._ws.signoff.keys
+        if not keys.exists(self.name):
+            if not create:
+                raise InvalidInput(f"{self.name}还没有签署密钥：请先创建（ipdesk keys create）并把证书发给各单位登记")
+            self.create_identity(passphrase, signer)
+        return keys.unlock(self.name, passphrase)
+
+    def _what(self, item: ReceivedReturn) -> str:
+        return f"{item.unit}{as_period(item.period).chinese}的报告（v{item.version}）"
+
+    def export_files(self, unit: str | Unit, period: str | Period, folder: str | Path) -> list[Path]:
+        """Write the received files of the newest version into ``folder`` (to open or print them)."""
+        from ipdesk.reports.files import write_atomically
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        return [
+            write_atomically(folder / name, lambda temp, data=content: temp.write_bytes(data))
+            for name, content in self.files(unit, period).values()
+        ]
+
+    def unit_groups(self) -> list[str]:
+        """The groups units are filtered by: 市级部门, 区县, 开发区（新区）."""
+        return list(dict.fromkeys(kind.group for kind in UnitKind))
+
+
+class FeedbackInbox:
+    """A unit reading the city office's feedback file (退回意见)."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+
+    def import_file(self, path: str | Path) -> FeedbackImport:
+        """Verify the feedback against the office's registered certificate, mark the version 已退回 with the
+        comments and open version n+1 as a draft. Importing the same feedback again changes nothing."""
+        from ipdesk.exchange import feedback as feedback_file
+
+        ws = self._ws
+        if ws.kind == ws.CITY:
+            raise InvalidInput("这是市领导小组办公室的汇总工作区；退回意见应在单位的填报工作区导入")
+        checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
+        item = checked.feedback
+        if item.plan_code != ws.plan.code:
+            raise InvalidInput(f"该退回意见属于另一个方案（{item.plan_code}），未导入")
+        unit = ws.units.get(item.unit)
+        if item.unit_code and unit.code and item.unit_code != unit.code:
+            raise InvalidInput(f"该退回意见的单位代码（{item.unit_code}）与本方案不符，未导入")
+        when = as_period(item.period)
+        versions = {v.version: v for v in ws.reports.versions(unit, when)}
+        returned = versions.get(item.version)
+        signed = ws.signoff.signed(unit, when, item.version) if returned else None
+        if signed is None:
+            raise InvalidInput(
+                f"本工作区中没有{unit.name}{when.chinese}已签署的第 {item.version} 版，该退回意见无法对应"
+            )
+        sha = hashlib.sha256(signed_text(ws, unit.name, when, item.version).encode("utf-8")).hexdigest()
+        if sha != item.return_sha256:
+            raise InvalidInput(f"该退回意见针对的报送文件与本工作区签署的第 {item.version} 版内容不同，未导入")
+        if returned.status is ReportStatus.RETURNED:
+            return FeedbackImport(unit.name, when, item.version, ws.reports.state(unit, when), False, item.comments())
+        latest = max(versions)
+        if latest != item.version:
+            raise InvalidInput(
+                f"本工作区已有第 {latest} 版，该退回意见针对第 {item.version} 版；请按意见修改第 {latest} 版后报送"
+            )
+        task_comments = {c.task_seq: c.comment for c in item.task_comments if c.task_seq is not None}
+        state = ws.reports.act(unit, when, ReportAction.RETURN, item.comment, task_comments)
+        return FeedbackImport(unit.name, when, item.version, state, True, item.comments())
+
+
+@dataclass(frozen=True)
+class FeedbackImport:
+    unit: str
+    period: Period
+    returned_version: int
+    state: ReportState  # of the newest version afterwards (the new draft)
+    imported: bool  # False when this feedback had been imported before
+    comments: list[ReturnComment]
+
+
+def signed_text(ws: Workspace, unit: str, period: Period, version: int) -> str:
+    """The exact text the unit signed for ``version``."""
+    from ipdesk.store import report_store
+
+    record = report_store.signed_record(ws.db, ws.ids.units[unit], period.code, version)
+    return record["snapshot_json"] if record else ""

@@ -1,0 +1,492 @@
+"""The city office: registering certificates, importing returns the tests make for several units (signed,
+tampered, duplicated, older and newer versions, another plan, a draft), who has reported, the 催报 list, review,
+and the feedback round trip from the office to the unit and back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ipdesk import Workspace
+from ipdesk.domain import InvalidInput
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.returns import SubmissionState
+from ipdesk.exchange.importing import Outcome
+from ipdesk.signing.identity import KeyStore
+
+from .unit_desk import PASS, UnitDesk
+
+CITY_PASS = "市局签署口令"
+TODAY = dt.date(2025, 11, 20)  # the October returns are due on 5 November
+BEILIN, YANTA, KEJI = "碑林区人民政府", "雁塔区人民政府", "市科技局"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Signed returns of three units for September and October; 碑林区 signs October twice (v1 and v2)."""
+    root = tmp_path_factory.mktemp("units")
+    out = root / "out"
+    desks = {unit: UnitDesk(root / unit, unit) for unit in (BEILIN, YANTA, KEJI)}
+    files: dict[tuple[str, str, int], dict[str, Path]] = {}
+    for unit, desk in desks.items():
+        for period in ("2025-09", "2025-10"):
+            files[(unit, period, 1)] = desk.sign(period, out)
+    desks[BEILIN].ws.reports.revise(BEILIN, "2025-10")
+    files[(BEILIN, "2025-10", 2)] = desks[BEILIN].sign("2025-10", out, edit="第二版：补充了十月的会议纪要")
+    certificates = {unit: desk.certificate() for unit, desk in desks.items()}
+    yield desks, files, certificates, root
+    for desk in desks.values():
+        desk.ws.close()
+
+
+@pytest.fixture
+def city(tmp_path, made):
+    _, _, certificates, _ = made
+    ws = Workspace(tmp_path / "city.db", actor="张主任")
+    ws.signoff._keys = KeyStore(tmp_path / "city-keys")
+    for path in certificates.values():
+        ws.trust.add(path)
+    yield ws
+    ws.close()
+
+
+def dump(ws: Workspace) -> list[str]:
+    """The whole database as SQL, to show that a refused import changed nothing."""
+    conn = sqlite3.connect(ws.path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def copy(path: Path, folder: Path, name: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(path, folder / (name or path.name)))
+
+
+# -- certificates -----------------------------------------------------------------------------------------------
+def test_registering_certificates_makes_a_city_workspace(tmp_path, made):
+    _, _, certificates, _ = made
+    ws = Workspace(tmp_path / "new.db")
+    assert ws.kind == ""
+    registration = ws.trust.add(certificates[BEILIN])
+    assert ws.kind == "city" and registration.holder == BEILIN and registration.kind == "unit"
+    assert ws.trust.add(certificates[BEILIN]).already
+    assert [t.holder for t in ws.trust.all()] == [BEILIN]
+    with pytest.raises(InvalidInput) as error:
+        ws.settings.set("unit", YANTA)
+    assert "汇总工作区" in str(error.value)
+    removed = ws.trust.remove(registration.fingerprint.replace(":", "").lower()[:12])
+    assert removed.holder == BEILIN and ws.trust.all() == []
+    ws.close()
+
+
+def test_a_certificate_of_no_unit_of_the_plan_is_refused(tmp_path):
+    keys = KeyStore(tmp_path / "keys")
+    keys.create("某某公司", "赵六", PASS)
+    cer = keys.export_certificate("某某公司", tmp_path / "x.cer")
+    ws = Workspace(tmp_path / "w.db")
+    with pytest.raises(InvalidInput) as error:
+        ws.trust.add(cer)
+    assert "不是本方案的责任单位" in str(error.value)
+    not_a_certificate = tmp_path / "notes.cer"
+    not_a_certificate.write_text("不是证书", encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        ws.trust.add(not_a_certificate)
+    assert ws.trust.all() == [] and ws.kind == ""
+    ws.close()
+
+
+def test_a_unit_changing_its_key_needs_a_yes_and_the_old_key_keeps_what_it_signed(tmp_path, made, city):
+    desks, files, _, _ = made
+    assert city.city.import_files([files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)[0].outcome is Outcome.IMPORTED
+    new_keys = KeyStore(tmp_path / "new-keys")
+    new_keys.create(YANTA, "新审核人", PASS)
+    new_cer = new_keys.export_certificate(YANTA, tmp_path / "new.cer")
+    check = city.trust.check(new_cer)
+    assert check.key_change and "更换" in check.describe()
+    with pytest.raises(InvalidInput) as error:
+        city.trust.add(new_cer)
+    assert "--yes" in str(error.value)
+    assert len([t for t in city.trust.all() if t.holder == YANTA]) == 1
+    city.trust.add(new_cer, key_change_confirmed=True)
+    old = next(t for t in city.trust.all() if t.holder == YANTA and not t.current)
+    assert old.superseded_at
+    # a return signed with the old key before the change is still accepted …
+    result = city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)[0]
+    assert result.outcome is Outcome.IMPORTED, result.reason
+    # … one the old key signs after the change is not
+    later = desks[YANTA]
+    later.ws.reports.revise(YANTA, "2025-10")
+    a_little_later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)  # signing times are kept to the second
+    signed_after = later.sign("2025-10", tmp_path / "after", edit="换证之后用旧证书签署", now=a_little_later)
+    result = city.city.import_files([signed_after[".xlsx"]], today=TODAY)[0]
+    assert result.outcome is Outcome.REFUSED and "更换证书" in result.reason
+
+
+# -- importing --------------------------------------------------------------------------------------------------
+def test_import_a_folder_then_again_changes_nothing(tmp_path, made, city):
+    _, files, _, _ = made
+    inbox = tmp_path / "inbox"
+    for key in ((BEILIN, "2025-10", 1), (YANTA, "2025-10", 1), (KEJI, "2025-10", 1)):
+        for suffix in (".xlsx", ".p7s", ".pdf"):
+            copy(files[key][suffix], inbox / key[0])
+    results = city.city.import_files([inbox], today=TODAY)
+    outcomes = sorted((Path(r.file).suffix, r.outcome) for r in results)
+    assert outcomes == [(".pdf", Outcome.IMPORTED)] * 3 + [(".xlsx", Outcome.DUPLICATE)] * 3
+    item = city.city.received(BEILIN, "2025-10")
+    assert (item.version, item.status, item.signed_by) == (1, ReportStatus.SIGNED, "李强")
+    assert set(city.city.files(BEILIN, "2025-10")) == {"xlsx", "p7s", "pdf"}
+    for kind, (name, content) in city.city.files(BEILIN, "2025-10").items():
+        original = {"xlsx": ".xlsx", "p7s": ".p7s", "pdf": ".pdf"}[kind]
+        assert content == files[(BEILIN, "2025-10", 1)][original].read_bytes() and name.endswith(original)
+    before = dump(city)
+    again = city.city.import_files([inbox], today=TODAY)
+    assert {r.outcome for r in again} == {Outcome.DUPLICATE}
+    assert dump(city) == before
+    assert city.backups is not None and any(city.backups.folder.rglob("*import*"))
+
+
+def test_newer_versions_supersede_and_older_ones_are_history(tmp_path, made, city):
+    _, files, _, _ = made
+    v1, v2 = files[(BEILIN, "2025-10", 1)][".xlsx"], files[(BEILIN, "2025-10", 2)][".xlsx"]
+    first = city.city.import_files([v2], today=TODAY)[0]
+    assert (first.outcome, first.version) == (Outcome.IMPORTED, 2)
+    late = city.city.import_files([v1], today=TODAY)[0]
+    assert late.outcome is Outcome.HISTORY and "v2" in late.reason
+    assert city.city.received(BEILIN, "2025-10").version == 2
+    assert [v.version for v in city.city.versions(BEILIN, "2025-10")] == [1, 2]
+
+
+def test_v2_after_v1_supersedes_it(made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(BEILIN, "2025-10", 1)][".pdf"]], today=TODAY)
+    result = city.city.import_files([files[(BEILIN, "2025-10", 2)][".pdf"]], today=TODAY)[0]
+    assert result.outcome is Outcome.IMPORTED and "取代 v1" in result.reason
+    snapshot = city.city.snapshot(BEILIN, "2025-10")
+    assert any(t.achievements == "第二版：补充了十月的会议纪要" for t in snapshot.tasks)
+
+
+def _forge(desk: UnitDesk, source: str, folder: Path, **header_changes) -> Path:
+    """A workbook validly signed with the unit's key whose return says something ipdesk would never write."""
+    from cryptography.hazmat.primitives import serialization
+
+    from ipdesk.signing import signatures
+    from ipdesk.signing.workbook import SignedReturn, write_signed_workbook
+
+    ws = desk.ws
+    snapshot = ws.reports.snapshot(desk.unit, source)
+    identity = ws.signoff.keys.unlock(desk.unit, PASS)
+    snapshot = dataclasses.replace(
+        snapshot,
+        header=dataclasses.replace(
+            snapshot.header,
+            status="signed",
+            signed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            signed_by="李强",
+            fingerprint=identity.fingerprint,
+            **header_changes,
+        ),
+    )
+    text = snapshot.canonical_json()
+    payload = SignedReturn(
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        signatures.sign(identity.key, text.encode()),
+        identity.certificate.public_bytes(serialization.Encoding.PEM),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"forged-{len(list(folder.iterdir()))}.xlsx"
+    write_signed_workbook(snapshot, path, payload, identity)
+    return path
+
+
+def test_refused_files_say_why_and_change_nothing(tmp_path, made, city):
+    desks, files, _, _ = made
+    good = files[(BEILIN, "2025-10", 1)]
+    bad = tmp_path / "bad"
+    tampered = copy(good[".xlsx"], bad, "tampered.xlsx")
+    book = load_workbook(tampered)
+    sheet = book["任务进展情况"]
+    cell = next(c for row in sheet.iter_rows(min_row=5) for c in row if c.value == "推进中")
+    cell.value = "已完成"
+    book.save(tampered)
+    draft_folder = bad / "draft"
+    draft_folder.mkdir(parents=True)
+    desks[KEJI].ws.progress.save(
+        desks[KEJI].ws.progress.for_unit(KEJI, "2025-11")[0].progress.with_changes(achievements="草稿")
+    )
+    (draft,) = desks[KEJI].ws.reports.export(KEJI, "2025-11", draft_folder, ("xlsx",))
+    stranger = UnitDesk(tmp_path / "stranger", "莲湖区人民政府")  # its certificate was never registered
+    unknown = stranger.sign("2025-10", tmp_path / "stranger-out")[".pdf"]
+    other_plan = _forge(desks[BEILIN], "2025-10", bad, plan_code="shenzhen-2026-2030", version=7)
+    changed_plan = _forge(desks[BEILIN], "2025-10", bad, plan_sha256="0" * 64, version=8)
+    sample = _forge(desks[BEILIN], "2025-10", bad, sample=True, version=9)
+    wrong_code = _forge(desks[BEILIN], "2025-10", bad, unit_codes=("610104",), version=10)
+    future = _forge(desks[BEILIN], "2025-10", bad, period="2025-12", period_name="2025年12月", version=1)
+    after_plan = _forge(desks[BEILIN], "2025-10", bad, period="2027-01", period_name="2027年1月", version=1)
+    truncated = bad / "truncated.pdf"
+    truncated.write_bytes(good[".pdf"].read_bytes()[:5000])
+    oversized = bad / "huge.pdf"
+    with oversized.open("wb") as handle:
+        handle.truncate(60 * 1024 * 1024)
+    text = bad / "说明.pdf"
+    text.write_bytes(b"%PDF-1.4\n not really")
+    lone_p7s = copy(good[".p7s"], bad / "p7s")
+    notes = bad / "notes.txt"
+    notes.write_text("会议通知", encoding="utf-8")
+    cases = {
+        tampered: "已被修改",
+        draft: "草稿",
+        unknown: "签名人未知",
+        other_plan: "另一个方案",
+        changed_plan: "方案内容",
+        sample: "示例数据",
+        wrong_code: "单位代码",
+        future: "尚未开始",
+        after_plan: "不在方案实施期内",
+        truncated: "",
+        oversized: "过大",
+        text: "",
+        lone_p7s: ".xlsx",
+        notes: "不是报送文件",
+        tmp_path / "missing.xlsx": "找不到",
+    }
+    city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)  # something already there
+    before = dump(city)
+    results = {Path(r.file): r for r in city.city.import_files(list(cases), today=TODAY)}
+    assert dump(city) == before
+    for path, words in cases.items():
+        result = results[path]
+        assert result.outcome is Outcome.REFUSED, (path.name, result)
+        assert words in result.reason, (path.name, result.reason)
+    assert results[tampered].unit == BEILIN and "任务进展情况!" in results[tampered].reason
+    stranger.ws.close()
+
+
+def test_the_same_version_with_other_content_is_a_conflict(tmp_path, made, city):
+    desks, files, _, _ = made
+    city.city.import_files([files[(BEILIN, "2025-09", 1)][".xlsx"]], today=TODAY)
+    other = _forge(desks[BEILIN], "2025-09", tmp_path / "conflict", period="2025-09", period_name="2025年9月")
+    before = dump(city)
+    result = city.city.import_files([other], today=TODAY)[0]
+    assert result.outcome is Outcome.REFUSED and "冲突" in result.reason
+    assert dump(city) == before
+
+
+def test_a_unit_workspace_is_not_a_city_workspace(made):
+    desks, files, _, _ = made
+    with pytest.raises(InvalidInput) as error:
+        desks[BEILIN].ws.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]])
+    assert "填报工作区" in str(error.value)
+
+
+# -- who has reported ---------------------------------------------------------------------------------------------
+def test_the_matrix_counts_what_was_received(made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(BEILIN, "2025-10", 1)][".xlsx"], files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
+    matrix = city.city.matrix(today=TODAY)
+    assert matrix.periods[0].code == "2022-07" and matrix.periods[-1].code == "2025-11"
+    assert len(matrix.units) == 43 and len(matrix.cells) == 43 * 41
+    october = matrix.counts("2025-10")
+    assert october[SubmissionState.PENDING] == 1 and october[SubmissionState.OVERDUE] == 42
+    assert matrix.cell(YANTA, "2025-09").state is SubmissionState.PENDING
+    assert matrix.cell(YANTA, "2025-10").state is SubmissionState.OVERDUE
+    assert matrix.cell(YANTA, "2025-11").state is SubmissionState.NOT_DUE  # due on 5 December
+    beilin = matrix.cell(BEILIN, "2025-10")
+    assert beilin.latest.version == 1 and beilin.due == dt.date(2025, 11, 5)
+    assert beilin.on_time is False  # received after the 5th: reported, but late
+    assert matrix.on_time("2025-10") == (0, 1)
+    districts = city.city.matrix(unit_group="区县", today=TODAY)
+    assert len(districts.units) == 13 and all(u.kind.group == "区县" for u in districts.units)
+    city.city.set_collecting_from("2025-09")  # began collecting with ipdesk in September 2025
+    later = city.city.matrix(today=TODAY)
+    assert [p.code for p in later.periods] == ["2025-09", "2025-10", "2025-11"]
+    with pytest.raises(InvalidInput):
+        city.city.set_collecting_from("2021-01")
+    city.city.set_collecting_from(None)
+    city.settings.set("report_kind", "quarter")
+    quarters = city.city.matrix(today=dt.date(2026, 11, 25))
+    assert [p.code for p in quarters.periods][-1] == "2025Q4" and len(quarters.periods) == 14
+
+
+def test_status_remind_and_the_reminder_workbook(tmp_path, made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
+    city.city.import_files([files[(BEILIN, "2025-10", 1)][".xlsx"]], today=TODAY)
+    city.city.return_to_unit(BEILIN, "2025-10", "请核实", None, tmp_path / "fb", CITY_PASS, "张主任", create=True)
+    items = city.city.reminders("2025-10", today=TODAY)
+    assert len(items) == 43
+    assert items[0].unit == BEILIN and items[0].state is SubmissionState.RETURNED
+    yanta = next(r for r in items if r.unit == YANTA)
+    assert (yanta.clerk, yanta.phone, yanta.last_period, yanta.days_late) == ("王芳", "029-8888", "2025年9月", 15)
+    never = next(r for r in items if r.unit == KEJI)
+    assert never.clerk == "" and never.last_period == ""
+    path = city.city.write_reminders("2025-10", tmp_path / "催报" / "十月催报", today=TODAY)
+    assert path.suffix == ".xlsx" and path.exists()
+    sheet = load_workbook(path)["催报名单"]
+    assert sheet["A1"].value == "2025年10月报送情况催报名单"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, values_only=False)]
+    assert rows[0][1] == BEILIN and rows[0][3] == "已退回"
+    assert any(r[1] == YANTA and r[7] == "029-8888" and r[5] == 15 for r in rows)
+    with pytest.raises(InvalidInput):
+        city.city.status("2021-12")
+
+
+# -- review and the feedback round trip ------------------------------------------------------------------------
+def test_review_shows_the_return_and_what_changed(made, city):
+    _, files, _, _ = made
+    city.city.import_files(
+        [files[(BEILIN, "2025-09", 1)][".xlsx"], files[(BEILIN, "2025-10", 1)][".xlsx"]], today=TODAY
+    )
+    snapshot = city.city.snapshot(BEILIN, "2025-10")
+    assert snapshot.header.units == (BEILIN,) and snapshot.header.period == "2025-10"
+    previous = city.city.snapshot(BEILIN, "2025-09")
+    changes = city.city.changes(BEILIN, "2025-10")
+    assert set(changes) == {t.seq for t in snapshot.tasks}
+    for task in snapshot.tasks:
+        old = next(t for t in previous.tasks if t.seq == task.seq)
+        if task.status != old.status:
+            assert any(c.startswith("状态：") for c in changes[task.seq])
+        if (task.status, task.percent, task.achievements) == (old.status, old.percent, old.achievements):
+            assert "进度" not in "".join(changes[task.seq])
+    city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)
+    assert {tuple(c) for c in city.city.changes(YANTA, "2025-10").values()} == {("上期无报送，无法比较",)}
+
+
+def test_accept_and_refused_decisions(made, city):
+    _, files, _, _ = made
+    with pytest.raises(InvalidInput) as error:
+        city.city.accept(BEILIN, "2025-10")
+    assert "尚未收到" in str(error.value)
+    city.city.import_files([files[(BEILIN, "2025-10", 1)][".xlsx"]], today=TODAY)
+    assert city.city.accept(BEILIN, "2025-10").status is ReportStatus.ACCEPTED
+    with pytest.raises(InvalidInput) as error:
+        city.city.accept(BEILIN, "2025-10")
+    assert "已经接收" in str(error.value)
+    assert city.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is SubmissionState.ACCEPTED
+
+
+def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
+    desks, files, _, _ = made
+    desk = desks[KEJI]
+    city.city.import_files([files[(KEJI, "2025-09", 1)][".xlsx"]], today=TODAY)
+    seq = city.city.snapshot(KEJI, "2025-09").tasks[0].seq
+    with pytest.raises(InvalidInput) as error:
+        city.city.return_to_unit(KEJI, "2025-09", "", {}, tmp_path / "fb", CITY_PASS, "张主任", create=True)
+    assert "意见" in str(error.value)
+    with pytest.raises(InvalidInput) as error:
+        city.city.return_to_unit(
+            KEJI, "2025-09", "x", {999: "无此任务"}, tmp_path / "fb", CITY_PASS, "张主任", create=True
+        )
+    assert "999" in str(error.value)
+    feedback = city.city.return_to_unit(
+        KEJI,
+        "2025-09",
+        "请补充佐证材料",
+        {seq: "进度与序时不符，请说明"},
+        tmp_path / "fb",
+        CITY_PASS,
+        "张主任",
+        create=True,
+    )
+    assert feedback.name == "市科技局_2025-09_v1_退回意见.json"
+    envelope = json.loads(feedback.read_text(encoding="utf-8"))
+    assert envelope["format"] == "ipdesk-signed-feedback" and "请补充佐证材料" in envelope["document"]
+    assert city.city.received(KEJI, "2025-09").status is ReportStatus.RETURNED
+    assert [(c.task_seq, c.comment) for c in city.city.comments(KEJI, "2025-09")] == [
+        (None, "请补充佐证材料"),
+        (seq, "进度与序时不符，请说明"),
+    ]
+
+    # the unit cannot take it before registering the office's certificate
+    with pytest.raises(InvalidInput) as error:
+        desk.ws.feedback.import_file(feedback)
+    assert "未在本工作区登记" in str(error.value)
+    city_cer = city.signoff.keys.export_certificate(city.city.name, tmp_path / "city.cer")
+    desk.ws.trust.add(city_cer)
+    assert desk.ws.kind == "unit"
+
+    # a feedback file changed after signing is refused
+    forged = tmp_path / "forged.json"
+    forged.write_text(
+        feedback.read_text(encoding="utf-8").replace("请补充佐证材料", "已接收，无需修改"), encoding="utf-8"
+    )
+    with pytest.raises(InvalidInput) as error:
+        desk.ws.feedback.import_file(forged)
+    assert "改动" in str(error.value)
+
+    result = desk.ws.feedback.import_file(feedback)
+    assert result.imported and result.returned_version == 1 and result.state.version == 2
+    assert [(v.version, v.status) for v in desk.ws.reports.versions(KEJI, "2025-09")] == [
+        (1, ReportStatus.RETURNED),
+        (2, ReportStatus.DRAFT),
+    ]
+    open_comments = desk.ws.reports.comments(KEJI, "2025-09")
+    assert [(c.task_seq, c.answered) for c in open_comments] == [(None, False), (seq, False)]
+    assert not desk.ws.feedback.import_file(feedback).imported  # the same file again changes nothing
+
+    # the unit answers the task's comment, submits and signs v2; the office imports it
+    progress = desk.ws.progress.get(seq, KEJI, "2025-09")
+    desk.ws.progress.save(progress.with_changes(problems="专家评审推迟，已补充说明"))
+    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, True]
+    v2 = desk.sign("2025-09", tmp_path / "v2")
+    assert all(c.answered for c in desk.ws.reports.comments(KEJI, "2025-09"))
+    result = city.city.import_files([v2[".xlsx"]], today=TODAY)[0]
+    assert result.outcome is Outcome.IMPORTED and result.version == 2
+    assert city.city.matrix(today=TODAY).cell(KEJI, "2025-09").state is SubmissionState.PENDING
+    changes = city.city.snapshot(KEJI, "2025-09")
+    assert next(t for t in changes.tasks if t.seq == seq).problems == "专家评审推迟，已补充说明"
+
+
+def test_cli_city_month(tmp_path, made, capsys):
+    from ipdesk.cli import main
+
+    _, files, certificates, _ = made
+    db = str(tmp_path / "city.db")
+    secret = tmp_path / "pass.txt"
+    secret.write_text(CITY_PASS, encoding="utf-8")
+    assert main(["--db", db, "trust", "add", str(certificates[BEILIN]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["holder"] == BEILIN
+    inbox = tmp_path / "inbox"
+    copy(files[(BEILIN, "2025-09", 1)][".xlsx"], inbox)
+    copy(files[(YANTA, "2025-09", 1)][".xlsx"], inbox)
+    assert main(["--db", db, "city", "import", str(inbox), "--json"]) == 1  # 雁塔区 is not registered
+    results = json.loads(capsys.readouterr().out)
+    assert [set(r) for r in results] == [{"file", "outcome", "reason", "unit", "period", "version"}] * 2
+    assert sorted(r["outcome"] for r in results) == ["已导入", "拒绝"]
+    assert main(["--db", db, "city", "status", "--period", "2025-09", "--json"]) == 0
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
+    assert {"unit", "state", "version", "signed_at", "received_at"} <= set(rows[BEILIN])
+    assert rows[BEILIN]["state"] == "待审" and rows[YANTA]["state"] in ("逾期", "未报")
+    command = ["--db", db, "city", "return", "--unit", "碑林区", "--period", "2025-09", "--comment", "请核实"]
+    command += [
+        "--task",
+        "47",
+        "--comment",
+        "附会议纪要",
+        "--out",
+        str(tmp_path / "fb"),
+        "--passphrase-file",
+        str(secret),
+    ]
+    assert main([*command, "--reviewer", "张主任", "--json"]) == 0
+    returned = json.loads(capsys.readouterr().out)
+    assert returned["status"] == "returned" and Path(returned["file"]).exists()
+    assert main(["--db", db, "city", "remind", "--period", "2025-09", "--out", str(tmp_path / "r.xlsx")]) == 0
+    assert "催报名单" in capsys.readouterr().out
+    assert main(["--db", db, "keys", "export-cert", "--out", str(tmp_path / "city.cer")]) == 0
+    assert "西安市知识产权强市建设工作领导小组办公室" in capsys.readouterr().out
+    assert main(["--db", db, "trust", "list", "--json"]) == 0
+    assert [t["holder"] for t in json.loads(capsys.readouterr().out)] == [BEILIN]
+    dangling = ["city", "return", "--unit", "碑林区", "--period", "2025-09", "--task", "47", "--out", str(tmp_path)]
+    assert main(["--db", db, *dangling]) == 2
+    assert "--comment" in capsys.readouterr().err
