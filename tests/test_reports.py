@@ -93,7 +93,7 @@ def test_workbook_reads_back_as_the_snapshot(filled, out):
     assert book.sheetnames == [t.sheet for t in expected] == ["任务进展情况", "主要指标完成情况", "佐证材料清单"]
     for table in expected:
         sheet = book[table.sheet]
-        assert sheet["A1"].value == snapshot.header.form_title + "　草稿（未签署）　示例数据"
+        assert sheet["A1"].value == snapshot.header.form_title + "（示例数据）　草稿（未签署）"
         assert sheet["A2"].value == table.title
         info = [sheet.cell(3, c).value for c in range(1, len(table.columns) + 1) if sheet.cell(3, c).value]
         assert info[0] == "填报单位（盖章）：碑林区人民政府" and "王芳" in info[1] and "029-88886666" in info[1]

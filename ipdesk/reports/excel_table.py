@@ -273,9 +273,9 @@ def _page_setup(sheet: Worksheet, heading: SheetHeading, table_points: float) ->
     sheet.oddFooter.center.size = 10
     if heading.page_header:
         sheet.oddHeader.right.text = heading.page_header
-        sheet.oddHeader.right.font = HEADING_FONT
-        sheet.oddHeader.right.size = 11
-        sheet.oddHeader.right.color = "B00020"
+        # as the footer: plain 10 pt, no colour, which every spreadsheet program writes back the same way
+        sheet.oddHeader.right.font = BODY_FONT
+        sheet.oddHeader.right.size = 10
 
 
 def print_scale(table_points: float) -> float:

@@ -269,9 +269,10 @@ def notes(snapshot: ReportSnapshot) -> list[str]:
 
 
 def report_title(snapshot: ReportSnapshot) -> str:
+    """The form's title with what it is not: （示例数据） for sample data, 草稿（未签署） for anything not signed."""
     h = snapshot.header
-    marks = [mark for mark in (draft_mark(snapshot), "示例数据" if h.sample else "") if mark]
-    return h.form_title + ("　" + "　".join(marks) if marks else "")
+    mark = draft_mark(snapshot)
+    return h.form_title + ("（示例数据）" if h.sample else "") + (f"　{mark}" if mark else "")
 
 
 def info_parts(snapshot: ReportSnapshot) -> tuple[str, str, str]:
