@@ -73,11 +73,15 @@ def test_breaking_keeps_every_character_and_the_rules(text, width):
         if ems(line) > width + 0.01:
             assert len(line.strip()) <= 1 or " " not in line, (lines, width)
         if number and line[:1] in NO_START:
-            # allowed only where the line before has no place to break instead
+            # allowed only where the line before has no place to break instead (spaces at a break do not count)
             pieces = [*units(lines[number - 1]), line]
-            assert not any(
-                pieces[p][:1] not in NO_START and pieces[p - 1][-1:] not in NO_END for p in range(1, len(pieces) - 1)
-            ), (lines, width)
+
+            def breakable(at: int, pieces=pieces) -> bool:
+                after = next((q for q in pieces[at:] if q != " "), "")
+                before = next((q for q in reversed(pieces[:at]) if q != " "), "")
+                return bool(before) and after[:1] not in NO_START and before[-1:] not in NO_END
+
+            assert not any(breakable(at) for at in range(1, len(pieces) - 1)), (lines, width)
 
 
 # -- formats -------------------------------------------------------------------------------------------------------
