@@ -44,3 +44,5 @@ class UnitDesk:
         path = self.folder / f"{self.unit}.cer"
         self.ws.signoff.keys.export_certificate(self.unit, path)
         return path
+
+
