@@ -117,7 +117,7 @@ def draw_chart(canvas, font: str, line: IndicatorLine, x: float, top: float, w: 
     for text in title_lines:
         draw_text(canvas, font, title_size, x, baseline, text, bold=True)
         baseline -= title_size + 2.5
-    body_top = top - 2 * (title_size + 2.5) - 2
+    body_top = top - len(title_lines) * (title_size + 2.5) - 4
     reported = reported_values(line)
     if len(reported) <= 1:
         _draw_words(canvas, font, in_words(line, year), x, body_top, w)
