@@ -6,6 +6,8 @@
    碑林区人民政府's 2025Q3 report (30 tasks, sample data). Goal: under 0.25 s.
 2. The whole `ipdesk export` process against `soffice --headless --convert-to pdf` of the same workbook — what a
    clerk with an Excel template does today — timed alternately in one run (medians). Goal: at least 3× faster.
+
+Also printed: the pages of ipdesk's PDF and of LibreOffice's print of the workbook (pdfinfo, when installed).
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def pages(path: Path) -> int | None:
+    if not shutil.which("pdfinfo") or not path.exists():
+        return None
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    found = [line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")]
+    return int(found[0]) if found else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -62,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             paths = ws.reports.export(UNIT, PERIOD, out)
             warm.append(time.perf_counter() - start)
     workbook = next(p for p in paths if p.suffix == ".xlsx")
+    pdf = next(p for p in paths if p.suffix == ".pdf")
 
     result = {"warm_export_s": {"median": statistics.median(warm), "max": max(warm)}}
     soffice = shutil.which("soffice")
@@ -100,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         result["ipdesk_export_process_s"] = statistics.median(ours)
         result["soffice_convert_s"] = statistics.median(theirs)
         result["ratio"] = result["soffice_convert_s"] / result["ipdesk_export_process_s"]
+        result["soffice_pages"] = pages(folder / "lo" / (workbook.stem + ".pdf"))
+    result["pdf_pages"] = pages(pdf)
     shutil.rmtree(folder, ignore_errors=True)
 
     ok = result["warm_export_s"]["median"] < GOAL_WARM_S and result.get("ratio", GOAL_RATIO) >= GOAL_RATIO
@@ -119,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print("未安装 LibreOffice（soffice），跳过进程对比")
+        if result.get("pdf_pages"):
+            print(
+                f"PDF {result['pdf_pages']} 页"
+                + (f"；LibreOffice 打印工作簿 {result['soffice_pages']} 页" if result.get("soffice_pages") else "")
+            )
     return 0 if ok else 1
 
 

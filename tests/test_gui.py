@@ -404,7 +404,7 @@ def test_export_from_the_window(qtbot, window, workspace, tmp_path, monkeypatch)
 
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", fake_exec)
     window.export_action.trigger()
-    assert [p.name for p in target.iterdir()] == ["碑林区人民政府_2025-11_工作进展_v1.xlsx"]
+    assert [p.name for p in target.iterdir()] == ["碑林区人民政府_2025-11_工作进展_草稿（未签署）_v1.xlsx"]
     assert opened == [target]
     assert "已导出" in window.statusBar().currentMessage()
     assert workspace.settings.get("export_folder") == str(target)

@@ -53,8 +53,38 @@ def test_indicator_light():
     assert indicator_light(10, 20, T) is Light.RED
     assert indicator_light(None, 20, T) is Light.NONE
     assert indicator_light(5, None, T) is Light.NONE
-    assert indicator_light(98, 95, T) is Light.GREEN  # a ≥95% threshold that is met
-    assert indicator_light(29, 30, T) is Light.GREEN  # 保持 30 亿元, nearly held
+    assert indicator_light(98, 95, T, must_reach=True, due=True) is Light.GREEN  # a ≥95% threshold that is met
+    assert indicator_light(95, 95, T, must_reach=True, due=True) is Light.GREEN
+
+
+def test_a_threshold_or_level_not_reached_is_never_green():
+    # 市法院 2025: 知识产权保护社会满意度 ≥85, 80.99 entered: 95.3% of the way, but the threshold is missed.
+    assert indicator_light(80.99, 85, T) is Light.GREEN  # as a plain target it would be on track
+    assert indicator_light(80.99, 85, T, must_reach=True, due=True) is Light.RED  # the target's year: red
+    assert indicator_light(80.99, 85, T, must_reach=True, due=False) is Light.YELLOW  # before it: yellow
+    assert indicator_light(29, 30, T, must_reach=True, due=True) is Light.RED  # 保持 30 亿元, not held
+    assert indicator_light(29, 30, T, must_reach=True, due=False) is Light.YELLOW
+    assert indicator_light(20, 30, T, must_reach=True, due=False) is Light.RED  # far below: red by the ratio
+    assert indicator_light(None, 30, T, must_reach=True, due=True) is Light.NONE
+
+
+def test_the_workspace_applies_the_threshold_rule(ws):
+    from ipdesk.domain.progress import IndicatorValue
+
+    court = "市法院"
+    satisfaction = ws.indicators.get(15)
+    assert (satisfaction.target_op, satisfaction.target, satisfaction.must_reach) == ("≥", 85, True)
+    for period, light in (("2025", Light.RED), ("2024", Light.YELLOW)):
+        ws.indicator_values.save(IndicatorValue(15, court, Period.parse(period), 80.99))
+        assert ws.lights.for_indicator(satisfaction, 80.99, period) is light, period
+        snapshot = ws.reports.snapshot(court, period)
+        line = next(i for i in snapshot.indicators if i.seq == 15)
+        assert (line.light, round(line.rate, 3)) == (light.value, 0.953)
+    assert ws.lights.for_indicator(satisfaction, 86, "2025") is Light.GREEN
+    pledge = ws.indicators.get(6)  # 知识产权年质押融资金额 保持30亿元
+    assert pledge.must_reach and ws.lights.for_indicator(pledge, 29, "2025") is Light.RED
+    patents = ws.indicators.get(2)  # 海外专利年申请量 800 件: a value to approach, not a threshold
+    assert not patents.must_reach and ws.lights.for_indicator(patents, 780, "2025") is Light.GREEN
 
 
 def test_plan_periods():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.numbers import parse_number
+from ipdesk.domain.numbers import check_whole, is_count, parse_number
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,33 @@ def test_refused_with_a_reason(text, unit, maximum, message):
 
 def test_negative_allowed_when_asked():
     assert parse_number("-3.5", allow_negative=True) == -3.5
+
+
+@pytest.mark.parametrize(
+    ("unit", "name", "counts"),
+    [
+        ("件", "海外专利年申请量", True),
+        ("家", "知识产权优势和示范企业数量", True),
+        ("场次", "知识产权纠纷多元化解调解", True),
+        ("件", "每万人口高价值发明专利拥有量", False),  # a ratio in 件
+        ("件", "每万人高价值发明专利拥有量", False),
+        ("万件", "著作权登记数", False),
+        ("亿元", "全市技术合同成交额", False),
+        ("万人", "知识产权服务业从业人员", False),
+        ("%", "知识产权行政执法案件结案率", False),
+        ("分", "知识产权保护社会满意度", False),
+    ],
+)
+def test_which_quantities_are_counts(unit, name, counts):
+    assert is_count(unit, name) is counts
+
+
+def test_a_count_is_a_whole_number():
+    assert parse_number("703", unit="件", whole=True) == 703
+    with pytest.raises(InvalidInput) as error:
+        parse_number("703.43件", unit="件", label="本期数值", whole=True)
+    assert "整数" in str(error.value) and "703.43" in str(error.value)
+    check_whole(None)
+    check_whole(12.0, "家")
+    with pytest.raises(InvalidInput):
+        check_whole(157.36, "家")

@@ -159,6 +159,34 @@ def test_target_values(ws):
         ws.target_values.save(TargetValue(5, owned[0].target.seq, UNIT, NOV, 1))
 
 
+def test_counts_are_whole_numbers_wherever_they_are_entered(ws):
+    with pytest.raises(InvalidInput) as error:
+        ws.target_values.save(TargetValue(5, 3, "市检察院", NOV, 14.5))
+    assert "整数" in str(error.value)
+    assert ws.target_values.get(5, 3, "市检察院", NOV).value is None  # nothing saved
+    agency = "市市场监管局(知识产权局)"
+    with pytest.raises(InvalidInput) as error:
+        ws.indicator_values.save(IndicatorValue(2, agency, NOV, 703.43))  # 海外专利年申请量（件）
+    assert "703.43" in str(error.value) and "整数" in str(error.value)
+    assert ws.indicator_values.get(2, agency, NOV).value is None
+    ws.indicator_values.save(IndicatorValue(2, agency, NOV, 703))
+    ws.indicator_values.save(IndicatorValue(1, agency, NOV, 20.47))  # 每万人口…拥有量: a ratio, in 件
+    ws.indicator_values.save(IndicatorValue(4, "市委宣传部", NOV, 2.87))  # 万件
+
+
+def test_sample_data_draws_whole_counts(ws):
+    from ipdesk.workspace.sample_data import fill_sample
+
+    agency = "市市场监管局(知识产权局)"
+    fill_sample(ws, agency, NOV)
+    values = ws.indicator_values.for_unit(agency, NOV)
+    counted = [o.indicator for o in ws.indicators.for_unit(agency) if o.indicator.counts]
+    assert len(counted) >= 4
+    assert all(values[i.seq].value.is_integer() for i in counted)
+    targets = ws.target_values.for_unit(agency, NOV)
+    assert all(v.value.is_integer() for v in targets.values())
+
+
 def test_settings_are_checked(ws):
     with pytest.raises(InvalidInput):
         ws.settings.set("due_day", "31")

@@ -105,10 +105,13 @@ class Layout:
     last_task_row: int
     width: int  # the task table's columns
     indicator_rows: int  # rows used in the indicator sheet
+    clerk: str = "A3"  # the cell of the line over the table that names the clerk (王芳)
+    version: str = "A3"  # the cell of that line that says the version
+    info_merge: str = ""  # the merged range of that line that starts at A3
 
     def words(self) -> dict[str, object]:
         """What a case's expected words may name: ``{status}`` is 任务进展情况!F5, ``{status_cell}`` F5 …"""
-        cells = {name: getattr(self, name) for name in ("status", "percent", "problem", "light")}
+        cells = {name: getattr(self, name) for name in ("status", "percent", "problem", "light", "clerk", "version")}
         problem_column, problem_row = coordinate_from_string(self.problem)
         return {
             **{name: f"{TASKS}!{cell}" for name, cell in cells.items()},
@@ -125,7 +128,7 @@ class Layout:
 def layout(signed) -> Layout:
     book = load_workbook(signed.v1["xlsx"])
     sheet = book[TASKS]
-    headers = {cell.value: cell.column for cell in sheet[HEADER_ROW] if cell.value}
+    headers = {cell.value.replace("\n", ""): cell.column for cell in sheet[HEADER_ROW] if cell.value}  # may break
     rows = [r for r in range(HEADER_ROW + 1, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, int)]
     status, percent, problem, light = (headers[h] for h in ("完成状态", "完成进度", "存在问题", "预警"))
     task = next(
@@ -142,6 +145,9 @@ def layout(signed) -> Layout:
         last_task_row=rows[-1],
         width=len(headers),
         indicator_rows=book[INDICATORS].max_row,
+        clerk=next(c.coordinate for c in sheet[3] if "王芳" in str(c.value or "")),
+        version=next(c.coordinate for c in sheet[3] if "版本" in str(c.value or "")),
+        info_merge=next(str(r) for r in sheet.merged_cells.ranges if str(r).startswith("A3:")),
     )
 
 
@@ -498,8 +504,10 @@ WORKBOOK_CHANGES = {
     "title-sample-mark-in-a-white-run": Change(_rich_text_title, ("任务进展情况!A1",)),
     # 2. the 填报单位/填报人/联系电话/填报日期 line
     "info-line": Change(
-        lambda book, lay: setattr(book[TASKS]["A3"], "value", book[TASKS]["A3"].value.replace("王芳", "张三")),
-        ("任务进展情况!A3", "张三"),
+        lambda book, lay: setattr(
+            book[TASKS][lay.clerk], "value", book[TASKS][lay.clerk].value.replace("王芳", "张三")
+        ),
+        ("{clerk}", "张三"),
     ),
     "info-line-of-another-sheet": Change(
         lambda book, lay: setattr(book[EVIDENCE]["A3"], "value", book[EVIDENCE]["A3"].value + "　联系电话：12345"),
@@ -539,9 +547,7 @@ WORKBOOK_CHANGES = {
     "link-on-a-cell": Change(_set(TASKS, "problem", "hyperlink", "http://example.invalid/"), ("{problem}", "链接")),
     "print-area": Change(lambda book, lay: setattr(book[TASKS], "print_area", "A1:L6"), ("任务进展情况!打印区域",)),
     "merged-over-a-value": Change(_merge_over, ("合并单元格", "{problem}")),
-    "unmerged": Change(
-        lambda book, lay: book[TASKS].unmerge_cells(f"A3:{get_column_letter(lay.width)}3"), ("合并单元格",)
-    ),
+    "unmerged": Change(lambda book, lay: book[TASKS].unmerge_cells(lay.info_merge), ("合并单元格",)),
     "comment": Change(_comment, ("批注",)),
     "picture-over-a-cell": Change(_picture, ("图片",)),
     "conditional-format": Change(_conditional_format, ("任务进展情况!条件格式", "{status_cell}")),
@@ -628,7 +634,10 @@ def test_the_view_of_another_signed_return_of_the_unit_is_not_accepted(signed, t
     )
     verdict = signed.verify(swapped)
     assert verdict.status is VerdictStatus.MODIFIED, verdict.detail
-    assert "任务进展情况!A3" in verdict.detail and verdict.version == 1
+    version_cell = next(
+        c.coordinate for c in load_workbook(signed.v2["xlsx"])[TASKS][3] if "版本" in str(c.value or "")
+    )
+    assert f"任务进展情况!{version_cell}" in verdict.detail and verdict.version == 1
 
 
 def test_relabelling_a_format_2_sheet_as_format_1_does_not_weaken_the_check(signed, tmp_path):
@@ -675,7 +684,9 @@ def test_libreoffice_resave_keeps_the_workbook_valid_and_a_change_caught(signed,
     line = changed_workbook(
         signed.v1["xlsx"],
         source / "line.xlsx",
-        lambda book: setattr(book[TASKS]["A3"], "value", book[TASKS]["A3"].value.replace("王芳", "张三")),
+        lambda book: setattr(
+            book[TASKS][layout.clerk], "value", book[TASKS][layout.clerk].value.replace("王芳", "张三")
+        ),
     )
     shows_done = changed_workbook(
         signed.v1["xlsx"],
@@ -687,7 +698,7 @@ def test_libreoffice_resave_keeps_the_workbook_valid_and_a_change_caught(signed,
     verdict = signed.verify(resaved["unchanged"])
     assert verdict.status is VerdictStatus.VALID, verdict.detail
     verdict = signed.verify(resaved["line"])
-    assert verdict.status is VerdictStatus.MODIFIED and "任务进展情况!A3" in verdict.detail, verdict.detail
+    assert verdict.status is VerdictStatus.MODIFIED and f"{TASKS}!{layout.clerk}" in verdict.detail, verdict.detail
     verdict = signed.verify(resaved["format"])
     assert verdict.status is VerdictStatus.MODIFIED and f"{TASKS}!{layout.status}" in verdict.detail, verdict.detail
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ipdesk.domain.numbers import is_count
+
 TARGET_OPS = ("=", "≥", "保持")
 
 
@@ -34,6 +36,20 @@ class Indicator:
             raise ValueError(f"unknown target_op {self.target_op!r}")
         if (self.baseline is None) != (self.baseline_year is None):
             raise ValueError("baseline and baseline_year go together")
+
+    @property
+    def counts(self) -> bool:
+        """Whether the indicator counts whole things (件, 家), so its values are whole numbers."""
+        return is_count(self.unit_of_measure, self.name)
+
+    @property
+    def must_reach(self) -> bool:
+        """A threshold (≥) or a level to hold (保持): a value below the expected one is not on track."""
+        return self.target_op in ("≥", "保持")
+
+    def due(self, year: int) -> bool:
+        """Whether the target's year has come by ``year``."""
+        return year >= self.target_year
 
     @property
     def compound_rate(self) -> float | None:

@@ -6,6 +6,10 @@ A task is expected to be as far along as the share of its time span that has pas
 red below; the two thresholds are settings. Before a span starts nothing is expected (green); after it ends, all of
 it is. An indicator compares its entered value with the value expected this year. Colour is only an aid: the
 label always says the light in words, since printouts are often black and white.
+
+A threshold (≥95%) or a level to hold (保持30亿元) is met or it is not: 80.99 against ≥85 is 95% of the way, but the
+threshold is missed. Such a value is never green: red from the year the target is due, and before that year yellow
+at best (a value far below still shows red by the ratio, as any other indicator would).
 """
 
 from __future__ import annotations
@@ -83,6 +87,25 @@ def completion_rate(value: float | None, expected: float | None) -> float | None
     return value / expected
 
 
-def indicator_light(value: float | None, expected: float | None, thresholds: Thresholds) -> Light:
+def indicator_light(
+    value: float | None,
+    expected: float | None,
+    thresholds: Thresholds,
+    *,
+    must_reach: bool = False,
+    due: bool = False,
+) -> Light:
+    """The light of an indicator's value against the value expected this year.
+
+    ``must_reach``: the expected value is a threshold or a level to hold (≥, 保持), so any value below it is not
+    green; ``due``: the target's year has come, so a value below it is red.
+    """
     rate = completion_rate(value, expected)
-    return Light.NONE if rate is None else thresholds.light(rate)
+    if rate is None:
+        return Light.NONE
+    light = thresholds.light(rate)
+    if must_reach and value < expected:  # type: ignore[operator]
+        if due:
+            return Light.RED
+        return Light.YELLOW if light is Light.GREEN else light
+    return light

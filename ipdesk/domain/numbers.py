@@ -2,6 +2,11 @@
 
 "1,648亿元", "１６４８", "1 648", "60%", "2.02万件" are understood; anything that is not one number (text, two
 numbers, exponent forms, NaN) is refused with a message saying why, in Chinese.
+
+Some quantities are counts (件, 家, 场次 …): whole things, never 703.43 件. Which ones is decided here, once, by the
+unit of measure and the quantity's name (``is_count``), and every place that takes, makes or prints such a number
+asks it: number entry refuses a fraction (``check_whole``), the sample data generator draws whole numbers and the
+report writers print whole numbers.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ def parse_number(
     label: str = "数值",
     allow_negative: bool = False,
     maximum: float | None = None,
+    whole: bool = False,
 ) -> float | None:
     """The number in ``text``, or None when it is empty.
 
-    ``unit`` may follow the number ("亿元", "%"); ``maximum`` caps it (100 for a percentage).
+    ``unit`` may follow the number ("亿元", "%"); ``maximum`` caps it (100 for a percentage); ``whole`` refuses
+    a fraction (for a count, see ``is_count``).
     """
     cleaned = unicodedata.normalize("NFKC", str(text)).strip()
     cleaned = cleaned.replace("\u3000", " ").replace("。", ".")
@@ -52,4 +59,28 @@ def parse_number(
         raise InvalidInput(f"{label}不能为负数：{text}")
     if maximum is not None and value > maximum:
         raise InvalidInput(f"{label}不能超过 {maximum:g}：{text}")
+    if whole:
+        check_whole(value, unit, label)
     return value
+
+
+# Units that count whole things. 万件, 万人 (ten thousands), 亿元 (money), %, 分 (a score) are not counts.
+COUNT_UNITS = frozenset({"件", "家", "场次", "场", "个", "项", "人", "人次", "次", "笔", "所", "座", "部", "名", "户"})
+# A count divided by something is a ratio: 每万人口高价值发明专利拥有量 is in 件 but reads 20.5 件.
+RATIO_WORDS = ("每万", "每千", "每百", "每十万", "人均", "户均", "平均", "占比", "比例", "比重", "率", "增幅")
+
+
+def is_count(unit_of_measure: str, name: str = "") -> bool:
+    """Whether a quantity in ``unit_of_measure`` (named ``name``) counts whole things, so it is a whole number.
+
+    专利开放许可（件）, 维权援助工作站（家）, 调解（场次） are counts; 每万人口高价值发明专利拥有量（件） is a ratio;
+    万件, 亿元, % and 分 are not counts.
+    """
+    return unit_of_measure.strip() in COUNT_UNITS and not any(word in name for word in RATIO_WORDS)
+
+
+def check_whole(value: float | None, unit_of_measure: str = "", label: str = "数值") -> None:
+    """Refuse a fraction where a whole number is meant (a count)."""
+    if value is not None and not float(value).is_integer():
+        unit = f"（{unit_of_measure}）" if unit_of_measure else ""
+        raise InvalidInput(f"{label}{unit}是计数，应为整数，不能是 {value:g}")

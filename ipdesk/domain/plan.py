@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.numbers import is_count
 
 
 class UnitKind(StrEnum):
@@ -131,6 +132,11 @@ class ProjectTarget:
     measure: str  # "cumulative" (累计到目标年), "level" (目标年水平), "per_year" (每年)
     quote: str
     owners: tuple[str, ...]
+
+    @property
+    def counts(self) -> bool:
+        """Whether the sub-target counts whole things (件, 家, 场次), so its values are whole numbers."""
+        return is_count(self.unit_of_measure, self.name)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def export_report(
 
         fonts.check_printable(fonts.register(face), all_texts(snapshot))
     for extension in formats:
-        target = folder / report_file_name(h.units, h.period, h.version, extension, h.sample)
+        target = folder / report_file_name(h.units, h.period, h.version, extension, h.sample, draft=not h.signed)
         if extension == "xlsx":
             from ipdesk.reports.excel import write_workbook
 

@@ -20,10 +20,17 @@ def safe_part(text: str) -> str:
     return _UNSAFE.sub("_", text).strip(" .") or "_"
 
 
-def report_file_name(units: tuple[str, ...], period: str, version: int, extension: str, sample: bool = False) -> str:
-    """碑林区人民政府_2025Q3_工作进展_v1.xlsx; several units → 汇总_2025Q3_工作进展_v1.xlsx."""
+DRAFT_MARK = "草稿（未签署）"
+
+
+def report_file_name(
+    units: tuple[str, ...], period: str, version: int, extension: str, sample: bool = False, draft: bool = False
+) -> str:
+    """碑林区人民政府_2025Q3_工作进展_v1.xlsx; several units → 汇总2个单位_2025Q3_工作进展_v1.xlsx; a report not
+    signed (``draft``) → 碑林区人民政府_2025Q3_工作进展_草稿（未签署）_v1.pdf, so it can never pass for a return."""
     who = safe_part(units[0]) if len(units) == 1 else f"汇总{len(units)}个单位"
-    return f"{who}_{safe_part(period)}_工作进展{'_示例数据' if sample else ''}_v{version}.{extension}"
+    marks = ("_" + DRAFT_MARK if draft else "") + ("_示例数据" if sample else "")
+    return f"{who}_{safe_part(period)}_工作进展{marks}_v{version}.{extension}"
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:

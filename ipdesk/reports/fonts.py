@@ -141,8 +141,6 @@ def _read_cache(cache: Path, font_path: Path):
     import json
     from array import array
 
-    from reportlab.pdfbase.ttfonts import TTFontFace
-
     data = cache.read_bytes()
     size = int.from_bytes(data[:8], "little")
     scalars = json.loads(data[8 : 8 + size])
@@ -167,29 +165,66 @@ def _read_cache(cache: Path, font_path: Path):
         odd_advance,
         positions,
     ) = arrays
-    face = TTFontFace.__new__(TTFontFace)
+    face = _cached_face_class().__new__(_cached_face_class())
     face.__dict__.update({k: _unplain(v) for k, v in scalars.items()})
-    glyph_to_char: dict[int, list[int]] = {}
-    for glyph, char in zip(g2c_glyphs, g2c_chars, strict=True):
-        glyph_to_char.setdefault(glyph, []).append(char)
     face.__dict__.update(
         charToGlyph=dict(zip(c2g_keys, c2g_values, strict=True)),
-        glyphToChar=glyph_to_char,
         charWidths=dict(zip(cw_keys, cw_values, strict=True)),
-        hmetrics=_metrics(advances, bearings, odd_index, odd_advance),
-        glyphPos=list(positions),
+        glyphPos=positions.tolist(),
         _ttf_data=font_path.read_bytes(),
+        _glyph_chars=(g2c_glyphs, g2c_chars),
+        _metric_arrays=(advances, bearings, dict(zip(odd_index, odd_advance, strict=True))),
     )
     scale = 1000 / face.unitsPerEm
     face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
     return face
 
 
-def _metrics(advances, bearings, odd_index, odd_advance) -> list[tuple]:
-    metrics = list(zip(advances, bearings, strict=True))
-    for index, advance in zip(odd_index, odd_advance, strict=True):
-        metrics[index] = (advance, metrics[index][1])
-    return metrics
+class _Metrics:
+    """A face's (advance, left side bearing) per glyph, read from the cached arrays only for the glyphs asked for:
+    a PDF embeds a few hundred of the font's 30,000 glyphs."""
+
+    def __init__(self, advances, bearings, odd: dict[int, float]):
+        self._advances, self._bearings, self._odd = advances, bearings, odd
+
+    def __len__(self) -> int:
+        return len(self._advances)
+
+    def __getitem__(self, index: int) -> tuple:
+        return (self._odd.get(index, self._advances[index]), self._bearings[index])
+
+    def __iter__(self):
+        return (self[index] for index in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other)  # type: ignore[call-overload]
+
+
+_FACE_CLASS = None
+
+
+def _cached_face_class():
+    """reportlab's TTFontFace, with the two tables nothing but subsetting and shaping read made on first use."""
+    global _FACE_CLASS
+    if _FACE_CLASS is None:
+        from functools import cached_property
+
+        from reportlab.pdfbase.ttfonts import TTFontFace
+
+        class CachedFace(TTFontFace):
+            @cached_property
+            def glyphToChar(self) -> dict[int, list[int]]:  # only text shaping asks for it
+                found: dict[int, list[int]] = {}
+                for glyph, char in zip(*self._glyph_chars, strict=True):
+                    found.setdefault(glyph, []).append(char)
+                return found
+
+            @cached_property
+            def hmetrics(self) -> _Metrics:
+                return _Metrics(*self._metric_arrays)
+
+        _FACE_CLASS = CachedFace
+    return _FACE_CLASS
 
 
 def load_truetype(name: str, path: Path, subfont: int = 0):

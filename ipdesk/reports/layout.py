@@ -1,18 +1,32 @@
-"""What each table of a report shows: its columns and rows, taken from the snapshot.
+"""What each table of a unit's report shows, taken from the snapshot and defined once with the table engine
+(``table_model``), so the workbook and the PDF always agree and tests can read either file against the same cells.
 
-One definition serves both writers, so the workbook and the PDF always agree, and tests can compare either file with
-the same rows. Values keep their type (numbers stay numbers for Excel); ``Column.text`` gives the printed form.
+The task table is grouped under category heading rows as the plan's 附件 is; a task the unit only cooperates on
+names its lead units; evidence is named in the row it supports; counts print as whole numbers; every number carries
+the format both files print it with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.domain.numbers import is_count
+from ipdesk.reports.files import DRAFT_MARK
+from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot, TaskLine
+from ipdesk.reports.table_model import Cell, Column, Group, Metrics, Row, Table, decimals_format, with_prefix
+
+# The forms' page: A4 landscape with 18 mm side margins (a 261 mm text block), 9 pt table text. The workbook's
+# columns take the same proportions, so both files break their rows alike.
+MM = 72 / 25.4
+TEXT_WIDTH = (297 - 36) * MM
+METRICS = Metrics(size=9.0, header_size=9.0, padding=2.5)
+LIGHT_FILLS = {"green": "D8F0D8", "yellow": "FFF1C2", "red": "F8D0D0"}
+BLANK = "_" * 10  # where a name or number is still to be written
+EVIDENCE_NAMED = 3  # evidence files named in a task's row; more are counted and listed in 佐证材料清单
 
 
 def number_text(value: float | None, digits: int = 2) -> str:
+    """A number as the forms print it in running text: no trailing zeros; — when there is none."""
     if value is None:
         return "—"
     if float(value).is_integer():
@@ -26,87 +40,121 @@ def target_text(op: str, value: float) -> str:
     return f"{'' if op == '=' else op}{number_text(value)}"
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: float  # in Chinese characters on screen (Excel)
-    kind: str = "text"  # text, int, number, points (a percentage as 0–100), ratio (0–1 shown as %), light, hash
-    print_width: float = 0  # share of the printed line (the PDF scales these to the text block); 0: like width
-
-    def text(self, value: object) -> str:
-        if value is None or value == "":
-            return "" if self.kind in ("text", "light") else "—"
-        if self.kind == "points":
-            return f"{number_text(float(value), 1)}%"  # type: ignore[arg-type]
-        if self.kind == "ratio":
-            return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
-        if self.kind in ("number", "int"):
-            return number_text(float(value))  # type: ignore[arg-type]
-        if self.kind == "hash":
-            text = str(value)
-            return " ".join(text[i : i + 16] for i in range(0, len(text), 16))
-        return str(value)
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in ("int", "number", "points", "ratio")
+def quantity_format(value: float | None, counts: bool) -> str:
+    """A count is a whole number; any other quantity shows the decimals it has, up to two."""
+    return "0" if counts else decimals_format(value, 2)
 
 
-@dataclass(frozen=True)
-class Table:
-    sheet: str  # the workbook sheet's name
-    title: str  # the heading over the table in the PDF
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[object, ...], ...]
-    light_column: int | None = None
-
-    def text_rows(self) -> list[list[str]]:
-        return [[column.text(value) for column, value in zip(self.columns, row, strict=True)] for row in self.rows]
+def quantity(value: float | None, counts: bool, prefix: str = "", suffix: str = "") -> Cell:
+    if value is None:
+        return Cell("—")
+    fmt = with_prefix(quantity_format(value, counts), prefix)
+    return Cell(value, fmt + (f'"{suffix}"' if suffix else ""))
 
 
-def _with_unit(snapshot: ReportSnapshot, columns: list[Column], rows: list[tuple], units: list[str]):
-    if not snapshot.several_units:
-        return tuple(columns), tuple(rows)
-    body = tuple((unit, *row) for unit, row in zip(units, rows, strict=True))
-    return (Column("单位", 10, print_width=6), *columns), body
+def light_cell(code: str, label: str) -> Cell:
+    return Cell(label, fill=LIGHT_FILLS.get(code, ""))
+
+
+def _unit_column(snapshot: ReportSnapshot) -> list[Column]:
+    return [Column("单位", min_chars=5)] if snapshot.several_units else []
+
+
+def _unit_cell(snapshot: ReportSnapshot, unit: str) -> tuple[Cell, ...]:
+    return (Cell(unit),) if snapshot.several_units else ()
+
+
+def task_content_text(task: TaskLine) -> str:
+    """任务内容; for a task the unit only cooperates on, who leads it (on a line of its own)."""
+    if task.role != "coop":
+        return task.content
+    leads = "、".join(task.lead_units)
+    return f"{task.content}\n（本单位协作；牵头单位：{leads}）" if leads else f"{task.content}\n（本单位协作）"
+
+
+def progress_text(task: TaskLine) -> str:
+    """工作进展及成效, with the evidence supporting it named (a few) or counted."""
+    text = task.achievements
+    if task.evidence:
+        named = "、".join(task.evidence[:EVIDENCE_NAMED])
+        more = "等，见佐证材料清单" if len(task.evidence) > EVIDENCE_NAMED else ""
+        evidence = f"佐证材料{len(task.evidence)}份：{named}{more}"
+        text = f"{text}\n{evidence}" if text else evidence
+    return text
 
 
 def task_table(snapshot: ReportSnapshot) -> Table:
     cutoff = snapshot.header.cutoff
     month_day = cutoff.split("年", 1)[1] if "年" in cutoff else cutoff
-    columns = [
-        Column("序号", 3, "int", 2.3),
-        Column("任务类别", 6, print_width=4.6),
-        Column("任务名称", 7, print_width=4.8),
-        Column("任务内容", 18, print_width=10.5),
-        Column("本单位角色", 4, print_width=3),
-        Column("完成状态", 4, print_width=4.3),
-        Column("完成进度", 4, "points", 4),
-        Column("预警", 3, "light", 3),
-        Column(f"工作进展及成效（截至{month_day}）", 18, print_width=11),
-        Column("存在问题", 9, print_width=5.6),
-        Column("下步计划", 9, print_width=5.6),
-        Column("佐证材料", 7, print_width=4.6),
-    ]
-    rows = [
-        (
-            t.seq,
-            t.category,
-            t.name,
-            t.content,
-            t.role_label,
-            t.status_label,
-            t.percent,
-            t.light_label,
-            t.achievements,
-            t.problems,
-            t.next_steps,
-            "\n".join(t.evidence),
+    columns = (
+        Column("序号", "seq"),
+        *_unit_column(snapshot),
+        Column("任务名称", min_chars=5),
+        Column("任务内容", min_chars=8),
+        Column("完成|状态", "word"),
+        Column("完成|进度", "number"),
+        Column("预警", "word"),
+        Column(f"工作进展及成效|（截至{month_day}）", min_chars=8),
+        Column("存在问题", min_chars=4),
+        Column("下步计划", min_chars=4),
+    )
+    tasks = sorted(snapshot.tasks, key=lambda t: (t.seq, snapshot.header.units.index(t.unit)))
+    items: list[Row | Group] = []
+    category = None
+    for task in tasks:
+        if task.category != category:
+            category = task.category
+            items.append(Group(category))
+        items.append(
+            (
+                Cell(task.seq),
+                *_unit_cell(snapshot, task.unit),
+                Cell(task.name),
+                Cell(task_content_text(task)),
+                Cell(task.status_label),
+                Cell(task.percent, decimals_format(task.percent, 1, '"%"')) if task.percent is not None else Cell(""),
+                light_cell(task.light, task.light_label),
+                Cell(progress_text(task)),
+                Cell(task.problems),
+                Cell(task.next_steps),
+            )
         )
-        for t in snapshot.tasks
-    ]
-    cols, body = _with_unit(snapshot, columns, rows, [t.unit for t in snapshot.tasks])
-    return Table("任务进展情况", "一、重点任务进展情况", cols, body, light_column=cols.index(columns[7]))
+    return Table("任务进展情况", "一、重点任务进展情况", columns, tuple(items))
+
+
+def _growth_cell(text: str) -> Cell:
+    """年均预增 as published: a percentage is stored as a number (9.0% → 0.09 shown 9.0%), words stay words."""
+    stripped = text.strip().rstrip("%")
+    if text.strip().endswith("%"):
+        try:
+            value = float(stripped)
+        except ValueError:
+            return Cell(text)
+        places = len(stripped.split(".", 1)[1]) if "." in stripped else 0
+        return Cell(round(value / 100, places + 2), "0" + ("." + "0" * places if places else "") + "%")
+    return Cell(text or "—")
+
+
+def indicator_row(snapshot: ReportSnapshot, line: IndicatorLine) -> Row:
+    counts = is_count(line.unit_of_measure, line.name)
+    prefix = {"≥": "≥", "保持": "保持"}.get(line.target_op, "")
+    note = line.note
+    if line.data_source:
+        note = f"{note}\n数据来源：{line.data_source}" if note else f"数据来源：{line.data_source}"
+    return (
+        Cell(line.seq),
+        *_unit_cell(snapshot, line.unit),
+        Cell(line.name),
+        Cell(line.unit_of_measure),
+        quantity(line.baseline, counts),
+        quantity(line.target, counts, prefix),
+        _growth_cell(line.growth_text),
+        quantity(line.expected, counts),
+        quantity(line.actual, counts),
+        Cell(line.rate, "0.0%") if line.rate is not None else Cell("—"),
+        light_cell(line.light, line.light_label),
+        Cell(note),
+    )
 
 
 def indicator_table(snapshot: ReportSnapshot) -> Table:
@@ -114,83 +162,87 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
     baseline_year = next((i.baseline_year for i in snapshot.indicators if i.baseline_year), 2020)
     target_year = first.target_year if first else 2025
     year = snapshot.header.period[:4]
-    columns = [
-        Column("序号", 3, "int", 2.3),
-        Column("指标", 13, print_width=9.5),
-        Column("单位", 4, print_width=2.8),
-        Column(f"{baseline_year}年基数", 6, "number", 4.2),
-        Column(f"{target_year}年目标", 6, print_width=4.5),
-        Column("年均预增", 7, print_width=4.5),
-        Column(f"{year}年预期值", 6, "number", 4.5),
-        Column("本期实际值", 6, "number", 4.5),
-        Column("完成率", 5, "ratio", 4),
-        Column("预警", 4, "light", 3),
-        Column("说明", 10, print_width=6),
-        Column("数据来源", 9, print_width=6),
-    ]
-    rows = [
-        (
-            i.seq,
-            i.name,
-            i.unit_of_measure,
-            i.baseline,
-            target_text(i.target_op, i.target),
-            i.growth_text or "—",
-            None if i.expected is None else round(i.expected, 2),
-            i.actual,
-            i.rate,
-            i.light_label,
-            i.note,
-            i.data_source,
-        )
-        for i in snapshot.indicators
-    ]
-    cols, body = _with_unit(snapshot, columns, rows, [i.unit for i in snapshot.indicators])
-    return Table("主要指标完成情况", "二、主要发展指标完成情况", cols, body, light_column=cols.index(columns[9]))
+    columns = (
+        Column("序号", "seq"),
+        *_unit_column(snapshot),
+        Column("指标", min_chars=7),
+        Column("单位", "word"),
+        Column(f"{baseline_year}年|基数", "number"),
+        Column(f"{target_year}年|目标", "number"),
+        Column("年均|预增", min_chars=3),  # a rate, or words: 保持, 高于全国平均水平
+        Column(f"{year}年|预期值", "number"),
+        Column("本期|实际值", "number"),
+        Column("完成率", "number"),
+        Column("预警", "word"),
+        Column("说明及数据来源", min_chars=6),
+    )
+    rows = tuple(indicator_row(snapshot, line) for line in snapshot.indicators)
+    return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows)
 
 
 def target_table(snapshot: ReportSnapshot) -> Table:
-    columns = [
-        Column("示范工程", 14, print_width=8),
-        Column("目标", 18, print_width=9),
-        Column("目标值", 7, print_width=5),
-        Column("单位", 4, print_width=2.8),
-        Column("累计完成", 6, "number", 4.5),
-        Column("说明", 14, print_width=6),
-        Column("方案原文", 20, print_width=14),
-    ]
-    measure = {"per_year": "（每年）", "cumulative": "", "level": ""}
-    rows = [
-        (
-            f"工程{t.project_no}：{t.project_name}",
-            t.name,
-            target_text(t.op, t.target) + measure[t.measure],
-            t.unit_of_measure,
-            t.value,
-            t.note,
-            t.quote,
+    columns = (
+        Column("序号", "word"),
+        *_unit_column(snapshot),
+        Column("目标", min_chars=6),
+        Column("目标值", "number"),
+        Column("单位", "word"),
+        Column("累计|完成", "number"),
+        Column("说明", min_chars=4),
+        Column("方案原文", min_chars=10),
+    )
+    per_year = {"per_year": "（每年）"}
+    items: list[Row | Group] = []
+    project = None
+    for t in sorted(snapshot.targets, key=lambda t: (t.project_no, t.seq, t.unit)):
+        if t.project_no != project:
+            project = t.project_no
+            items.append(Group(f"工程{t.project_no}：{t.project_name}"))
+        counts = is_count(t.unit_of_measure, t.name)
+        prefix = "" if t.op == "=" else t.op
+        items.append(
+            (
+                Cell(f"{t.project_no}-{t.seq}" if t.seq else str(t.project_no)),
+                *_unit_cell(snapshot, t.unit),
+                Cell(t.name),
+                quantity(t.target, counts, prefix, per_year.get(t.measure, "")),
+                Cell(t.unit_of_measure),
+                quantity(t.value, counts),
+                Cell(t.note),
+                Cell(t.quote),
+            )
         )
-        for t in snapshot.targets
-    ]
-    cols, body = _with_unit(snapshot, columns, rows, [t.unit for t in snapshot.targets])
-    return Table("示范工程目标", "三、示范工程目标完成情况", cols, body)
+    return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items))
+
+
+def spaced_hash(text: str) -> str:
+    """A SHA-256 in groups of 16, so a spreadsheet can wrap it and a reader can compare it."""
+    return " ".join(text[i : i + 16] for i in range(0, len(text), 16))
 
 
 def evidence_table(snapshot: ReportSnapshot) -> Table:
-    columns = [
-        Column("序号", 3, "int", 2.3),
-        Column("任务序号", 5, "int", 3),
-        Column("任务名称", 10, print_width=6),
-        Column("文件名", 22, print_width=12),
-        Column("大小（KB）", 6, "number", 4),
-        Column("SHA-256", 33, "hash", 18),
-    ]
-    rows = [
-        (n, e.task_seq, e.task_name, e.file_name, round(e.size / 1024, 1), e.sha256)
+    columns = (
+        Column("序号", "seq"),
+        *_unit_column(snapshot),
+        Column("任务|序号", "seq"),
+        Column("任务名称", min_chars=6),
+        Column("文件名", min_chars=10),
+        Column("大小|（KB）", "number"),
+        Column("SHA-256", "code", min_chars=17),
+    )
+    rows = tuple(
+        (
+            Cell(n),
+            *_unit_cell(snapshot, e.unit),
+            Cell(e.task_seq),
+            Cell(e.task_name),
+            Cell(e.file_name),
+            Cell(round(e.size / 1024, 1), "0.0"),
+            Cell(spaced_hash(e.sha256)),
+        )
         for n, e in enumerate(snapshot.evidence, 1)
-    ]
-    cols, body = _with_unit(snapshot, columns, rows, [e.unit for e in snapshot.evidence])
-    return Table("佐证材料清单", "佐证材料清单", cols, body)
+    )
+    return Table("佐证材料清单", "附：佐证材料清单", columns, rows)
 
 
 def tables(snapshot: ReportSnapshot) -> list[Table]:
@@ -204,10 +256,41 @@ def tables(snapshot: ReportSnapshot) -> list[Table]:
 
 def notes(snapshot: ReportSnapshot) -> list[str]:
     """填表说明 printed under the tables."""
+    h = snapshot.header
     return [
         "完成状态：未启动——尚未开展工作；推进中——已开展，按计划序时推进；已完成——已全部完成任务内容；"
         "滞后——进度落后于序时要求；持续推进——常态化工作，长期持续开展。",
-        f"预警按序时进度计算：完成进度达到序时进度的{snapshot.header.light_green * 100:g}%及以上为绿灯，"
-        f"{snapshot.header.light_yellow * 100:g}%及以上为黄灯，其余为红灯；红灯和滞后任务须在“存在问题”中说明原因。",
-        f"本表数据截至{snapshot.header.cutoff}。主要指标的本年预期值按方案基数和年均预增计算。",
+        f"任务预警按序时进度计算：完成进度达到序时进度的{h.light_green * 100:g}%及以上为绿灯，"
+        f"{h.light_yellow * 100:g}%及以上为黄灯，其余为红灯；红灯和滞后任务须在“存在问题”中说明原因。",
+        "主要指标的本年预期值按方案基数和年均预增计算，完成率为本期实际值与预期值之比，预警规则同上；"
+        "“≥”门槛类和“保持”类指标未达到预期值的不为绿灯：目标年及以后为红灯，此前为黄灯。",
+        f"本表数据截至{h.cutoff}。协作任务注明牵头单位；佐证材料在对应任务的工作进展中列出，文件清单附后。",
     ]
+
+
+def report_title(snapshot: ReportSnapshot) -> str:
+    """The form's title with what it is not: （示例数据） for sample data, 草稿（未签署） for anything not signed."""
+    h = snapshot.header
+    mark = draft_mark(snapshot)
+    return h.form_title + ("（示例数据）" if h.sample else "") + (f"　{mark}" if mark else "")
+
+
+def info_parts(snapshot: ReportSnapshot) -> tuple[str, str, str]:
+    """The line over the table: unit on the left, who filled it in the middle, date and version on the right."""
+    h = snapshot.header
+    return (
+        f"填报单位（盖章）：{h.unit_line}",
+        f"填报人：{h.clerk or BLANK}　　联系电话：{h.phone or BLANK}",
+        f"填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）",
+    )
+
+
+def signer_name(snapshot: ReportSnapshot) -> str:
+    """Who reviews: the reviewer who signed, once signed; else the reviewer named in the settings."""
+    h = snapshot.header
+    return h.signed_by or h.reviewer
+
+
+def draft_mark(snapshot: ReportSnapshot) -> str:
+    """草稿（未签署） for anything not signed, "" for a signed report."""
+    return "" if snapshot.header.signed else DRAFT_MARK

@@ -1,9 +1,11 @@
-"""The print-ready PDF (reportlab): A4 landscape form with the embedded CJK font.
+"""The print-ready PDF: the A4 landscape form with the embedded CJK font, laid out by ``pdf_pages``.
 
-Title, the 填报单位 line, the tables (header row repeated on every page, Chinese line breaking, rows split across
-pages when they must), a small chart per indicator (expected path to the target against what was entered), 填表说明,
-and the signature block with room for the unit's seal; 第 X 页 共 Y 页 under every page. Any character the font
-cannot draw is refused by name and position before anything is written.
+The title (with 草稿（未签署） for anything not signed); the line 填报单位 · 填报人/联系电话 · 填报日期/版本 spread
+across the width; the tables (``pdf_table``: header repeated on every page, category heading rows, rows that continue
+on the next page); the signature block right after the last table (two columns with room to write; the unit and the
+date at the right under a 42 mm seal area, where an electronic seal is later placed); 填表说明; then, as
+attachments, a chart per indicator and the list of evidence files. 第 X 页 共 Y 页 under every page. Any character
+the font cannot draw is refused by name and position before anything is written.
 """
 
 from __future__ import annotations
@@ -11,41 +13,30 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    LongTable,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
-from reportlab.platypus.doctemplate import LayoutError
-
 from ipdesk.domain.periods import chinese_datetime
 from ipdesk.reports import fonts
-from ipdesk.reports.layout import Table as LayoutTable
-from ipdesk.reports.layout import notes, number_text, tables
-from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot
+from ipdesk.reports.layout import METRICS, MM, draft_mark, info_parts, notes, report_title, signer_name, tables
+from ipdesk.reports.linebreak import break_lines
+from ipdesk.reports.pdf_pages import (
+    Block,
+    DocumentInfo,
+    Page,
+    Space,
+    Text,
+    TextStyle,
+    Together,
+    aligned_x,
+    draw_text,
+    font_measure,
+    paginate,
+    render,
+)
+from ipdesk.reports.pdf_table import TableBlock, TableStyle
+from ipdesk.reports.snapshot import ReportSnapshot
 
-PAGE = landscape(A4)
-# A landscape attachment keeps the 公文 text block (156 × 225 mm), turned.
-MARGIN_X = (PAGE[0] - 225 * mm) / 2
-MARGIN_Y = (PAGE[1] - 156 * mm) / 2
-LIGHT_COLOURS = {
-    "绿灯": colors.HexColor("#d8f0d8"),
-    "黄灯": colors.HexColor("#fff1c2"),
-    "红灯": colors.HexColor("#f8d0d0"),
-}
+PAGE = Page(size=(297 * MM, 210 * MM), left=18 * MM, right=18 * MM, top=14 * MM, bottom=16 * MM)
+RED = (0.69, 0.0, 0.13)
+SEAL = 42 * MM  # a round unit seal
 
 
 def printable(text: str) -> str:
@@ -54,180 +45,117 @@ def printable(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-def _escape(text: str) -> str:
-    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-
-
 class _Styles:
     def __init__(self, font: str):
-        base = {"fontName": font, "bulletFontName": font, "wordWrap": "CJK"}
-        self.title = ParagraphStyle("title", fontSize=18, leading=26, alignment=TA_CENTER, **base)
-        self.sample = ParagraphStyle(
-            "sample", fontSize=12, leading=16, alignment=TA_CENTER, textColor=colors.HexColor("#b00020"), **base
-        )
-        self.info = ParagraphStyle("info", fontSize=11, leading=16, **base)
-        self.heading = ParagraphStyle("heading", fontSize=14, leading=20, spaceBefore=8, spaceAfter=4, **base)
-        self.cell = ParagraphStyle("cell", fontSize=10.5, leading=13.5, alignment=TA_LEFT, **base)
-        self.cell_right = ParagraphStyle("cellr", parent=self.cell, alignment=TA_RIGHT)
-        self.cell_centre = ParagraphStyle("cellc", parent=self.cell, alignment=TA_CENTER)
-        self.header = ParagraphStyle("header", fontSize=10.5, leading=13.5, alignment=TA_CENTER, **base)
-        self.note = ParagraphStyle("note", fontSize=10.5, leading=15, **base)
-        self.sign = ParagraphStyle("sign", fontSize=12, leading=22, **base)
-        self.stamp = ParagraphStyle("stamp", fontSize=9, leading=12.5, textColor=colors.HexColor("#b00020"), **base)
+        self.font = font
+        self.title = TextStyle(font, 16, 22, align="center", bold=True)
+        self.mark = TextStyle(font, 13, 18, align="center", colour=RED, bold=True)
+        self.sample = TextStyle(font, 11, 15, align="center", colour=RED)
+        self.info = TextStyle(font, 10.5, 14)
+        self.heading = TextStyle(font, 12, 16, bold=True, space_before=6, space_after=3)
+        self.note = TextStyle(font, 10, 14, indent=10 * 1.4)
+        self.caption = TextStyle(font, 9, 12, space_before=4, space_after=2)
+        self.sign = TextStyle(font, 11.5, 16)
+        self.stamp = TextStyle(font, 8.5, 11.5, colour=RED)
+        self.table = TableStyle(font, size=METRICS.size, header_size=METRICS.header_size, padding_x=METRICS.padding)
 
 
-def _numbered_canvas(font: str, sample: bool):
-    class NumberedCanvas(pdfcanvas.Canvas):
-        """Draws 第 X 页 共 Y 页 once the page count is known (two passes over the saved pages)."""
+class InfoLine(Block):
+    """Three parts across the width: the first at the left, the second centred, the third at the right; when they do
+    not fit on one line, each wraps within its third."""
 
-        def __init__(self, *args, **kwargs):
-            kwargs["initialFontName"] = font  # no unused, unembedded Helvetica in the file
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+    GAP = 12 * MM
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    def __init__(self, parts: tuple[str, str, str], style: TextStyle):
+        self.parts, self.style = parts, style
 
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(font, 12)
-                self.drawCentredString(PAGE[0] / 2, MARGIN_Y / 2, f"第 {self._pageNumber} 页 共 {total} 页")
-                if sample:
-                    self.saveState()
-                    self.setFont(font, 72)
-                    self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.12))
-                    self.translate(PAGE[0] / 2, PAGE[1] / 2)
-                    self.rotate(25)
-                    self.drawCentredString(0, 0, "示例数据")
-                    self.restoreState()
-                super().showPage()
-            super().save()
+    def _placed(self, width: float) -> list[tuple[float, list[str]]]:
+        """(left offset, lines) of each part."""
+        measure = font_measure(self.style.font, self.style.size)
+        widths = [measure(part) for part in self.parts]
+        if sum(widths) + 2 * self.GAP <= width:
+            middle = min(max((width - widths[1]) / 2, widths[0] + self.GAP), width - widths[2] - self.GAP - widths[1])
+            return [(0, [self.parts[0]]), (middle, [self.parts[1]]), (width - widths[2], [self.parts[2]])]
+        third = width / 3
+        placed = []
+        for number, part in enumerate(self.parts):
+            lines = break_lines(part, third - 4, measure)
+            align = ("left", "center", "right")[number]
+            placed.append((aligned_x(align, number * third, third, max(measure(line) for line in lines)), lines))
+        return placed
 
-    return NumberedCanvas
+    def height(self, width: float) -> float:
+        return max(len(lines) for _, lines in self._placed(width)) * self.style.leading + 4
+
+    def draw(self, canvas, x: float, top: float, width: float) -> None:
+        s = self.style
+        for left, lines in self._placed(width):
+            baseline = top - s.size
+            for line in lines:
+                draw_text(canvas, s.font, s.size, x + left, baseline, line)
+                baseline -= s.leading
 
 
-def _table_flowable(table: LayoutTable, styles: _Styles, split_rows: bool) -> LongTable:
-    shares = [c.print_width or c.width for c in table.columns]
-    widths = [225 * mm * share / sum(shares) for share in shares]
-    header = [Paragraph(_escape(c.header), styles.header) for c in table.columns]
-    widths_pt = dict(enumerate(widths))
-    body = []
-    for row in table.text_rows():
-        cells: list = []
-        for number, (column, text) in enumerate(zip(table.columns, row, strict=True)):
-            short = column.numeric or column.kind == "light"
-            room = widths_pt[number] - 8
-            if short and "\n" not in text and stringWidth(text, styles.cell.fontName, styles.cell.fontSize) < room:
-                cells.append(text)  # a number or a light needs no line breaking: a plain string draws faster
-                continue
-            style = (
-                styles.cell_right if column.numeric else styles.cell_centre if column.kind == "light" else styles.cell
+class SignatureBlock(Block):
+    """填报人/联系电话 and 审核人/单位负责人（签字） in two columns with room to write; 填报单位（盖章） and the date at
+    the right, under a 42 mm square left for the seal. Remembers where that square landed (page and box), so that a
+    signature field for an electronic seal can be placed exactly over the unit name and date."""
+
+    RIGHT = 100 * MM  # the right part: unit, date and the seal over them
+    ROW = 16 * MM  # from one signature line to the next: room for a handwritten name
+
+    def __init__(self, snapshot: ReportSnapshot, styles: _Styles, found: dict):
+        self.snapshot, self.styles, self.found = snapshot, styles, found
+
+    def _stamp_height(self) -> float:
+        return 34 * MM if self.snapshot.header.signed else 0
+
+    def height(self, width: float) -> float:
+        return max(8 * MM + SEAL, 6 * MM + 2 * self.ROW + self._stamp_height()) + 4 * MM
+
+    def draw(self, canvas, x: float, top: float, width: float) -> None:
+        h, s = self.snapshot.header, self.styles.sign
+        measure = font_measure(s.font, s.size)
+        blank = 28 * MM
+        column = (width - self.RIGHT) / 2
+        first = top - 6 * MM - s.size
+        rows = [
+            ((f"填报人：{printable(h.clerk)}", bool(h.clerk)), (f"联系电话：{printable(h.phone)}", bool(h.phone))),
+            (
+                (f"审核人：{printable(signer_name(self.snapshot))}", bool(signer_name(self.snapshot))),
+                ("单位负责人（签字）：", False),
+            ),
+        ]
+        canvas.setLineWidth(0.5)
+        for number, row in enumerate(rows):
+            baseline = first - number * self.ROW
+            for part, ((text, filled), left) in enumerate(zip(row, (x, x + column), strict=True)):
+                draw_text(canvas, s.font, s.size, left, baseline, text)
+                if not filled:  # a line to write on
+                    start = left + measure(text)
+                    end = min(start + blank, x + (part + 1) * column - 6 * MM)
+                    canvas.line(start, baseline - 2, end, baseline - 2)
+        # the unit and the date at the right, the seal's square over them
+        right_left = x + width - self.RIGHT
+        unit_lines = break_lines(f"填报单位（盖章）：{printable(h.unit_line)}", self.RIGHT - 6 * MM, measure)
+        date = h.fill_date
+        text_width = max(measure(line) for line in [*unit_lines, date])
+        text_left = x + width - 4 * MM - text_width
+        baseline = first
+        for line in unit_lines:
+            draw_text(canvas, s.font, s.size, text_left, baseline, line)
+            baseline -= s.leading
+        baseline -= 4
+        draw_text(canvas, s.font, s.size, text_left + text_width - measure(date), baseline, date)
+        centre = max(right_left + SEAL / 2, min(text_left + text_width / 2, x + width - SEAL / 2))
+        seal_top = first + s.size + s.leading  # its top within one line above the unit name
+        x1, y1 = canvas.absolutePosition(centre - SEAL / 2, seal_top - SEAL)
+        x2, y2 = canvas.absolutePosition(centre + SEAL / 2, seal_top)
+        self.found.update(page=canvas.getPageNumber() - 1, box=(x1, y1, x2, y2))
+        if h.signed:
+            _draw_stamp(
+                canvas, self.snapshot, self.styles, x, first - 2 * self.ROW + 4 * MM, width - self.RIGHT - 6 * MM
             )
-            cells.append(Paragraph(_escape(text), style))
-        body.append(cells)
-    commands = [
-        ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),  # plain-string cells would default to Helvetica
-        ("FONTSIZE", (0, 0), (-1, -1), styles.cell.fontSize),
-        ("LEADING", (0, 0), (-1, -1), styles.cell.leading),
-        ("TOPPADDING", (0, 1), (-1, -1), 3),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e7e6e6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    for number, column in enumerate(table.columns):
-        align = "RIGHT" if column.numeric else "CENTER" if column.kind == "light" else "LEFT"
-        commands.append(("ALIGN", (number, 1), (number, -1), align))
-    if table.light_column is not None:
-        for number, row in enumerate(table.text_rows(), 1):
-            colour = LIGHT_COLOURS.get(row[table.light_column])
-            if colour is not None:
-                commands.append(("BACKGROUND", (table.light_column, number), (table.light_column, number), colour))
-    if not body:
-        body = [[Paragraph("（无）", styles.cell)] + [""] * (len(widths) - 1)]
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    return LongTable(
-        [header, *body], colWidths=widths, repeatRows=1, splitInRow=1 if split_rows else 0, style=TableStyle(commands)
-    )
-
-
-def _chart(line: IndicatorLine, font: str):
-    # Imported here: the charting package costs ~0.08 s to import and most units own no indicator.
-    from reportlab.graphics.charts.lineplots import LinePlot
-    from reportlab.graphics.shapes import Drawing, String
-
-    width, height = 72 * mm, 46 * mm
-    drawing = Drawing(width, height)
-    expected = [(year, value) for year, value, _ in line.path if value is not None]
-    actual = [(year, value) for year, _, value in line.path if value is not None]
-    title = f"{line.seq}. {line.name}（{line.unit_of_measure}）"
-    drawing.add(String(4, height - 11, title if len(title) <= 22 else title[:21] + "…", fontName=font, fontSize=8.5))
-    series = [s for s in (expected, actual) if s]
-    if not series:
-        drawing.add(String(width / 2, height / 2, "暂无数据", fontName=font, fontSize=9, textAnchor="middle"))
-        return drawing
-    plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 30, 14, width - 40, height - 34
-    plot.data = series
-    years = [year for year, *_ in line.path]
-    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = min(years), max(years)
-    plot.xValueAxis.valueSteps = years
-    plot.xValueAxis.labelTextFormat = lambda v: f"{int(v)}"
-    plot.xValueAxis.labels.fontName = font
-    plot.xValueAxis.labels.fontSize = 7
-    values = [v for s in series for _, v in s]
-    low, high = min(values), max(values)
-    pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1)
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = max(0, low - pad), high + pad
-    plot.yValueAxis.labels.fontName = font
-    plot.yValueAxis.labels.fontSize = 7
-    plot.yValueAxis.labelTextFormat = lambda v: number_text(v, 1)
-    plot.lines[0].strokeColor = colors.HexColor("#888888")
-    plot.lines[0].strokeDashArray = [3, 2]
-    if len(series) > 1:
-        plot.lines[1].strokeColor = colors.HexColor("#1f4e79")
-        plot.lines[1].strokeWidth = 1.5
-        from reportlab.graphics.widgets.markers import makeMarker
-
-        plot.lines[1].symbol = makeMarker("FilledCircle", size=3)
-    drawing.add(plot)
-    return drawing
-
-
-def _charts(snapshot: ReportSnapshot, font: str, styles: _Styles) -> list:
-    if not snapshot.indicators:
-        return []
-    drawings = [_chart(line, font) for line in snapshot.indicators]
-    rows = [drawings[i : i + 3] for i in range(0, len(drawings), 3)]
-    rows[-1] += [""] * (3 - len(rows[-1]))
-    grid = Table(rows, colWidths=[75 * mm] * 3)
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), font)]))
-    return [
-        CondPageBreak(50 * mm),
-        Paragraph("主要指标走势（虚线为按年均预增计算的预期路径，实线为本单位填报值）", styles.note),
-        grid,
-    ]
-
-
-class SealSpot(Flowable):
-    """The empty place for the unit's round seal (about 42 mm); remembers where it landed on which page, so that a
-    signature field for an electronic seal can be put exactly there."""
-
-    SIZE = 44 * mm
-
-    def __init__(self, found: dict):
-        super().__init__()
-        self.width = self.height = self.SIZE
-        self.found = found
-
-    def draw(self) -> None:
-        x, y = self.canv.absolutePosition(0, 0)
-        self.found.update(page=self.canv.getPageNumber() - 1, box=(x, y, x + self.SIZE, y + self.SIZE))
 
 
 def qr_text(snapshot: ReportSnapshot) -> str:
@@ -236,55 +164,50 @@ def qr_text(snapshot: ReportSnapshot) -> str:
     return f"ipdesk|{h.unit_line}|{h.period}|v{h.version}|{snapshot.sha256()}"
 
 
-def _stamp(snapshot: ReportSnapshot, styles: _Styles) -> list:
+def _draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.L)
+    code.addData(text)
+    code.make()
+    count = code.getModuleCount()
+    border = 2
+    module = size / (count + 2 * border)
+    canvas.setFillColorRGB(0, 0, 0)
+    for row, cells in enumerate(code.modules):
+        for column, dark in enumerate(cells):
+            if dark:
+                canvas.rect(
+                    x + (column + border) * module, y + size - (row + border + 1) * module, module, module, 0, 1
+                )
+
+
+def _draw_stamp(canvas, snapshot: ReportSnapshot, styles: _Styles, x: float, top: float, width: float) -> None:
     """The visible record of the electronic signature, with the QR code of the signed snapshot."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-
-    h = snapshot.header
-    widget = QrCodeWidget(qr_text(snapshot))
-    x1, y1, x2, y2 = widget.getBounds()
-    size = 30 * mm
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    when = chinese_datetime(h.signed_at)
-    text = Paragraph(
-        f"本报告已由{_escape(h.signed_by)}代表{_escape(h.unit_line)}电子签署<br/>签署时间：{when}<br/>"
-        f"证书指纹（SHA-256）：{h.fingerprint[:47]}<br/>{h.fingerprint[48:]}<br/>"
-        f"报告摘要：{snapshot.sha256()[:32]}<br/>{snapshot.sha256()[32:]}",
-        styles.stamp,
-    )
-    box = Table([[text, drawing]], colWidths=[115 * mm, 34 * mm])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#b00020")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("FONTNAME", (0, 0), (-1, -1), styles.stamp.fontName),
-            ]
-        )
-    )
-    return [Spacer(1, 2 * mm), box]
-
-
-def _signature_block(snapshot: ReportSnapshot, styles: _Styles, seal: dict) -> list:
-    h = snapshot.header
-    gap = "　" * 6
+    h, s = snapshot.header, styles.stamp
+    width = min(width, 150 * MM)
+    height = 32 * MM
+    digest = snapshot.sha256()
     lines = [
-        f"填报单位（盖章）：{_escape(h.unit_line)}",
-        f"填报人：{_escape(h.clerk) or gap}　　联系电话：{_escape(h.phone) or gap}",
-        f"审核人：{_escape(h.reviewer) or gap}　　单位负责人（签字）：{gap}",
-        f"日期：{h.fill_date}",
+        f"本报告已由{printable(h.signed_by)}代表{printable(h.unit_line)}电子签署",
+        f"签署时间：{chinese_datetime(h.signed_at)}",
+        f"证书指纹（SHA-256）：{h.fingerprint[:47]}",
+        h.fingerprint[48:],
+        f"报告摘要：{digest[:32]}",
+        digest[32:],
     ]
-    block: list = [Paragraph(line, styles.sign) for line in lines]
-    if h.signed_at:
-        block += _stamp(snapshot, styles)
-    # Room on the right for a round seal of about 42 mm over the unit name and date.
-    frame = Table([[block, SealSpot(seal)]], colWidths=[160 * mm, 65 * mm])
-    frame.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), styles.sign.fontName)])
-    )
-    return [Spacer(1, 6 * mm), frame]
+    canvas.setStrokeColorRGB(*RED)
+    canvas.setLineWidth(0.8)
+    canvas.rect(x, top - height, width, height, stroke=1, fill=0)
+    canvas.setFillColorRGB(*RED)
+    measure = font_measure(s.font, s.size)
+    baseline = top - 4 - s.size
+    for line in lines:
+        for part in break_lines(line, width - 34 * MM, measure):
+            draw_text(canvas, s.font, s.size, x + 4, baseline, part)
+            baseline -= s.leading
+    canvas.setStrokeColorRGB(0, 0, 0)
+    _draw_qr(canvas, qr_text(snapshot), x + width - 31 * MM, top - height + 1 * MM, 30 * MM)
 
 
 def all_texts(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
@@ -296,27 +219,14 @@ def all_texts(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
         ("填报人", h.clerk),
         ("联系电话", h.phone),
         ("审核人", h.reviewer),
+        ("签署人", h.signed_by),
     ]
     for table in tables(snapshot):
         for column_number, column in enumerate(table.columns):
             for row_number, row in enumerate(table.text_rows(), 1):
-                found.append((f"{table.sheet}第{row_number}行“{column.header}”", row[column_number]))
+                found.append((f"{table.sheet}第{row_number}行“{column.title}”", row[column_number]))
     found += [(f"填表说明第{n}条", text) for n, text in enumerate(notes(snapshot), 1)]
     return [(where, printable(text)) for where, text in found]
-
-
-def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:
-    """Write the PDF; returns where the seal's place landed: {"page": index, "box": (x1, y1, x2, y2)}."""
-    font = fonts.register(face)
-    fonts.check_printable(font, all_texts(snapshot))
-    styles = _Styles(font)
-    seal: dict = {}
-    try:
-        _build(snapshot, path, font, styles, split_rows=False, seal=seal)
-    except LayoutError:
-        # A row taller than a page (a very long text): only then let rows break across pages.
-        _build(snapshot, path, font, styles, split_rows=True, seal=seal)
-    return seal
 
 
 def keywords(snapshot: ReportSnapshot) -> str:
@@ -328,37 +238,106 @@ def keywords(snapshot: ReportSnapshot) -> str:
     return ";".join(parts)
 
 
-def _build(snapshot: ReportSnapshot, path: Path, font: str, styles: _Styles, split_rows: bool, seal: dict) -> None:
+def _clean(table):
+    """The table with every text made printable (no invisible format characters)."""
+    from dataclasses import replace
+
+    from ipdesk.reports.table_model import Cell, Group
+
+    items = []
+    for item in table.items:
+        if isinstance(item, Group):
+            items.append(Group(printable(item.text)))
+        else:
+            items.append(
+                tuple(Cell(printable(c.value), c.format, c.fill) if isinstance(c.value, str) else c for c in item)
+            )
+    return replace(table, items=tuple(items))
+
+
+def story(snapshot: ReportSnapshot, styles: _Styles, seal: dict) -> list[Block]:
+    """The report's blocks, top to bottom."""
     h = snapshot.header
-    story: list = [Paragraph(_escape(h.form_title), styles.title)]
+    blocks: list[Block] = [Text(printable(h.form_title), styles.title)]
+    mark = draft_mark(snapshot)
+    if mark:
+        blocks.append(Text(mark, styles.mark))
     if h.sample:
-        story.append(Paragraph("（示例数据，仅供演示，不作为正式报送材料）", styles.sample))
-    story.append(Spacer(1, 3 * mm))
-    story.append(
-        Paragraph(
-            f"填报单位（盖章）：{_escape(h.unit_line)}　　填报人：{_escape(h.clerk)}　　"
-            f"联系电话：{_escape(h.phone)}　　填报日期：{h.fill_date}　　版本：v{h.version}（{h.status_label}）",
-            styles.info,
+        blocks.append(Text("（示例数据，仅供演示，不作为正式报送材料）", styles.sample))
+    blocks += [Space(2 * MM), InfoLine(tuple(printable(p) for p in info_parts(snapshot)), styles.info)]  # type: ignore[arg-type]
+    sections = tables(snapshot)
+    data = [t for t in sections if t.sheet != "佐证材料清单"]
+    for number, table in enumerate(data):
+        tail = SignatureBlock(snapshot, styles, seal) if number == len(data) - 1 else None
+        blocks.append(Text(table.title, styles.heading, keep_with_next=True))
+        blocks.append(TableBlock(_clean(table), styles.table, tail=tail))
+    explained = [Text("填表说明：", styles.heading)]
+    explained += [Text(f"{n}. {printable(text)}", styles.note) for n, text in enumerate(notes(snapshot), 1)]
+    blocks.append(Together(explained))  # the notes are read together: never one line of them on a page
+    if snapshot.indicators:
+        from ipdesk.reports.pdf_charts import ChartGrid
+
+        blocks.append(Text("附：主要指标走势", styles.heading, keep_with_next=True))
+        blocks.append(
+            Text(
+                "虚线为按方案基数和年均预增计算的各年预期值，圆点为本单位各年填报值（相邻年份连线），方框为基数；"
+                "只有一年填报值的指标以文字列出。",
+                styles.caption,
+                keep_with_next=True,
+            )
         )
+        blocks.append(ChartGrid(list(snapshot.indicators), styles.font, int(h.period[:4])))
+    evidence = next((t for t in sections if t.sheet == "佐证材料清单"), None)
+    if evidence is not None and evidence.items:
+        blocks.append(Text(evidence.title, styles.heading, keep_with_next=True))
+        blocks.append(TableBlock(_clean(evidence), styles.table))
+    return blocks
+
+
+def lay_out(snapshot: ReportSnapshot, face: str = "") -> tuple[str, list[list[tuple[Block, float]]], dict]:
+    """The font, the blocks placed on pages (what ``write_pdf`` draws, and tests read), and the dict that receives
+    the seal's place when the pages are drawn."""
+    font = fonts.register(face)
+    fonts.check_printable(font, all_texts(snapshot))
+    seal: dict = {}
+    return font, paginate(story(snapshot, _Styles(font), seal), PAGE), seal
+
+
+def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:
+    """Write the PDF; returns where the seal's place landed: {"page": index, "box": (x1, y1, x2, y2)}, a 42 mm
+    square over the unit name and date of the signature block."""
+    font, pages, seal = lay_out(snapshot, face)
+    h = snapshot.header
+    info = DocumentInfo(
+        title=report_title(snapshot), author=h.unit_line, subject=h.period_name, keywords=keywords(snapshot)
     )
-    for table in tables(snapshot):
-        story += [Paragraph(table.title, styles.heading), _table_flowable(table, styles, split_rows)]
-        if table.sheet == "主要指标完成情况":
-            story += _charts(snapshot, font, styles)
-    closing = [Paragraph("填表说明：", styles.heading)]
-    closing += [Paragraph(f"{n}. {_escape(text)}", styles.note) for n, text in enumerate(notes(snapshot), 1)]
-    story.append(KeepTogether(closing + _signature_block(snapshot, styles, seal)))
-    document = SimpleDocTemplate(
-        str(path),
-        pagesize=PAGE,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_Y,
-        bottomMargin=MARGIN_Y,
-        title=h.form_title,
-        author=h.unit_line,
-        subject=h.period_name,
-        keywords=keywords(snapshot),
-        creator="ipdesk",
-    )
-    document.build(story, canvasmaker=_numbered_canvas(font, h.sample))
+    render(Path(path), pages, PAGE, font, info, _decorate(font, draft_mark(snapshot), h.sample))
+    return seal
+
+
+def _decorate(font: str, mark: str, sample: bool):
+    def decorate(canvas, number: int, total: int) -> None:
+        canvas.setFillColorRGB(0, 0, 0)
+        footer = f"第 {number} 页 共 {total} 页"
+        draw_text(canvas, font, 10.5, (PAGE.size[0] - font_measure(font, 10.5)(footer)) / 2, 7 * MM, footer)
+        if mark:  # at the top right of every page, in a box
+            size = 11
+            width = font_measure(font, size)(mark)
+            x = PAGE.size[0] - PAGE.right - width - 4
+            y = PAGE.size[1] - 9.5 * MM
+            canvas.setStrokeColorRGB(*RED)
+            canvas.setFillColorRGB(*RED)
+            canvas.setLineWidth(0.8)
+            canvas.rect(x - 3, y - 3, width + 6, size + 5, stroke=1, fill=0)
+            draw_text(canvas, font, size, x, y, mark, bold=True)
+        if sample:
+            canvas.saveState()
+            canvas.setFillColorRGB(0.8, 0.1, 0.1, alpha=0.12)
+            canvas.translate(PAGE.size[0] / 2, PAGE.size[1] / 2)
+            canvas.rotate(25)
+            draw_text(canvas, font, 72, -font_measure(font, 72)("示例数据") / 2, 0, "示例数据")
+            canvas.restoreState()
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setStrokeColorRGB(0, 0, 0)
+
+    return decorate

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
 from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
@@ -144,6 +145,8 @@ class IndicatorValues:
         unit = ws.units.name_of(entry.unit)
         if ws.tasks.get(indicator.task_seq).role_of(unit) is None:
             raise InvalidInput(f"“{unit}”不负责指标“{indicator.name}”，不能填报其数值")
+        if indicator.counts:
+            check_whole(entry.value, indicator.unit_of_measure, f"指标“{indicator.name}”的数值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
         with guarded_change(ws, unit, entry.period) as changed:
@@ -182,6 +185,8 @@ class TargetValues:
         unit = ws.units.name_of(entry.unit)
         if unit not in target.owners:
             raise InvalidInput(f"“{unit}”不负责工程{entry.project_no}的目标“{target.name}”")
+        if target.counts:
+            check_whole(entry.value, target.unit_of_measure, f"目标“{target.name}”的累计值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
         with guarded_change(ws, unit, entry.period) as changed:

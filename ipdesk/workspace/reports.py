@@ -47,7 +47,14 @@ class Lights:
         return completion_rate(value, self.indicator_expected(indicator, period))
 
     def for_indicator(self, indicator: Indicator, value: float | None, period: str | Period) -> Light:
-        return indicator_light(value, self.indicator_expected(indicator, period), self.thresholds)
+        when = as_period(period)
+        return indicator_light(
+            value,
+            self.indicator_expected(indicator, when),
+            self.thresholds,
+            must_reach=indicator.must_reach,
+            due=indicator.due(when.year),
+        )
 
 
 class Reports:

@@ -85,12 +85,13 @@ def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period, mark: boo
         for owned in ws.indicators.for_unit(name):
             indicator = owned.indicator
             goal = ws.indicators.expected(indicator, when.year) or indicator.target
+            value = goal * rng.uniform(0.86, 1.05)
             ws.indicator_values.save(
                 IndicatorValue(
                     indicator.seq,
                     name,
                     when,
-                    round(goal * rng.uniform(0.86, 1.05), 2),
+                    float(round(value)) if indicator.counts else round(value, 2),
                     "",
                     "本单位统计台账（示例）",
                 )

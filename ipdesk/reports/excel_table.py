@@ -1,0 +1,320 @@
+"""A table of the table engine (``table_model.Table``) as a workbook sheet, laid out to read on screen and to print
+like the PDF.
+
+The sheet: the title merged across the table, a line spread over the width (left, middle, right parts), the header
+row (frozen, repeated on every printed page), group heading rows merged across, bordered and wrapped cells, numbers
+stored as numbers with the number format the PDF prints them with, cell backgrounds from the cells' hints; A4
+landscape, fit to the page width, margins printers keep, 第 &P 页 共 &N 页. Rows get the height their wrapped text
+needs (spreadsheets do not grow them on opening), and page breaks are set by ipdesk so that a heading row never ends
+a page and the closing lines (notes, signatures) stay with the last rows. An empty table says so.
+"""
+
+from __future__ import annotations
+
+import math
+from copy import copy
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ipdesk.reports.linebreak import break_lines, estimate, estimator
+from ipdesk.reports.table_model import Group, Metrics, Table, cell_align, fit_widths
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+SIZE = 10.0  # the sheet's type; printed at the PDF's 9 pt once the page is fitted to the width
+LINE = 13.0  # points per line of 10 pt text
+PADDING = 3.0  # points of a cell's width that text does not use
+FIXED_EXTRA = 6.0  # points more for a column that must not wrap: programs pad cells differently
+FORMULA_STARTS = ("=", "+", "-", "@")
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+# A4 landscape and its margins, in inches as the file stores them: 15 mm at the sides, 19 mm top and bottom with
+# the page header and footer 8 mm from the edge, so neither touches the body and no printer cuts them.
+PAGE_WIDTH_IN, PAGE_HEIGHT_IN = 11.69, 8.27
+MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN, HEADER_FOOTER_IN = 0.59, 0.75, 0.75, 0.31
+SAFETY = 0.94  # of a page's height used, for the difference between programs' row heights
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """A line outside the table: one text across the width, or two or three parts spread over it."""
+
+    parts: tuple[str, ...]
+    bold: bool = False
+    height: float = 0  # points; 0 = as the text needs
+
+
+@dataclass(frozen=True)
+class SheetHeading:
+    title: str  # merged across the first row
+    subtitle: str = ""  # the table's heading, second row
+    info: SheetLine | None = None  # third row: who and when
+    page_header: str = ""  # printed at the top right of every page (草稿（未签署）, 示例数据)
+    closing: tuple[SheetLine, ...] = ()  # after the table, on the same printed page as its last rows
+
+
+def excel_width(points: float) -> float:
+    """A column's width in Excel's units (the width of a digit of the default font, 7 px) for ``points``."""
+    pixels = points * 96 / 72
+    return round(max(pixels - 5, 7) / 7, 2)
+
+
+def excel_points(width: float) -> float:
+    return (width * 7 + 5) * 72 / 96
+
+
+def set_value(cell, value: object) -> None:
+    """Store ``value``; strings that a spreadsheet would read as a formula are kept as plain text."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+_MEASURE = estimator(SIZE)
+
+
+def _lines(text: str, points: float) -> int:
+    if not text:
+        return 1
+    return len(break_lines(text, points - 2 * PADDING, _MEASURE))
+
+
+def _rough_lines(text: str, points: float) -> int:
+    return sum(max(1, math.ceil(estimate(part, SIZE) / max(points - 2 * PADDING, 1))) for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return round(lines * LINE + 5, 1)
+
+
+def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Column ranges (1-based, inclusive) for parts of a line spread over the width: the split at column edges
+    that wraps the parts least (then the most even one)."""
+    from itertools import combinations
+
+    count, parts = len(widths), max(1, min(len(texts), len(widths)))
+    points = [excel_points(w) for w in widths]
+    best: tuple[tuple[int, float], list[tuple[int, int]]] | None = None
+    for cuts in combinations(range(1, count), parts - 1):
+        edges = [0, *cuts, count]
+        spans = [(edges[i] + 1, edges[i + 1]) for i in range(parts)]
+        rooms = [sum(points[a - 1 : b]) for a, b in spans]
+        lines = [_rough_lines(text, room) for text, room in zip(texts, rooms, strict=False)]
+        key = (max(lines) * 100 + sum(lines), -min(rooms))
+        if best is None or key < best[0]:
+            best = (key, spans)
+    assert best is not None
+    return best[1]
+
+
+def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float], size: float = SIZE) -> float:
+    spans = _spans(widths, line.parts)
+    aligns = ["left", "center", "right"] if len(spans) == 3 else ["left", "right"] if len(spans) == 2 else ["left"]
+    lines = 1
+    for (first, last), text, align in zip(spans, line.parts, aligns, strict=False):
+        cell = sheet.cell(row, first)
+        set_value(cell, text)
+        cell.font = Font(name=HEADING_FONT if line.bold else BODY_FONT, size=size, bold=line.bold)
+        cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
+        if last > first:
+            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        lines = max(lines, _lines(text, sum(excel_points(w) for w in widths[first - 1 : last])))
+    height = max(line.height, _height(lines))
+    sheet.row_dimensions[row].height = height
+    return height
+
+
+class _StyleCache:
+    """Cell looks by key. openpyxl hashes every style object set on a cell; a look set once is copied after, which
+    is what openpyxl itself does when it copies a cell's style."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, object] = {}
+
+    def apply(self, cell, key: tuple, **looks: object) -> None:
+        style = self._known.get(key)
+        if style is not None:
+            cell._style = copy(style)
+            return
+        for name, value in looks.items():
+            setattr(cell, name, value)
+        self._known[key] = copy(cell._style)
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook for sheets of tables."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Worksheet:
+    """Add ``table`` as a sheet: columns in the proportions ``fit_widths(table, width, metrics)`` gives the PDF."""
+    sheet = workbook.create_sheet(table.sheet)
+    count = len(table.columns)
+    last = get_column_letter(count)
+    scale = SIZE / metrics.size
+    widths = [
+        excel_width(w * scale + (FIXED_EXTRA if column.fixed else 0))
+        for w, column in zip(fit_widths(table, width, metrics), table.columns, strict=True)
+    ]
+    for number, w in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(number)].width = w
+
+    title = sheet.cell(1, 1)
+    set_value(title, heading.title)
+    title.font = Font(name=HEADING_FONT, size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.row_dimensions[1].height = 30 if _lines(heading.title, sum(map(excel_points, widths))) == 1 else 50
+    row = 2
+    if heading.subtitle:
+        set_value(sheet.cell(row, 1), heading.subtitle)
+        sheet.cell(row, 1).font = Font(name=HEADING_FONT, size=12, bold=True)
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        sheet.row_dimensions[row].height = 20
+        row += 1
+    if heading.info is not None:
+        _write_line(sheet, row, heading.info, widths)
+        row += 1
+    header_row = row
+    header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
+    header_lines = 1
+    for number, column in enumerate(table.columns, 1):
+        points = excel_points(widths[number - 1]) - 2 * PADDING
+        words = break_lines(column.title, points, _MEASURE, words=column.header_words)
+        cell = sheet.cell(header_row, number)
+        set_value(cell, "\n".join(words))
+        cell.font, cell.fill, cell.border = header_font, HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_lines = max(header_lines, len(words))
+    sheet.row_dimensions[header_row].height = _height(header_lines)
+
+    heights: list[tuple[int, float, bool]] = []  # (row, height, is a group heading)
+    styles = _StyleCache()
+    body_font = Font(name=BODY_FONT, size=SIZE)
+    group_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
+    group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    alignments = {a: Alignment(horizontal=a, vertical="top", wrap_text=True) for a in ("left", "center", "right")}
+    points = [excel_points(w) for w in widths]
+    items = list(table.items) or [Group(table.empty_text)]
+    for item in items:
+        row += 1
+        if isinstance(item, Group):
+            for number in range(1, count + 1):
+                styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
+            cell = sheet.cell(row, 1)
+            set_value(cell, item.text)
+            styles.apply(
+                cell, ("group title",), font=group_font, fill=GROUP_FILL, alignment=group_alignment, border=BORDER
+            )
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
+            height = _height(_lines(item.text, sum(points)))
+            heights.append((row, height, bool(table.items)))
+            sheet.row_dimensions[row].height = height
+            continue
+        lines = 1
+        for number, (column, value) in enumerate(zip(table.columns, item, strict=True), 1):
+            cell = sheet.cell(row, number)
+            set_value(cell, value.value)
+            align = cell_align(column, value)
+            looks = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
+            if value.format:
+                looks["number_format"] = value.format
+            if value.fill:
+                looks["fill"] = PatternFill("solid", fgColor=value.fill)
+            styles.apply(cell, (align, value.format, value.fill), **looks)
+            text = value.text
+            cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
+            lines = max(lines, cell_lines)
+        height = _height(lines)
+        sheet.row_dimensions[row].height = height
+        heights.append((row, height, False))
+
+    closing_rows = []
+    if heading.closing:
+        row += 1
+        sheet.row_dimensions[row].height = 8
+        closing_rows.append((row, 8.0))
+        for line in heading.closing:
+            row += 1
+            closing_rows.append((row, _write_line(sheet, row, line, widths)))
+
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    _page_setup(sheet, heading, sum(points))
+    _page_breaks(sheet, header_row, heights, closing_rows, sum(points))
+    return sheet
+
+
+def _page_setup(sheet: Worksheet, heading: SheetHeading, table_points: float) -> None:
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = MARGIN_SIDE_IN
+    margins.top, margins.bottom = MARGIN_TOP_IN, MARGIN_BOTTOM_IN
+    margins.header = margins.footer = HEADER_FOOTER_IN
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.oddFooter.center.font = BODY_FONT
+    sheet.oddFooter.center.size = 10
+    if heading.page_header:
+        sheet.oddHeader.right.text = heading.page_header
+        # as the footer: plain 10 pt, no colour, which every spreadsheet program writes back the same way
+        sheet.oddHeader.right.font = BODY_FONT
+        sheet.oddHeader.right.size = 10
+
+
+def print_scale(table_points: float) -> float:
+    """The share of its size a sheet prints at once fitted to the page width."""
+    printable = (PAGE_WIDTH_IN - 2 * MARGIN_SIDE_IN) * 72
+    return min(1.0, printable / table_points) if table_points else 1.0
+
+
+def _page_breaks(
+    sheet: Worksheet,
+    header_row: int,
+    rows: list[tuple[int, float, bool]],
+    closing: list[tuple[int, float]],
+    table_points: float,
+) -> None:
+    """Manual page breaks: pages as full as they can be, no heading row at the foot of a page, and the closing lines
+    on the page of the last rows. Row heights are the ones set above; the page is what the print scale leaves."""
+    page = (PAGE_HEIGHT_IN - MARGIN_TOP_IN - MARGIN_BOTTOM_IN) * 72 / print_scale(table_points) * SAFETY
+    header = sheet.row_dimensions[header_row].height or LINE
+    above = sum(sheet.row_dimensions[r].height or 15 for r in range(1, header_row))
+    used = above + header
+    closing_height = sum(height for _, height in closing)
+    breaks: list[int] = []
+    index = start = 0  # start: the first row of the page being filled
+    while index < len(rows):
+        _, height, group = rows[index]
+        last = index == len(rows) - 1
+        need = height + (closing_height if last else 0)
+        if group and not last:
+            need += rows[index + 1][1]  # a heading needs its first row beside it
+        if used + need <= page or index == start:
+            used += height
+            index += 1
+            continue
+        if last and used + height <= page and index - 1 > start:
+            index -= 1  # the last row fits but the closing lines do not: the row before it starts the next page
+        while index - 1 > start and rows[index - 1][2]:
+            index -= 1  # and a heading row goes over with the rows under it
+        breaks.append(rows[index - 1][0] if index > 0 else header_row)
+        used, start = header, index
+    for row in breaks:
+        sheet.row_breaks.append(Break(id=row))
