@@ -114,3 +114,38 @@ def submission_state(latest: ReceivedReturn | None, due: dt.date, today: dt.date
 def days_late(due: dt.date, today: dt.date) -> int:
     """Days past the due date (0 when not yet due)."""
     return max((today - due).days, 0)
+
+
+class Timeliness(StrEnum):
+    """How a unit reported over the returns due in a span (a quarter's three months): every one on time, some
+    late, some missing; or none due yet."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    RETURNED = "returned"
+    MISSING = "missing"
+    NOT_DUE = "not_due"
+
+    @property
+    def label(self) -> str:
+        return {
+            "on_time": "按时报送",
+            "late": "逾期报送",
+            "returned": "退回待改",
+            "missing": "未报送",
+            "not_due": "未到期",
+        }[self.value]
+
+
+def timeliness(cells: list[Submission]) -> Timeliness:
+    """One unit's reporting over ``cells`` (its matrix cells of the periods due in a span)."""
+    due = [c for c in cells if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
+    if not due:
+        return Timeliness.NOT_DUE
+    if any(c.latest is None for c in due):
+        return Timeliness.MISSING
+    if any(c.state is SubmissionState.RETURNED for c in due):
+        return Timeliness.RETURNED
+    if any(c.on_time is False for c in due):
+        return Timeliness.LATE
+    return Timeliness.ON_TIME

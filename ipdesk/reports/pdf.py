@@ -45,7 +45,7 @@ def printable(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-class _Styles:
+class ReportStyles:
     def __init__(self, font: str):
         self.font = font
         self.title = TextStyle(font, 16, 22, align="center", bold=True)
@@ -104,7 +104,7 @@ class SignatureBlock(Block):
     RIGHT = 100 * MM  # the right part: unit, date and the seal over them
     ROW = 16 * MM  # from one signature line to the next: room for a handwritten name
 
-    def __init__(self, snapshot: ReportSnapshot, styles: _Styles, found: dict):
+    def __init__(self, snapshot: ReportSnapshot, styles: ReportStyles, found: dict):
         self.snapshot, self.styles, self.found = snapshot, styles, found
 
     def _stamp_height(self) -> float:
@@ -182,7 +182,7 @@ def _draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
                 )
 
 
-def _draw_stamp(canvas, snapshot: ReportSnapshot, styles: _Styles, x: float, top: float, width: float) -> None:
+def _draw_stamp(canvas, snapshot: ReportSnapshot, styles: ReportStyles, x: float, top: float, width: float) -> None:
     """The visible record of the electronic signature, with the QR code of the signed snapshot."""
     h, s = snapshot.header, styles.stamp
     width = min(width, 150 * MM)
@@ -255,7 +255,7 @@ def _clean(table):
     return replace(table, items=tuple(items))
 
 
-def story(snapshot: ReportSnapshot, styles: _Styles, seal: dict) -> list[Block]:
+def story(snapshot: ReportSnapshot, styles: ReportStyles, seal: dict) -> list[Block]:
     """The report's blocks, top to bottom."""
     h = snapshot.header
     blocks: list[Block] = [Text(printable(h.form_title), styles.title)]
@@ -300,7 +300,7 @@ def lay_out(snapshot: ReportSnapshot, face: str = "") -> tuple[str, list[list[tu
     font = fonts.register(face)
     fonts.check_printable(font, all_texts(snapshot))
     seal: dict = {}
-    return font, paginate(story(snapshot, _Styles(font), seal), PAGE), seal
+    return font, paginate(story(snapshot, ReportStyles(font), seal), PAGE), seal
 
 
 def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:

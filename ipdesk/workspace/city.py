@@ -34,7 +34,10 @@ class CityOffice:
     """The city office's work on the units' returns. The first change makes a new workspace the office's."""
 
     def __init__(self, ws: Workspace):
+        from ipdesk.workspace.city_reports import CityReports
+
         self._ws = ws
+        self.reports = CityReports(ws)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,437 @@
+"""The tables of the city office's reports, on the reports' table engine (``ipdesk.reports.table_model``).
+
+- 季度督导报告 / 月度汇总: reporting (按时、逾期、未报送) by kind of unit; tasks by status per category and per unit;
+  every task with each responsible unit's part (red lights and 滞后 first, units that did not report named where
+  their part is missing); the indicators (the lead unit's figure, others beside it for reference); the project
+  sub-targets (the sum of the owners' own parts).
+- 年度考核: the scores ranked within each kind of unit, and every unit's breakdown.
+- 终期评估: indicators against their final targets, tasks' final status, project targets reached, per phase and
+  per unit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ipdesk.domain.numbers import is_count
+from ipdesk.domain.plan import UnitKind
+from ipdesk.domain.returns import Timeliness
+from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
+from ipdesk.exchange.scoring import ScoreCard
+from ipdesk.reports.layout import LIGHT_FILLS, number_text, target_text
+from ipdesk.reports.table_model import Cell, Column, Group, Row, Table, cells, decimals_format
+
+GROUPS = tuple(dict.fromkeys(kind.group for kind in UnitKind))  # 市级部门, 区县, 开发区（新区）
+STATUS_COLUMNS = ("done", "in_progress", "ongoing", "lagging", "not_started", NOT_REPORTED)
+PERCENT = "0.0%"
+
+
+def share(part: int, whole: int) -> Cell:
+    return Cell(part / whole if whole else None, PERCENT)
+
+
+def light_cell(code: str, label: str) -> Cell:
+    return Cell(label, "", LIGHT_FILLS.get(code, ""))
+
+
+# -- reporting ------------------------------------------------------------------------------------------------------
+def reporting_table(timeliness: dict[str, Timeliness], groups: dict[str, str]) -> Table:
+    columns = (
+        Column("单位类别", "word"),
+        Column("应报|单位", "number"),
+        Column("按时|报送", "number"),
+        Column("逾期|报送", "number"),
+        Column("退回|待改", "number"),
+        Column("未报送", "number"),
+        Column("按时|报送率", "number"),
+        Column("未按时报送的单位", "text", min_chars=12),
+    )
+    rows: list[Row] = []
+    for group in (*GROUPS, "合计"):
+        members = [u for u in timeliness if group == "合计" or groups.get(u) == group]
+        if not members:
+            continue
+        counts = Counter(timeliness[u] for u in members)
+        late = [u for u in members if timeliness[u] in (Timeliness.LATE, Timeliness.MISSING, Timeliness.RETURNED)]
+        rows.append(
+            cells(
+                group,
+                len(members),
+                counts[Timeliness.ON_TIME],
+                counts[Timeliness.LATE],
+                counts[Timeliness.RETURNED],
+                counts[Timeliness.MISSING],
+                share(counts[Timeliness.ON_TIME], len(members)),
+                "、".join(f"{u}（{timeliness[u].label}）" for u in late) if group != "合计" else "",
+            )
+        )
+    return Table("报送情况", "一、报送情况", columns, tuple(rows))
+
+
+def _status_columns(first: Column) -> tuple[Column, ...]:
+    return (
+        first,
+        Column("项次", "number"),
+        *(Column(status_word(code), "number") for code in STATUS_COLUMNS),
+        Column("完成率", "number"),
+        Column("滞后率", "number"),
+    )
+
+
+def _status_row(label: str, counts: Counter[str]) -> Row:
+    total = sum(counts.values())
+    return cells(
+        label,
+        total,
+        *(counts[code] for code in STATUS_COLUMNS),
+        share(counts["done"], total),
+        share(counts["lagging"], total),
+    )
+
+
+def status_by_category(consolidation: Consolidation) -> Table:
+    rows = [_status_row(category, counts) for category, counts in consolidation.by_category().items()]
+    rows.append(_status_row("合计", consolidation.status_counts()))
+    return Table(
+        "任务完成情况（按类别）", "二、任务完成情况（按任务类别）", _status_columns(Column("任务类别")), tuple(rows)
+    )
+
+
+def status_by_unit(consolidation: Consolidation, groups: dict[str, str]) -> Table:
+    by_unit = consolidation.by_unit()
+    items: list[Row | Group] = []
+    for group in GROUPS:
+        members = [u.name for u in consolidation.units if groups.get(u.name) == group and u.name in by_unit]
+        if not members:
+            continue
+        items.append(Group(group))
+        items += [_status_row(unit, by_unit[unit]) for unit in members]
+    return Table(
+        "任务完成情况（按单位）",
+        "三、任务完成情况（按责任单位）",
+        _status_columns(Column("单位", min_chars=9)),
+        tuple(items),
+    )
+
+
+# -- tasks ----------------------------------------------------------------------------------------------------------
+def task_parts_table(consolidation: Consolidation) -> Table:
+    columns = (
+        Column("责任单位", "text", min_chars=8),
+        Column("角色", "word"),
+        Column("完成|状态", "word"),
+        Column("完成|进度", "number"),
+        Column("预警", "word"),
+        Column("存在问题", "text", min_chars=10),
+        Column("下步计划", "text", min_chars=10),
+    )
+    items: list[Row | Group] = []
+    for task in consolidation.ordered_tasks():
+        lead = "、".join(p.unit for p in task.parts if p.role.value == "lead")
+        heading = f"第{task.seq}项　{task.name}：{task.content}（牵头：{lead}）"
+        if task.attention:
+            heading = "【需关注】" + heading
+        items.append(Group(heading))
+        for part in task.parts:
+            if not part.reported:
+                items.append(cells(part.unit, part.role.label, "未报送", None, "", "本期未报送，无进展情况", ""))
+                continue
+            items.append(
+                (
+                    Cell(part.unit),
+                    Cell(part.role.label),
+                    Cell(status_word(part.status)),
+                    Cell(part.percent, decimals_format(part.percent, 1, '"%"') if part.percent is not None else ""),
+                    light_cell(part.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(part.light, "—")),
+                    Cell(part.problems),
+                    Cell(part.next_steps),
+                )
+            )
+    return Table("重点任务进展情况", "四、重点任务进展情况（红灯和滞后在前）", columns, tuple(items))
+
+
+# -- indicators and project targets ---------------------------------------------------------------------------------
+def _quantity(value: float | None, unit_of_measure: str, name: str = "") -> Cell:
+    if value is None:
+        return Cell(None)
+    return Cell(value, "0" if is_count(unit_of_measure, name) else decimals_format(value, 2))
+
+
+def indicator_table(consolidation: Consolidation, year: int) -> Table:
+    columns = (
+        Column("序号", "seq"),
+        Column("指标", "text", min_chars=9),
+        Column("单位", "word"),
+        Column("目标", "word"),
+        Column(f"{year}年|预期值", "number"),
+        Column("全市数值|（牵头单位）", "number"),
+        Column("牵头单位", "text", min_chars=6),
+        Column("完成率", "number"),
+        Column("预警", "word"),
+        Column("协作单位填报|（仅供参考，不计入）", "text", min_chars=8),
+    )
+    rows = []
+    for item in consolidation.indicators:
+        indicator = item.indicator
+        reference = "；".join(
+            f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in item.reference
+        )
+        rows.append(
+            (
+                Cell(indicator.seq),
+                Cell(indicator.name),
+                Cell(indicator.unit_of_measure),
+                Cell(target_text(indicator.target_op, indicator.target)),
+                _quantity(item.expected, indicator.unit_of_measure, indicator.name),
+                _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
+                Cell(item.lead_unit + ("" if item.city_value is not None else "（未报）")),
+                Cell(item.rate, PERCENT),
+                light_cell(item.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(item.light, "—")),
+                Cell(reference),
+            )
+        )
+    return Table("主要指标", "五、主要发展指标", columns, tuple(rows))
+
+
+def target_table(consolidation: Consolidation) -> Table:
+    columns = (
+        Column("目标", "text", min_chars=10),
+        Column("目标值", "word"),
+        Column("各责任单位完成（累计）", "text", min_chars=10),
+        Column("合计", "number"),
+        Column("是否|达到", "word"),
+    )
+    items: list[Row | Group] = []
+    current = None
+    for target in consolidation.targets:
+        if target.project_no != current:
+            current = target.project_no
+            items.append(Group(f"工程{target.project_no}：{target.project_name}"))
+        items.append(target_row(target))
+    return Table("示范工程目标", "六、示范工程目标完成情况", columns, tuple(items))
+
+
+def target_row(target: TargetRollup) -> Row:
+    per_year = "（每年）" if target.measure == "per_year" else ""
+    parts = "；".join(f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in target.parts)
+    reached = {True: "已达到", False: "未达到", None: "—"}[target.reached]
+    return (
+        Cell(target.name),
+        Cell(target_text(target.op, target.target) + target.unit_of_measure + per_year),
+        Cell(parts),
+        _quantity(target.total, target.unit_of_measure, target.name),
+        Cell(reached),
+    )
+
+
+def supervision_tables(
+    consolidation: Consolidation, timeliness: dict[str, Timeliness], groups: dict[str, str]
+) -> list[Table]:
+    return [
+        reporting_table(timeliness, groups),
+        status_by_category(consolidation),
+        status_by_unit(consolidation, groups),
+        task_parts_table(consolidation),
+        indicator_table(consolidation, consolidation.period.year),
+        target_table(consolidation),
+    ]
+
+
+def supervision_notes(consolidation: Consolidation, due_day: int, kind_label: str) -> list[str]:
+    return [
+        f"各单位的情况取自其在本期内最后一次报送的材料（{kind_label}）：本期有同周期报送的取该期，否则取本期内最近一期；"
+        "已被退回、尚未重新报送的材料不计入。未报送的单位在其承担的每项任务下列明“未报送”。",
+        f"报送及时性按每期次月 {due_day} 日的截止日计算：本期内各期均按时报送为“按时报送”，有一期逾期为“逾期报送”，"
+        "有一期未报送为“未报送”。",
+        "完成状态：未启动——尚未开展工作；推进中——已开展，按计划序时推进；已完成——已全部完成任务内容；"
+        "滞后——进度落后于序时要求；持续推进——常态化工作，长期持续开展。项次为各单位承担任务的次数之和。",
+        "不重复计算：主要指标的全市数值取牵头单位填报的数值（方案列有两个牵头单位的，取列第一位的单位），协作单位填报"
+        "的数值仅列示供参考，不计入全市数值；示范工程目标由多个单位分别承担的，全市合计为各责任单位本单位完成数之和，"
+        "每个单位只计一次。",
+    ]
+
+
+# -- the year's assessment ------------------------------------------------------------------------------------------
+def ranking_table(cards: list[ScoreCard]) -> Table:
+    columns = (
+        Column("名次", "seq"),
+        Column("单位", "text", min_chars=10),
+        Column("总分", "number"),
+        Column("等次", "word"),
+        Column("基础分", "number"),
+        Column("任务|加分", "number"),
+        Column("报送|扣分", "number"),
+        Column("退回|扣分", "number"),
+        Column("说明原因|扣分", "number"),
+        Column("封顶/|保底", "word"),
+    )
+    items: list[Row | Group] = []
+    for group in GROUPS:
+        members = sorted((c for c in cards if c.group == group), key=lambda c: (c.rank, c.unit))
+        if not members:
+            continue
+        items.append(Group(f"{group}（{len(members)} 个单位）"))
+        for card in members:
+            points = {item.cause: item.points for item in card.items}
+            items.append(
+                (
+                    Cell(card.rank),
+                    Cell(card.unit),
+                    Cell(card.total, "0.0"),
+                    Cell(card.grade),
+                    Cell(points.get("基础分", 0), "0.0"),
+                    Cell(points.get("完成牵头任务", 0) + points.get("完成协作任务", 0), "0.0"),
+                    Cell(points.get("未报送", 0) + points.get("逾期报送", 0), "0.0"),
+                    Cell(points.get("报送材料被退回", 0), "0.0"),
+                    Cell(points.get("红灯或滞后任务未说明原因", 0), "0.0"),
+                    Cell("" if card.raw == card.total else f"由{card.raw:g}调整"),
+                )
+            )
+    return Table("考核排名", "一、年度考核得分及排名（分类排名）", columns, tuple(items))
+
+
+def breakdown_table(cards: list[ScoreCard]) -> Table:
+    columns = (
+        Column("项目", "text", min_chars=8),
+        Column("次数", "number"),
+        Column("得分", "number"),
+        Column("依据（任务序号或报送期）", "text", min_chars=16),
+    )
+    items: list[Row | Group] = []
+    for card in cards:
+        items.append(
+            Group(f"{card.unit}　总分 {card.total:g}（{card.group}第 {card.rank} 名，共 {card.group_size} 个）")
+        )
+        for item in card.items:
+            items.append((Cell(item.cause), Cell(item.count), Cell(item.points, "0.0"), Cell(item.detail)))
+    return Table("得分明细", "二、各单位得分明细", columns, tuple(items))
+
+
+# -- the plan's final evaluation ------------------------------------------------------------------------------------
+def final_indicator_table(indicators: list[IndicatorRollup], final_year: int) -> Table:
+    columns = (
+        Column("序号", "seq"),
+        Column("指标", "text", min_chars=9),
+        Column("单位", "word"),
+        Column("基数", "number"),
+        Column(f"{final_year}年|目标", "word"),
+        Column("终期|数值", "number"),
+        Column("差距", "number"),
+        Column("完成|程度", "number"),
+        Column("结论", "word"),
+        Column("牵头单位", "text", min_chars=6),
+    )
+    rows = []
+    for item in indicators:
+        indicator = item.indicator
+        verdict, gap, degree = final_verdict(item)
+        rows.append(
+            (
+                Cell(indicator.seq),
+                Cell(indicator.name),
+                Cell(indicator.unit_of_measure),
+                _quantity(indicator.baseline, indicator.unit_of_measure, indicator.name),
+                Cell(target_text(indicator.target_op, indicator.target)),
+                _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
+                _quantity(gap, indicator.unit_of_measure, indicator.name),
+                Cell(degree, PERCENT),
+                Cell(verdict),
+                Cell(item.lead_unit),
+            )
+        )
+    return Table("主要指标终期", "一、主要发展指标终期完成情况", columns, tuple(rows))
+
+
+def final_verdict(item: IndicatorRollup) -> tuple[str, float | None, float | None]:
+    """(达标 / 未达标 / 未报送, the gap to the target (negative: short of it), value ÷ target)."""
+    indicator, value = item.indicator, item.city_value
+    if value is None:
+        return "未报送", None, None
+    target = indicator.target
+    gap = round(value - target, 4)
+    degree = value / target if target else None
+    return ("达标" if value >= target else "未达标"), gap, degree
+
+
+def final_task_table(consolidation: Consolidation) -> Table:
+    columns = (
+        Column("序号", "seq"),
+        Column("任务名称", "text", min_chars=8),
+        Column("任务类别", "text", min_chars=6),
+        Column("整体|状态", "word"),
+        Column("各责任单位的最终状态", "text", min_chars=18),
+    )
+    rows = []
+    for task in sorted(consolidation.tasks, key=lambda t: t.seq):
+        parts = "；".join(f"{p.unit}：{status_word(p.status_code)}" for p in task.parts)
+        rows.append(cells(task.seq, task.name, task.category, status_word(task.overall), parts))
+    return Table("重点任务终期", "二、重点任务终期完成情况", columns, tuple(rows))
+
+
+def final_target_table(consolidation: Consolidation) -> Table:
+    table = target_table(consolidation)
+    return Table("示范工程终期", "三、示范工程目标终期完成情况", table.columns, table.items)
+
+
+def phase_table(rows: list[tuple[str, str, int, int, float | None, Counter[str]]]) -> Table:
+    """Per phase: (name, months, returns expected, returns received on time, on-time share, parts by status)."""
+    columns = (
+        Column("阶段", "word"),
+        Column("时间", "word"),
+        Column("应报|期次", "number"),
+        Column("按时|报送", "number"),
+        Column("按时率", "number"),
+        Column("阶段末|已完成", "number"),
+        Column("阶段末|滞后", "number"),
+        Column("阶段末|未报送", "number"),
+        Column("阶段末|完成率", "number"),
+    )
+    items = []
+    for name, months, expected, on_time, rate, counts in rows:
+        total = sum(counts.values())
+        items.append(
+            cells(
+                name,
+                months,
+                expected,
+                on_time,
+                Cell(rate, PERCENT),
+                counts["done"],
+                counts["lagging"],
+                counts[NOT_REPORTED],
+                share(counts["done"], total),
+            )
+        )
+    return Table("分阶段", "四、分阶段情况", columns, tuple(items))
+
+
+def unit_summary_table(rows: list[tuple[str, str, int, int, int, Counter[str]]]) -> Table:
+    """Per unit: (unit, group, returns expected, received, on time, final parts by status)."""
+    columns = (
+        Column("单位", "text", min_chars=10),
+        Column("类别", "word"),
+        Column("应报|期次", "number"),
+        Column("已报|期次", "number"),
+        Column("按时|报送", "number"),
+        Column("承担|任务", "number"),
+        Column("已完成", "number"),
+        Column("滞后", "number"),
+        Column("完成率", "number"),
+    )
+    items = []
+    for unit, group, expected, received, on_time, counts in rows:
+        total = sum(counts.values())
+        items.append(
+            cells(
+                unit,
+                group,
+                expected,
+                received,
+                on_time,
+                total,
+                counts["done"],
+                counts["lagging"],
+                share(counts["done"], total),
+            )
+        )
+    return Table("分单位", "五、分单位情况", columns, tuple(items))

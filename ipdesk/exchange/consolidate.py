@@ -1,0 +1,323 @@
+"""Consolidating the units' returns for a period (季督导, 年考核, a month's summary, the plan's final evaluation).
+
+**Which return speaks for a unit.** A unit's position at the end of a period P is its newest received version of the
+return for P itself when it reported at that rhythm (a quarterly return for a quarter), else of the latest period
+inside P it reported (September's monthly return for the third quarter). Returns still waiting for review count;
+a version the office returned does not (its correction is awaited), nor does anything not yet received.
+
+**No double counting.** An indicator's city figure is its lead unit's value (the first lead unit where the plan names
+two); cooperating units' figures are shown beside it for reference and never added. A project sub-target delivered by
+several units in parts is the sum of each owner unit's own part, each unit counted once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Plan, Role, TaskKind, Unit
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.returns import ReceivedReturn
+from ipdesk.domain.statuses import TaskStatus
+from ipdesk.reports.snapshot import ReportSnapshot
+
+# The status words a supervision report counts, in the order offices list them; "" is a part not reported.
+STATUS_ORDER = ("done", "in_progress", "ongoing", "lagging", "not_started")
+NOT_REPORTED = "not_reported"
+
+
+def status_word(code: str) -> str:
+    if code == NOT_REPORTED:
+        return "未报送"
+    return TaskStatus(code).label if code else "未填"
+
+
+@dataclass(frozen=True)
+class Position:
+    """The return that speaks for a unit at the end of a period."""
+
+    unit: str
+    source_period: str  # the period of that return (2025-09 for 2025Q3)
+    version: int
+    status: ReportStatus
+    snapshot: ReportSnapshot
+
+
+def choose_positions(
+    period: Period | tuple[dt.date, dt.date],
+    received: list[ReceivedReturn],
+    read: Callable[[ReceivedReturn], ReportSnapshot],
+) -> dict[str, Position]:
+    """For each unit, the return that speaks for it at the end of ``period`` (see the module's rule); ``period``
+    may also be a span of days (the plan's whole span, for the final evaluation).
+
+    ``received`` is every received version; ``read(item)`` gives a version's snapshot (read only when chosen).
+    """
+    start, end = (period.start, period.end) if isinstance(period, Period) else period
+    exact = period if isinstance(period, Period) else None
+    best: dict[str, ReceivedReturn] = {}
+    newest: dict[tuple[str, str], ReceivedReturn] = {}
+    for item in received:
+        key = (item.unit, item.period)
+        if key not in newest or item.version > newest[key].version:
+            newest[key] = item
+    for (unit, code), item in newest.items():
+        if item.status is ReportStatus.RETURNED:
+            continue
+        source = Period.parse(code)
+        if source.start < start or source.end > end:
+            continue
+        current = best.get(unit)
+        if current is None or _better(source, Period.parse(current.period), exact):
+            best[unit] = item
+    return {unit: Position(unit, item.period, item.version, item.status, read(item)) for unit, item in best.items()}
+
+
+def _better(candidate: Period, current: Period, exact: Period | None) -> bool:
+    """A return for the period itself wins; otherwise the one that ends later, then the longer one."""
+    if exact is not None and (candidate == exact or current == exact):
+        return candidate == exact
+    return (candidate.end, candidate.kind.months) > (current.end, current.kind.months)
+
+
+# -- tasks -----------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskPart:
+    """One responsible unit's part in a task, as its position reports it (or ``reported`` False)."""
+
+    unit: str
+    role: Role
+    reported: bool
+    status: str = ""  # a TaskStatus code, "" not filled
+    percent: float | None = None
+    light: str = "none"
+    achievements: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    source_period: str = ""
+
+    @property
+    def status_code(self) -> str:
+        return self.status if self.reported else NOT_REPORTED
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.reported and (self.light == "red" or self.status == "lagging")
+
+
+@dataclass(frozen=True)
+class TaskRollup:
+    seq: int
+    category: str
+    name: str
+    content: str
+    kind: TaskKind
+    parts: tuple[TaskPart, ...]
+
+    @property
+    def attention(self) -> bool:
+        """A red light or 滞后 somewhere: listed first."""
+        return any(p.needs_attention for p in self.parts)
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.unit for p in self.parts if not p.reported]
+
+    @property
+    def overall(self) -> str:
+        """The task's status across its units: 已完成 only when every part is; 滞后 when any part lags; …"""
+        codes = [p.status_code for p in self.parts]
+        if codes and all(c == "done" for c in codes):
+            return "done"
+        for code in ("lagging", NOT_REPORTED, "not_started", "in_progress", "ongoing"):
+            if code in codes:
+                return code
+        return ""
+
+
+@dataclass(frozen=True)
+class IndicatorRollup:
+    indicator: Indicator
+    lead_unit: str
+    city_value: float | None  # the lead unit's figure
+    expected: float | None
+    rate: float | None
+    light: str
+    reference: tuple[tuple[str, float | None], ...]  # other units' figures, shown beside, never added
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TargetRollup:
+    project_no: int
+    project_name: str
+    seq: int
+    name: str
+    target: float
+    op: str
+    unit_of_measure: str
+    measure: str
+    parts: tuple[tuple[str, float | None], ...]  # each owner unit's own part (None: not reported)
+
+    @property
+    def total(self) -> float | None:
+        reported = [value for _, value in self.parts if value is not None]
+        return sum(reported) if reported else None
+
+    @property
+    def reached(self) -> bool | None:
+        total = self.total
+        if total is None:
+            return None
+        return total > self.target if self.op == ">" else total >= self.target
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    plan: Plan
+    period: Period
+    units: tuple[Unit, ...]
+    positions: dict[str, Position]
+    tasks: tuple[TaskRollup, ...]
+    indicators: tuple[IndicatorRollup, ...]
+    targets: tuple[TargetRollup, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def reporting_units(self) -> list[str]:
+        return [u.name for u in self.units if u.name in self.positions]
+
+    @property
+    def silent_units(self) -> list[str]:
+        return [u.name for u in self.units if u.name not in self.positions]
+
+    def parts(self) -> list[TaskPart]:
+        return [part for task in self.tasks for part in task.parts]
+
+    def status_counts(self, parts: list[TaskPart] | None = None) -> Counter[str]:
+        return Counter(p.status_code for p in (self.parts() if parts is None else parts))
+
+    def by_category(self) -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = {}
+        for task in self.tasks:
+            found.setdefault(task.category, Counter()).update(p.status_code for p in task.parts)
+        return found
+
+    def by_unit(self) -> dict[str, Counter[str]]:
+        found: dict[str, Counter[str]] = {u.name: Counter() for u in self.units}
+        for part in self.parts():
+            found[part.unit][part.status_code] += 1
+        return {unit: counts for unit, counts in found.items() if counts}
+
+    def ordered_tasks(self) -> list[TaskRollup]:
+        """Red lights and 滞后 first, then tasks with parts not reported, then the rest, each in plan order."""
+        return sorted(self.tasks, key=lambda t: (not t.attention, not t.missing, t.seq))
+
+
+def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> Consolidation:
+    """Every task with each responsible unit's part, the indicators and the project targets, for ``period``."""
+    tasks = []
+    for task in plan.tasks:
+        if task.kind is TaskKind.INDICATOR:
+            continue
+        parts = []
+        for role, names in ((Role.LEAD, task.lead_units), (Role.COOP, task.coop_units)):
+            for unit in names:
+                position = positions.get(unit)
+                line = None
+                if position is not None:
+                    line = next((t for t in position.snapshot.tasks if t.seq == task.seq), None)
+                if line is None:
+                    parts.append(TaskPart(unit, role, False))
+                    continue
+                parts.append(
+                    TaskPart(
+                        unit,
+                        role,
+                        True,
+                        line.status,
+                        line.percent,
+                        line.light,
+                        line.achievements,
+                        line.problems,
+                        line.next_steps,
+                        position.source_period,
+                    )
+                )
+        tasks.append(TaskRollup(task.seq, task.category, task.name, task.content, task.kind, tuple(parts)))
+    return Consolidation(
+        plan,
+        period,
+        plan.units,
+        positions,
+        tuple(tasks),
+        tuple(_indicators(plan, positions)),
+        tuple(_targets(plan, positions)),
+    )
+
+
+def _indicators(plan: Plan, positions: dict[str, Position]) -> list[IndicatorRollup]:
+    found = []
+    for indicator in plan.indicators:
+        task = plan.task(indicator.task_seq)
+        lead = task.lead_units[0] if task.lead_units else ""
+        figures: dict[str, tuple[float | None, object]] = {}
+        for unit in (*task.lead_units, *task.coop_units):
+            position = positions.get(unit)
+            line = None
+            if position is not None:
+                line = next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None)
+            figures[unit] = (line.actual if line else None, line)
+        value, line = figures.get(lead, (None, None))
+        found.append(
+            IndicatorRollup(
+                indicator,
+                lead,
+                value,
+                line.expected if line else None,  # type: ignore[union-attr]
+                line.rate if line else None,  # type: ignore[union-attr]
+                line.light if line else "none",  # type: ignore[union-attr]
+                tuple((unit, figure) for unit, (figure, _) in figures.items() if unit != lead),
+                line.note if line else "",  # type: ignore[union-attr]
+            )
+        )
+    return found
+
+
+def _targets(plan: Plan, positions: dict[str, Position]) -> list[TargetRollup]:
+    found = []
+    for project in plan.projects:
+        for target in project.targets:
+            parts = []
+            for unit in dict.fromkeys(target.owners):  # each unit once
+                position = positions.get(unit)
+                line = None
+                if position is not None:
+                    line = next(
+                        (
+                            t
+                            for t in position.snapshot.targets
+                            if t.project_no == project.no
+                            and (t.seq == target.seq or (not t.seq and t.name == target.name))
+                        ),
+                        None,
+                    )
+                parts.append((unit, line.value if line else None))
+            found.append(
+                TargetRollup(
+                    project.no,
+                    project.name,
+                    target.seq,
+                    target.name,
+                    target.value,
+                    target.op,
+                    target.unit_of_measure,
+                    target.measure,
+                    tuple(parts),
+                )
+            )
+    return found
