@@ -31,8 +31,12 @@ class WriterLock:
         self._handle: BinaryIO | None = None
         self._created = False
 
-    def acquire(self) -> bool:
-        """Take the lock; False when another process holds it."""
+    def acquire(self, note: bool = True) -> bool:
+        """Take the lock; False when another process holds it.
+
+        ``note`` writes who holds it into the file at once; without it the file is left as it was until
+        ``write_note`` (so that a database refused after the lock was taken leaves even the lock file untouched).
+        """
         self._created = not self.path.exists()
         handle = open(self.path, "a+b")  # held open for as long as the lock is held
         try:
@@ -48,13 +52,20 @@ class WriterLock:
         except OSError:
             handle.close()
             return False
-        handle.seek(0)
-        handle.truncate()
-        note = f"{os.getpid()} {socket.gethostname()} {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}"
-        handle.write(note.encode("utf-8"))
-        handle.flush()
         self._handle = handle
+        if note:
+            self.write_note()
         return True
+
+    def write_note(self) -> None:
+        """Write who holds the lock (process, computer, since when) for a second copy of the program to show."""
+        if self._handle is None:
+            return
+        self._handle.seek(0)
+        self._handle.truncate()
+        note = f"{os.getpid()} {socket.gethostname()} {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}"
+        self._handle.write(note.encode("utf-8"))
+        self._handle.flush()
 
     def holder(self) -> str:
         """Who holds the lock, as written by them: process id, computer and since when."""

@@ -128,7 +128,7 @@ class Workspace:
             connection.probe(path)  # what a file is, judged before anything (a lock file) is put beside it
         if not read_only and path.parent.is_dir():
             self._lock = WriterLock(path)
-            if not self._lock.acquire():
+            if not self._lock.acquire(note=False):
                 holder = self._lock.holder()
                 self._lock = None
                 raise WorkspaceInUse(
@@ -154,6 +154,8 @@ class Workspace:
             )
             if existed and backups and not read_only and shelf is not None:
                 self._daily_backup(shelf, conn)
+            if self._lock is not None:
+                self._lock.write_note()
         except BaseException:
             if conn is not None:
                 conn.close()
