@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="打开程序窗口后立即关闭，输出“shown in N ms”（用于检查安装和启动速度）",
     )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="文件",
+        help="与 --smoke-test 一起使用：把显示出来的程序窗口保存为 PNG 图片",
+    )
     commands = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     def command(name: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -157,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         from ipdesk.ui.app import run
 
-        return run(args.db, smoke_test=args.smoke_test, started=started)
+        if args.screenshot is not None and not args.smoke_test:
+            parser.error("--screenshot 需要与 --smoke-test 一起使用")
+        return run(args.db, smoke_test=args.smoke_test, started=started, screenshot=args.screenshot)
     import sqlite3
 
     from ipdesk.domain.errors import CorruptDatabase, IpdeskError, os_error_text
