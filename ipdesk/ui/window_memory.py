@@ -9,7 +9,7 @@ bar are on screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter, QWidget
 
@@ -35,8 +35,7 @@ def place(window: QMainWindow, key: str) -> None:
     """Restore ``window``'s size, place and maximised state; the first time, fit it to the screen it is on."""
     settings = memory()
     geometry = _bytes(settings.value(f"{key}/geometry"))
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    room = screen.availableGeometry()
+    room = available(window)
     if geometry is not None and window.restoreGeometry(geometry):
         frame = window.frameGeometry()
         if room.intersects(frame) and frame.width() <= room.width() + 16 and frame.height() <= room.height() + 16:
@@ -48,6 +47,12 @@ def place(window: QMainWindow, key: str) -> None:
     window.move(room.x() + (room.width() - width) // 2, top)
     if room.width() < PREFERRED_WIDTH + 40 or room.height() < PREFERRED_HEIGHT + FRAME_ALLOWANCE:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+def available(window: QWidget) -> QRect:
+    """The room on the screen the window is on, taskbar excluded."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
 
 
 def restore(key: str, window: QMainWindow, splitters: dict[str, QSplitter], headers: dict[str, QHeaderView]) -> None:
