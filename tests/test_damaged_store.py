@@ -344,7 +344,7 @@ def test_a_full_disk_is_said_in_chinese_and_changes_nothing(ws, monkeypatch):
     monkeypatch.setattr(entries_store, "save_progress", full)
     with pytest.raises(StorageError) as error:
         ws.progress.save(Progress(47, UNIT, NOV, achievements="新的内容"))
-    assert "磁盘空间已满" in str(error.value) and "没有丢失" in str(error.value)
+    assert "磁盘空间已满" in str(error.value) and "可以稍后重试" in str(error.value)
     monkeypatch.undo()
     assert ws.progress.get(47, UNIT, NOV).achievements == "已保存的内容"
     ws.progress.save(Progress(47, UNIT, NOV, achievements="新的内容"))  # once the disk has room, the retry lands

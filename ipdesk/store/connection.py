@@ -106,7 +106,7 @@ def storage_error(error: sqlite3.Error, path: Path | str | None = None) -> Corru
         return error
     if is_damage(error):
         return StoreDamaged(damage_message(path, str(error)))
-    return StorageError(f"没有保存：{storage_error_text(error)}。已填写的内容没有丢失，可以稍后重试。")
+    return StorageError(f"没有保存：{storage_error_text(error)}。可以稍后重试。")
 
 
 # -- connections that notice damage ------------------------------------------------------------------------------

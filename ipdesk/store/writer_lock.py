@@ -53,7 +53,7 @@ class WriterLock:
             handle.close()
             return False
         self._handle = handle
-        if note:
+        if note or self._created:  # a new lock file is ours alone: say at once who holds it
             self.write_note()
         return True
 

@@ -140,7 +140,6 @@ class MainWindow(QMainWindow):
         self.editor_scroll.setWidget(self.editor)
         self.editor_scroll.setWidgetResizable(True)
         self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.editor_scroll.setMinimumWidth(380)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -196,6 +195,7 @@ class MainWindow(QMainWindow):
         self.picker.changed.connect(self.set_period)
         self.picker.kind_changed.connect(self.set_report_kind)
         self.todo.open_period.connect(self.open_period)
+        self.todo.start_from.connect(self.start_reporting_from)
         self.tabs.currentChanged.connect(lambda _: self.flush())
 
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
@@ -569,6 +569,16 @@ class MainWindow(QMainWindow):
         self._refresh_todo()
         self.show_message(self.tr("报送周期已改为{0}（“设置”中的报送周期同时改变）").format(kind.label))
 
+    def start_reporting_from(self, period: Period) -> None:
+        """待办's 从此期开始报送: earlier periods were reported otherwise and are no longer listed as owed."""
+        try:
+            self.ws.settings.set(self.ws.settings.FIRST_PERIOD, period.code)
+        except IpdeskError as error:
+            self.show_message(str(error))
+            return
+        self._refresh_todo()
+        self.show_message(self.tr("待办从{0}开始列出（可在“设置”中修改）").format(period.chinese))
+
     def show_help(self) -> None:
         from ipdesk.ui.help_dialog import HelpDialog
 
@@ -862,7 +872,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
-        if not getattr(self, "_closing_after_restore", False) and not self.ws.damaged:
+        if self.ws.damaged and not getattr(self, "_closing_after_restore", False):
+            kept = self.keep_unsaved_text()  # the damaged file takes nothing: what was typed goes to a text file
+            if kept is not None:
+                QMessageBox.information(
+                    self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept)
+                )
+        elif not getattr(self, "_closing_after_restore", False):
             while paragraphs := self.unsaved():
                 choice = self.ask_about_unsaved(len(paragraphs))
                 if choice == "retry":

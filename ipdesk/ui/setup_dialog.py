@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -58,7 +59,7 @@ class UnitPicker(QWidget):
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
         self.view.expandAll()
-        self.view.setMinimumHeight(260)
+        self.view.setMinimumHeight(220)
         self.search.textChanged.connect(self._filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -147,6 +148,7 @@ class SetupDialog(QDialog):
         )
         intro.setWordWrap(True)
         people = QFormLayout()
+        people.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         people.addRow(self.tr("填报人"), self.clerk)
         people.addRow(self.tr("联系电话"), self.phone)
         people.addRow(self.tr("审核人"), self.reviewer)
@@ -154,13 +156,18 @@ class SetupDialog(QDialog):
         first_hint = QLabel(self.tr(FIRST_PERIOD_HINT))
         first_hint.setWordWrap(True)
         first_hint.setStyleSheet("color: #555;")
-        people.addRow(self.tr("从哪一期开始用 ipdesk 报送"), self.first_period)
+        people.addRow(self.tr("开始报送的期次"), self.first_period)
         people.addRow("", first_hint)
 
+        # Two columns, the unit list beside the rest: the dialog fits a 1280×720 screen with room to spare.
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.picker)
-        layout.addLayout(people)
+        columns = QHBoxLayout()
+        columns.addWidget(self.picker, 1)
+        right = QVBoxLayout()
+        right.addLayout(people)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns, 1)
 
         self.due_day = QSpinBox()
         self.due_day.setRange(1, 28)
@@ -195,7 +202,8 @@ class SetupDialog(QDialog):
             form.addRow(self.tr("绿灯：进度达到序时进度的"), self.green)
             form.addRow(self.tr("黄灯：进度达到序时进度的"), self.yellow)
             form.addRow(self.tr("PDF 字体"), self.pdf_font)
-            layout.addWidget(advanced)
+            right.addWidget(advanced)
+        right.addStretch(1)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -204,7 +212,13 @@ class SetupDialog(QDialog):
         current = ws.settings.get(ws.settings.UNIT)
         if current:
             self.picker.select(current)
-        self.resize(560, 700 if not first_run else 620)
+        self.resize(860, 500)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        index = self.picker.view.currentIndex()
+        if index.isValid():  # now that the list has its size, bring the unit chosen into view
+            self.picker.view.scrollTo(index, QTreeView.ScrollHint.PositionAtCenter)
 
     def _percent_box(self, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()

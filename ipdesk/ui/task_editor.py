@@ -200,7 +200,6 @@ class TaskEditor(QWidget):
         status_line.addWidget(self.expected)
         status_line.addWidget(self.light)
         status_line.addStretch(1)
-        status_line.addWidget(self.saved_at)
 
         evidence_line = QHBoxLayout()
         evidence_line.addWidget(self.evidence_view, 1)
@@ -230,7 +229,10 @@ class TaskEditor(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(self.lock_banner)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.saved_at, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(heading)
         layout.addWidget(self.units_line)
         layout.addLayout(form, 1)
 
@@ -492,9 +494,12 @@ class TaskEditor(QWidget):
         self._show_percent_error(draft.percent_problem if draft is not None else "")
         if draft is not None and draft.problem:
             others = len([d for d in self.drafts.values() if d.key != draft.key and d.pending])
-            text = self.tr("未保存：{0}").format(draft.problem)
+            problem = draft.problem.rstrip("。")
+            text = problem if problem.startswith("没有保存") else self.tr("没有保存：{0}").format(problem)
             if draft.retry:
-                text += self.tr("\n填写的内容仍在输入框中，程序每 {0} 秒自动重试一次。").format(RETRY_MS // 1000)
+                text += self.tr("。内容仍在输入框中，程序每 {0} 秒自动重试一次。").format(RETRY_MS // 1000)
+            else:
+                text += self.tr("。内容仍在输入框中。")
             if others:
                 text += self.tr("另有 {0} 项任务的填写也在等待保存。").format(others)
             self.save_state.setText(text)
