@@ -28,6 +28,14 @@ UNIT = "碑林区人民政府"
 
 
 @pytest.fixture(autouse=True)
+def _none_guard(qapp):
+    """The window's own guard against a Qt binding that drops references to None (see ipdesk.ui.none_guard)."""
+    from ipdesk.ui import none_guard
+
+    none_guard.install(qapp)
+
+
+@pytest.fixture(autouse=True)
 def _synchronous_ops():
     BackgroundOp.synchronous = True
     yield

@@ -36,6 +36,14 @@ BUREAU = "市市场监管局(知识产权局)"
 
 
 @pytest.fixture(autouse=True)
+def _none_guard(qapp):
+    """The window's own guard against a Qt binding that drops references to None (see ipdesk.ui.none_guard)."""
+    from ipdesk.ui import none_guard
+
+    none_guard.install(qapp)
+
+
+@pytest.fixture(autouse=True)
 def _synchronous_ops():
     BackgroundOp.synchronous = True
     yield
@@ -547,3 +555,22 @@ def test_f1_opens_the_user_guide(qtbot, window):
         assert step in text, step
     assert window.help_action.text() == "使用说明"
     guide.close()
+
+
+def test_a_qt_binding_that_drops_references_to_none_cannot_abort_the_program(tmp_path):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None at each call returning nothing; without the guard
+    this many calls end the process with "Fatal Python error: none_dealloc"."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QObject\n"
+        "from ipdesk.ui.app import make_application\n"
+        "app = make_application()\n"
+        "probe = QObject()\n"
+        "for _ in range(300_000):\n"
+        "    probe.setObjectName('ipdesk')\n"
+        "print('alive', sys.getrefcount(None) > 1000)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "IPDESK_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.split() == ["alive", "True"]

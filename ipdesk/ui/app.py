@@ -11,6 +11,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ipdesk.domain.errors import CorruptDatabase, IpdeskError, LinkedDatabase, WorkspaceInUse
+from ipdesk.ui import none_guard
 from ipdesk.ui.error_handler import ErrorHandler
 from ipdesk.ui.fonts import register_fonts
 from ipdesk.workspace import Workspace
@@ -18,6 +19,7 @@ from ipdesk.workspace import Workspace
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    none_guard.install(app)  # before any window: see none_guard for the binding's fault it guards against
     app.setApplicationName("ipdesk")
     app.setOrganizationName("ipdesk")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
