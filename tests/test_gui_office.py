@@ -308,6 +308,20 @@ def test_an_invalid_percent_stays_until_corrected(qtbot, window, workspace):
     assert window.editor.drafts == {} and not window.editor.percent_error.isVisibleTo(window)
 
 
+def test_a_kept_percent_does_not_undo_what_was_stored_meanwhile(qtbot, window, workspace):
+    workspace.progress.save(Progress(47, UNIT, NOV.previous(), TaskStatus.IN_PROGRESS, 30, "十月", "十月的问题"))
+    select(window, qtbot, 47)
+    window.editor.percent.setFocus()
+    qtbot.keyClicks(window.editor.percent, "150")
+    window.step_task(1)  # the 150 is kept as a draft of task 47
+    window.carry_all_action.trigger()  # fills task 47's empty fields from October
+    window.select_task(47)
+    assert window.editor.percent.text() == "150"
+    assert window.editor.problems.toPlainText() == "十月的问题"
+    window.editor.flush()
+    assert workspace.progress.get(47, UNIT, NOV).problems == "十月的问题"
+
+
 def test_closing_with_unsaved_text_keeps_it_in_a_file(qtbot, workspace, monkeypatch, tmp_path):
     win = open_window(workspace)
     select(win, qtbot, 47)

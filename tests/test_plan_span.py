@@ -157,3 +157,15 @@ def test_an_entry_outside_the_plan_changes_nothing(ws):
     with pytest.raises(InvalidInput):
         ws.progress.save(Progress(47, UNIT, Period.parse("2022-06"), achievements="方案开始前"))
     assert ws.audit.entries() == before
+
+
+def test_backup_and_audit_verify_while_the_window_is_open(db_path, capsys):
+    with Workspace(db_path) as ws:
+        ws.progress.save(Progress(47, UNIT, Period.parse("2025-11"), achievements="窗口开着时的内容"))
+        assert main(["--db", str(db_path), "backup", "--json"]) == 0
+        made = json.loads(capsys.readouterr().out)["file"]
+        assert main(["--db", str(db_path), "audit", "verify", "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["database_ok"] is True and report["intact"] is True and report["integrity"] == "ok"
+    with Workspace(made, read_only=True) as copy:
+        assert copy.progress.get(47, UNIT, "2025-11").achievements == "窗口开着时的内容"

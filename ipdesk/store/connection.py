@@ -406,8 +406,9 @@ def connect(
             size = path.stat().st_size
         except OSError as error:
             raise BadDatabasePath(f"无法读取数据库文件：{path}（{os_error_text(error)}）") from error
-        # An upgrade or a change of journal writes at once: never into a file that has not passed its check.
-        writes_at_open = version < latest or _header_says_wal(path) == network
+        # An upgrade, a change of journal or a log left by a crash (checkpointed into the file when the connection
+        # closes) writes at once: never into a file that has not passed its check.
+        writes_at_open = version < latest or _header_says_wal(path) == network or _has_pending_journal(path)
         if size <= CHEAP_CHECK_BYTES or writes_at_open:
             check_before_writing(path)
         else:
