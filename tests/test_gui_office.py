@@ -588,3 +588,43 @@ def test_a_qt_binding_that_drops_references_to_none_cannot_abort_the_program(tmp
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.split() == ["alive", "True"]
+
+
+@pytest.mark.parametrize("choice", ["用备份恢复", "只读打开查看", "退出"])
+def test_a_damaged_database_at_start_offers_the_backup_or_a_look(qtbot, tmp_path, monkeypatch, choice):
+    from ipdesk.ui.app import open_workspace
+    from ipdesk.workspace.sample_data import fill_sample
+
+    from .test_damaged_store import damage
+
+    db = tmp_path / "ws.db"
+    with Workspace(db) as ws:
+        fill_sample(ws, UNIT, NOV)
+        good = ws.backup_before("manual")
+    damage(db, "audit pages overwritten")
+    content = db.read_bytes()
+    seen, chosen = [], []
+
+    def fake_exec(box):
+        seen.append(box.text() + box.informativeText())
+        chosen.append(next(b for b in box.buttons() if b.text() == choice))
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: chosen[-1])
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    ws = open_workspace(db, quiet=False)
+    assert "已损坏" in seen[0] and good.name in seen[0]
+    try:
+        if choice == "用备份恢复":
+            assert ws is not None and not ws.read_only and ws.integrity_full() == "ok"
+            assert ws.progress.get(47, UNIT, NOV).achievements
+            kept = next(tmp_path.glob("ws.db.replaced-*"))
+            assert kept.read_bytes() == content  # the damaged file is kept
+        elif choice == "只读打开查看":
+            assert ws is not None and ws.read_only
+            assert db.read_bytes() == content
+        else:
+            assert ws is None and db.read_bytes() == content
+    finally:
+        if ws is not None:
+            ws.close()
