@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ipdesk.domain.errors import CorruptDatabase, IpdeskError, os_error_text
 
     try:
+        _prepare_output(args)
         return args.handler(args)
     except CorruptDatabase as error:
         print(f"ipdesk：错误：{error}{_backup_advice(args.db)}", file=sys.stderr)
@@ -215,18 +216,17 @@ def _prepare_streams() -> None:
             reconfigure(errors="replace")
 
 
-READ_ONLY_COMMANDS = {"plan", "units", "tasks", "indicators", "verify", "keys", "backup", "audit"}
+READ_ONLY_COMMANDS = {"plan", "units", "tasks", "indicators", "verify", "keys"}
 
 
 def _open_workspace(args: argparse.Namespace):
-    """The workspace; commands that only read fall back to read-only when another ipdesk is writing it (or when
-    the file has several hard links, which only writing must avoid)."""
-    from ipdesk.domain.errors import LinkedDatabase, WorkspaceInUse
+    """The workspace; commands that only read fall back to read-only when another ipdesk is writing it."""
+    from ipdesk.domain.errors import WorkspaceInUse
     from ipdesk.workspace import Workspace
 
     try:
         return Workspace(args.db)
-    except (WorkspaceInUse, LinkedDatabase):
+    except WorkspaceInUse:
         if args.command in READ_ONLY_COMMANDS and not (args.command == "keys" and args.action == "import"):
             return Workspace(args.db, read_only=True)
         raise
@@ -235,6 +235,17 @@ def _open_workspace(args: argparse.Namespace):
 def _plan_period(ws, text: str):
     """The --period given, checked against the plan's span (the same rule as in the window)."""
     return ws.plan_period(text)
+
+
+# Where each command writes with --out: a folder (export) or a file (keys export-cert, backup) whose folder is made.
+OUTPUT_IS_FOLDER = {"export": True, "keys": False, "backup": False}
+
+
+def _prepare_output(args: argparse.Namespace) -> None:
+    """Create the folder ``--out`` names (or the folder of the file it names) when it does not exist yet."""
+    out = getattr(args, "out", None)
+    if out is not None and args.command in OUTPUT_IS_FOLDER:
+        _folder(out if OUTPUT_IS_FOLDER[args.command] else out.parent)
 
 
 def _folder(path: Path) -> Path:
@@ -424,7 +435,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         period = _plan_period(ws, args.period)
-        paths = ws.reports.export(unit, period, _folder(args.out), formats)
+        paths = ws.reports.export(unit, period, args.out, formats)
         data = [str(p) for p in paths]
         return _emit(args, data, lambda: "\n".join(data))
 
@@ -575,7 +586,6 @@ def cmd_keys(args: argparse.Namespace) -> int:
         }
         if args.action == "export-cert":
             target = args.out or Path(f"{unit.name}.cer")
-            _folder(target.parent)
             ws.signoff.keys.export_certificate(unit.name, target)
             data["file"] = str(target)
         lines = [
@@ -589,10 +599,12 @@ def cmd_keys(args: argparse.Namespace) -> int:
         return _emit(args, data, lambda: "\n".join(lines))
 
 
+# Backing up and checking only read the database: they run beside an open window too.
+READ_ONLY_COMMANDS.update({"backup", "audit"})
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open_workspace(args) as ws:
-        if args.out:
-            _folder(args.out.parent)
         target = ws.backup_to(args.out) if args.out else ws.backup_before("manual")
         if target is None:
             from ipdesk.domain.errors import InvalidInput

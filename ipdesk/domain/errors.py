@@ -52,9 +52,9 @@ class WorkspaceInUse(DatabaseError):
     """Another copy of ipdesk has the database open for writing."""
 
 
-class LinkedDatabase(DatabaseError):
+class LinkedDatabase(WorkspaceInUse):
     """The database file has more than one name (hard links): two programs could write it without knowing of each
-    other, which SQLite lists as a cause of corruption. It may be opened read-only."""
+    other, which SQLite lists as a cause of corruption. Like a database in use, it may be opened read-only."""
 
 
 class StorageError(IpdeskError):

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ipdesk.domain.errors import CorruptDatabase, IpdeskError, LinkedDatabase, WorkspaceInUse
+from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
 from ipdesk.ui import none_guard
 from ipdesk.ui.error_handler import ErrorHandler
 from ipdesk.ui.fonts import register_fonts
@@ -60,7 +60,7 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
 
     try:
         return Workspace(db_path)
-    except (WorkspaceInUse, LinkedDatabase) as error:
+    except WorkspaceInUse as error:  # also a file with several names (LinkedDatabase)
         if quiet:
             fail(error)
             return None

@@ -106,7 +106,7 @@ class SignDialog(QDialog):
             self.buttons.setEnabled(True)
             self.passphrase.clear()
             self.error.setText(str(error) if isinstance(error, IpdeskError) else self.tr("签署失败：{0}").format(error))
-            self.passphrase.setFocus()  # to type it again at once
+            self.passphrase.setFocus()
 
         run_in_background(
             self,

@@ -25,10 +25,10 @@ class Settings:
     REVIEWER_NAME = "reviewer_name"
     DUE_DAY = "due_day"
     REPORT_KIND = "report_kind"
+    FIRST_PERIOD = "first_period"  # the period from which the unit reports with ipdesk (a code such as 2025-11)
     LIGHT_GREEN = "light_green"
     LIGHT_YELLOW = "light_yellow"
     PDF_FONT = "pdf_font"  # "" the bundled font; simsun, fangsong or simhei where Windows has them
-    FIRST_PERIOD = "first_period"  # the period from which the unit reports with ipdesk (a code such as 2025-11)
 
     DEFAULTS: ClassVar[dict[str, str]] = {
         DUE_DAY: "5",
