@@ -53,7 +53,7 @@ def _synchronous_ops():
 @pytest.fixture
 def workspace(tmp_path):
     ws = Workspace(tmp_path / "clerk.db", actor="王芳")
-    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "first_period": "2025-10"})
+    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强", "first_period": "2025-10"})
     yield ws
     ws.close()
 

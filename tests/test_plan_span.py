@@ -132,7 +132,7 @@ def test_export_creates_a_folder_that_does_not_exist(db_path, tmp_path, capsys):
 
 def test_export_cert_takes_the_workspaces_unit(db_path, tmp_path, capsys, monkeypatch):
     with Workspace(db_path) as ws:
-        ws.settings.update({"unit": UNIT, "clerk_name": "王芳"})
+        ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
         ws.signoff.create_identity(UNIT, "审核人的口令")
     monkeypatch.chdir(tmp_path)
     assert main(["--db", str(db_path), "keys", "export-cert", "--out", "证书/本单位.cer", "--json"]) == 0
