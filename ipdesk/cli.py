@@ -655,7 +655,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         ws = _open_workspace(args)
     except CorruptDatabase as error:  # damage found on opening is the answer to "is it intact?"
         problem = str(error)
-        data = {"entries": None, "intact": None, "first_broken_entry": None, "database_ok": False, "integrity": problem}
+        data: dict[str, object] = {
+            "entries": None,
+            "intact": None,
+            "first_broken_entry": None,
+            "database_ok": False,
+            "integrity": problem,
+        }
         _emit(args, data, lambda: f"数据库完整性检查未通过：{problem}{_backup_advice(args.db)}")
         return 1
     with ws:

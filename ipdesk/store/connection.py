@@ -155,7 +155,7 @@ class GuardedCursor(sqlite3.Cursor):
                 raise self.connection.damaged_error(error) from error
             raise
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> GuardedCursor:
         return self
 
     def __next__(self) -> Any:

@@ -228,7 +228,9 @@ class MainWindow(QMainWindow):
         menu.exec(header.mapToGlobal(where))
 
     # -- actions ------------------------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, menu, tip: str = "") -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot, menu, tip: str = ""
+    ) -> QAction:
         action = QAction(self.tr(text), self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -713,7 +715,9 @@ class MainWindow(QMainWindow):
             self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept_file)
         )
         self._closing_after_restore = True
-        QApplication.instance().quit()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     def unsaved(self) -> list[str]:
         """What was typed and is not stored, one paragraph per task or indicator (empty when all is saved)."""
@@ -729,10 +733,10 @@ class MainWindow(QMainWindow):
             lines.append(f"未保存的原因：{draft.problem or draft.percent_problem}")
             paragraphs.append("\n".join(lines))
         self.indicators.commit()
-        for key, draft in self.indicators.drafts.items():
+        for key, typed in self.indicators.drafts.items():
             paragraphs.append(
-                f"== {key[0]} 指标/目标 {key[1]} ==\n本期数值：{draft.value}\n说明：{draft.note}\n"
-                f"数据来源：{draft.source}\n未保存的原因：{draft.problem}"
+                f"== {key[0]} 指标/目标 {key[1]} ==\n本期数值：{typed.value}\n说明：{typed.note}\n"
+                f"数据来源：{typed.source}\n未保存的原因：{typed.problem}"
             )
         return paragraphs
 

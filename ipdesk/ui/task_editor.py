@@ -300,8 +300,8 @@ class TaskEditor(QWidget):
             self.lock_banner.setVisible(self.locked)
             self.lock_banner.setText(locked_reason)
             self.status.setEnabled(not self.locked)
-            for box in (self.percent, *self.text_boxes):
-                box.setReadOnly(self.locked)
+            for editable in (self.percent, self.achievements, self.problems, self.next_steps):
+                editable.setReadOnly(self.locked)
             self.add_button.setEnabled(not self.locked)
             self.remove_button.setEnabled(not self.locked)
             self._show_light(progress)
@@ -456,18 +456,21 @@ class TaskEditor(QWidget):
             progress, draft.percent_problem = self._progress_from(base, draft.values)
             changed = ws.progress.save(progress)
         except StorageError as error:
-            return self._failed(draft, str(error), retry=True)
+            self._failed(draft, str(error), retry=True)
+            return None
         except CorruptDatabase as error:
             self._failed(draft, str(error), retry=False)
             self.damaged.emit(str(error))
             return None
         except IpdeskError as error:  # refused: a locked period, a text too long …; the clerk must act
-            return self._failed(draft, str(error), retry=False)
+            self._failed(draft, str(error), retry=False)
+            return None
         except Exception as error:  # whatever else stopped the save, the text must stay
             from ipdesk.ui.error_handler import write_log
 
             write_log(error, "保存任务进展时出错")
-            return self._failed(draft, f"没有保存：{user_message(error)}", retry=True)
+            self._failed(draft, f"没有保存：{user_message(error)}", retry=True)
+            return None
         draft.problem, draft.retry = "", False
         draft.unsaved = {"percent"} if draft.percent_problem else set()
         if not changed:
@@ -481,7 +484,6 @@ class TaskEditor(QWidget):
             draft.unsaved = {name for name, value in draft.values.items() if (value or "") != (stored[name] or "")}
         except Exception:  # cannot even read: every field counts as unsaved
             draft.unsaved = set(FIELD_LABELS)
-        return None
 
     def _show_state(self, draft: Draft | None) -> None:
         """Mark the fields that are not saved (label in red, 未保存) and say why below them."""
