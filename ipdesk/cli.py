@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="打开程序窗口后立即关闭，输出“shown in N ms”（用于检查安装和启动速度）",
     )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="文件",
+        help="与 --smoke-test 一起使用：把显示出来的程序窗口保存为 PNG 图片",
+    )
     commands = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_Parser)
 
     def command(name: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -171,14 +177,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         from ipdesk.ui.app import run
 
-        return run(args.db, smoke_test=args.smoke_test, started=started)
-    from ipdesk.domain.errors import IpdeskError
+        if args.screenshot is not None and not args.smoke_test:
+            parser.error("--screenshot 需要与 --smoke-test 一起使用")
+        return run(args.db, smoke_test=args.smoke_test, started=started, screenshot=args.screenshot)
+    import sqlite3
+
+    from ipdesk.domain.errors import CorruptDatabase, IpdeskError, os_error_text
 
     try:
+        _prepare_output(args)
         return args.handler(args)
+    except CorruptDatabase as error:
+        print(f"ipdesk：错误：{error}{_backup_advice(args.db)}", file=sys.stderr)
+        return EXIT_USAGE
     except IpdeskError as error:
         print(f"ipdesk：错误：{error}", file=sys.stderr)
         return EXIT_USAGE
+    except sqlite3.Error as error:  # what the store did not foresee still reaches the user in Chinese
+        from ipdesk.store.connection import storage_error_text
+
+        print(f"ipdesk：错误：{storage_error_text(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
+        where = f"：{error.filename}" if error.filename else ""
+        print(f"ipdesk：错误：{os_error_text(error)}{where}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _backup_advice(db: Path | None) -> str:
+    """Where the newest good backup of a damaged database is, and the command that restores it."""
+    from ipdesk.paths import default_database_path
+    from ipdesk.workspace import Workspace
+
+    database = db or default_database_path()
+    try:
+        newest = Workspace.newest_good_backup(database)
+    except OSError:
+        newest = None
+    if newest is None:
+        return "\n没有找到完好的备份（备份在数据库旁的 backups 文件夹中）。请不要再使用这个文件，并联系技术支持。"
+    option = f'--db "{database}" ' if db else ""
+    return (
+        f"\n最近一份完好的备份：{newest.path}（{newest.made_at:%Y-%m-%d %H:%M}）。"
+        f'\n恢复（损坏的文件会改名保留）：ipdesk {option}restore "{newest.path}"'
+    )
 
 
 def _prepare_streams() -> None:
@@ -207,6 +249,35 @@ def _open_workspace(args: argparse.Namespace):
         ) in READ_ONLY_STEPS:
             return Workspace(args.db, read_only=True)
         raise
+
+
+def _plan_period(ws, text: str):
+    """The --period given, checked against the plan's span (the same rule as in the window)."""
+    return ws.plan_period(text)
+
+
+# Where each command writes with --out: a folder (export) or a file (keys export-cert, backup) whose folder is made.
+OUTPUT_IS_FOLDER = {"export": True, "keys": False, "backup": False}
+
+
+def _prepare_output(args: argparse.Namespace) -> None:
+    """Create the folder ``--out`` names (or the folder of the file it names) when it does not exist yet."""
+    out = getattr(args, "out", None)
+    if out is not None and args.command in OUTPUT_IS_FOLDER:
+        _folder(out if OUTPUT_IS_FOLDER[args.command] else out.parent)
+
+
+def _folder(path: Path) -> Path:
+    """An output folder, created when it does not exist yet."""
+    from ipdesk.domain.errors import InvalidInput, os_error_text
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(f"无法创建文件夹“{path}”：{os_error_text(error)}") from error
+    if not path.is_dir():
+        raise InvalidInput(f"“{path}”不是文件夹")
+    return path
 
 
 def _emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
@@ -274,6 +345,7 @@ def cmd_units(args: argparse.Namespace) -> int:
 
 def cmd_tasks(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
+    from ipdesk.domain.plan import TaskKind
 
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
@@ -295,6 +367,12 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             rows = [(a.task.seq, a.role.label, a.task.category, a.task.name, a.task.content) for a in assigned]
             role = {"lead": "牵头", "coop": "协作"}.get(args.role or "", "牵头或协作")
             heading = f"{unit.name} {role}的任务：{len(assigned)} 项"
+            indicators = sum(1 for a in assigned if a.task.kind is TaskKind.INDICATOR)
+            if indicators:  # said the same way as in the window, where those rows are filled as indicator values
+                heading += (
+                    f"（其中 {indicators} 项是主要指标，在程序的“主要指标与示范工程”中填写数值；"
+                    f"{len(assigned) - indicators} 项填写工作进展）"
+                )
             return (
                 heading
                 + "\n"
@@ -372,22 +450,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ipdesk.reports.export import parse_formats
 
     formats = parse_formats(args.format)
-    period = Period.parse(args.period)
+    Period.parse(args.period)  # a period that cannot be read is said before the workspace is opened
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
+        period = _plan_period(ws, args.period)
         paths = ws.reports.export(unit, period, args.out, formats)
         data = [str(p) for p in paths]
         return _emit(args, data, lambda: "\n".join(data))
 
 
 def _passphrase(args: argparse.Namespace, creating: bool) -> str:
-    from ipdesk.domain.errors import InvalidInput
+    from ipdesk.domain.errors import InvalidInput, os_error_text
 
     if args.passphrase_file:
         try:
             lines = args.passphrase_file.read_text(encoding="utf-8").splitlines()
         except OSError as error:
-            raise InvalidInput(f"无法读取口令文件：{args.passphrase_file}（{error.strerror or error}）") from error
+            raise InvalidInput(f"无法读取口令文件：{args.passphrase_file}（{os_error_text(error)}）") from error
         if not lines or not lines[0]:
             raise InvalidInput(f"口令文件是空的：{args.passphrase_file}")
         return lines[0]
@@ -418,9 +497,10 @@ def _reviewer(args: argparse.Namespace, ws) -> str:
 def cmd_submit(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
 
-    period = Period.parse(args.period)
+    Period.parse(args.period)
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
+        period = _plan_period(ws, args.period)
         missing = ws.reports.missing(unit, period)
         if missing:
             for item in missing:
@@ -580,6 +660,10 @@ def cmd_keys(args: argparse.Namespace) -> int:
         return _emit(args, data, lambda: "\n".join(lines))
 
 
+# Backing up and checking only read the database: they run beside an open window too.
+READ_ONLY_COMMANDS.update({"backup", "audit"})
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open_workspace(args) as ws:
         target = ws.backup_to(args.out) if args.out else ws.backup_before("manual")
@@ -626,24 +710,60 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with _open_workspace(args) as ws:
-        broken = ws.audit.verify()
-        count = len(ws.audit.entries())
-        data = {"entries": count, "intact": broken is None, "first_broken_entry": broken}
-        if broken is None:
-            _emit(args, data, lambda: f"审计链完整：共 {count} 条修改记录")
-            return EXIT_OK
-        _emit(args, data, lambda: f"审计链在第 {broken} 条记录处断开：该条或之前的记录被改动或删除过")
+    from ipdesk.domain.errors import CorruptDatabase
+
+    try:
+        ws = _open_workspace(args)
+    except CorruptDatabase as error:  # damage found on opening is the answer to "is it intact?"
+        problem = str(error)
+        data: dict[str, object] = {
+            "entries": None,
+            "intact": None,
+            "first_broken_entry": None,
+            "database_ok": False,
+            "integrity": problem,
+        }
+        _emit(args, data, lambda: f"数据库完整性检查未通过：{problem}{_backup_advice(args.db)}")
         return 1
+    with ws:
+        integrity = ws.integrity_full()  # SQLite's own check first: a chain read from a damaged file proves nothing
+        try:
+            broken = ws.audit.verify()
+            count = len(ws.audit.entries())
+        except CorruptDatabase:
+            broken, count = None, None
+        database_ok = integrity == "ok"
+        intact = broken is None and count is not None
+        data = {
+            "entries": count,
+            "intact": intact if count is not None else None,
+            "first_broken_entry": broken,
+            "database_ok": database_ok,
+            "integrity": integrity,
+        }
+        lines = []
+        if database_ok:
+            lines.append("数据库完整性检查通过（SQLite integrity_check）")
+        else:
+            lines.append(f"数据库完整性检查未通过：{integrity}{_backup_advice(args.db)}")
+        if count is None:
+            lines.append("审计链无法读取：数据库已损坏")
+        elif broken is None:
+            lines.append(f"审计链完整：共 {count} 条修改记录")
+        else:
+            lines.append(f"审计链在第 {broken} 条记录处断开：该条或之前的记录被改动或删除过")
+        _emit(args, data, lambda: "\n".join(lines))
+        return EXIT_OK if database_ok and intact else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
     from ipdesk.workspace.sample_data import fill_sample
 
-    period = Period.parse(args.period)
+    Period.parse(args.period)
     with _open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
+        period = _plan_period(ws, args.period)
         count = fill_sample(ws, unit, period)
         data = {"unit": unit.name, "period": period.code, "entries": count}
         message = f"已为{unit.name}填入{period.chinese}的示例数据 {count} 项（报告将标明“示例数据”）"

@@ -28,6 +28,14 @@ UNIT = "碑林区人民政府"
 
 
 @pytest.fixture(autouse=True)
+def _none_guard(qapp):
+    """The window's own guard against a Qt binding that drops references to None (see ipdesk.ui.none_guard)."""
+    from ipdesk.ui import none_guard
+
+    none_guard.install(qapp)
+
+
+@pytest.fixture(autouse=True)
 def _synchronous_ops():
     BackgroundOp.synchronous = True
     yield
@@ -47,11 +55,19 @@ def window(qtbot, workspace):
     from ipdesk.ui.main_window import MainWindow
 
     win = MainWindow(workspace, UNIT, today=TODAY)
-    qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
-    return win
+    yield win
+    forget_unsaved(win)
+
+
+def forget_unsaved(win) -> None:
+    """Close the window; what a test left unsaved on purpose must not hold it open with a question."""
+    win.editor.forget_drafts()
+    win.indicators.forget_drafts()
+    win.close()
+    win.deleteLater()
 
 
 def ime_type(widget, text: str) -> None:
@@ -285,10 +301,10 @@ def court_window(qtbot, workspace):
 
     workspace.settings.set("unit", "市法院")
     win = MainWindow(workspace, "市法院", today=TODAY)
-    qtbot.addWidget(win)
     win.show()
     win.tabs.setCurrentWidget(win.indicators)
-    return win
+    yield win
+    forget_unsaved(win)
 
 
 def test_indicator_values_typed_the_chinese_way(qtbot, court_window, workspace):

@@ -10,6 +10,41 @@ from ipdesk.domain.periods import Period
 from ipdesk.domain.statuses import TaskStatus
 
 MAX_TEXT_LENGTH = 20_000  # characters in one text field; a page of a form holds far less
+LARGE_CHANGE = 0.5  # a value more than half above or below the previous period's must be confirmed and explained
+
+
+@dataclass(frozen=True)
+class LargeChange:
+    """A value that moved more than ``LARGE_CHANGE`` from the previous period's: kept only once the clerk confirms
+    it and says why (a typing slip such as 1648 for 164.8 is the usual cause)."""
+
+    previous: float
+    new: float
+
+    @property
+    def share(self) -> float:
+        return (self.new - self.previous) / self.previous
+
+    def question(self, unit_of_measure: str = "") -> str:
+        return (
+            f"本期数值 {_plain(self.new)}{unit_of_measure} 比上期 {_plain(self.previous)}{unit_of_measure} "
+            f"变化了 {self.share * 100:+.0f}%（超过 {LARGE_CHANGE * 100:.0f}%）。"
+        )
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def large_change(previous: float | None, new: float | None, limit: float = LARGE_CHANGE) -> LargeChange | None:
+    """The change from ``previous`` to ``new`` when it exceeds ``limit`` (a share of ``previous``), else None.
+
+    Nothing to compare — no previous value, a previous value of 0, or no new value — is never a large change.
+    """
+    if previous is None or new is None or previous == 0:
+        return None
+    change = LargeChange(previous, new)
+    return change if abs(change.share) > limit else None
 
 
 @dataclass(frozen=True)

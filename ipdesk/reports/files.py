@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _UMASK = os.umask(0)
@@ -42,7 +42,7 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".part", dir=folder)
         os.close(handle)
     except OSError as error:
-        raise InvalidInput(f"无法在文件夹“{folder}”中写入文件（{error.strerror or error}），请换一个文件夹") from error
+        raise InvalidInput(f"无法在文件夹“{folder}”中写入文件（{os_error_text(error)}），请换一个文件夹") from error
     temp = Path(temp_name)
     try:
         write(temp)
@@ -58,7 +58,7 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise InvalidInput(
-            f"写入“{target.name}”失败（{error.strerror or error}），磁盘可能已满；原有文件未受影响"
+            f"写入“{target.name}”失败（{os_error_text(error)}），磁盘可能已满；原有文件未受影响"
         ) from error
     except BaseException:
         temp.unlink(missing_ok=True)

@@ -113,7 +113,9 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as error:
-        return Verdict(str(path), VerdictStatus.DAMAGED, f"无法读取文件：{error.strerror or error}")
+        from ipdesk.domain.errors import os_error_text  # local: keeps this fix apart from the signing rewrite
+
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"无法读取文件：{os_error_text(error)}")
     if path.suffix.lower() == ".p7s":
         return _verify_p7s(path, trusted)
     if head.startswith(b"PK"):

@@ -2,7 +2,9 @@
 
 Kept beside the database in ``backups/``: ``daily/`` (the newest 14), ``monthly/`` (the first of each month, the
 newest 12) and ``before/`` (before an upgrade, an import or a restore; the newest 20). Every copy is written under a
-temporary name, checked, and renamed; a restore checks the backup first and keeps the file it replaces.
+temporary name, checked with SQLite's quick check, and only then renamed into place and older copies rotated out: a
+damaged database never becomes a "good" backup, nor pushes a good one out. A restore checks the backup first and
+keeps the file it replaces.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipdesk.domain.errors import CorruptDatabase, DatabaseError, InvalidInput
+from ipdesk.domain.errors import CorruptDatabase, DatabaseError, InvalidInput, StorageError
 from ipdesk.store import connection
 
 KEEP = {"daily": 14, "monthly": 12, "before": 20}
@@ -28,32 +30,59 @@ class Backup:
 
 
 def copy_database(conn: sqlite3.Connection, target: Path) -> Path:
-    """A consistent copy of the open database at ``target`` (written aside, synced, then renamed)."""
+    """A consistent copy of the open database at ``target``: written aside, synced, checked, then renamed.
+
+    A copy that fails its check is removed and nothing is renamed. When the open database itself fails the check it
+    is damaged: ``CorruptDatabase`` (and a guarded connection is marked damaged); otherwise the copy was spoilt on
+    its way to the disk: ``StorageError``.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(target.name + ".part")
     temp.unlink(missing_ok=True)
-    destination = sqlite3.connect(temp)
     try:
-        conn.backup(destination)
-        destination.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        destination.close()
-    with temp.open("rb+") as handle:
-        os.fsync(handle.fileno())
+        destination = sqlite3.connect(temp)
+        try:
+            conn.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            destination.close()
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        result = check_copy(temp)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if result != "ok":
+        temp.unlink(missing_ok=True)
+        source = connection.quick_check(conn)
+        if source != "ok":
+            if isinstance(conn, connection.GuardedConnection):
+                raise conn.damaged_error(source)
+            raise CorruptDatabase(connection.damage_message(None, source))
+        raise StorageError(
+            f"备份写入后没有通过检查（{result}）：备份所在的磁盘可能有问题。没有生成这份备份，已有的备份保持不变。"
+        )
     os.replace(temp, target)
     return target
+
+
+def check_copy(path: Path) -> str:
+    """The quick check of a copy just written: "ok" or what is wrong."""
+    try:
+        with connection.inspecting(path) as conn:
+            return connection.quick_check(conn)
+    except sqlite3.Error as error:
+        return str(error)
 
 
 def check(path: Path) -> int:
     """Raise unless ``path`` is a sound ipdesk database this program can open; return its schema version."""
     version = connection.probe(path)
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as error:
+        with connection.inspecting(path) as conn:
+            result = connection.integrity_check(conn)
+    except sqlite3.Error as error:
         raise CorruptDatabase(f"备份文件已损坏：{path}（{error}）") from error
-    finally:
-        conn.close()
     if result != "ok":
         raise CorruptDatabase(f"备份文件未通过完整性检查：{path}（{result}）")
     return version
@@ -115,9 +144,10 @@ class BackupShelf:
 def restore(database: Path, backup: Path) -> Path | None:
     """Replace ``database`` with ``backup`` after checking it; returns where the replaced file was kept.
 
-    The database must not be open in ipdesk (the caller holds or checks the writer lock).
+    The database must not be open in ipdesk (the caller holds or checks the writer lock). A symbolic link is
+    followed: the file it points to is replaced, and the link keeps pointing at the restored database.
     """
-    database, backup = Path(database), Path(backup)
+    database, backup = Path(os.path.realpath(database)), Path(backup)
     if not backup.is_file():
         raise InvalidInput(f"找不到备份文件：{backup}")
     check(backup)

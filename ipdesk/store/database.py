@@ -2,17 +2,23 @@
 
 sqlite-utils (with click, dateutil and pluggy behind it) costs ~0.08 s to import. Reading — opening a workspace,
 showing the window, exporting a report — needs only ``execute``, so the ``Database`` of sqlite-utils is made the
-first time something writes through it (``atomic``, a table's ``insert``). Every write still goes through it.
+first time something writes through it (``atomic``, a table's ``insert``). Every write still goes through it, and
+so through the gate here: a damaged database is never written, a large file is checked before its first write, and
+a write SQLite refuses (disk full, I/O error) arrives as a ``StorageError`` with a Chinese message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from ipdesk.store.connection import GuardedConnection, StoreDamaged, storage_error
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+    from sqlite_utils.db import Table
 
 
 class LazyDatabase:
@@ -31,12 +37,30 @@ class LazyDatabase:
     def execute(self, sql: str, parameters: Iterable[Any] | dict | None = None) -> sqlite3.Cursor:
         return self.conn.execute(sql, parameters if parameters is not None else ())
 
-    def atomic(self):
-        """A transaction; nested ones become savepoints (sqlite-utils' ``Database.atomic``)."""
-        return self.database.atomic()
+    def writable(self) -> None:
+        """Raise unless writing may go ahead: the file is not damaged and (if it is large) has passed its check."""
+        if isinstance(self.conn, GuardedConnection):
+            self.conn.verify_before_writing()
 
-    def __getitem__(self, table: str):
-        return self.database[table]
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction; nested ones become savepoints (sqlite-utils' ``Database.atomic``).
+
+        SQLite's errors leave as ``StoreDamaged`` (damage) or ``StorageError`` (the write may be tried again).
+        """
+        self.writable()
+        path = getattr(self.conn, "path", None)
+        try:
+            with self.database.atomic() as database:
+                yield database
+        except StoreDamaged:
+            raise
+        except sqlite3.Error as error:
+            raise storage_error(error, path) from error
+
+    def __getitem__(self, table: str) -> Table:
+        self.writable()
+        return self.database[table]  # type: ignore[return-value]
 
     def close(self) -> None:
         self.conn.close()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.store import audit
 from ipdesk.store.entries_store import ensure_period
@@ -67,7 +67,7 @@ def copy_in(folder: Path, source: Path) -> tuple[str, int, str]:
     try:
         size = source.stat().st_size
     except OSError as error:
-        raise InvalidInput(f"无法读取文件“{source}”：{error.strerror or error}") from error
+        raise InvalidInput(f"无法读取文件“{source}”：{os_error_text(error)}") from error
     if not source.is_file():
         raise InvalidInput(f"“{source}”不是文件")
     if size > MAX_EVIDENCE_BYTES:
@@ -95,7 +95,7 @@ def copy_in(folder: Path, source: Path) -> tuple[str, int, str]:
             os.replace(temp_name, target)
     except OSError as error:
         Path(temp_name).unlink(missing_ok=True)
-        raise InvalidInput(f"无法把“{source.name}”复制到工作目录：{error.strerror or error}") from error
+        raise InvalidInput(f"无法把“{source.name}”复制到工作目录：{os_error_text(error)}") from error
     return sha, size, extension
 
 

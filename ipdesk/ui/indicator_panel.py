@@ -1,15 +1,19 @@
 """The indicators tab: the headline indicators the unit owns and the projects' sub-targets it answers for.
 
-Each table shows where the unit stands against this year's expected value; the form below edits the selected row.
+Each table shows where the unit stands against this year's expected value; the form beside edits the selected row.
 Numbers may be typed as clerks type them ("1,648亿元", "１６４８"); anything else is refused beside the field. A value
-that moves more than half from the previous period's is only kept once the clerk confirms it and says why.
+that moves more than half from the previous period's (the rule of ``domain.progress.large_change``) is only kept
+once the clerk confirms it, once, and says why. What could not be saved stays in the form, with the reason, and is
+tried again; moving to another row keeps it as a draft for that row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ipdesk.console import format_number
-from ipdesk.domain.errors import InvalidInput, IpdeskError
+from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
@@ -34,7 +38,7 @@ from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.ui.task_table import light_brushes
 from ipdesk.workspace import OwnedIndicator, OwnedTarget, Workspace
 
-JUMP_LIMIT = 0.5
+RETRY_MS = 5000
 
 
 @dataclass
@@ -44,6 +48,17 @@ class IndicatorRow:
     expected: float | None
     rate: float | None
     light: Light
+
+
+@dataclass
+class ValueDraft:
+    """A row's value, note and source as typed, not saved yet, and why."""
+
+    value: str
+    note: str
+    source: str
+    problem: str
+    retry: bool = False
 
 
 @dataclass
@@ -137,6 +152,7 @@ class TargetTableModel(RowsTableModel):
 class IndicatorPanel(QWidget):
     message = Signal(str)
     changed = Signal()
+    damaged = Signal(str)  # the database turned out to be damaged: the window offers the newest good backup
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
@@ -177,6 +193,7 @@ class IndicatorPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(indicators_box)
         splitter.addWidget(targets_box)
+        self.splitter = splitter
         layout = QHBoxLayout(self)
         layout.addWidget(splitter, 3)
         layout.addWidget(editor, 1)
@@ -185,7 +202,14 @@ class IndicatorPanel(QWidget):
         self.target_table.selectionModel().currentRowChanged.connect(lambda *_: self._select(self.target_table))
         for field in (self.value, self.note, self.source):
             field.editingFinished.connect(self.commit)
+            field.installEventFilter(self)
         self._current: IndicatorRow | TargetRow | None = None
+        self._committing = False  # a commit is asking the clerk: focus moving to its dialog must not commit again
+        self.drafts: dict[tuple[str, ...], ValueDraft] = {}  # what could not be saved, by row
+        self.may_edit: Callable[[], bool] | None = None  # asked before the first change (a submitted report)
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.commit)
         self._set_editor_enabled(False)
 
     def _table(self, model: RowsTableModel) -> QTableView:
@@ -261,6 +285,13 @@ class IndicatorPanel(QWidget):
             self.source.setEnabled(False)
         self.value.setText(format_number(row.entry.value) if row.entry.value is not None else "")
         self.note.setText(row.entry.note)
+        draft = self.drafts.get(self._key(row))
+        if draft is not None and not self.locked:  # what was typed here and not saved yet
+            self.value.setText(draft.value)
+            self.note.setText(draft.note)
+            if isinstance(row, IndicatorRow):
+                self.source.setText(draft.source)
+            self.error.setText(draft.problem)
 
     def select_indicator(self, seq: int) -> None:
         for number, row in enumerate(self.model.rows):
@@ -270,63 +301,124 @@ class IndicatorPanel(QWidget):
                 return
 
     # -- saving ---------------------------------------------------------------------------------------------
+    def _key(self, row: IndicatorRow | TargetRow) -> tuple[str, ...]:
+        period = self.period.code if self.period else ""
+        if isinstance(row, IndicatorRow):
+            return (period, str(row.owned.indicator.seq))
+        return (period, f"{row.owned.project.no}-{row.owned.target.seq}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.may_edit is not None and self._current is not None and not self.locked:
+            kind = event.type()
+            typed = (
+                kind == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and (
+                    (bool(event.text()) and event.text().isprintable())
+                    or event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
+                )
+            ) or (kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) and event.commitString())
+            if typed and not self.may_edit():
+                return True
+        return super().eventFilter(watched, event)
+
     def confirm_jump(self, previous: float, new: float, unit_of_measure: str) -> str | None:
-        """Ask the clerk to confirm a large change and say why; None when they decline."""
-        change = (new - previous) / previous * 100
+        """Ask the clerk, once, to confirm a large change and say why; None when they decline."""
+        from ipdesk.domain.progress import LargeChange
+
         note, ok = QInputDialog.getText(
             self,
             self.tr("数值变化较大"),
-            self.tr("本期数值 {0}{2} 比上期 {1}{2} 变化了 {3:+.0f}%。\n确认无误请说明原因：").format(
-                format_number(new), format_number(previous), unit_of_measure, change
-            ),
+            LargeChange(previous, new).question(unit_of_measure) + self.tr("\n确认无误请说明原因（如统计口径变化）："),
         )
         return note.strip() if ok and note.strip() else None
 
     def commit(self) -> None:
+        """Save the form for the selected row (on leaving a field, choosing another row, switching period …)."""
+        if self._committing:
+            return
+        self._committing = True
+        try:
+            self._commit()
+        finally:
+            self._committing = False
+
+    def _commit(self) -> None:
         row = self._current
         if row is None or self.locked or self.period is None:
             return
+        key = self._key(row)
+        typed = (self.value.text(), self.note.text(), self.source.text())
         unit_of_measure = (
             row.owned.indicator.unit_of_measure if isinstance(row, IndicatorRow) else row.owned.target.unit_of_measure
         )
         try:
             value = parse_number(self.value.text(), unit=unit_of_measure, label="本期数值")
         except InvalidInput as error:
-            self.error.setText(str(error))
+            self._keep(key, typed, str(error), retry=False)
             return
-        self.error.clear()
         note = self.note.text().strip()
-        if value is not None and value != row.entry.value:
-            previous = self._previous_value(row)
-            if previous and abs(value - previous) / previous > JUMP_LIMIT:
-                reason = self.confirm_jump(previous, value, unit_of_measure)
+        try:
+            entry: IndicatorValue | TargetValue
+            if isinstance(row, IndicatorRow):
+                indicator_entry = row.entry.with_changes(value=value, note=note, data_source=self.source.text().strip())
+                changing = value != row.entry.value
+                jump = self.ws.indicator_values.large_change(indicator_entry) if changing else None
+                entry = indicator_entry
+            else:
+                target_entry = row.entry.with_changes(value=value, note=note)
+                jump = self.ws.target_values.large_change(target_entry) if value != row.entry.value else None
+                entry = target_entry
+            if jump is not None:
+                reason = self.confirm_jump(jump.previous, jump.new, unit_of_measure)
                 if reason is None:
+                    self.drafts.pop(key, None)
                     self.value.setText("" if row.entry.value is None else format_number(row.entry.value))
-                    self.error.setText(self.tr("未保存：数值较上期变化超过50%，需确认并说明原因"))
+                    self.error.setText(
+                        self.tr("未保存：本期数值 {0} 较上期变化超过50%，需确认并说明原因").format(
+                            format_number(jump.new)
+                        )
+                    )
                     return
                 note = reason if not note else f"{note}；{reason}"
                 self.note.setText(note)
-        try:
-            if isinstance(row, IndicatorRow):
-                entry = row.entry.with_changes(value=value, note=note, data_source=self.source.text().strip())
+                entry = entry.with_changes(note=note)
+            if isinstance(entry, IndicatorValue):
                 changed = self.ws.indicator_values.save(entry)
             else:
-                entry = row.entry.with_changes(value=value, note=note)
                 changed = self.ws.target_values.save(entry)
-        except IpdeskError as error:
-            self.error.setText(str(error))
+        except StorageError as error:
+            self._keep(key, (self.value.text(), self.note.text(), self.source.text()), str(error), retry=True)
             return
+        except CorruptDatabase as error:
+            self._keep(key, typed, str(error), retry=False)
+            self.damaged.emit(str(error))
+            return
+        except IpdeskError as error:
+            self._keep(key, typed, str(error), retry=False)
+            return
+        self.drafts.pop(key, None)
+        self.error.clear()
+        if not any(d.retry for d in self.drafts.values()):
+            self._retry.stop()
         if changed:
             self._refresh_current(row)
             self.message.emit(self.tr("已保存"))
             self.changed.emit()
 
-    def _previous_value(self, row: IndicatorRow | TargetRow) -> float | None:
-        assert self.period is not None
-        before = self.period.previous()
-        if isinstance(row, IndicatorRow):
-            return self.ws.indicator_values.get(row.owned.indicator.seq, self.unit, before).value
-        return self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, before).value
+    def forget_drafts(self) -> None:
+        """Drop what could not be saved (it has been written elsewhere, or the clerk chose to let it go)."""
+        self.drafts.clear()
+        self._retry.stop()
+        self._current = None
+        self._set_editor_enabled(False)
+
+    def _keep(self, key: tuple[str, ...], typed: tuple[str, str, str], why: str, retry: bool) -> None:
+        """What could not be saved stays: in the form, and as a draft of its row; a passing failure is retried."""
+        self.drafts[key] = ValueDraft(*typed, problem=why, retry=retry)
+        self.error.setText(why + (self.tr("\n填写的内容没有丢失，程序会自动重试。") if retry else ""))
+        if retry:
+            self._retry.start()
 
     def _refresh_current(self, row: IndicatorRow | TargetRow) -> None:
         assert self.period is not None

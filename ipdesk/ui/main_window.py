@@ -1,24 +1,32 @@
-"""The clerk's main window: period, task table with filters, task editor, indicators tab, 待办, menus."""
+"""The clerk's main window: period, task table with filters, task editor, indicators tab, 待办, menus.
+
+It fits the screens district offices have (1280×720 logical pixels, 1366×768): the editor scrolls rather than push
+the status bar off the screen, the task name takes the room in the table, and size, maximised state, docks,
+splitters and column widths are remembered (``window_memory``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
     QDockWidget,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -30,21 +38,25 @@ from PySide6.QtWidgets import (
 from ipdesk import __version__
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
-from ipdesk.domain.periods import Period
+from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
 from ipdesk.domain.reports import Missing, ReportStatus
 from ipdesk.domain.statuses import TaskStatus
+from ipdesk.ui import window_memory
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
 from ipdesk.ui.setup_dialog import SetupDialog
 from ipdesk.ui.submit_dialog import MissingDialog
-from ipdesk.ui.task_editor import TaskEditor
+from ipdesk.ui.task_editor import FIELD_LABELS, TaskEditor
 from ipdesk.ui.task_table import SEQ_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.ui.todo_panel import TodoPanel, summary
 from ipdesk.workspace import TaskProgress, Workspace
+from ipdesk.workspace.errors import user_message
 
 MESSAGE_MS = 5000
+MEMORY_KEY = "main"
+HIDDEN_BY_DEFAULT = (TaskTableModel.CHANGED,)  # mostly empty: shown on request (right-click the header)
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +67,9 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self.period: Period = ws.reports.default_period(self.today)
         self.locked_because = ""
+        self.status = ReportStatus.DRAFT  # of the period shown, as last read
+        self._withdraw_agreed: tuple[str, str, int] | None = None  # the submitted report the clerk chose to change
+        self._damage_offered = False
         self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
 
         # -- tasks tab ----------------------------------------------------------------------------------------
@@ -72,10 +87,16 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(TaskTableModel.CATEGORY, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(TaskTableModel.CATEGORY, 96)
-        header.setMinimumSectionSize(36)
+        header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)  # the name takes the room
+        for column, width in ((TaskTableModel.CATEGORY, 84), (TaskTableModel.CHANGED, 84)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setMinimumSectionSize(32)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for column in HIDDEN_BY_DEFAULT:
+            header.hideSection(column)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("查找任务名称、内容或已填写的文字（Ctrl+F）"))
@@ -114,12 +135,20 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.count_label)
 
         self.editor = TaskEditor(ws)
+        # On a low screen the editor scrolls: its buttons stay reachable and the status bar stays on screen.
+        self.editor_scroll = QScrollArea()
+        self.editor_scroll.setWidget(self.editor)
+        self.editor_scroll.setWidgetResizable(True)
+        self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_scroll.setMinimumWidth(380)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([860, 440])
+        splitter.addWidget(self.editor_scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([560, 480])
+        self.splitter = splitter
 
         self.indicators = IndicatorPanel(ws)
         self.tabs = QTabWidget()
@@ -147,7 +176,7 @@ class MainWindow(QMainWindow):
         self.todo_dock.setObjectName("todoDock")
         self.todo_dock.setWidget(self.todo)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.todo_dock)
-        self.resizeDocks([self.todo_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.todo_dock], [180], Qt.Orientation.Horizontal)
         self.due_label = QLabel()
         self.statusBar().addPermanentWidget(self.due_label)
 
@@ -157,19 +186,51 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.editor.saved.connect(self._task_saved)
         self.editor.message.connect(self.show_message)
+        self.editor.damaged.connect(self.offer_restore)
+        self.editor.may_edit = self.may_edit
         self.indicators.message.connect(self.show_message)
-        self.indicators.changed.connect(self._refresh_report_state)
+        self.indicators.changed.connect(self._after_change)
+        self.indicators.damaged.connect(self.offer_restore)
+        self.indicators.may_edit = self.may_edit
         self.picker.changed.connect(self.set_period)
+        self.picker.kind_changed.connect(self.set_report_kind)
         self.todo.open_period.connect(self.open_period)
+        self.todo.start_from.connect(self.start_reporting_from)
         self.tabs.currentChanged.connect(lambda _: self.flush())
 
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
         self.picker.set_period(self.period)
         self.load_period()
-        self.resize(1360, 820)
+        window_memory.place(self, MEMORY_KEY)
+        window_memory.restore(MEMORY_KEY, self, self._remembered_splitters(), self._remembered_headers())
+
+    def _remembered_splitters(self) -> dict[str, QSplitter]:
+        return {"tasks": self.splitter, "indicators": self.indicators.splitter}
+
+    def _remembered_headers(self) -> dict[str, QHeaderView]:
+        return {
+            "tasks": self.table.horizontalHeader(),
+            "indicators": self.indicators.table.horizontalHeader(),
+            "targets": self.indicators.target_table.horizontalHeader(),
+        }
+
+    def _choose_columns(self, where: QPoint) -> None:
+        """Right-click on the table's header: which columns to show (remembered with the column widths)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, title in enumerate(TaskTableModel.COLUMNS):
+            if column in (TaskTableModel.SEQ, TaskTableModel.NAME):
+                continue
+            action = menu.addAction(self.tr(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.exec(header.mapToGlobal(where))
 
     # -- actions ------------------------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, menu, tip: str = "") -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot, menu, tip: str = ""
+    ) -> QAction:
         action = QAction(self.tr(text), self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -247,6 +308,11 @@ class MainWindow(QMainWindow):
         view_menu = menus.addMenu(self.tr("视图(&V)"))
         view_menu.addAction(self.todo_dock.toggleViewAction())
         help_menu = menus.addMenu(self.tr("帮助(&H)"))
+        self.help_action = self._action(
+            "使用说明", QKeySequence.StandardKey.HelpContents, self.show_help, help_menu, "填报、提交、签署、导出的步骤"
+        )
+        self.help_action.setShortcuts([QKeySequence("F1")])
+        help_menu.addSeparator()
         self._action("关于 ipdesk", None, self.about, help_menu)
 
         bar.addSeparator()
@@ -267,7 +333,7 @@ class MainWindow(QMainWindow):
             return self.tr(
                 "{0}的报告（第 {1} 版）已于 {2} 由{3}签署，数据已锁定，只能查看。如需更正，请用“报送 → 修订”。"
             ).format(self.period.chinese, state.version, when, signed.signed_by)
-        return self.tr("{0}的报告已{1}，数据已锁定，只能查看。").format(self.period.chinese, state.status.label)
+        return self.tr("{0}的报告{1}，数据已锁定，只能查看。").format(self.period.chinese, state.status.label)
 
     def load_period(self) -> None:
         """(Re)load the table, editor and indicators for ``self.period``, keeping the selected task."""
@@ -299,9 +365,12 @@ class MainWindow(QMainWindow):
         self.picker.set_period(period)
         self.set_period(period)
 
-    def _refresh_report_state(self) -> None:
+    def _refresh_report_state(self) -> ReportStatus:
         state = self.ws.reports.state(self.unit, self.period)
         status = state.status if state else ReportStatus.DRAFT
+        self.status = status
+        if status is not ReportStatus.SUBMITTED:
+            self._withdraw_agreed = None  # the next submission is asked about afresh
         text = self.tr("{0}：{1}").format(self.period.chinese, status.label)
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
@@ -309,6 +378,8 @@ class MainWindow(QMainWindow):
         self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
         self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
         self.revise_action.setEnabled(status.locked)
+        for action in (self.carry_all_action, self.carry_one_action):  # nothing to carry into a locked period
+            action.setEnabled(not status.locked)
         if self.ws.read_only:
             for action in (
                 self.submit_action,
@@ -318,6 +389,14 @@ class MainWindow(QMainWindow):
                 self.carry_one_action,
             ):
                 action.setEnabled(False)
+        return status
+
+    def _after_change(self) -> None:
+        """After a change was saved: the report's status may have moved (a submitted report is withdrawn by a
+        change), and with it 待办."""
+        before = self.status
+        if self._refresh_report_state() is not before:
+            self._refresh_todo()
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -327,10 +406,16 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         lead = sum(1 for r in self.model.rows if r.role is Role.LEAD)
-        text = self.tr("共 {0} 项任务（牵头 {1}，协作 {2}）").format(total, lead, total - lead)
+        indicators = len(self.ws.indicators.for_unit(self.unit))
+        text = self.tr("本表 {0} 项任务（牵头 {1}，协作 {2}）").format(total, lead, total - lead)
+        if indicators:  # the same count as `ipdesk tasks`: indicator rows of the task list are filled elsewhere
+            text += self.tr("；另有 {0} 项主要指标在“主要指标与示范工程”页填写，共 {1} 项").format(
+                indicators, total + indicators
+            )
         if shown != total:
-            text += self.tr("，显示 {0} 项").format(shown)
+            text += self.tr("；显示 {0} 项").format(shown)
         self.count_label.setText(text)
+        self.count_label.setToolTip(text)
 
     # -- selection ------------------------------------------------------------------------------------------
     def current_seq(self) -> int | None:
@@ -379,16 +464,22 @@ class MainWindow(QMainWindow):
             self.editor.status.setFocus()
 
     def _task_saved(self, row: TaskProgress) -> None:
+        if row.progress.period != self.period:  # a draft of another period saved on retry
+            return
         counts = self.ws.evidence.counts(self.unit, self.period)
         self.model.update_row(
             TaskRow(
                 row.task, row.role, row.progress, self.ws.lights.for_task(row.progress), counts.get(row.task.seq, 0)
             )
         )
-        self._refresh_report_state()
-        self.statusBar().showMessage(
-            self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S")), MESSAGE_MS
-        )
+        before = self.status
+        self._after_change()
+        message = self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S"))
+        if before is ReportStatus.SUBMITTED and self.status is ReportStatus.DRAFT:
+            message = self.tr("已保存；{0}的报告已撤回，回到“填报中”。改完后请重新提交审核（Ctrl+Enter）").format(
+                self.period.chinese
+            )
+        self.statusBar().showMessage(message, MESSAGE_MS * 2)
 
     # -- filters --------------------------------------------------------------------------------------------
     def apply_filters(self) -> None:
@@ -440,9 +531,67 @@ class MainWindow(QMainWindow):
         if isinstance(box, QPlainTextEdit | QLineEdit):
             box.redo()
 
+    def may_edit(self) -> bool:
+        """Asked before the first change to a submitted report: changing it withdraws the submission."""
+        if self.status is not ReportStatus.SUBMITTED or self.ws.read_only:
+            return True
+        state = self.ws.reports.state(self.unit, self.period)
+        if state is None or state.status is not ReportStatus.SUBMITTED:
+            return True
+        token = (self.unit, self.period.code, state.version)
+        if self._withdraw_agreed == token:
+            return True
+        when = state.submitted_at[:16].replace("T", " ")
+        answer = QMessageBox.question(
+            self,
+            self.tr("修改已提交的报告"),
+            self.tr(
+                "{0}的报告已于 {1} 由{2}提交审核，正在等待审核人签署。\n\n"
+                "现在修改会撤回这次提交：报告回到“填报中”，审核人在您重新提交之前不能签署它。"
+                "修改完成后，请再次“提交审核”（Ctrl+Enter）。\n\n要撤回提交并修改吗？"
+            ).format(self.period.chinese, when, state.submitted_by or self.tr("填报人")),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.show_message(self.tr("没有修改：{0}的报告仍是“已提交审核”").format(self.period.chinese))
+            return False
+        self._withdraw_agreed = token
+        return True
+
+    def set_report_kind(self, kind: PeriodKind) -> None:
+        """The toolbar's 月报/季报/… is the report kind of 设置: one setting, so that 待办 lists the same periods."""
+        if self.ws.read_only or kind is self.ws.settings.report_kind():
+            return
+        try:
+            self.ws.settings.set(self.ws.settings.REPORT_KIND, kind.value)
+        except IpdeskError as error:
+            self.show_message(str(error))
+            return
+        self._refresh_todo()
+        self.show_message(self.tr("报送周期已改为{0}（“设置”中的报送周期同时改变）").format(kind.label))
+
+    def start_reporting_from(self, period: Period) -> None:
+        """待办's 从此期开始报送: earlier periods were reported otherwise and are no longer listed as owed."""
+        try:
+            self.ws.settings.set(self.ws.settings.FIRST_PERIOD, period.code)
+        except IpdeskError as error:
+            self.show_message(str(error))
+            return
+        self._refresh_todo()
+        self.show_message(self.tr("待办从{0}开始列出（可在“设置”中修改）").format(period.chinese))
+
+    def show_help(self) -> None:
+        from ipdesk.ui.help_dialog import HelpDialog
+
+        if getattr(self, "help_dialog", None) is None:
+            self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+
     def carry_forward_one(self) -> None:
         row = self.editor.row
-        if row is None:
+        if row is None or not self.may_edit():
             return
         self.flush()
         overwrite = False
@@ -459,6 +608,8 @@ class MainWindow(QMainWindow):
         self._carry_forward([row.task.seq], overwrite)
 
     def carry_forward_all(self) -> None:
+        if not self.may_edit():
+            return
         self.flush()
         self._carry_forward(None, False)
 
@@ -467,6 +618,7 @@ class MainWindow(QMainWindow):
 
         def done(changed: list[int]) -> None:
             self.load_period()
+            self._after_change()
             if changed:
                 self.show_message(
                     self.tr("已沿用{0}的内容：{1} 项任务").format(period.previous().chinese, len(changed))
@@ -479,7 +631,7 @@ class MainWindow(QMainWindow):
             self.tr("正在沿用上期内容…"),
             lambda: self.ws.progress.carry_forward(unit, period, seqs, overwrite),
             done,
-            lambda error: self.show_message(str(error)),
+            lambda error: self.show_message(self.tr("没有沿用：{0}").format(user_message(error))),
         )
 
     def submit(self) -> None:
@@ -522,36 +674,96 @@ class MainWindow(QMainWindow):
 
         def done(result: str) -> None:
             if result != "ok":
-                self.offer_restore(result)
+                self.offer_restore(str(self.ws.mark_damaged(result)))
 
         run_in_background(
             self, self.tr("正在检查数据库…"), self.ws.integrity_of_file, done, lambda error: None, modal=False
         )
 
     def offer_restore(self, problem: str) -> None:
+        """The database is damaged: nothing more is written to it; offer the newest good backup (once)."""
+        if self._damage_offered:
+            self.show_message(self.tr("数据库已损坏，修改没有保存。请用备份恢复（见刚才的提示）。"))
+            return
+        self._damage_offered = True
+        kept = self.keep_unsaved_text()
+        saved_note = self.tr("\n\n没有保存的填写内容已另存到：{0}").format(kept) if kept else ""
         newest = Workspace.newest_good_backup(self.ws.path) if self.ws.path is not None else None
         if newest is None:
             QMessageBox.critical(
                 self,
                 self.tr("数据库有损坏"),
-                self.tr("完整性检查发现问题：{0}\n没有找到完好的备份，请联系技术支持。").format(problem),
+                self.tr("{0}\n\n没有找到完好的备份，请联系技术支持。{1}").format(problem, saved_note),
             )
             return
         answer = QMessageBox.question(
             self,
             self.tr("数据库有损坏"),
             self.tr(
-                "完整性检查发现问题：{0}\n\n找到一份完好的备份：{1}（{2:%Y-%m-%d %H:%M}）。现在用它恢复吗？"
-                "恢复后程序将关闭，请重新打开；损坏的文件会改名保留。"
-            ).format(problem, newest.path.name, newest.made_at),
+                "{0}\n\n找到一份完好的备份：{1}（{2:%Y-%m-%d %H:%M}）。现在用它恢复吗？"
+                "恢复后程序将关闭，请重新打开并检查此后填写的内容；损坏的文件会改名保留。{3}"
+            ).format(problem, newest.path.name, newest.made_at, saved_note),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         path = self.ws.path
+        self.editor.forget_drafts()  # kept in the text file above; the damaged file takes nothing more
+        self.indicators.forget_drafts()
         self.ws.close()
-        kept = Workspace.restore(path, newest.path)
-        QMessageBox.information(self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept))
-        QApplication.instance().quit()
+        kept_file = Workspace.restore(path, newest.path)
+        QMessageBox.information(
+            self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept_file)
+        )
+        self._closing_after_restore = True
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def unsaved(self) -> list[str]:
+        """What was typed and is not stored, one paragraph per task or indicator (empty when all is saved)."""
+        paragraphs = []
+        for draft in self.editor.unsaved_drafts():
+            task = self.ws.tasks.get(draft.task_seq)
+            lines = [f"== {draft.period.chinese} 第{task.seq}项 {task.name} =="]
+            for name, label in FIELD_LABELS.items():
+                value = draft.values.get(name) or ""
+                if name == "status" and value:
+                    value = TaskStatus(value).label
+                lines.append(f"{label}：{value}")
+            lines.append(f"未保存的原因：{draft.problem or draft.percent_problem}")
+            paragraphs.append("\n".join(lines))
+        self.indicators.commit()
+        for key, typed in self.indicators.drafts.items():
+            paragraphs.append(
+                f"== {key[0]} 指标/目标 {key[1]} ==\n本期数值：{typed.value}\n说明：{typed.note}\n"
+                f"数据来源：{typed.source}\n未保存的原因：{typed.problem}"
+            )
+        return paragraphs
+
+    def keep_unsaved_text(self) -> Path | None:
+        """Write what is not stored to a text file in the user data folder, so that it survives closing."""
+        paragraphs = self.unsaved()
+        if not paragraphs:
+            return None
+        from ipdesk.paths import user_data_dir
+
+        stamp = dt.datetime.now()
+        folder = user_data_dir() / "未保存的填写"
+        target = folder / f"未保存的填写-{stamp:%Y%m%d-%H%M%S}.txt"
+        heading = f"ipdesk 没能保存到数据库的填写内容（{stamp:%Y-%m-%d %H:%M}，{self.unit}）\n\n"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(heading + "\n\n".join(paragraphs) + "\n", encoding="utf-8-sig")
+        except OSError as error:
+            QMessageBox.warning(
+                self,
+                self.tr("无法另存"),
+                self.tr("没有保存的内容也无法另存到文件（{0}）。请先把输入框中的内容复制到别处。").format(
+                    user_message(error)
+                ),
+            )
+            return None
+        return target
 
     def show_history(self) -> None:
         from ipdesk.ui.history_dialog import HistoryDialog
@@ -641,6 +853,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         self.flush()
+        kind = self.ws.settings.report_kind()
         dialog = SetupDialog(self.ws, first_run=False, parent=self)
         if dialog.exec():
             unit = self.ws.settings.get(self.ws.settings.UNIT)
@@ -648,6 +861,10 @@ class MainWindow(QMainWindow):
                 self.unit = unit
                 self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
                 self.unit_label.setText(f"<b>{unit}</b>　")
+            new_kind = self.ws.settings.report_kind()
+            if new_kind is not kind:  # the toolbar follows 设置's 报送周期
+                self.period = self.ws.reports.default_period(self.today)
+                self.picker.set_period(self.period)
             self.load_period()
 
     def about(self) -> None:
@@ -659,4 +876,43 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        if self.ws.damaged and not getattr(self, "_closing_after_restore", False):
+            kept = self.keep_unsaved_text()  # the damaged file takes nothing: what was typed goes to a text file
+            if kept is not None:
+                QMessageBox.information(
+                    self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept)
+                )
+        elif not getattr(self, "_closing_after_restore", False):
+            while paragraphs := self.unsaved():
+                choice = self.ask_about_unsaved(len(paragraphs))
+                if choice == "retry":
+                    self.editor.retry_drafts()
+                    continue
+                if choice == "cancel":
+                    event.ignore()
+                    return
+                kept = self.keep_unsaved_text()
+                if kept is None:
+                    event.ignore()
+                    return
+                QMessageBox.information(
+                    self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept)
+                )
+                break
+        window_memory.save(MEMORY_KEY, self, self._remembered_splitters(), self._remembered_headers())
         super().closeEvent(event)
+
+    def ask_about_unsaved(self, count: int) -> str:
+        """ "retry", "keep" (write them to a text file and close) or "cancel"."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("还有没保存的内容"))
+        box.setText(
+            self.tr("有 {0} 处填写的内容没能保存到数据库（原因写在输入框旁）。关闭前要怎么处理？").format(count)
+        )
+        retry = box.addButton(self.tr("重试保存"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("另存到文本文件并关闭"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("不关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "retry" if clicked is retry else "keep" if clicked is keep else "cancel"

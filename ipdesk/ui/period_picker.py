@@ -20,6 +20,7 @@ KIND_LABELS = (
 
 class PeriodPicker(QWidget):
     changed = Signal(object)  # Period
+    kind_changed = Signal(object)  # PeriodKind, chosen by the clerk (the report kind of 设置)
 
     def __init__(self, span_start: dt.date, span_end: dt.date, parent: QWidget | None = None):
         super().__init__(parent)
@@ -27,8 +28,14 @@ class PeriodPicker(QWidget):
         self.kind = QComboBox()
         for kind, label in KIND_LABELS:
             self.kind.addItem(self.tr(label), kind.value)
+        self.kind.setToolTip(self.tr("报送周期：与“设置”中的报送周期是同一个设置，待办按它列出各期"))
         self.period = QComboBox()
-        self.period.setMinimumContentsLength(12)
+        # Wide enough for the longest name in Chinese ("2025年第四季度"): a length in characters would be measured
+        # in Latin letters, half as wide as hanzi, and cut it off.
+        self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        metrics = self.period.fontMetrics()
+        longest = max(metrics.horizontalAdvance(text) for text in ("2025年12月", "2025年第四季度", "2025年下半年"))
+        self.period.setMinimumWidth(longest + 40)  # and the arrow and frame
         self.previous_button = QToolButton()
         self.previous_button.setText("◀")
         self.previous_button.setToolTip(self.tr("上一期"))
@@ -80,6 +87,7 @@ class PeriodPicker(QWidget):
         previous = self.current()
         target = Period.containing(previous.end, kind) if previous else None
         self._fill(kind, target)
+        self.kind_changed.emit(kind)
         self._period_changed()
 
     def _period_changed(self) -> None:

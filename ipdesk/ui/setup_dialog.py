@@ -1,9 +1,12 @@
-"""First-run setup (and 设置 later): which unit this copy reports for, who fills it in, who reviews it."""
+"""First-run setup (and 设置 later): which unit this copy reports for, who fills it in, who reviews it, and from which
+period the unit reports with ipdesk (earlier periods were reported otherwise and are not listed as owed)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -19,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ipdesk.domain.deadlines import default_period, plan_periods
 from ipdesk.domain.errors import IpdeskError
-from ipdesk.domain.periods import PeriodKind
+from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.workspace import Workspace
 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -54,7 +59,7 @@ class UnitPicker(QWidget):
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
         self.view.expandAll()
-        self.view.setMinimumHeight(260)
+        self.view.setMinimumHeight(220)
         self.search.textChanged.connect(self._filter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,10 +92,42 @@ class UnitPicker(QWidget):
                 return
 
 
-class SetupDialog(QDialog):
-    """Asks for the unit, the clerk's name and phone and the reviewer's name; in 设置 also deadlines and lights."""
+FIRST_PERIOD_HINT = "更早的各期已用其他方式（纸质、邮件）报送，不列入待办；要补报更早的期次，选更早的一期。"
 
-    def __init__(self, ws: Workspace, first_run: bool, parent: QWidget | None = None):
+
+class FirstPeriodBox(QComboBox):
+    """The period from which the unit reports with ipdesk, among the plan's periods of one kind."""
+
+    def __init__(self, ws: Workspace, today: dt.date, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws, self.today = ws, today
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        chosen = ws.settings.first_period()
+        self.fill(ws.settings.report_kind(), chosen.start if chosen else None)
+
+    def fill(self, kind: PeriodKind, around: dt.date | None) -> None:
+        """List ``kind``'s periods; select the one holding ``around`` (default: the period now due)."""
+        plan = self.ws.plan
+        selected = (
+            Period.containing(around, kind)
+            if around
+            else default_period(kind, plan.start_date, plan.end_date, self.today)
+        )
+        self.clear()
+        for period in plan_periods(kind, plan.start_date, plan.end_date):
+            self.addItem(period.chinese, period.code)
+        index = self.findData(selected.code)
+        self.setCurrentIndex(index if index >= 0 else self.count() - 1)
+
+    def period(self) -> Period:
+        return Period.parse(self.currentData())
+
+
+class SetupDialog(QDialog):
+    """Asks for the unit, the clerk's name and phone, the reviewer's name and the first period reported with ipdesk;
+    in 设置 also the report kind, deadlines, lights and the PDF's font."""
+
+    def __init__(self, ws: Workspace, first_run: bool, parent: QWidget | None = None, today: dt.date | None = None):
         super().__init__(parent)
         self.ws = ws
         self.setWindowTitle(self.tr("首次使用：选择本单位") if first_run else self.tr("设置"))
@@ -111,14 +148,26 @@ class SetupDialog(QDialog):
         )
         intro.setWordWrap(True)
         people = QFormLayout()
+        people.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         people.addRow(self.tr("填报人"), self.clerk)
         people.addRow(self.tr("联系电话"), self.phone)
         people.addRow(self.tr("审核人"), self.reviewer)
+        self.first_period = FirstPeriodBox(ws, today or dt.date.today())
+        first_hint = QLabel(self.tr(FIRST_PERIOD_HINT))
+        first_hint.setWordWrap(True)
+        first_hint.setStyleSheet("color: #555;")
+        people.addRow(self.tr("开始报送的期次"), self.first_period)
+        people.addRow("", first_hint)
 
+        # Two columns, the unit list beside the rest: the dialog fits a 1280×720 screen with room to spare.
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.picker)
-        layout.addLayout(people)
+        columns = QHBoxLayout()
+        columns.addWidget(self.picker, 1)
+        right = QVBoxLayout()
+        right.addLayout(people)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns, 1)
 
         self.due_day = QSpinBox()
         self.due_day.setRange(1, 28)
@@ -133,6 +182,9 @@ class SetupDialog(QDialog):
         ):
             self.kind.addItem(self.tr(label), kind.value)
         self.kind.setCurrentIndex(self.kind.findData(ws.settings.report_kind().value))
+        self.kind.currentIndexChanged.connect(
+            lambda _: self.first_period.fill(PeriodKind(self.kind.currentData()), self.first_period.period().start)
+        )
         self.pdf_font = QComboBox()
         self.pdf_font.addItem(self.tr("文泉驿微米黑（随程序提供）"), "")
         for key, shown in ws.reports.pdf_faces().items():
@@ -150,7 +202,8 @@ class SetupDialog(QDialog):
             form.addRow(self.tr("绿灯：进度达到序时进度的"), self.green)
             form.addRow(self.tr("黄灯：进度达到序时进度的"), self.yellow)
             form.addRow(self.tr("PDF 字体"), self.pdf_font)
-            layout.addWidget(advanced)
+            right.addWidget(advanced)
+        right.addStretch(1)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -159,7 +212,13 @@ class SetupDialog(QDialog):
         current = ws.settings.get(ws.settings.UNIT)
         if current:
             self.picker.select(current)
-        self.resize(520, 640 if not first_run else 560)
+        self.resize(860, 500)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        index = self.picker.view.currentIndex()
+        if index.isValid():  # now that the list has its size, bring the unit chosen into view
+            self.picker.view.scrollTo(index, QTreeView.ScrollHint.PositionAtCenter)
 
     def _percent_box(self, value: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -189,9 +248,42 @@ class SetupDialog(QDialog):
             settings.LIGHT_GREEN: f"{self.green.value() / 100:g}",
             settings.LIGHT_YELLOW: f"{self.yellow.value() / 100:g}",
             settings.PDF_FONT: self.pdf_font.currentData() or "",
+            settings.FIRST_PERIOD: self.first_period.currentData(),
         }
         try:
             settings.update(values)
+        except IpdeskError as error:
+            self.error.setText(str(error))
+            return
+        super().accept()
+
+
+class FirstPeriodDialog(QDialog):
+    """For a workspace set up before ipdesk asked: from which period does the unit report with ipdesk?"""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, today: dt.date | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle(self.tr("从哪一期开始报送"))
+        intro = QLabel(
+            self.tr("本单位从哪一期开始用 ipdesk 报送？默认是现在应报送的一期。{0}").format(self.tr(FIRST_PERIOD_HINT))
+        )
+        intro.setWordWrap(True)
+        self.first_period = FirstPeriodBox(ws, today or dt.date.today())
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.first_period)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(460, 180)
+
+    def accept(self) -> None:
+        try:
+            self.ws.settings.set(self.ws.settings.FIRST_PERIOD, self.first_period.currentData())
         except IpdeskError as error:
             self.error.setText(str(error))
             return

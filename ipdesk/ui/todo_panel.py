@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QMenu, QVBoxLayout, QWidget
 
 from ipdesk.domain.deadlines import DueItem, DueState
 from ipdesk.domain.periods import chinese_date
@@ -27,6 +27,7 @@ def summary(items: list[DueItem], today: dt.date) -> str:
 
 class TodoPanel(QWidget):
     open_period = Signal(object)
+    start_from = Signal(object)  # 从此期开始报送: the clerk dismisses the periods before this one
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -38,6 +39,9 @@ class TodoPanel(QWidget):
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.setToolTip(self.tr("单击打开该期；右键可设为开始报送的期次（更早的不再列出）"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.view)
@@ -57,3 +61,15 @@ class TodoPanel(QWidget):
         period = index.data(PERIOD_ROLE)
         if period is not None:
             self.open_period.emit(period)
+
+    def _menu(self, where: QPoint) -> None:
+        index = self.view.indexAt(where)
+        period = index.data(PERIOD_ROLE) if index.isValid() else None
+        if period is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("打开{0}").format(period.chinese), lambda: self.open_period.emit(period))
+        menu.addAction(
+            self.tr("从{0}开始报送（更早的各期不再列出）").format(period.chinese), lambda: self.start_from.emit(period)
+        )
+        menu.exec(self.view.viewport().mapToGlobal(where))

@@ -18,16 +18,29 @@ from __future__ import annotations
 import contextlib
 import functools
 import getpass
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipdesk.domain.errors import BadDatabasePath, DatabaseError, InvalidInput, WorkspaceInUse
+from ipdesk.domain.deadlines import check_in_plan
+from ipdesk.domain.errors import (
+    BadDatabasePath,
+    CorruptDatabase,
+    DatabaseError,
+    InvalidInput,
+    LinkedDatabase,
+    StorageError,
+    WorkspaceInUse,
+    os_error_text,
+)
+from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Plan
 from ipdesk.paths import default_database_path
 from ipdesk.plans.embedded import load_embedded_plan
 from ipdesk.store import connection, entries_store, plan_store
 from ipdesk.store.backups import Backup, BackupShelf
+from ipdesk.store.connection import GuardedConnection
 from ipdesk.store.database import LazyDatabase
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
@@ -57,7 +70,9 @@ class Workspace:
     """An open workspace database. Create it with a path (``":memory:"`` for a scratch one) or none for the default.
 
     Opening a new file creates it and loads the embedded plan. An existing file that is not an ipdesk database,
-    is damaged, or was written by a newer ipdesk raises a ``DatabaseError`` and is left untouched.
+    is damaged, was written by a newer ipdesk, or has more than one hard link (for writing) raises a
+    ``DatabaseError`` and is left untouched, with nothing created beside it. ``path`` is the file itself: a
+    symbolic link is followed, so the lock, the backups and the evidence files are those of the real file.
     """
 
     def __init__(
@@ -68,13 +83,12 @@ class Workspace:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise BadDatabasePath(
-                    f"无法创建数据文件夹：{Path(path).parent}（{error.strerror or error}）"
-                ) from error
-        self.path: Path | None = None if str(path) == MEMORY else Path(path)
+                raise BadDatabasePath(f"无法创建数据文件夹：{Path(path).parent}（{os_error_text(error)}）") from error
+        self.path: Path | None = None if str(path) == MEMORY else Path(os.path.realpath(path))
         self.read_only = read_only
         self.warnings: list[str] = []
         self._lock: WriterLock | None = None
+        self._beside_at_open: set[Path] = set()
         self.backups = BackupShelf(self.path) if self.path is not None else None
         if self.path is None:
             conn = connection.connect_memory()
@@ -112,18 +126,22 @@ class Workspace:
         self.city = CityOffice(self)
         self.feedback = FeedbackInbox(self)
 
-    def _open_file(self, path: Path, read_only: bool, backups: bool):
+    def _open_file(self, path: Path, read_only: bool, backups: bool) -> GuardedConnection:
         existed = path.exists()
-        if not read_only:
-            if path.parent.is_dir():
-                self._lock = WriterLock(path)
-                if not self._lock.acquire():
-                    holder = self._lock.holder()
-                    self._lock = None
-                    raise WorkspaceInUse(
-                        f"另一个 ipdesk 正在使用这个数据库（{holder or '未知进程'}）。为避免互相覆盖，"
-                        "同一时间只能有一个程序修改它；可以以只读方式打开查看。"
-                    )
+        if existed and not read_only:
+            if path.is_dir():
+                raise BadDatabasePath(f"“{path}”是一个文件夹，不是数据库文件。请指定一个 .db 文件的路径。")
+            refuse_hard_links(path)
+            connection.probe(path)  # what a file is, judged before anything (a lock file) is put beside it
+        if not read_only and path.parent.is_dir():
+            self._lock = WriterLock(path)
+            if not self._lock.acquire(note=False):
+                holder = self._lock.holder()
+                self._lock = None
+                raise WorkspaceInUse(
+                    f"另一个 ipdesk 正在使用这个数据库（{holder or '未知进程'}）。为避免互相覆盖，"
+                    "同一时间只能有一个程序修改它；可以以只读方式打开查看。"
+                )
         network = is_network_path(path)
         if network and not read_only:
             self.warnings.append(
@@ -131,6 +149,9 @@ class Workspace:
                 "建议把数据库放在本机磁盘上。"
             )
         shelf = self.backups
+        beside = set(connection.side_files(path))
+        self._beside_at_open = beside
+        conn: GuardedConnection | None = None
         try:
             conn = connection.connect(
                 path,
@@ -139,31 +160,60 @@ class Workspace:
                 before_upgrade=(lambda c: shelf.before(c, "upgrade")) if shelf and backups else None,
             )
             if existed and backups and not read_only and shelf is not None:
-                try:
-                    shelf.automatic(conn)
-                except OSError as error:
-                    self.warnings.append(f"今天的自动备份没有成功（{error.strerror or error}）；数据本身不受影响。")
+                self._daily_backup(shelf, conn)
+            if self._lock is not None:
+                self._lock.write_note()
         except BaseException:
-            self._release_lock()
+            if conn is not None:
+                conn.close()
+            if not read_only:  # a refused file keeps nothing beside it: no lock file, no journal
+                connection.remove_if_new(connection.side_files(path), beside)
+                if not existed and path.exists() and path.stat().st_size == 0:
+                    path.unlink(missing_ok=True)
+            self._release_lock(refused=True)
             raise
         return conn
 
-    def _release_lock(self) -> None:
+    def _daily_backup(self, shelf: BackupShelf, conn: GuardedConnection) -> None:
+        """Today's backup, checked; a database whose copy fails the check is damaged and refused (CorruptDatabase).
+
+        A copy that passed the check also vouches for a large file whose own check was waiting for its first write.
+        """
+        try:
+            made = shelf.automatic(conn)
+        except (OSError, StorageError) as error:
+            reason = os_error_text(error) if isinstance(error, OSError) else str(error)
+            self.warnings.append(f"今天的自动备份没有成功（{reason}）；数据本身不受影响。")
+            return
+        if made is not None and not conn.checked:
+            conn.mark_checked()
+
+    def _release_lock(self, refused: bool = False) -> None:
         if self._lock is not None:
-            self._lock.release()
+            self._lock.release(remove_if_created=refused)
             self._lock = None
 
     def backup_before(self, reason: str) -> Path | None:
-        """A backup made now, before an operation that changes much at once (an import, a restore)."""
-        if self.backups is None or self.read_only:
+        """A backup made now, before an operation that changes much at once (an import, a restore).
+
+        Like every backup it is checked once written; a damaged database is never copied into ``backups/``.
+        """
+        if self.backups is None:
             return None
+        self._refuse_if_damaged()
         return self.backups.before(self.db.conn, reason)
 
     def backup_to(self, target: Path) -> Path:
-        """A consistent copy of the workspace at ``target`` (the database may stay open while it is made)."""
+        """A checked, consistent copy of the workspace at ``target`` (the database may stay open meanwhile)."""
         from ipdesk.store.backups import copy_database
 
+        self._refuse_if_damaged()
         return copy_database(self.db.conn, Path(target))
+
+    def _refuse_if_damaged(self) -> None:
+        conn = self.db.conn
+        if isinstance(conn, GuardedConnection) and conn.damaged:
+            raise conn.damaged_error(conn.damaged)
 
     @staticmethod
     def newest_good_backup(path: str | Path | None = None) -> Backup | None:
@@ -219,12 +269,54 @@ class Workspace:
         return plan_sha256(self.plan)
 
     def integrity(self) -> str:
-        """SQLite's quick check of the database: "ok" or what is wrong."""
-        return connection.quick_check(self.db.conn)
+        """SQLite's quick check of the database: "ok" or what is wrong. A failure marks the workspace damaged."""
+        result = connection.quick_check(self.db.conn)
+        if result != "ok":
+            self.mark_damaged(result)
+        return result
+
+    def integrity_full(self) -> str:
+        """SQLite's full integrity check (every index compared with its table): "ok" or what is wrong."""
+        result = connection.integrity_check(self.db.conn)
+        if result != "ok":
+            self.mark_damaged(result)
+        return result
 
     def integrity_of_file(self) -> str:
-        """The same check on a connection of its own, so that it can run off the GUI thread."""
-        return connection.check_file(self.path) if self.path is not None else "ok"
+        """The quick check on a connection of its own, so that it can run off the GUI thread ("ok" also means
+        writing may go ahead without a check of its own; anything else marks the workspace damaged)."""
+        if self.path is None:
+            return "ok"
+        result = connection.check_file(self.path)
+        conn = self.db.conn
+        if isinstance(conn, GuardedConnection):
+            if result != "ok":
+                self.mark_damaged(result)
+            elif not conn.checked and not self.read_only:
+                conn.mark_checked()
+        return result
+
+    @property
+    def damaged(self) -> str:
+        """What SQLite said when it found this database damaged; "" while it is sound."""
+        conn = self.db.conn
+        return conn.damaged if isinstance(conn, GuardedConnection) else ""
+
+    def mark_damaged(self, detail: str) -> CorruptDatabase:
+        """Treat the database as damaged from now on (no more writes, no backups of it); returns the error to show."""
+        conn = self.db.conn
+        if isinstance(conn, GuardedConnection):
+            return conn.damaged_error(detail)
+        return CorruptDatabase(connection.damage_message(self.path, detail))
+
+    def plan_period(self, period: str | Period) -> Period:
+        """``period`` (a code such as ``2025-11`` or a ``Period``) if the plan covers it, else ``InvalidInput``.
+
+        The one rule for entering, submitting and exporting, in the window, on the command line and in scripts:
+        only the periods of the plan (see ``domain.deadlines.check_in_plan``).
+        """
+        wanted = period if isinstance(period, Period) else Period.parse(period)
+        return check_in_plan(wanted, self.plan.start_date, self.plan.end_date)
 
     @property
     def actor(self) -> str:
@@ -252,6 +344,8 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
         self._release_lock()
+        if self.read_only and self.path is not None:  # a viewer leaves the folder as it found it
+            connection.tidy_after_reading(self.path, self._beside_at_open)
 
     def __enter__(self) -> Workspace:
         return self
@@ -261,3 +355,21 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"<Workspace {self.path or MEMORY} plan={self.plan.code}>"
+
+
+def refuse_hard_links(path: Path) -> None:
+    """Refuse to write a database file that has more than one name (hard links).
+
+    Two programs may then open the same file by different names, each taking a lock beside its own name, and both
+    write: SQLite's documentation lists this as a way to corrupt a database. Reading stays possible.
+    """
+    try:
+        links = path.stat().st_nlink
+    except OSError as error:
+        raise BadDatabasePath(f"无法读取数据库文件：{path}（{os_error_text(error)}）") from error
+    if links > 1:
+        raise LinkedDatabase(
+            f"数据库文件“{path}”有 {links} 个名字（硬链接）：同一个文件可能经由另一个名字被另一个程序同时修改，"
+            "SQLite 说明这样会损坏数据库，因此不能修改它；可以只读打开查看。请把它复制成一个独立的文件"
+            "（复制，不要创建链接），或删除多余的链接后再使用。"
+        )

@@ -18,7 +18,7 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, Progress, TargetValue
+from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store, report_store
 from ipdesk.store.evidence_store import Evidence
@@ -42,6 +42,7 @@ class TaskProgress:
 @contextlib.contextmanager
 def guarded_change(ws: Workspace, unit: str, period: Period) -> Iterator[Callable[[list[str]], None]]:
     """Refuse changes to a locked period; after a real change to a submitted one, put it back to draft."""
+    ws.plan_period(period)  # entry only within the plan's span: the one rule of domain.deadlines
     if ws.read_only:
         raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
     with ws.db.atomic():
@@ -161,6 +162,12 @@ class IndicatorValues:
             self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
         )
 
+    def large_change(self, entry: IndicatorValue) -> LargeChange | None:
+        """The change from the previous period's value when it is large enough to need confirming and a reason
+        (``domain.progress.large_change``)."""
+        before = self.get(entry.indicator_seq, entry.unit, as_period(entry.period).previous())
+        return large_change(before.value, entry.value)
+
     def history(self, indicator_seq: int, unit: str | Unit | None = None) -> list[IndicatorValue]:
         self._ws.indicators.get(indicator_seq)
         name = self._ws.units.name_of(unit) if unit is not None else None
@@ -194,6 +201,11 @@ class TargetValues:
             fields = entries_store.save_target_value(ws.db, ws.ids.units[unit], target_id, entry, ws.actor)
             changed(fields)
         return fields
+
+    def large_change(self, entry: TargetValue) -> LargeChange | None:
+        """As ``IndicatorValues.large_change``, for a project sub-target's cumulative value."""
+        before = self.get(entry.project_no, entry.target_seq, entry.unit, as_period(entry.period).previous())
+        return large_change(before.value, entry.value)
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> dict[tuple[int, int], TargetValue]:
         return entries_store.unit_target_values(

@@ -197,8 +197,12 @@ class Reports:
         return report_store.periods_with_status(self._ws.db, self._ws.ids.units[name], done)
 
     def due(self, unit: str | Unit, today: dt.date | None = None, kind: PeriodKind | None = None) -> list[DueItem]:
-        """The plan's periods the unit still owes (overdue, due, or being filled now), newest first."""
+        """The plan's periods the unit still owes (overdue, due, or being filled now), newest first.
+
+        Periods before the one from which the unit reports with ipdesk (设置 → 开始报送的期次) are not owed here.
+        """
         ws = self._ws
+        first = ws.settings.first_period()
         return due_periods(
             kind or ws.settings.report_kind(),
             ws.plan.start_date,
@@ -206,6 +210,7 @@ class Reports:
             today or dt.date.today(),
             ws.settings.due_day(),
             self.submitted_periods(unit),
+            since=first.start if first else None,
         )
 
     def default_period(self, today: dt.date | None = None, kind: PeriodKind | None = None) -> Period:
@@ -232,8 +237,13 @@ class Reports:
         formats: tuple[str, ...] = ("xlsx", "pdf"),
         today: dt.date | None = None,
     ) -> list[Path]:
-        """Write the report's workbook and/or PDF into ``folder``; returns the paths written."""
+        """Write the report's workbook and/or PDF into ``folder``; returns the paths written.
+
+        Only a period of the plan has a report (``Workspace.plan_period``).
+        """
         from ipdesk.reports.export import export_report, export_signed
+
+        period = self._ws.plan_period(period)
 
         face = self._ws.settings.get(self._ws.settings.PDF_FONT)
         wanted = units if isinstance(units, list) else [units]
@@ -252,5 +262,6 @@ class Reports:
 
     def mark_sample(self, unit: str | Unit, period: str | Period) -> None:
         """Record that the period holds sample data: its reports will say 示例数据 on every page."""
+        period = self._ws.plan_period(period)
         name = self._ws.units.name_of(unit)
         report_store.mark_sample(self._ws.db, self._ws.ids.units[name], name, as_period(period), self._ws.actor)

@@ -25,6 +25,7 @@ class Settings:
     REVIEWER_NAME = "reviewer_name"
     DUE_DAY = "due_day"
     REPORT_KIND = "report_kind"
+    FIRST_PERIOD = "first_period"  # the period from which the unit reports with ipdesk (a code such as 2025-11)
     LIGHT_GREEN = "light_green"
     LIGHT_YELLOW = "light_yellow"
     PDF_FONT = "pdf_font"  # "" the bundled font; simsun, fangsong or simhei where Windows has them
@@ -84,6 +85,8 @@ class Settings:
                 PeriodKind(value)
             except ValueError:
                 raise InvalidInput("报送周期应为月、季度、半年或年") from None
+        elif key == self.FIRST_PERIOD and value:
+            self._ws.plan_period(value)
         elif key in (self.LIGHT_GREEN, self.LIGHT_YELLOW):
             values = {key: pending.get(key, self.get(key)) for key in (self.LIGHT_GREEN, self.LIGHT_YELLOW)}
             try:
@@ -100,6 +103,12 @@ class Settings:
 
     def report_kind(self) -> PeriodKind:
         return PeriodKind(self.get(self.REPORT_KIND))
+
+    def first_period(self) -> Period | None:
+        """The period from which the unit reports with ipdesk (earlier ones were reported otherwise); None until
+        it has been chosen."""
+        code = self.get(self.FIRST_PERIOD)
+        return Period.parse(code) if code else None
 
     def thresholds(self) -> Thresholds:
         return Thresholds(float(self.get(self.LIGHT_GREEN)), float(self.get(self.LIGHT_YELLOW)))
