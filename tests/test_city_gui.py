@@ -29,7 +29,7 @@ def returns(tmp_path_factory):
     desks = {unit: UnitDesk(root / unit, unit) for unit in (BEILIN, YANTA)}
     files = {unit: desk.sign("2025-10", root / "out") for unit, desk in desks.items()}
     certificates = {unit: desk.certificate() for unit, desk in desks.items()}
-    yield files, certificates
+    yield files, certificates, desks
     for desk in desks.values():
         desk.ws.close()
 
@@ -38,7 +38,7 @@ def returns(tmp_path_factory):
 def window(qtbot, tmp_path, returns, monkeypatch):
     from ipdesk.ui.city_window import CityWindow
 
-    _, certificates = returns
+    _, certificates, _ = returns
     BackgroundOp.synchronous = True
     ws = Workspace(tmp_path / "city.db", actor="张主任")
     ws.signoff._keys = KeyStore(tmp_path / "city-keys")
@@ -49,7 +49,6 @@ def window(qtbot, tmp_path, returns, monkeypatch):
     window.show()
     yield window
     window.close()
-    ws.close()
     BackgroundOp.synchronous = False
 
 
@@ -82,7 +81,7 @@ def test_the_matrix_opens_on_the_period_being_chased(window):
 
 
 def test_dropping_files_imports_them_and_says_how_each_went(window, returns):
-    files, _ = returns
+    files, _, _ = returns
     drop(window, [files[BEILIN][".xlsx"], files[YANTA][".pdf"]])
     results = window.results_dialog.model
     outcomes = {results.item(r, 2).text(): results.item(r, 0).text() for r in range(results.rowCount())}
@@ -93,7 +92,7 @@ def test_dropping_files_imports_them_and_says_how_each_went(window, returns):
 
 
 def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
-    files, _ = returns
+    files, _, _ = returns
     window.import_paths([files[BEILIN][".xlsx"]])
     window.results_dialog.close()
     row = [u.name for u in window.model.rows].index(BEILIN)
@@ -131,7 +130,7 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
 
 
 def test_certificates_dialog_registers_with_the_fingerprint_shown(window, returns, monkeypatch):
-    _, certificates = returns
+    _, certificates, _ = returns
     window.open_certificates()
     dialog = window.certificates_dialog
     assert dialog.model.rowCount() == 1
@@ -155,3 +154,85 @@ def test_the_city_window_fits_a_small_screen(window, tmp_path):
     window.grab().save(str(tmp_path / "city.png"))
     assert window.view.isVisible() and window.summary.isVisible()
     assert window.frameGeometry().height() <= 720 + 40
+
+
+def test_first_run_asks_which_side_and_sets_up_the_office(qtbot, tmp_path):
+    from ipdesk.ui.app import open_window
+    from ipdesk.ui.city_setup import SideDialog
+    from ipdesk.ui.city_window import CityWindow
+
+    ws = Workspace(tmp_path / "new.db", actor="张主任")
+    dialog = SideDialog(ws, today=dt.date(2026, 11, 25))
+    qtbot.addWidget(dialog)
+    assert not dialog.city_form.isEnabled()
+    dialog.city_side.setChecked(True)
+    assert dialog.city_form.isEnabled()
+    assert dialog.since.currentData() == "2025-12"  # the plan's last month: the one due when it has ended
+    dialog.person.setText("")
+    dialog.accept()
+    assert "经办人" in dialog.error.text() and ws.kind == ""
+    dialog.person.setText("张主任")
+    dialog.since.setCurrentIndex(dialog.since.findData("2025-09"))
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert ws.kind == "city" and ws.settings.get("city_from") == "2025-09"
+    window = open_window(ws, smoke_test=False)
+    qtbot.addWidget(window)
+    assert isinstance(window, CityWindow)
+    assert window.model.periods[0].code == "2025-09"
+    window.close()
+    ws.close()
+
+
+def test_the_clerk_imports_the_city_feedback_and_sees_the_comment_beside_the_task(
+    qtbot, tmp_path, returns, monkeypatch
+):
+    from ipdesk.ui.main_window import MainWindow
+
+    files, certificates, desks = returns
+    city = Workspace(tmp_path / "city.db", actor="张主任")
+    city.signoff._keys = KeyStore(tmp_path / "city-keys")
+    city.trust.add(certificates[YANTA])
+    city.city.import_files([files[YANTA][".xlsx"]], today=TODAY)
+    seq = city.city.snapshot(YANTA, "2025-10").tasks[1].seq
+    feedback = city.city.return_to_unit(
+        YANTA,
+        "2025-10",
+        "请补充佐证材料",
+        {seq: "请说明进度依据"},
+        tmp_path / "fb",
+        "市局签署口令",
+        "张主任",
+        create=True,
+    )
+    city_cer = city.signoff.keys.export_certificate(city.city.name, tmp_path / "city.cer")
+    city.close()
+
+    # the unit's own workspace, opened in the clerk's window
+    ws = desks[YANTA].ws
+    window = MainWindow(ws, YANTA, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append(text))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    window.import_feedback_file(feedback)
+    assert warned and "未在本工作区登记" in warned[0]
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(city_cer), ""))
+    window.register_city_certificate()
+    assert ws.trust.certificates("city")
+    window.import_feedback_file(feedback)
+    assert shown and "已新建第 2 版" in shown[-1]
+    assert window.period.code == "2025-10" and ws.reports.state(YANTA, "2025-10").version == 2
+    assert "请补充佐证材料" in window.report_state.text()
+    window.select_task(seq)
+    assert window.editor.comment_banner.isVisibleTo(window) and "请说明进度依据" in window.editor.comment_banner.text()
+    window.resize(1280, 720)
+    window.grab().save(str(tmp_path / "feedback.png"))
+    window.select_task(next(r.task.seq for r in window.model.rows if r.task.seq != seq))
+    assert not window.editor.comment_banner.isVisibleTo(window)
+    window.close()

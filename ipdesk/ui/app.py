@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -15,6 +16,10 @@ from ipdesk.ui import none_guard
 from ipdesk.ui.error_handler import ErrorHandler
 from ipdesk.ui.fonts import register_fonts
 from ipdesk.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ipdesk.ui.city_window import CityWindow
+    from ipdesk.ui.main_window import MainWindow
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -113,6 +118,28 @@ def choose_unit(ws: Workspace, smoke_test: bool) -> str | None:
     return ws.settings.get(ws.settings.UNIT)
 
 
+def open_window(ws: Workspace, smoke_test: bool) -> MainWindow | CityWindow | None:
+    """The city office's window for its workspace, else the clerk's (asking, on a new workspace, which it is);
+    None when the user cancelled the first-run questions."""
+    if not smoke_test and not ws.read_only and not ws.kind:
+        from ipdesk.ui.city_setup import choose_side
+
+        if choose_side(ws) is None:
+            return None
+    if ws.kind == ws.CITY:
+        from ipdesk.ui.city_window import CityWindow
+
+        return CityWindow(ws)
+    unit = choose_unit(ws, smoke_test)
+    if not unit:
+        return None
+    if not smoke_test:
+        ask_first_period(ws)
+    from ipdesk.ui.main_window import MainWindow
+
+    return MainWindow(ws, unit)
+
+
 def ask_first_period(ws: Workspace) -> None:
     """A workspace set up before ipdesk asked: from which period does the unit report with it? (once)"""
     if ws.read_only or ws.settings.first_period() is not None:
@@ -147,14 +174,9 @@ def run(
     if ws is None:
         return 2
     try:
-        unit = choose_unit(ws, smoke_test)
-        if not unit:
+        window = open_window(ws, smoke_test)
+        if window is None:
             return 0
-        if not smoke_test:
-            ask_first_period(ws)
-        from ipdesk.ui.main_window import MainWindow
-
-        window = MainWindow(ws, unit)
         handler.window = window
         handler.on_damage = window.offer_restore
         window.show()

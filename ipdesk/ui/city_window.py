@@ -30,7 +30,8 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_datetime
 from ipdesk.domain.returns import Submission, SubmissionState
 from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
-from ipdesk.ui.operations import run_with_progress
+from ipdesk.ui.damage import offer_newest_backup
+from ipdesk.ui.operations import run_in_background, run_with_progress
 from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.workspace import Workspace
 
@@ -121,6 +122,7 @@ class CityWindow(QMainWindow):
         super().__init__()
         self.ws = ws
         self.today = today or dt.date.today()
+        self._damage_offered = False
         self.setWindowTitle(self.tr("ipdesk — {0}汇总").format(ws.city.name))
         self.setAcceptDrops(True)
         self.model = MatrixModel(ws.settings.due_day(), self)
@@ -359,6 +361,30 @@ class CityWindow(QMainWindow):
     def open_office_key(self) -> None:
         self.office_key_dialog = OfficeKeyDialog(self.ws, self)
         self.office_key_dialog.show()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    def start_integrity_check(self) -> None:
+        """Check the whole database in the background after start; on damage, offer the newest good backup."""
+        if self.ws.path is None:
+            return
+
+        def done(result: str) -> None:
+            if result != "ok":
+                self.offer_restore(str(self.ws.mark_damaged(result)))
+
+        run_in_background(
+            self, self.tr("正在检查数据库…"), self.ws.integrity_of_file, done, lambda error: None, modal=False
+        )
+
+    def offer_restore(self, problem: str) -> None:
+        """The database is damaged: nothing more is written to it; offer the newest good backup (once)."""
+        if self._damage_offered:
+            self.show_message(self.tr("数据库已损坏，修改没有保存。请用备份恢复（见刚才的提示）。"))
+            return
+        self._damage_offered = True
+        offer_newest_backup(self, self.ws, problem)
 
     def _failed(self, error: BaseException) -> None:
         message = str(error) if isinstance(error, IpdeskError) else self.tr("操作失败：{0}").format(error)

@@ -14,9 +14,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -40,9 +40,10 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
-from ipdesk.domain.reports import Missing, ReportStatus
+from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
+from ipdesk.ui.damage import offer_newest_backup
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self.period: Period = ws.reports.default_period(self.today)
         self.locked_because = ""
+        self.open_comments: list[ReturnComment] = []  # the city's comments not yet answered, for this period
         self.status = ReportStatus.DRAFT  # of the period shown, as last read
         self._withdraw_agreed: tuple[str, str, int] | None = None  # the submitted report the clerk chose to change
         self._damage_offered = False
@@ -252,6 +254,14 @@ class MainWindow(QMainWindow):
         )
         self._action("验证文件…", "Ctrl+Shift+V", self.open_verify, file_menu, "检查收到的报送文件是否有效、是否被改动")
         self._action("本单位签署证书…", None, self.open_certificate, file_menu)
+        self._action(
+            "导入退回意见…",
+            None,
+            self.import_feedback,
+            file_menu,
+            "导入市局发来的退回意见文件（.json），打开下一版修改",
+        )
+        self._action("登记市局证书…", None, self.register_city_certificate, file_menu, "登记市领导小组办公室的证书")
         file_menu.addSeparator()
         self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
         file_menu.addSeparator()
@@ -347,6 +357,7 @@ class MainWindow(QMainWindow):
         ]
         self.model.set_rows(rows)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
+        self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
         self.indicators.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
@@ -372,6 +383,11 @@ class MainWindow(QMainWindow):
         if status is not ReportStatus.SUBMITTED:
             self._withdraw_agreed = None  # the next submission is asked about afresh
         text = self.tr("{0}：{1}").format(self.period.chinese, status.label)
+        returned = [
+            c for c in self.ws.reports.comments(self.unit, self.period) if c.task_seq is None and not c.answered
+        ]
+        if returned and state is not None:
+            text += self.tr("（第 {0} 版，市局退回意见：{1}）").format(state.version, returned[0].comment)
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
@@ -393,10 +409,14 @@ class MainWindow(QMainWindow):
 
     def _after_change(self) -> None:
         """After a change was saved: the report's status may have moved (a submitted report is withdrawn by a
-        change), and with it 待办."""
+        change), and with it 待办; a comment of the city's on the task changed is answered."""
         before = self.status
         if self._refresh_report_state() is not before:
             self._refresh_todo()
+        if self.open_comments:
+            self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
+            seq = self.current_seq()
+            self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -452,6 +472,7 @@ class MainWindow(QMainWindow):
             return
         row = self.model.rows[self.model.row_of(seq)]
         self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
+        self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
 
     def step_task(self, direction: int) -> None:
         rows = self.proxy.rowCount()
@@ -688,36 +709,13 @@ class MainWindow(QMainWindow):
         self._damage_offered = True
         kept = self.keep_unsaved_text()
         saved_note = self.tr("\n\n没有保存的填写内容已另存到：{0}").format(kept) if kept else ""
-        newest = Workspace.newest_good_backup(self.ws.path) if self.ws.path is not None else None
-        if newest is None:
-            QMessageBox.critical(
-                self,
-                self.tr("数据库有损坏"),
-                self.tr("{0}\n\n没有找到完好的备份，请联系技术支持。{1}").format(problem, saved_note),
-            )
-            return
-        answer = QMessageBox.question(
-            self,
-            self.tr("数据库有损坏"),
-            self.tr(
-                "{0}\n\n找到一份完好的备份：{1}（{2:%Y-%m-%d %H:%M}）。现在用它恢复吗？"
-                "恢复后程序将关闭，请重新打开并检查此后填写的内容；损坏的文件会改名保留。{3}"
-            ).format(problem, newest.path.name, newest.made_at, saved_note),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        path = self.ws.path
-        self.editor.forget_drafts()  # kept in the text file above; the damaged file takes nothing more
-        self.indicators.forget_drafts()
-        self.ws.close()
-        kept_file = Workspace.restore(path, newest.path)
-        QMessageBox.information(
-            self, self.tr("已恢复"), self.tr("已从备份恢复。损坏的文件保存为：{0}").format(kept_file)
-        )
-        self._closing_after_restore = True
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+
+        def let_go() -> None:  # kept in the text file above; the damaged file takes nothing more
+            self.editor.forget_drafts()
+            self.indicators.forget_drafts()
+            self._closing_after_restore = True
+
+        offer_newest_backup(self, self.ws, problem, saved_note, let_go)
 
     def unsaved(self) -> list[str]:
         """What was typed and is not stored, one paragraph per task or indicator (empty when all is saved)."""
@@ -824,9 +822,74 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if files:
-            self.open_verify(files)
+        feedback = [f for f in files if f.suffix.lower() == ".json"]
+        for path in feedback:  # the city's 退回意见
+            self.import_feedback_file(path)
+        if len(feedback) < len(files):
+            self.open_verify([f for f in files if f not in feedback])
         event.acceptProposedAction()
+
+    def import_feedback(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("导入退回意见"), "", self.tr("退回意见文件 (*.json);;所有文件 (*)")
+        )
+        if path:
+            self.import_feedback_file(Path(path))
+
+    def import_feedback_file(self, path: Path) -> None:
+        """Verify the city's feedback, open the next version as a draft and show the comments beside the tasks."""
+        self.flush()
+        try:
+            result = self.ws.feedback.import_file(path)
+        except IpdeskError as error:
+            QMessageBox.warning(self, self.tr("导入退回意见"), str(error))
+            return
+        if not result.imported:
+            self.show_message(self.tr("该退回意见以前已导入，未作改动"))
+            return
+        if result.unit == self.unit:
+            self.open_period(result.period)
+            self.load_period()
+        lines = [f"{'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}：{c.comment}" for c in result.comments]
+        QMessageBox.information(
+            self,
+            self.tr("导入退回意见"),
+            self.tr("{0}{1}的第 {2} 版已被市局退回，已新建第 {3} 版供修改：\n\n{4}\n\n意见显示在对应任务旁。").format(
+                result.unit, result.period.chinese, result.returned_version, result.state.version, "\n".join(lines)
+            ),
+        )
+
+    def register_city_certificate(self) -> None:
+        """The unit registers the city office's certificate (fingerprint checked by phone) to read its feedback."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("登记市局证书"), "", self.tr("证书 (*.cer *.crt *.pem *.der);;所有文件 (*)")
+        )
+        if not path:
+            return
+        try:
+            registration = self.ws.trust.check(Path(path))
+        except IpdeskError as error:
+            QMessageBox.warning(self, self.tr("登记市局证书"), str(error))
+            return
+        if registration.kind != "city":
+            QMessageBox.warning(
+                self,
+                self.tr("登记市局证书"),
+                self.tr("这不是市领导小组办公室的证书：\n{0}").format(registration.describe()),
+            )
+            return
+        if registration.already:
+            QMessageBox.information(self, self.tr("登记市局证书"), self.tr("该证书已登记过。"))
+            return
+        question = self.tr("请先电话向市局核对指纹，一致后再登记：\n\n{0}").format(registration.describe())
+        if QMessageBox.question(self, self.tr("登记市局证书"), question) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.ws.trust.add(Path(path), key_change_confirmed=registration.key_change)
+        except IpdeskError as error:
+            QMessageBox.warning(self, self.tr("登记市局证书"), str(error))
+            return
+        self.show_message(self.tr("已登记市局证书：{0}").format(registration.fingerprint))
 
     def export(self) -> None:
         from ipdesk.ui.export_dialog import LAST_FOLDER, ExportDialog, open_folder

@@ -1,0 +1,110 @@
+"""First run: is this copy a unit's (本单位填报) or the city office's (市领导小组办公室汇总)? And for the office, who
+works it and from which month it collects with ipdesk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ipdesk.domain.deadlines import default_period, plan_periods
+from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.periods import PeriodKind
+from ipdesk.workspace import Workspace
+
+
+class SideDialog(QDialog):
+    """本单位填报 or 市领导小组办公室汇总, asked once on a new workspace."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, today: dt.date | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.today = today or dt.date.today()
+        self.setWindowTitle(self.tr("首次使用：这台电脑用来做什么"))
+        self.unit_side = QRadioButton(self.tr("本单位填报：填报本单位的任务进展和指标，审核人签署后报送"))
+        self.city_side = QRadioButton(
+            self.tr("市领导小组办公室汇总：导入各单位的报送材料，查看报送情况，接收或退回，生成督导和考核报告")
+        )
+        self.unit_side.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.unit_side)
+        group.addButton(self.city_side)
+        self.person = QLineEdit(ws.settings.get(ws.settings.REVIEWER_NAME))
+        self.person.setPlaceholderText(self.tr("经办人姓名（签发退回意见时使用）"))
+        self.since = QComboBox()
+        plan = ws.plan
+        months = plan_periods(PeriodKind.MONTH, plan.start_date, plan.end_date)
+        self.since.addItem(self.tr("方案实施以来全部"), "")
+        for month in months:
+            self.since.addItem(month.chinese, month.code)
+        due = default_period(PeriodKind.MONTH, plan.start_date, plan.end_date, self.today)
+        self.since.setCurrentIndex(max(self.since.findData(due.code), 0))
+        self.city_form = QWidget()
+        form = QFormLayout(self.city_form)
+        form.addRow(self.tr("经办人"), self.person)
+        form.addRow(self.tr("从哪个月开始汇总"), self.since)
+        hint = QLabel(self.tr("更早的报送期不列入报送情况（不会显示为逾期）；以后可在“审阅”菜单中修改。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        form.addRow("", hint)
+        self.city_form.setEnabled(False)
+        self.city_side.toggled.connect(self.city_form.setEnabled)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("继续"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("同一个程序既供各单位填报，也供市领导小组办公室汇总；一个工作区只能选其一。"))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(self.unit_side)
+        layout.addWidget(self.city_side)
+        layout.addWidget(self.city_form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+
+    @property
+    def side(self) -> str:
+        return self.ws.CITY if self.city_side.isChecked() else self.ws.UNIT
+
+    def accept(self) -> None:
+        if self.side == self.ws.UNIT:
+            super().accept()  # the unit's own setup follows
+            return
+        try:
+            from ipdesk.domain.reports import person_name
+
+            name = person_name(self.person.text(), "经办人")
+            self.ws.set_kind(self.ws.CITY)
+            self.ws.settings.set(self.ws.settings.REVIEWER_NAME, name)
+            since = self.since.currentData()
+            self.ws.city.set_collecting_from(since or None)
+        except IpdeskError as error:
+            self.error.setText(str(error))
+            return
+        super().accept()
+
+
+def choose_side(ws: Workspace) -> str | None:
+    """The side of this workspace, asking on a new one; None when the user cancelled."""
+    if ws.kind:
+        return ws.kind
+    dialog = SideDialog(ws)
+    if not dialog.exec():
+        return None
+    return dialog.side
