@@ -231,7 +231,7 @@ def _prepare_streams() -> None:
 
 
 READ_ONLY_COMMANDS = {"plan", "units", "tasks", "indicators", "verify", "keys"}
-READ_ONLY_STEPS = {("city", "status"), ("city", "show"), ("city", "remind"), ("trust", "list")}
+READ_ONLY_STEPS = {("city", "status"), ("city", "show"), ("city", "remind"), ("city", "report"), ("trust", "list")}
 
 
 def _open_workspace(args: argparse.Namespace):

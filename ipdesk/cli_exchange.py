@@ -99,6 +99,21 @@ def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
     back.add_argument("--reviewer", metavar="姓名", help="经办人姓名（默认：设置中的审核人或证书持有人）")
     back.set_defaults(comments=[], pending_task=None)
 
+    report = step(
+        "report",
+        "汇总报告：季度写季度督导报告，年度写年度考核，月份写月度汇总（Excel 和 PDF），另写通报草稿（.docx）；"
+        "--final 写终期评估",
+        cmd_city_report,
+    )
+    report.add_argument(
+        "--period", metavar="报送期", help="如 2025Q3（季度督导）、2025（年度考核）、2025-09（月度汇总）"
+    )
+    report.add_argument("--final", action="store_true", help="方案终期评估（不需要 --period）")
+    report.add_argument("--out", required=True, type=Path, metavar="文件夹", help="写入的文件夹（不存在时创建）")
+    rules = step("rules", "年度考核的计分规则：查看，或导出 / 导入规则文件（.json）", cmd_city_rules)
+    rules.add_argument("--export", type=Path, metavar="文件", help="把当前规则导出为文件")
+    rules.add_argument("--import", dest="import_file", type=Path, metavar="文件", help="导入规则文件并立即使用")
+
     trust = command("trust", "信任的证书：登记（add）、列出（list）、移除（remove）", cmd_trust)
     trust.add_argument("action", choices=["add", "list", "remove"], help="add 登记；list 列出；remove 移除")
     trust.add_argument("target", nargs="?", metavar="证书或指纹", help="add：证书文件（.cer/.pem）；remove：证书指纹")
@@ -313,6 +328,39 @@ def cmd_city_return(args: argparse.Namespace) -> int:
         lines = [f"已退回：{unit.name}{period.chinese}（v{item.version}）", f"退回意见文件：{path}（请发给该单位导入）"]
         if creating:
             lines.insert(0, "已创建市局签署密钥；请用 ipdesk keys export-cert 导出证书，发给各单位登记")
+        return _emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_city_report(args: argparse.Namespace) -> int:
+    from ipdesk.domain.errors import InvalidInput
+    from ipdesk.domain.periods import Period
+
+    if args.final == bool(args.period):
+        raise InvalidInput("请给出 --period 报送期，或 --final（终期评估），二者选一")
+    with _open(args) as ws:
+        if args.final:
+            paths = ws.city.reports.final(args.out)
+        else:
+            paths = ws.city.reports.report(Period.parse(args.period), args.out)
+        data = [str(p) for p in paths]
+        return _emit(args, data, lambda: "\n".join(data))
+
+
+def cmd_city_rules(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ipdesk.exchange.scoring import ScoringRules
+
+    with _open(args) as ws:
+        if args.import_file:
+            ws.city.reports.import_rules(args.import_file)
+        rules = ws.city.reports.rules()
+        if args.export:
+            ws.city.reports.export_rules(args.export)
+        data = asdict(rules)
+        lines = [f"{ScoringRules.LABELS[k]}：{v:g}" for k, v in data.items()]
+        if args.export:
+            lines.append(f"已导出：{args.export}")
         return _emit(args, data, lambda: "\n".join(lines))
 
 

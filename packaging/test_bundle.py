@@ -120,10 +120,34 @@ def check(bundle: Path) -> None:
     verdicts = run(str(cli), "--db", db, "verify", *files, env=env, cwd=work)
     if sum(line.startswith("有效") for line in verdicts.splitlines()) != 3:
         raise SystemExit(f"FAILED verify:\n{verdicts}")
+    # the city office: a workspace of its own, a unit's certificate registered, the quarter's report and 通报 draft
+    city = str(work / "city.db")
+    run(
+        str(cli),
+        "--db",
+        db,
+        "keys",
+        "export-cert",
+        "--unit",
+        "碑林区",
+        "--out",
+        str(work / "unit.cer"),
+        env=env,
+        cwd=work,
+    )
+    run(str(cli), "--db", city, "trust", "add", str(work / "unit.cer"), env=env, cwd=work)
+    report = run(
+        str(cli), "--db", city, "city", "report", "--period", "2025Q3", "--out", str(work / "city"), env=env, cwd=work
+    ).split()
+    if [Path(p).suffix for p in report] != [".xlsx", ".pdf", ".docx"]:
+        raise SystemExit(f"FAILED city report wrote {report}")
     shown = run(str(gui), "--db", db, "--smoke-test", env=env, cwd=work).strip()
     if not shown.startswith("shown in "):
         raise SystemExit(f"FAILED smoke test said {shown!r}")
-    print(f"frozen program: --version, demo, submit, sign, export, verify (3 × 有效) and {shown} — all passed")
+    print(
+        f"frozen program: --version, demo, submit, sign, export, verify (3 × 有效), city report (xlsx, pdf, docx) and "
+        f"{shown} — all passed"
+    )
     print(f"bundle {bundle.name}: {folder_size(bundle) / 1e6:.0f} MB")
     shutil.rmtree(work, ignore_errors=True)
 

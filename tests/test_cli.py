@@ -32,7 +32,7 @@ COMMANDS = [
     "trust",
     "feedback",
 ]
-CITY_STEPS = ["import", "status", "remind", "show", "accept", "return"]
+CITY_STEPS = ["import", "status", "remind", "show", "accept", "return", "report", "rules"]
 
 
 @pytest.fixture

@@ -191,6 +191,12 @@ def paragraphs(facts: NoticeFacts) -> list[tuple[str, str]]:
 
 def write_notice(facts: NoticeFacts, path: Path) -> None:
     """Write the .docx (A4 portrait, 公文 margins and type)."""
+    write_document(paragraphs(facts), path, f"关于{facts.subject}的通报", facts.office)
+
+
+def write_document(items: list[tuple[str, str]], path: Path, title: str, author: str) -> None:
+    """A Word document laid out as an official text: ``items`` are (kind, text) with kind title, heading, body,
+    signature or date (see ``paragraphs``)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt
@@ -206,8 +212,11 @@ def write_notice(facts: NoticeFacts, path: Path) -> None:
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = Pt(28.9)  # 22 lines to the 225 mm text block
     normal.paragraph_format.space_after = Pt(0)
-    for kind, text in paragraphs(facts):
+    for number, (kind, text) in enumerate(items):
         paragraph = document.add_paragraph()
+        if number + 1 < len(items) and items[number + 1][0] in ("signature", "date"):
+            # GB/T 9704: the signature and date are never alone on a page; they keep the last lines with them
+            paragraph.paragraph_format.keep_with_next = True
         run = paragraph.add_run(text)
         if kind == "title":
             _font(run, TITLE_FONT, 22)
@@ -225,8 +234,8 @@ def write_notice(facts: NoticeFacts, path: Path) -> None:
         elif text != "各责任单位：":
             paragraph.paragraph_format.first_line_indent = Pt(32)
     _page_numbers(section)
-    document.core_properties.title = f"关于{facts.subject}的通报"
-    document.core_properties.author = facts.office
+    document.core_properties.title = title
+    document.core_properties.author = author
     document.save(str(path))
 
 

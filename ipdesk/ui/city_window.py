@@ -30,6 +30,7 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_datetime
 from ipdesk.domain.returns import Submission, SubmissionState
 from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
+from ipdesk.ui.city_summary import RulesDialog, choose_period, write_report
 from ipdesk.ui.damage import offer_newest_backup
 from ipdesk.ui.operations import run_in_background, run_with_progress
 from ipdesk.ui.rows_model import RowsTableModel
@@ -167,6 +168,7 @@ class CityWindow(QMainWindow):
         self.addToolBar(bar)
         files = self.menuBar().addMenu(self.tr("文件(&F)"))
         review = self.menuBar().addMenu(self.tr("审阅(&R)"))
+        summary = self.menuBar().addMenu(self.tr("汇总(&S)"))
         self.import_action = self._action(
             self.tr("导入报送文件…"), QKeySequence.StandardKey.Open, self.choose_files, files
         )
@@ -181,6 +183,15 @@ class CityWindow(QMainWindow):
         self.review_action = self._action(self.tr("审阅所选报送…"), "Return", self.review_current, review)
         review.addSeparator()
         self.since_action = self._action(self.tr("从哪个月开始汇总…"), None, self.choose_start, review)
+        for kind, text in (
+            (PeriodKind.MONTH, "月度汇总…"),
+            (PeriodKind.QUARTER, "季度督导报告…"),
+            (PeriodKind.YEAR, "年度考核…"),
+        ):
+            self._action(self.tr(text), None, lambda checked=False, k=kind: self.write_report(k), summary)
+        self._action(self.tr("终期评估…"), None, lambda: write_report(self, self.ws, None, self.today), summary)
+        summary.addSeparator()
+        self._action(self.tr("考核计分规则…"), None, self.open_rules, summary)
         for action in (self.import_action, self.import_folder_action, self.remind_action, self.trust_action):
             bar.addAction(action)
         bar.addSeparator()
@@ -311,6 +322,15 @@ class CityWindow(QMainWindow):
         self.review_dialog = ReviewDialog(self.ws, cell.unit, cell.period, self)
         self.review_dialog.decided.connect(self.refresh)
         self.review_dialog.show()
+
+    def write_report(self, kind: PeriodKind) -> None:
+        period = choose_period(self, self.ws, kind, self.today)
+        if period is not None:
+            write_report(self, self.ws, period, self.today)
+
+    def open_rules(self) -> None:
+        self.rules_dialog = RulesDialog(self.ws, self, self.today)
+        self.rules_dialog.show()
 
     def choose_start(self) -> None:
         """Periods before the office began collecting with ipdesk are left out of the matrix."""

@@ -91,6 +91,25 @@ class CityReports:
         text = self._ws.settings.get(RULES_SETTING)
         return ScoringRules.from_json(text) if text else ScoringRules()
 
+    def default_rules(self) -> ScoringRules:
+        from ipdesk.exchange.scoring import ScoringRules
+
+        return ScoringRules()
+
+    def rule_fields(self) -> list[tuple[str, str]]:
+        """Each rule's name and its label, in order (for a form)."""
+        from dataclasses import fields
+
+        from ipdesk.exchange.scoring import ScoringRules
+
+        return [(item.name, ScoringRules.LABELS[item.name]) for item in fields(ScoringRules)]
+
+    def read_rules(self, path: str | Path) -> ScoringRules:
+        """Rules from a file, not yet used (``set_rules`` uses them)."""
+        from ipdesk.exchange.scoring import ScoringRules
+
+        return ScoringRules.read_file(Path(path))
+
     def set_rules(self, rules: ScoringRules) -> None:
         self._ws.city._open()
         self._ws.settings.set(RULES_SETTING, rules.to_json())
@@ -346,3 +365,192 @@ class CityReports:
         )
         name = f"{safe_part(ws.plan.city or '汇总')}_{period.code}_通报（草稿）.docx"
         return write_atomically(Path(folder) / name, lambda path: write_notice(facts, path))
+
+    # -- the plan's final evaluation ------------------------------------------------------------------------------
+    def final(self, folder: str | Path, today: dt.date | None = None) -> list[Path]:
+        """终期评估: indicators against their final targets, tasks' final status, project targets reached, per
+        phase and per unit, as .xlsx and .pdf, and the evaluation's data sections as a .docx draft."""
+        from ipdesk.exchange import city_tables
+        from ipdesk.exchange.city_files import CityReport, write_files
+        from ipdesk.exchange.notice import write_document
+        from ipdesk.reports.files import safe_part, write_atomically
+
+        ws = self._ws
+        today = today or dt.date.today()
+        plan = ws.plan
+        span = (plan.start_date, min(plan.end_date, today))
+        consolidation = self.consolidation((plan.start_date, plan.end_date))
+        phases = self._phases(today)
+        units = self._unit_summary(consolidation, today)
+        final_year = Period(plan.end_year, PeriodKind.YEAR)
+        tables = [
+            city_tables.final_indicator_table(list(consolidation.indicators), plan.end_year),
+            city_tables.final_task_table(consolidation),
+            city_tables.final_target_table(consolidation),
+            city_tables.phase_table(phases),
+            city_tables.unit_summary_table(units),
+        ]
+        summary = self._final_summary(consolidation, phases, units)
+        report = CityReport(
+            title=f"{_stem(plan.title)}工作终期评估数据（{plan.start_year}—{plan.end_year}年）",
+            file_stem=f"{plan.city or '汇总'}_{plan.code}_终期评估",
+            info=(
+                ws.city.name,
+                f"方案实施期：{chinese_date(plan.start_date)}—{chinese_date(plan.end_date)}",
+                f"数据截至{chinese_date(span[1])}",
+            ),
+            summary=tuple(summary),
+            tables=tuple(tables),
+            notes=(
+                "各单位的终期情况取其在方案实施期内最后一次报送（已被退回的不计）；未报送的单位在其承担的任务下列明"
+                "“未报送”。",
+                "主要指标的终期数值取牵头单位最后一次报送的数值，与方案目标比较：达到或超过目标为“达标”；差距为终期"
+                "数值减目标值，完成程度为终期数值除以目标值。协作单位的数值不计入。",
+                "示范工程目标的合计为各责任单位本单位完成数之和，每个单位只计一次。",
+                "阶段的完成情况取各单位在该阶段内最后一次报送；按时率为该阶段各期按时报送的单位期次占应报期次的比例。",
+            ),
+            bars=tuple(self._bars(consolidation, final_year, today)[:1]),
+            trajectories=tuple(self._trajectories(final_year, consolidation)),
+            trajectory_year=plan.end_year,
+            trajectory_caption="虚线为按方案基数和年均预增计算的各年预期值，圆点为全市数值（牵头单位各年最后一次报送的"
+            "数值），方框为基数。",
+        )
+        paths = write_files(report, Path(folder), ws.settings.get(ws.settings.PDF_FONT))
+        items = self._final_paragraphs(consolidation, phases, units, summary)
+        name = f"{safe_part(plan.city or '汇总')}_{safe_part(plan.code)}_终期评估数据部分（草稿）.docx"
+        paths.append(
+            write_atomically(Path(folder) / name, lambda path: write_document(items, path, report.title, ws.city.name))
+        )
+        return paths
+
+    def _phases(self, today: dt.date) -> list[tuple[str, str, int, int, float | None, Counter[str]]]:
+        from ipdesk.exchange.consolidate import choose_positions, consolidate
+
+        rows = []
+        plan = self._ws.plan
+        spans = [(p.name, Period.parse(p.start_month).start, Period.parse(p.end_month).end) for p in plan.phases]
+        if spans and spans[-1][2] < plan.end_date:  # the months after the last phase, up to the plan's end
+            spans.append(("方案期末", spans[-1][2] + dt.timedelta(days=1), plan.end_date))
+        for name, start, end in spans:
+            cells = [c for unit_cells in self._cells(start, end, today).values() for c in unit_cells]
+            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+            on_time = sum(1 for c in due if c.on_time)
+            positions = choose_positions((start, end), self._received(), self._read)
+            counts = consolidate(self._ws.plan, Period(end.year, PeriodKind.YEAR), positions).status_counts()
+            months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
+            rows.append((name, months, len(due), on_time, on_time / len(due) if due else None, counts))
+        return rows
+
+    def _unit_summary(
+        self, consolidation: Consolidation, today: dt.date
+    ) -> list[tuple[str, str, int, int, int, Counter[str]]]:
+        plan = self._ws.plan
+        cells = self._cells(plan.start_date, plan.end_date, today)
+        by_unit = consolidation.by_unit()
+        rows = []
+        for unit in plan.units:
+            own = cells.get(unit.name, [])
+            due = [c for c in own if c.state.value != "not_due" or c.latest is not None]
+            received = sum(1 for c in own if c.latest is not None)
+            on_time = sum(1 for c in own if c.on_time)
+            rows.append((unit.name, unit.kind.group, len(due), received, on_time, by_unit.get(unit.name, Counter())))
+        return rows
+
+    def _final_summary(self, consolidation: Consolidation, phases: list, units: list) -> list[str]:
+        from ipdesk.exchange.city_tables import final_verdict
+        from ipdesk.exchange.consolidate import status_word
+        from ipdesk.exchange.notice import percent
+
+        verdicts = Counter(final_verdict(i)[0] for i in consolidation.indicators)
+        overall = Counter(t.overall for t in consolidation.tasks)
+        reached = sum(1 for t in consolidation.targets if t.reached)
+        expected = sum(row[2] for row in units)
+        received = sum(row[3] for row in units)
+        on_time = sum(row[4] for row in units)
+        return [
+            f"主要发展指标 {len(consolidation.indicators)} 项：达标 {verdicts['达标']} 项，"
+            f"未达标 {verdicts['未达标']} 项，"
+            f"牵头单位未报送终期数值 {verdicts['未报送']} 项。",
+            f"重点任务 {len(consolidation.tasks)} 项（按各责任单位的最终状态合并）："
+            + "，".join(f"{status_word(code)} {overall[code]} 项" for code in overall if code)
+            + "。",
+            f"示范工程量化目标 {len(consolidation.targets)} 项，已达到 {reached} 项。",
+            f"方案实施期内应报送 {expected} 期次，收到 {received} 期次（{percent(received, expected)}），其中按时报送 "
+            f"{on_time} 期次（{percent(on_time, expected)}）。",
+        ]
+
+    def _final_paragraphs(
+        self, consolidation: Consolidation, phases: list, units: list, summary: list[str]
+    ) -> list[tuple[str, str]]:
+        from ipdesk.exchange.city_tables import final_verdict
+        from ipdesk.exchange.consolidate import status_word
+        from ipdesk.reports.layout import number_text, target_text
+
+        plan = self._ws.plan
+        items: list[tuple[str, str]] = [("title", f"{_stem(plan.title)}工作终期评估（数据部分）")]
+        items += [("body", line) for line in summary]
+        items.append(("heading", "一、主要发展指标完成情况"))
+        for item in consolidation.indicators:
+            indicator = item.indicator
+            verdict, gap, degree = final_verdict(item)
+            target = target_text(indicator.target_op, indicator.target) + indicator.unit_of_measure
+            if item.city_value is None:
+                text = f"{indicator.name}：{plan.end_year}年目标{target}，牵头单位（{item.lead_unit}）未报送终期数值。"
+            else:
+                value = number_text(item.city_value) + indicator.unit_of_measure
+                how = f"完成目标的{degree * 100:.1f}%，" if degree is not None else ""
+                short = (
+                    "" if verdict == "达标" else f"，差{number_text(-gap)}{indicator.unit_of_measure}" if gap else ""
+                )
+                text = f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}。"
+            items.append(("body", f"{indicator.seq}. {text}"))
+        items.append(("heading", "二、重点任务完成情况"))
+        not_done = [t for t in sorted(consolidation.tasks, key=lambda t: t.seq) if t.overall != "done"]
+        items.append(
+            (
+                "body",
+                f"重点任务 {len(consolidation.tasks)} 项中，全部责任单位均已完成的 "
+                f"{len(consolidation.tasks) - len(not_done)} 项；其余 {len(not_done)} 项的最终状态如下：",
+            )
+        )
+        for task in not_done[:40]:
+            parts = "；".join(f"{p.unit}{status_word(p.status_code)}" for p in task.parts)
+            items.append(("body", f"第{task.seq}项“{task.name}”：{parts}。"))
+        if len(not_done) > 40:
+            items.append(("body", f"另有 {len(not_done) - 40} 项，详见终期评估数据表。"))
+        items.append(("heading", "三、示范工程目标完成情况"))
+        for target in consolidation.targets:
+            total = "未报送" if target.total is None else number_text(target.total) + target.unit_of_measure
+            reached = {True: "已达到", False: "未达到", None: "无法判断"}[target.reached]
+            items.append(
+                (
+                    "body",
+                    f"工程{target.project_no}“{target.name}”：目标{target_text(target.op, target.target)}"
+                    f"{target.unit_of_measure}，合计{total}，{reached}。",
+                )
+            )
+        items.append(("heading", "四、分阶段情况"))
+        for name, months, expected, on_time, rate, counts in phases:
+            total = sum(counts.values())
+            done = counts["done"]
+            rate_text = f"{rate * 100:.1f}%" if rate is not None else "—"
+            items.append(
+                (
+                    "body",
+                    f"{name}（{months}）：应报 {expected} 期次，按时报送 {on_time} 期次（{rate_text}）；阶段末已完成 "
+                    f"{done} 项次（共 {total} 项次）。",
+                )
+            )
+        items.append(("heading", "五、分单位情况"))
+        ranked = sorted(
+            (row for row in units if sum(row[5].values())),
+            key=lambda row: -(row[5]["done"] / sum(row[5].values())),
+        )
+        if ranked:
+            best = "、".join(f"{row[0]}（{row[5]['done']}/{sum(row[5].values())}）" for row in ranked[:5])
+            items.append(("body", f"任务完成比例较高的单位：{best}。"))
+        silent = [row[0] for row in units if row[3] == 0]
+        if silent:
+            items.append(("body", f"方案实施期内未报送过的单位：{'、'.join(silent)}。"))
+        items += [("signature", self._ws.city.name), ("date", chinese_date(dt.date.today()))]
+        return items

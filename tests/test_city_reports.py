@@ -1,0 +1,297 @@
+"""The city office's reports from returns the tests make for several units: the numbers in the 季度督导报告, the
+年度考核 and the 终期评估 checked against counts made here independently, and the files they are written to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ipdesk import Workspace
+from ipdesk.domain import InvalidInput
+from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Role
+from ipdesk.domain.returns import Timeliness
+from ipdesk.signing.identity import KeyStore
+
+from .unit_desk import UnitDesk
+
+SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
+TODAY = dt.date(2025, 10, 20)  # September's returns are due on 5 October
+CITY_PASS = "市局签署口令"
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """A city workspace with the returns of four units: 市市场监管局 and 市法院 for July, August and September (the
+    court's August late … every return here arrives after its due date, since they are imported now), 碑林区 for
+    September only, 市科技局 for September, then returned."""
+    root = tmp_path_factory.mktemp("city-reports")
+    desks = {unit: UnitDesk(root / unit, unit) for unit in (SCJ, FAYUAN, BEILIN, KEJI)}
+    files = []
+    for unit in (SCJ, FAYUAN):
+        for period in ("2025-07", "2025-08", "2025-09"):
+            files.append(desks[unit].sign(period, root / "out")[".xlsx"])
+    for unit in (BEILIN, KEJI):
+        files.append(desks[unit].sign("2025-09", root / "out")[".xlsx"])
+    ws = Workspace(root / "city.db", actor="张主任")
+    ws.signoff._keys = KeyStore(root / "city-keys")
+    for desk in desks.values():
+        ws.trust.add(desk.certificate())
+    results = ws.city.import_files(files, today=TODAY)
+    assert {r.outcome.value for r in results} == {"已导入"}
+    ws.city.return_to_unit(KEJI, "2025-09", "请补充", None, root / "fb", CITY_PASS, "张主任", create=True)
+    yield ws, desks, root
+    ws.close()
+    for desk in desks.values():
+        desk.ws.close()
+
+
+def signed(desks, unit: str, period: str):
+    return desks[unit].ws.signoff.signed(unit, period).snapshot
+
+
+# -- consolidation -------------------------------------------------------------------------------------------------
+def test_the_quarter_takes_each_units_last_return_and_leaves_out_what_was_returned(city):
+    ws, desks, _ = city
+    consolidation = ws.city.reports.consolidation("2025Q3")
+    positions = consolidation.positions
+    assert set(positions) == {SCJ, FAYUAN, BEILIN}  # 市科技局's only return was sent back
+    assert {u: p.source_period for u, p in positions.items()} == {SCJ: "2025-09", FAYUAN: "2025-09", BEILIN: "2025-09"}
+    # every task part, counted here from the plan and the units' own signed returns
+    expected: Counter[str] = Counter()
+    for task in ws.plan.tasks:
+        if task.kind.value == "indicator":
+            continue
+        for unit in (*task.lead_units, *task.coop_units):
+            if unit in positions:
+                line = next(t for t in signed(desks, unit, "2025-09").tasks if t.seq == task.seq)
+                expected[line.status or ""] += 1
+            else:
+                expected["not_reported"] += 1
+    assert consolidation.status_counts() == expected
+    keji_parts = [p for p in consolidation.parts() if p.unit == KEJI]
+    assert keji_parts and all(not p.reported for p in keji_parts)
+    ordered = consolidation.ordered_tasks()
+    flags = [t.attention for t in ordered]
+    assert flags == sorted(flags, reverse=True)  # red lights and 滞后 first
+
+
+def test_indicators_take_the_lead_units_figure_and_never_add_the_others(city):
+    ws, desks, _ = city
+    consolidation = ws.city.reports.consolidation("2025Q3")
+    satisfaction = next(i for i in consolidation.indicators if i.indicator.seq == 15)  # 市法院 … cooperate
+    lead_value = next(i for i in signed(desks, SCJ, "2025-09").indicators if i.seq == 15).actual
+    court_value = next(i for i in signed(desks, FAYUAN, "2025-09").indicators if i.seq == 15).actual
+    assert satisfaction.lead_unit == SCJ and satisfaction.city_value == lead_value
+    assert dict(satisfaction.reference)[FAYUAN] == court_value
+    assert dict(satisfaction.reference)["市公安局"] is None
+    court = next(i for i in consolidation.indicators if i.indicator.seq == 14)
+    assert court.lead_unit == FAYUAN
+    assert court.city_value == next(i for i in signed(desks, FAYUAN, "2025-09").indicators if i.seq == 14).actual
+    pledge = next(i for i in consolidation.indicators if i.indicator.seq == 6)  # two lead units: the first one's
+    assert pledge.lead_unit == SCJ and [u for u, _ in pledge.reference] == [KEJI]
+
+
+def test_a_sub_target_delivered_in_parts_is_the_sum_of_each_owners_own_part(plan):
+    from ipdesk.exchange.consolidate import Position, _targets
+    from ipdesk.reports.snapshot import ReportHeader, ReportSnapshot, TargetLine
+
+    project = plan.projects[4]
+    target = next(t for t in project.targets if t.name.startswith("知识产权维权援助"))
+    shared = type(target)(
+        target.seq, target.name, target.value, target.unit_of_measure, target.op, target.measure, target.quote,
+        (SCJ, BEILIN, "雁塔区人民政府", BEILIN),  # a unit named twice is still counted once
+    )  # fmt: skip
+    shared_plan = type(plan)(
+        **{
+            **plan.__dict__,
+            "projects": (type(project)(project.no, project.name, project.goal, project.task_seq, (shared,)),),
+        }
+    )
+
+    def position(unit: str, value: float) -> Position:
+        line = TargetLine(
+            unit, project.no, project.name, shared.name, 65, "≥", "家", "cumulative", value, "", "", shared.seq
+        )
+        header = ReportHeader("", "", (unit,), "2025-09", "", "", 1, "signed", "")
+        return Position(unit, "2025-09", 1, None, ReportSnapshot(header, targets=(line,)))  # type: ignore[arg-type]
+
+    positions = {SCJ: position(SCJ, 20), BEILIN: position(BEILIN, 12)}
+    (rollup,) = _targets(shared_plan, positions)
+    assert rollup.parts == ((SCJ, 20), (BEILIN, 12), ("雁塔区人民政府", None))
+    assert rollup.total == 32 and rollup.reached is False
+
+
+def test_timeliness_over_the_quarter(city):
+    ws, _, _ = city
+    on_time = ws.city.reports.timeliness(Period.parse("2025Q3").start, Period.parse("2025Q3").end, TODAY)
+    # every return was imported after its due date: reported units are late; 市科技局's was returned
+    assert on_time[SCJ] is Timeliness.LATE and on_time[FAYUAN] is Timeliness.LATE
+    assert on_time[BEILIN] is Timeliness.MISSING  # July and August never came
+    assert on_time[KEJI] is Timeliness.MISSING
+    assert on_time["市委宣传部"] is Timeliness.MISSING
+
+
+# -- the year's assessment -----------------------------------------------------------------------------------------
+def test_scores_trace_every_point_to_its_cause(city):
+    ws, desks, _ = city
+    rules = ws.city.reports.default_rules()
+    cards = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
+    court = cards[FAYUAN]
+    items = {item.cause: item for item in court.items}
+    tasks = signed(desks, FAYUAN, "2025-09").tasks
+    lead_done = sum(1 for t in tasks if t.status == "done" and t.role == Role.LEAD.value)
+    coop_done = sum(1 for t in tasks if t.status == "done" and t.role == Role.COOP.value)
+    assert items["完成牵头任务"].count == lead_done and items["完成协作任务"].count == coop_done
+    assert items["未报送"].count == 9  # January–June, October–December of 2025
+    assert items["逾期报送"].count == 3
+    assert court.raw == pytest.approx(
+        rules.base + lead_done * rules.done_lead + coop_done * rules.done_coop + 9 * rules.missing_return
+        + 3 * rules.late_return
+    )  # fmt: skip
+    assert court.total == max(min(court.raw, rules.cap), rules.floor)
+    assert {item.cause: item.count for item in cards[KEJI].items}["报送材料被退回"] == 1
+    departments = sorted((c for c in cards.values() if c.group == "市级部门"), key=lambda c: c.rank)
+    assert departments[0].rank == 1 and all(c.group_size == 22 for c in departments)
+    totals = [c.total for c in departments]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_a_change_of_rules_recomputes_at_once_and_travels_as_a_file(city, tmp_path):
+    ws, _, _ = city
+    from dataclasses import replace
+
+    gentle = replace(ws.city.reports.default_rules(), missing_return=0.0, late_return=0.0, floor=0.0)
+    before = {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
+    after = {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20), gentle)}
+    assert after[FAYUAN] > before[FAYUAN]
+    ws.city.reports.set_rules(gentle)
+    assert {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))} == after
+    path = ws.city.reports.export_rules(tmp_path / "规则" / "rules.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["rules"]["missing_return"] == 0
+    ws.city.reports.set_rules(ws.city.reports.default_rules())
+    assert ws.city.reports.import_rules(path) == gentle
+    ws.city.reports.set_rules(ws.city.reports.default_rules())
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "ipdesk-scoring-rules", "rules": {"missing_return": 5}}), encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        ws.city.reports.import_rules(bad)
+    bad.write_text("不是规则", encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        ws.city.reports.import_rules(bad)
+    assert ws.city.reports.rules() == ws.city.reports.default_rules()
+
+
+# -- the files ------------------------------------------------------------------------------------------------------
+def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
+    from docx import Document
+
+    ws, _, _ = city
+    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
+    assert [p.name for p in paths] == [
+        "西安市_2025Q3_季度督导报告.xlsx",
+        "西安市_2025Q3_季度督导报告.pdf",
+        "西安市_2025Q3_通报（草稿）.docx",
+    ]
+    consolidation = ws.city.reports.consolidation("2025Q3")
+    counts = consolidation.status_counts()
+    book = load_workbook(paths[0])
+    assert book.sheetnames[:4] == ["总体情况", "报送情况", "任务完成情况（按类别）", "任务完成情况（按单位）"]
+    reporting = book["报送情况"]
+    total_row = next(row for row in reporting.iter_rows(values_only=True) if row[0] == "合计")
+    assert total_row[1:6] == (43, 0, 2, 0, 41)  # on time, late, returned, missing (市科技局 returned → missing)
+    by_category = book["任务完成情况（按类别）"]
+    total = next(row for row in by_category.iter_rows(values_only=True) if row[0] == "合计")
+    assert total[1] == sum(counts.values()) and total[2] == counts["done"] and total[7] == counts["not_reported"]
+    tasks = book["重点任务进展情况"]
+    silent = [row for row in tasks.iter_rows(values_only=True) if row[0] == "市委宣传部"]
+    assert silent and all(row[2] == "未报送" for row in silent)
+    text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True, text=True).stdout
+    assert "季度督导报告" in text and "不重复计算" in text and "每个单位只计一次" in text.replace(" ", "")
+    fonts = subprocess.run(["pdffonts", str(paths[1])], capture_output=True, text=True).stdout
+    assert "no " not in "".join(line[-20:] for line in fonts.splitlines()[2:]).replace("yes", "")
+    notice = Document(str(paths[2]))
+    body = "\n".join(p.text for p in notice.paragraphs)
+    assert "关于2025年第三季度知识产权强市建设工作进展情况的通报" in body
+    assert f"共 {sum(counts.values())} 项次，其中已完成 {counts['done']} 项次" in body
+    assert "本期应报送单位 43 个，按时报送 0 个" in body and "逾期报送 2 个" in body
+    assert "一、总体情况" in body and "五、下步工作要求" in body
+    title = notice.paragraphs[0]
+    assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "黑体"
+    assert notice.paragraphs[2].runs[0].font.name in (None, "仿宋")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_the_notice_opens_in_libreoffice(city, tmp_path):
+    ws, _, _ = city
+    notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[2]
+    subprocess.run(
+        ["soffice", "-env:UserInstallation=file:///tmp/lo-profile-notice", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(notice)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    text = subprocess.run(["pdftotext", str(notice.with_suffix(".pdf")), "-"], capture_output=True, text=True).stdout
+    assert "通报" in text and "—1—" in text.replace(" ", "")
+    pages = text.split("\f")
+    signature_page = next(page for page in pages if "领导小组办公室\n" in page)
+    assert "下步工作要求" in signature_page or "三是" in signature_page  # the signature never stands alone
+
+
+def test_the_annual_assessment(city, tmp_path):
+    ws, _, _ = city
+    paths = ws.city.reports.report("2025", tmp_path, dt.date(2026, 1, 20))
+    book = load_workbook(paths[0])
+    assert book.sheetnames[1:3] == ["考核排名", "得分明细"]
+    cards = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
+    rows = {row[1]: row for row in book["考核排名"].iter_rows(values_only=True) if row[1] in cards}
+    assert len(rows) == 43
+    assert rows[FAYUAN][2] == cards[FAYUAN].total and rows[FAYUAN][0] == cards[FAYUAN].rank
+    text = "\n".join(str(c.value) for row in book["总体情况"].iter_rows() for c in row if c.value)
+    assert "基础分 100 分" in text
+
+
+def test_the_final_evaluation(city, tmp_path):
+    from docx import Document
+
+    ws, desks, _ = city
+    paths = ws.city.reports.final(tmp_path, dt.date(2026, 11, 25))
+    assert [p.suffix for p in paths] == [".xlsx", ".pdf", ".docx"]
+    book = load_workbook(paths[0])
+    indicators = {row[0]: row for row in book["主要指标终期"].iter_rows(values_only=True) if isinstance(row[0], int)}
+    final_value = next(i for i in signed(desks, SCJ, "2025-09").indicators if i.seq == 2).actual
+    target = ws.indicators.get(2).target
+    assert indicators[2][5] == final_value
+    assert indicators[2][8] == ("达标" if final_value >= target else "未达标")
+    assert indicators[14][5] == next(i for i in signed(desks, FAYUAN, "2025-09").indicators if i.seq == 14).actual
+    phases = [row[0] for row in book["分阶段"].iter_rows(min_row=5, values_only=True) if row[0]]
+    assert phases == ["启动部署阶段", "推进实施阶段", "巩固提升阶段", "方案期末"]  # 2025-07 … 12 after the last phase
+    units = {row[0]: row for row in book["分单位"].iter_rows(values_only=True)}
+    assert units[SCJ][3] == 3 and units[BEILIN][3] == 1 and units["市委宣传部"][3] == 0
+    body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
+    assert "一、主要发展指标完成情况" in body and "方案实施期内未报送过的单位" in body
+
+
+def test_report_commands(city, tmp_path, capsys):
+    from ipdesk.cli import main
+
+    ws, _, _ = city
+    db = str(ws.backup_to(tmp_path / "copy.db"))  # a workspace of its own for the commands
+    assert main(["--db", db, "city", "report", "--period", "2025Q3", "--out", str(tmp_path / "q"), "--json"]) == 0
+    written = json.loads(capsys.readouterr().out)
+    assert [Path(p).suffix for p in written] == [".xlsx", ".pdf", ".docx"]
+    assert main(["--db", db, "city", "report", "--final", "--out", str(tmp_path / "f")]) == 0
+    assert "终期评估" in capsys.readouterr().out
+    assert main(["--db", db, "city", "report", "--period", "2025", "--final", "--out", str(tmp_path)]) == 2
+    assert "二者选一" in capsys.readouterr().err
+    assert main(["--db", db, "city", "report", "--period", "2025H1", "--out", str(tmp_path)]) == 2
+    capsys.readouterr()
+    assert main(["--db", db, "city", "rules", "--export", str(tmp_path / "r.json"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["base"] == 100
+    assert main(["--db", db, "city", "rules", "--import", str(tmp_path / "r.json")]) == 0
