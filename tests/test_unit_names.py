@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.plans.unit_names import UnitResolver
+from ipdesk.domain.unit_lists import UnitResolver
 
 
 @pytest.fixture(scope="module")
