@@ -35,7 +35,8 @@ _SEPARATORS = set("、,;/|\n\r\t ")
 _COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
 _GOVERNMENT_SUFFIXES = ("人民政府", "政府")
 _ALL_DISTRICTS_AND_COUNTIES = re.compile(
-    r"^各(区县|县区|区\(县\)|县\(区\)|区县\(市\)|区县\(市、区\)|县\(市、区\)|区、县)(人民)?政府$|^各区县$"
+    r"^各(区县|县区|区\(县\)|县\(区\)|区县\(市\)|区\(市\)县|区县\(市、区\)|县\(市、区\)|区、县)(人民)?政府$"
+    r"|^各区县$|^各区\(市\)县$"
 )
 _ALL_DISTRICTS = re.compile(r"^各区(人民)?政府$")
 _ALL_COUNTIES = re.compile(r"^各县(\(市\))?(人民)?政府$")
@@ -85,7 +86,7 @@ def guess_unit(name: str) -> Unit:
     for suffix in _COMMITTEE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
-            kind = UnitKind.NEW_AREA if stem.endswith("新区") else UnitKind.ZONE
+            kind = UnitKind.NEW_AREA if stem.endswith("新区") and not stem.endswith("高新区") else UnitKind.ZONE
             return Unit(stem + COMMITTEE, kind, stem)
     for suffix in _GOVERNMENT_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -126,6 +127,15 @@ class UnitResolver:
             self._committees.setdefault(short, unit.name)
         elif unit.kind in (UnitKind.DISTRICT, UnitKind.COUNTY):
             self._governments.setdefault(short, unit.name)
+
+    def prime(self, texts: Iterable[tuple[str, str]]) -> None:
+        """Read every (unit column, context) of a list once, so that units named anywhere in it are known before a
+        collective name (各区县政府) is expanded; what cannot be read is left for the real reading to report."""
+        for text, context in texts:
+            try:
+                self.resolve(text, context)
+            except InvalidInput:
+                continue
 
     def of_kind(self, *kinds: UnitKind) -> list[str]:
         return [unit.name for unit in self.units if unit.kind in kinds]

@@ -54,6 +54,7 @@ from ipdesk.plans.task_list import Book, RejectedRow, SourceRow
 _PROJECT = re.compile(r"^工程\s*(\d{1,2})\s*[:：]\s*(.*)$", re.S)
 _INDICATOR_CATEGORY = re.compile(r"^(主要)?(发展)?指标$|^主要发展指标|^主要指标")
 _SEQ = re.compile(r"^[（(]?(\d{1,4})[)）.、．]?$")
+_COLLECTIVE_HINT = re.compile(r"各|相关|有关|成员单位")
 _MONTH = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})")
 
 
@@ -124,6 +125,12 @@ def build_plan(book: Book, roster_for: Callable[[str], Roster], options: PlanOpt
     result.fields = fields
     roster = roster_for(fields["city"])
     resolver = UnitResolver(roster.units, allow_new=True, kinds=options.kinds)
+    resolver.prime(
+        (text, f"{row.get('name')}\n{row.get('content')}")
+        for row in book.tasks
+        for text in (row.get("lead"), row.get("coop"))
+        if text and not _COLLECTIVE_HINT.search(text)
+    )
     start, end = _date(fields["start"]), _date(fields["end"], last=True)
     reject = result.rejected_rows.append
 

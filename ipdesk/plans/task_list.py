@@ -234,7 +234,8 @@ def _find_header(grid: Grid, fields: dict[str, tuple[str, ...]], accept: Callabl
             continue
         last = index
         if index + 1 < len(grid.rows):  # a second header row under merged headers: 责任单位 over 牵头 | 配合
-            below = grid.rows[index + 1][1]
+            header_row = grid.rows[index][0]
+            below = [Cell("") if c.merged_top == header_row else c for c in grid.rows[index + 1][1]]
             sub, _, sub_years = _map_row(below, fields)
             filled = [c for c in below if not c.empty]
             if sub and len(sub) + len([y for y in sub_years if y]) >= len({c.text for c in filled}):
