@@ -163,7 +163,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from ipdesk.domain.errors import InvalidInput
-    from ipdesk.plans.plan_builder import PlanOptions
+    from ipdesk.workspace.plans import PlanOptions
 
     options = PlanOptions(
         code=args.code or "",

@@ -188,7 +188,7 @@ class UnitResolver:
             if stem in self._committees:
                 found.append(self._committees[stem])
             else:
-                raise InvalidInput(f"“{stem}”后缺少“{COMMITTEE}”或“政府”，无法确定是哪个单位（在“{text}”中）")
+                raise InvalidInput(f"“{stem}”后缺少“{COMMITTEE}”或“政府”，无法确定是哪个单位{_within(stem, text)}")
         waiting.clear()
         return found
 
@@ -247,7 +247,7 @@ class UnitResolver:
                 raise InvalidInput(f"“{part}”无法从任务内容中确定是哪些区县")
             return related
         if _VAGUE.match(part):
-            raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称（在“{text}”中）")
+            raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称{_within(part, text)}")
         return None
 
     def _nonempty(self, names: list[str], part: str, what: str) -> list[str]:
@@ -280,16 +280,16 @@ class UnitResolver:
                 return self._new(shared, text)
         if self.allow_new:
             if government_stem is not None and not government_stem.endswith(("区", "县", "市", "旗")):
-                raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称（在“{text}”中）")
+                raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称{_within(part, text)}")
             if _BARE_PLACE.match(part):  # 锦江区 on its own: the district's government
                 return self._new(part + GOVERNMENT, text)
             return self._new(part, text)
-        raise InvalidInput(f"未知单位：“{part}”（在“{text}”中）")
+        raise InvalidInput(f"未知单位：“{part}”{_within(part, text)}")
 
     def _new(self, name: str, text: str) -> str:
         """A unit the roster does not have, taken as new (only when new names are allowed)."""
         if not self.allow_new:
-            raise InvalidInput(f"未知单位：“{name}”（在“{text}”中）")
+            raise InvalidInput(f"未知单位：“{name}”{_within(name, text)}")
         guessed = guess_unit(name)
         if normal(guessed.name) in self._by_key:
             return self._by_key[normal(guessed.name)]
@@ -298,6 +298,11 @@ class UnitResolver:
         self.new_units[unit.name] = unit
         self._register(unit)
         return unit.name
+
+
+def _within(part: str, text: str) -> str:
+    """Where a part was read, when the column says more than the part itself."""
+    return "" if normal(part) == normal(text) else f"（在“{text}”中）"
 
 
 def _strip(part: str, suffixes: tuple[str, ...]) -> str | None:

@@ -37,6 +37,7 @@ from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
+from ipdesk.ui.plan_menu import install_plan_menu
 from ipdesk.ui.setup_dialog import SetupDialog
 from ipdesk.ui.submit_dialog import MissingDialog
 from ipdesk.ui.task_editor import TaskEditor
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         )
         self._action("验证文件…", "Ctrl+Shift+V", self.open_verify, file_menu, "检查收到的报送文件是否有效、是否被改动")
         self._action("本单位签署证书…", None, self.open_certificate, file_menu)
+        install_plan_menu(self, file_menu, bar)  # 导入方案…, the 方案 menu, the current plan on the toolbar
         file_menu.addSeparator()
         self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
         file_menu.addSeparator()
