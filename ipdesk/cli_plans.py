@@ -48,6 +48,9 @@ def register(command: Callable[..., argparse.ArgumentParser], handler_show: Call
     plan.add_argument("--report-title", metavar="标题", help="import：报表标题（如 西安市…工作进展情况表）")
     plan.add_argument("--issuer", metavar="单位", help="import：发文单位")
     plan.add_argument("--plan", dest="plan_code", metavar="方案代码", help="export：导出的方案（默认当前方案）")
+    plan.add_argument(
+        "--unit", metavar="单位", help="use、import --use：本单位在新方案中的名称（与当前方案中的名称和代码都不同时）"
+    )
     plan.add_argument("--out", type=Path, metavar="文件夹", help="publish：方案文件写入的文件夹（默认当前文件夹）")
     plan.add_argument("--passphrase-file", type=Path, metavar="文件", help="publish：从文件第一行读取市局签署口令")
     plan.add_argument("--reviewer", metavar="姓名", help="publish：签发的经办人姓名（默认设置中的审核人）")
@@ -126,7 +129,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _use(args: argparse.Namespace) -> int:
     with _open(args) as ws:
-        plan = ws.plans.use(args.target)
+        plan = ws.plans.use(args.target, args.unit)
         data = {"code": plan.code, "title": plan.title}
         return _emit(args, data, lambda: f"当前方案：{plan.title}（{plan.code}）")
 
@@ -199,8 +202,13 @@ def _import(args: argparse.Namespace) -> int:
                 "或确认忽略这些行后加 --accept-rejects 保存"
             )
         else:
-            saved = ws.plans.save(preview, accept_rejects=args.accept_rejects, use=args.use)
+            saved = ws.plans.save(preview, accept_rejects=args.accept_rejects, use=args.use, unit=args.unit)
             data.update(saved=True, outcome=saved.outcome, current=saved.current)
+            if saved.unit_missing:
+                preview.notes.append(
+                    f"方案中没有本单位“{saved.unit_missing}”，未切换；用 ipdesk plan use {saved.code} --unit 单位 切换"
+                )
+                data["notes"] = list(preview.notes)
         _emit(args, data, lambda: _describe(preview, data, problem))
         if problem and not args.json:
             print(f"ipdesk：{problem}", file=sys.stderr)

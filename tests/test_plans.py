@@ -4,6 +4,7 @@ returns checked against the plan they name."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -361,3 +362,42 @@ def test_a_unit_registers_the_office_of_a_city_whose_plan_it_does_not_have_yet(t
     unit.settings.set("unit", "锦江区人民政府")
     city.close()
     unit.close()
+
+
+def test_a_units_workspace_keeps_its_unit_when_the_plan_changes(tmp_path):
+    with Workspace(tmp_path / "desk.db", actor="王芳") as ws:
+        ws.settings.set("unit", "市教育局")  # not in the next plan under that name …
+        book = openpyxl.Workbook()
+        book.active.append(["西安市国家知识产权强市建设示范城市工作任务清单(2026—2030年)"])
+        book.active.append(["序号", "任务名称", "任务内容", "责任单位"])
+        book.active.append([1, "人才培养", "开设知识产权课程", "市教育局（市教育委员会）"])
+        book.active.append([2, "专利导航", "开展专利导航", "市科技局"])
+        book.save(tmp_path / "next.xlsx")
+        preview = ws.plans.read(tmp_path / "next.xlsx")
+        saved = ws.plans.save(preview, use=True)
+        assert (saved.current, saved.unit_missing) == (False, "市教育局")  # saved, but not switched
+        with pytest.raises(InvalidInput, match="没有本单位“市教育局”"):
+            ws.plans.use(NEXT)
+        ws.plans.use(NEXT, unit="市教育局（市教育委员会）")  # as written in the list, or part of the name
+        assert ws.settings.get("unit") == "市教育局(市教育委员会)" and ws.plan.code == NEXT
+        with pytest.raises(InvalidInput):  # … and back: the units' codes differ, so the unit must be named again
+            ws.plans.use(XIAN)
+        assert ws.plan.code == NEXT
+        ws.plans.use(XIAN, unit="市教育局")
+        assert ws.plan.code == XIAN and ws.settings.get("unit") == "市教育局"
+
+
+def test_the_same_unit_code_is_the_same_unit(tmp_path):
+    with Workspace(tmp_path / "desk.db", actor="王芳") as ws:
+        ws.settings.set("unit", BEILIN)
+        roster = ws.plans.roster()
+        renamed = [u if u.name != BEILIN else dataclasses.replace(u, name="碑林区政府办") for u in roster.units]
+        ws.plans.save_roster("西安市", renamed)
+        book = openpyxl.Workbook()
+        book.active.append(["西安市国家知识产权强市建设示范城市工作任务清单(2026—2030年)"])
+        book.active.append(["序号", "任务名称", "任务内容", "责任单位"])
+        book.active.append([1, "专利导航", "开展专利导航", "碑林区政府办"])
+        book.save(tmp_path / "next.xlsx")
+        ws.plans.save(ws.plans.read(tmp_path / "next.xlsx"), use=True)
+        assert ws.plan.code == NEXT and ws.settings.get("unit") == "碑林区政府办"
+        assert ws.units.get("碑林区政府办").code == "610103"

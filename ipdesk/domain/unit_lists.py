@@ -44,7 +44,8 @@ _ALL_ZONES = re.compile(r"^各(开发区|园区|开发区\(园区\)|开发区、
 _ALL_DEPARTMENTS = re.compile(r"^(市级各(有关|相关)?部门|市直各(有关|相关)?部门|市级各单位)$")
 _RELATED_DISTRICTS = re.compile(r"^(相关|有关)(区县|区|县)(人民)?政府$|^(相关|有关)区县$")
 _VAGUE = re.compile(r"^(各)?(相关|有关)(部门|单位|方面)$|^各部门$|^各单位$")
-_DEPARTMENT_ENDING = re.compile(r"(局|委|办|部|院|会|中心|厅|处|队|所|馆|社|站|署|行|司|室|团|联|协|关|组)$")
+# A department's short name that shares the place of the one before it (区科技局、工信局): 工信局, 财政局, 发改委 ….
+_DEPARTMENT_ENDING = re.compile(r"^[\u4e00-\u9fff]{1,6}(局|委|办|部|院|厅|处|中心|队|所|站|署|室)$")
 # A place at the start of a name: 市 (not 市场), 区, 县, or a name ending in one of them (碑林区, 西安市).
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[区县]$")
 _PLACE = re.compile(r"^(?:市(?!场)|区|县|省|[\u4e00-\u9fff]{1,6}?(?:市(?!场)|区|县|省))")
@@ -154,7 +155,7 @@ class UnitResolver:
             if part in self._by_key and not (waiting and committee_stem is not None):
                 names += self._flush(waiting, text)
                 names.append(self._by_key[part])
-                place = place_of(self._by_key[part]) or place
+                place = self._place(self._by_key[part]) or place
             elif committee_stem is not None:
                 names += [self._committee(stem, context, part) for stem in waiting]
                 waiting = []
@@ -172,7 +173,7 @@ class UnitResolver:
                 names += self._flush(waiting, text)
                 name = self._single(part, place, text)
                 names.append(name)
-                place = place_of(name) or place
+                place = self._place(name) or place
         names += self._flush(waiting, text, at_end=True)
         return _unique(names)
 
@@ -266,13 +267,18 @@ class UnitResolver:
                     found.append((position, unit.sort_order, unit.name))
         return [name for *_, name in sorted(found)]
 
+    def _place(self, name: str) -> str:
+        """The place a department's name begins with, to share with the departments named after it."""
+        unit = next((u for u in self.units if u.name == name), None)
+        return place_of(name) if unit is not None and unit.kind is UnitKind.DEPARTMENT else ""
+
     def _single(self, part: str, place: str, text: str) -> str:
         government_stem = _strip(part, _GOVERNMENT_SUFFIXES)
         if government_stem is not None and government_stem in self._governments:
             return self._governments[government_stem]
         if part in self._governments:
             return self._governments[part]
-        if place and not place_of(part) and _DEPARTMENT_ENDING.search(part):
+        if place and not place_of(part) and _DEPARTMENT_ENDING.match(part):
             shared = normal(place + part)
             if shared in self._by_key:
                 return self._by_key[shared]

@@ -31,7 +31,6 @@ def install_plan_menu(window: MainWindow, file_menu: QMenu, bar: QToolBar) -> No
     """文件 → 导入方案… and 导出为任务清单…, the 方案 menu, and the current plan on the toolbar."""
     ws = window.ws
     window.plan_code_shown = ws.plan.code
-    window.unit_code_shown = next((u.code for u in ws.units.all() if u.name == window.unit), "")
     import_action = QAction(window.tr("导入方案…"), window)
     import_action.setStatusTip(window.tr("导入任务清单（Excel）或市局签发的方案文件，先预览，确认后保存"))
     import_action.triggered.connect(lambda: choose_and_import(window))
@@ -83,43 +82,25 @@ def switch_plan(window: MainWindow, code: str) -> MainWindow | None:
     if code == ws.plan.code:
         return None
     window.flush()
-    previous = ws.plan.code
     try:
-        ws.plans.use(code)
+        unit = _unit_in_plan(window, code)
+        if unit is None:
+            return None
+        ws.plans.use(code, unit)
     except IpdeskError as error:
         QMessageBox.warning(window, window.tr("不能切换方案"), str(error))
-        return None
-    unit = _unit_in_plan(window)
-    if unit is None:
-        ws.plans.use(previous)
         return None
     return reopen(window, unit)
 
 
-def _unit_in_plan(window: MainWindow) -> str | None:
-    """The window's unit in the plan now current: the same name, or the same code, or one the clerk chooses."""
+def _unit_in_plan(window: MainWindow, code: str) -> str | None:
+    """The window's unit in the plan ``code``: the same name, or the same code, or one the clerk chooses."""
     ws = window.ws
-    names = [u.name for u in ws.units.all()]
-    if window.unit in names:
-        return window.unit
-    code = getattr(window, "unit_code_shown", "")
-    same_code = next((u.name for u in ws.units.all() if code and u.code == code), None)
-    if same_code:
-        chosen = same_code
-    else:
-        chosen, ok = QInputDialog.getItem(
-            window,
-            window.tr("选择本单位"),
-            window.tr("方案“{0}”中没有“{1}”。请选择本单位：").format(ws.plan.title, window.unit),
-            names,
-            0,
-            False,
-        )
-        if not ok:
-            return None
-    if not ws.read_only and ws.settings.get(ws.settings.UNIT) != chosen:
-        ws.settings.set(ws.settings.UNIT, chosen)
-    return chosen
+    target = ws.plans.get(code)
+    found = ws.plans.unit_in(target, window.unit)
+    if found is not None:
+        return found
+    return _choose(window, target.title, window.unit, [u.name for u in target.units])
 
 
 def reopen(window: MainWindow, unit: str) -> MainWindow:
@@ -165,13 +146,38 @@ def import_plan(window: MainWindow, path: Path) -> None:
 
 
 def after_import(window: MainWindow, saved: SavedPlan) -> None:
+    """After a plan was saved: the window for it when it is now the current plan (or was updated in place)."""
+    ws = window.ws
     message = window.tr("{0}：{1}（{2}）").format(window.tr(saved.label), saved.title, saved.code)
-    if saved.current and (window.ws.plan.code != window.plan_code_shown or saved.outcome == "updated"):
-        unit = _unit_in_plan(window)
+    if saved.unit_missing:  # it is to be the current plan, but this unit is not in it under its name or code
+        if not saved.current:
+            switched = switch_plan(window, saved.code)
+            if switched is not None:
+                switched.show_message(message)
+            else:
+                window.show_message(message)
+            return
+        unit = _choose(window, ws.plan.title, saved.unit_missing, [u.name for u in ws.units.all()])
         if unit is not None:
+            ws.settings.set(ws.settings.UNIT, unit)
             reopen(window, unit).show_message(message)
             return
+    if saved.current and (ws.plan.code != window.plan_code_shown or saved.outcome == "updated"):
+        reopen(window, ws.settings.get(ws.settings.UNIT) or window.unit).show_message(message)
+        return
     window.show_message(message)
+
+
+def _choose(window: MainWindow, title: str, missing: str, names: list[str]) -> str | None:
+    chosen, ok = QInputDialog.getItem(
+        window,
+        window.tr("选择本单位"),
+        window.tr("方案“{0}”中没有“{1}”。请选择本单位：").format(title, missing),
+        names,
+        0,
+        False,
+    )
+    return chosen if ok and chosen else None
 
 
 def export_task_list(window: MainWindow) -> None:

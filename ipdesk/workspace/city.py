@@ -406,7 +406,9 @@ class FeedbackInbox:
         checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
-            raise InvalidInput(f"该退回意见属于另一个方案（{item.plan_code}），未导入")
+            here = any(p.code == item.plan_code for p in ws.plans.all())
+            hint = "，请先切换到该方案（ipdesk plan use）再导入" if here else ""
+            raise InvalidInput(f"该退回意见属于另一个方案（{item.plan_code}），未导入{hint}")
         unit = ws.units.get(item.unit)
         if item.unit_code and unit.code and item.unit_code != unit.code:
             raise InvalidInput(f"该退回意见的单位代码（{item.unit_code}）与本方案不符，未导入")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.plan import Plan, Unit
+from ipdesk.domain.unit_lists import normal
 from ipdesk.plans.plan_builder import PlanImport, PlanOptions
 from ipdesk.plans.roster import Roster, shipped_rosters
 from ipdesk.store import audit, plan_store, roster_store
@@ -33,6 +34,7 @@ class SavedPlan:
     title: str
     outcome: str  # "new", "updated" (a new version of a plan already here) or "same" (nothing to do)
     current: bool
+    unit_missing: str = ""  # asked to make it current, but this workspace's unit is not in it (not switched)
 
     @property
     def label(self) -> str:
@@ -65,15 +67,50 @@ class Plans:
     def get(self, code: str) -> Plan:
         return plan_store.read_plan(self._ws.db, self.find(code).id)
 
-    def use(self, code: str) -> Plan:
-        """Make the plan ``code`` the current one: the window, the commands and the city's views work on it."""
+    def use(self, code: str, unit: str | None = None) -> Plan:
+        """Make the plan ``code`` the current one: the window, the commands and the city's views work on it.
+
+        A unit's workspace keeps its unit: the unit of the same name, or of the same code, in the plan chosen; when
+        that plan has neither, ``unit`` says which of its units this workspace reports for (else ``InvalidInput``).
+        """
         ws = self._ws
         record = self.find(code)
-        if record.id != ws.plan_id:
-            self._writable()
-            plan_store.set_active(ws.db, record.id, ws.actor)
-            ws.load_plan(record.id)
+        if record.id == ws.plan_id:
+            return ws.plan
+        self._writable()
+        configured = ws.settings.get(ws.settings.UNIT)
+        target = plan_store.read_plan(ws.db, record.id)
+        names = [u.name for u in target.units]
+        own = self.unit_in(target, configured) if configured else None
+        if unit is not None:
+            wanted = normal(unit)
+            partial = [n for n in names if wanted and wanted in normal(n)]
+            own = next((n for n in names if normal(n) == wanted), None) or (partial[0] if len(partial) == 1 else None)
+            if own is None:
+                listed = f"：{'、'.join(partial)}" if partial else ""
+                raise InvalidInput(f"方案“{target.title}”中没有唯一的单位“{unit}”{listed}")
+        if configured and own is None:
+            raise InvalidInput(
+                f"方案“{target.title}”中没有本单位“{configured}”：请指定本单位在该方案中的名称"
+                "（命令行加 --unit 单位，程序窗口中切换时会询问）"
+            )
+        try:
+            with ws.db.atomic():
+                plan_store.set_active(ws.db, record.id, ws.actor)
+                ws.load_plan(record.id)
+                if own is not None and own != configured:
+                    ws.settings.set(ws.settings.UNIT, own)
+        except BaseException:
+            ws.load_plan(plan_store.active_plan_id(ws.db))  # type: ignore[arg-type]
+            raise
         return ws.plan
+
+    def unit_in(self, plan: Plan, name: str) -> str | None:
+        """The unit of ``plan`` that is the current plan's unit ``name``: the same name, or the same code."""
+        if any(u.name == name for u in plan.units):
+            return name
+        code = next((u.code for u in self._ws.plan.units if u.name == name), "")
+        return next((u.name for u in plan.units if code and u.code == code), None)
 
     def remove(self, code: str) -> PlanRecord:
         """Remove a plan nobody has entered, signed or received anything against (never the current one)."""
@@ -194,8 +231,11 @@ class Plans:
         if preview.existing == "update":
             preview.notes.append(f"工作区中已有方案 {record.code} 的另一版本：保存后将更新为这一版本，已填报的内容保留")
 
-    def save(self, preview: PlanImport, accept_rejects: bool = False, use: bool = False) -> SavedPlan:
-        """Save a plan read with ``read``: a new plan, or a new version of one already here (same code)."""
+    def save(
+        self, preview: PlanImport, accept_rejects: bool = False, use: bool = False, unit: str | None = None
+    ) -> SavedPlan:
+        """Save a plan read with ``read``: a new plan, or a new version of one already here (same code); with ``use``
+        make it the current plan (see ``use`` for the workspace's unit, which ``unit`` names in the new plan)."""
         from ipdesk.plans.canonical import plan_sha256
 
         ws = self._ws
@@ -238,12 +278,20 @@ class Plans:
                     roster_store.save(ws.db, plan.city, added, [], ws.actor)
             plan_id = plan_store.plan_id_of(ws.db, plan.code)
             assert plan_id is not None
-            if use and plan_id != ws.plan_id:
-                plan_store.set_active(ws.db, plan_id, ws.actor)
-        active = plan_store.active_plan_id(ws.db)
-        if active != ws.plan_id or (plan_id == ws.plan_id and outcome == "updated"):
-            ws.load_plan(active)  # type: ignore[arg-type]
-        return SavedPlan(plan.code, plan.title, outcome, plan_id == ws.plan_id)
+        if plan_id == ws.plan_id and outcome == "updated":
+            configured = ws.settings.get(ws.settings.UNIT)
+            ws.load_plan(plan_id)
+            if configured and not any(u.name == configured for u in ws.plan.units):
+                return SavedPlan(plan.code, plan.title, outcome, True, configured)
+        missing = ""
+        if use and plan_id != ws.plan_id:
+            try:
+                self.use(plan.code, unit)
+            except InvalidInput:
+                missing = ws.settings.get(ws.settings.UNIT)
+                if not missing:
+                    raise
+        return SavedPlan(plan.code, plan.title, outcome, plan_id == ws.plan_id, missing)
 
     # -- exporting --------------------------------------------------------------------------------------------
     def export(self, path: str | Path, code: str | None = None) -> Path:
