@@ -17,15 +17,24 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.plan import Plan, Unit
 from ipdesk.domain.unit_lists import normal
-from ipdesk.plans.plan_builder import PlanImport, PlanOptions
 from ipdesk.plans.roster import Roster, shipped_rosters
 from ipdesk.store import audit, plan_store, roster_store
 from ipdesk.store.plan_store import PlanRecord
 
 if TYPE_CHECKING:
+    from ipdesk.plans.plan_builder import PlanImport, PlanOptions
     from ipdesk.workspace.core import Workspace
 
 __all__ = ["PlanImport", "PlanOptions", "PlanRecord", "Plans", "Roster", "SavedPlan"]
+
+
+def __getattr__(name: str):
+    """``PlanImport`` and ``PlanOptions`` for the window and scripts, read only when a plan is imported."""
+    if name in ("PlanImport", "PlanOptions"):
+        from ipdesk.plans import plan_builder
+
+        return getattr(plan_builder, name)
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,7 @@ class Plans:
 
     def _read_plan_file(self, path: Path) -> PlanImport:
         from ipdesk.exchange import plan_file
+        from ipdesk.plans.plan_builder import PlanImport
 
         ws = self._ws
         trusted = ws.trust.certificates("city")
