@@ -401,3 +401,80 @@ def test_the_same_unit_code_is_the_same_unit(tmp_path):
         ws.plans.save(ws.plans.read(tmp_path / "next.xlsx"), use=True)
         assert ws.plan.code == NEXT and ws.settings.get("unit") == "碑林区政府办"
         assert ws.units.get("碑林区政府办").code == "610103"
+
+
+def test_a_month_of_exchange_made_by_the_release_before_keeps_working(tmp_path):
+    """release2-*.db: 碑林区 signed October (format 2), the city office imported it and returned it with a signed
+    feedback file, 碑林区 imported the feedback (v1 已退回, v2 a draft). Both upgrade with every row kept, the signed
+    files come out byte for byte and verify, and the office still recognises the return."""
+    from ipdesk.signing.verify import VerdictStatus, verify_file
+
+    unit_db, city_db = tmp_path / "unit.db", tmp_path / "city.db"
+    shutil.copy(FIXTURES / "release2-unit.db", unit_db)
+    shutil.copy(FIXTURES / "release2-city.db", city_db)
+    columns, before = {}, {}
+    for path in (unit_db, city_db):
+        columns[path], before[path] = _rows(path)
+    conn = sqlite3.connect(unit_db)
+    stored = dict(
+        conn.execute(
+            "SELECT f.kind, f.content FROM report_file f JOIN report r ON r.id = f.report_id WHERE r.version = 1"
+        ).fetchall()
+    )
+    conn.close()
+    with Workspace(unit_db) as unit:
+        assert unit.plan_sha256 == "11192f01e5d7202e928a002ef4504b327e3b9e813f778f6a4b832cd25f25c549"
+        states = unit.reports.versions(BEILIN, "2025-10")
+        assert [(s.version, s.status.value) for s in states] == [(1, "returned"), (2, "draft")]
+        assert [c.comment for c in unit.reports.comments(BEILIN, "2025-10", 1)] == [
+            "请补充佐证材料",
+            "请写明区县强县工程申报进展",
+        ]
+        out = tmp_path / "out"
+        out.mkdir()
+        signed = unit.signoff.signed(BEILIN, "2025-10", 1)
+        assert {kind: content for kind, (_, content) in signed.files.items()} == stored
+        for name, content in signed.files.values():
+            (out / name).write_bytes(content)
+        trusted = unit.signoff.trusted()
+        xlsx = next(out.glob("*.xlsx"))
+        assert verify_file(xlsx, trusted).status is VerdictStatus.VALID
+        assert unit.progress.for_unit(BEILIN, "2025-11")[0].progress.status is not None
+    with Workspace(city_db) as city:
+        assert city.kind == city.CITY and city.plans.current().legacy_audit_keys
+        item = city.city.received(BEILIN, "2025-10")
+        assert (item.version, item.status.value, item.plan_code) == (1, "returned", XIAN)
+        cells = {c.unit: c for c in city.city.status("2025-10", today=TODAY)}
+        assert cells[BEILIN].state.value == "returned"
+        again = city.city.import_files([xlsx], today=TODAY)
+        assert [r.outcome for r in again] == [Outcome.DUPLICATE]  # the same return, recognised after the upgrade
+    for path in (unit_db, city_db):
+        _, after = _rows(path, columns[path])
+        for table, rows in before[path].items():
+            assert after[table][: len(rows)] == rows, (path.name, table)
+
+
+def test_the_workspaces_roster_changes_and_hides_units_of_the_shipped_one(tmp_path):
+    from ipdesk.domain.plan import Unit, UnitKind
+
+    with Workspace(tmp_path / "desk.db", actor="王芳") as ws:
+        roster = ws.plans.roster()
+        assert roster.city_code == "610100" and len(roster.units) == 43
+        added = Unit("市统计局", UnitKind.DEPARTMENT, "市统计局", code="610100-D23", aliases=("统计局",))
+        ws.plans.save_roster("西安市", [u for u in roster.units if u.name != "市科协"] + [added])
+        names = [u.name for u in ws.plans.roster().units]
+        assert "市科协" not in names and names[-1] == "市统计局" and len(names) == 43
+        book = openpyxl.Workbook()
+        book.active.append(["西安市国家知识产权强市建设示范城市工作任务清单(2026—2030年)"])
+        book.active.append(["序号", "任务名称", "任务内容", "责任单位"])
+        book.active.append([1, "统计监测", "开展知识产权统计监测", "统计局、市科协"])
+        book.save(tmp_path / "next.xlsx")
+        preview = ws.plans.read(tmp_path / "next.xlsx")
+        assert preview.plan.task(1).lead_units == ("市统计局", "市科协")
+        assert preview.new_units == ["市科协"]  # no longer in the roster: a new unit again, with a new code
+        codes = {u.name: u.code for u in preview.plan.units}
+        assert codes == {"市统计局": "610100-D23", "市科协": "610100-D24"}
+        assert [e.entity_key for e in ws.audit.entries(entity="roster_unit")] == [
+            "city=西安市;unit=市科协",
+            "city=西安市;unit=市统计局",
+        ]

@@ -160,8 +160,17 @@ class Plans:
         self._writable()
         names = {u.name for u in units}
         gone = [u.name for u in self.roster(city).units if u.name not in names]
+        shipped = {u.name: u for u in shipped_rosters().get(city, Roster(city)).units}
+        kept = {unit.name for unit, _ in roster_store.entries(self._ws.db, city)}
+
+        def as_shipped(unit: Unit) -> bool:
+            other = shipped.get(unit.name)
+            fields = ("kind", "short_name", "code", "aliases", "note")
+            return other is not None and all(getattr(unit, f) == getattr(other, f) for f in fields)
+
         numbered = [dataclasses.replace(u, sort_order=n) for n, u in enumerate(units, 1)]
-        roster_store.save(self._ws.db, city, numbered, gone, self._ws.actor)
+        changed = [u for u in numbered if u.name in kept or not as_shipped(u)]  # the shipped roster stays shipped
+        roster_store.save(self._ws.db, city, changed, gone, self._ws.actor)
         return self.roster(city)
 
     def import_roster(self, path: str | Path, city: str | None = None) -> tuple[Roster, list[tuple[int, str]]]:
