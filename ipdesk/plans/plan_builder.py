@@ -40,7 +40,6 @@ from ipdesk.domain.plan import (
     ProjectTarget,
     Task,
     TaskKind,
-    Unit,
     UnitKind,
     city_of,
     report_title_of,
@@ -110,7 +109,7 @@ class PlanImport:
 def build_plan(book: Book, roster_for: Callable[[str], Roster], options: PlanOptions | None = None) -> PlanImport:
     """The plan ``book`` describes, read against the roster of its city."""
     options = options or PlanOptions()
-    result = PlanImport(str(book.path), "task_list", None, notes=list(book.notes), rejected_rows=list(book.rejected))
+    result = PlanImport(str(book.path), "task_list", None, notes=list(book.notes))
     result.sheets = {
         name: sheet
         for name, sheet in (
@@ -528,6 +527,3 @@ def _used_units(tasks: list[Task], indicators: list[Indicator], projects: list[P
             used.update(target.owners)
     return used
 
-
-def unit_named(units: tuple[Unit, ...], name: str) -> Unit | None:
-    return next((u for u in units if u.name == name), None)

@@ -148,7 +148,6 @@ class Book:
     projects: list[SourceRow] = field(default_factory=list)
     info: dict[str, list[str]] = field(default_factory=dict)
     phases: list[SourceRow] = field(default_factory=list)
-    rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def info_value(self, key: str) -> str:

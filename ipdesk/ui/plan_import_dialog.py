@@ -9,7 +9,6 @@ cannot be read is saved only when the clerk ticks that those rows are to be left
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -419,6 +418,3 @@ def _owners(plan, indicator) -> str:
 
 def file_filter() -> str:
     return "任务清单或市局方案文件 (*.xlsx *.csv *.json);;任务清单 (*.xlsx *.csv);;市局方案文件 (*.json)"
-
-
-__all__ = ["Path", "PlanImportDialog", "file_filter"]
