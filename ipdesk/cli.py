@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("plan", "显示当前方案概况：名称、任务、指标、示范工程、阶段和单位的数量", cmd_plan)
+    from ipdesk.cli_plans import register as register_plans
+
+    register_plans(command, cmd_plan)
     command("units", "列出全部单位及其类别（市级部门、区、县、新区、开发区）", cmd_units)
     tasks = command("tasks", "列出某单位牵头或协作的任务", cmd_tasks)
     tasks.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段，如“碑林区”")

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from ipdesk.domain.plan import TaskKind, UnitKind
+from ipdesk.domain.unit_lists import UnitResolver
 from ipdesk.plans.embedded import plan_file
-from ipdesk.plans.unit_names import UnitResolver
 
 from .conftest import ROOT
 

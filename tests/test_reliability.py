@@ -344,8 +344,8 @@ def test_evidence_names_are_always_safe(name):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_unit_columns_parse_or_say_why(text):
+    from ipdesk.domain.unit_lists import UnitResolver
     from ipdesk.plans.embedded import load_embedded_plan
-    from ipdesk.plans.unit_names import UnitResolver
 
     resolver = UnitResolver(load_embedded_plan().units)
     try:

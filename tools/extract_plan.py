@@ -10,6 +10,7 @@ against the source text before anything is written. Running it again on the same
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -20,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ipdesk.domain.plan import Unit, UnitKind  # noqa: E402
-from ipdesk.plans.unit_names import UnitResolver  # noqa: E402
+from ipdesk.domain.plan import Unit  # noqa: E402
+from ipdesk.domain.unit_lists import UnitResolver  # noqa: E402
+from ipdesk.plans.roster import roster_from_dict  # noqa: E402
 
 CODE = "xian-2022-2025"
 DEFAULT_SOURCE = ROOT.parent / "shared" / "seeds" / "000_378689d36f51b196.txt"
@@ -32,50 +34,13 @@ TASK_LIST_TITLE = "西安市国家知识产权强市建设示范城市工作任�
 ISSUER = "西安市人民政府 陕西省知识产权局"
 ISSUED_ON = "2022-11-21"
 
-# City-level bodies in the order the task list first names them. 关中海关 is a central body in the city, courts
-# and procuratorate are judicial: all three report on their tasks like any department.
-DEPARTMENTS = [
-    ("市市场监管局(知识产权局)", "领导小组办公室所在单位"),
-    ("市科技局", ""),
-    ("市委宣传部", ""),
-    ("市法院", ""),
-    ("市检察院", ""),
-    ("市公安局", ""),
-    ("市工信局", ""),
-    ("市文化旅游局", ""),
-    ("市农业农村局", ""),
-    ("市商务局", ""),
-    ("市国资委", ""),
-    ("市金融工作局", ""),
-    ("市财政局", ""),
-    ("市教育局", ""),
-    ("市发改委", ""),
-    ("市司法局", ""),
-    ("市大数据局", ""),
-    ("关中海关", "中央驻市单位"),
-    ("市委组织部", ""),
-    ("市委军民融合办", ""),
-    ("市人社局", ""),
-    ("市科协", ""),
-]
-# Districts and counties with their administrative division codes (GB/T 2260), which serve as their unit codes.
-DISTRICTS = [
-    ("新城区", "610102"),
-    ("碑林区", "610103"),
-    ("莲湖区", "610104"),
-    ("灞桥区", "610111"),
-    ("未央区", "610112"),
-    ("雁塔区", "610113"),
-    ("阎良区", "610114"),
-    ("临潼区", "610115"),
-    ("长安区", "610116"),
-    ("高陵区", "610117"),
-    ("鄠邑区", "610118"),
-]
-COUNTIES = [("蓝田县", "610122"), ("周至县", "610124")]
-CITY_CODE = "610100"  # 西安市: departments are 610100-D01 …, zones and the new area 610100-K01 …
-NEW_AREA = "西咸新区"
-ZONES = ["高新区", "经开区", "曲江新区", "浐灞生态区", "国际港务区", "航空基地", "航天基地"]
+CITY = "西安市"
+REPORT_TITLE = "西安市国家知识产权强市建设示范城市工作进展情况表"
+# The units, with their kinds, short names and codes, are Xi'an's roster (resources/rosters/xian.json): city-level
+# bodies in the order the task list first names them (关中海关 is a central body in the city, courts and
+# procuratorate are judicial: all three report on their tasks like any department), the districts and counties with
+# their administrative division codes (GB/T 2260), then 西咸新区 and the development zones.
+ROSTER = ROOT / "resources" / "rosters" / "xian.json"
 
 MEMBER_UNITS_NOTE = (
     "方案未列出“市知识产权强市建设工作领导小组成员单位”。ipdesk 将其展开为任务清单中出现的全部市级部门"
@@ -253,18 +218,9 @@ _PROJECT_BOX = re.compile(r"^工程(\d):(.+?) \|\s*$")
 
 
 def build_units() -> list[Unit]:
-    """The plan's units in the order the task list names them, each with its stable code."""
-    units: list[Unit] = []
-    for number, (name, note) in enumerate(DEPARTMENTS, 1):
-        units.append(Unit(name, UnitKind.DEPARTMENT, name, len(units) + 1, note, f"{CITY_CODE}-D{number:02d}"))
-    for short, code in DISTRICTS:
-        units.append(Unit(f"{short}人民政府", UnitKind.DISTRICT, short, len(units) + 1, code=code))
-    for short, code in COUNTIES:
-        units.append(Unit(f"{short}人民政府", UnitKind.COUNTY, short, len(units) + 1, code=code))
-    for number, short in enumerate([NEW_AREA, *ZONES], 1):
-        kind = UnitKind.NEW_AREA if short == NEW_AREA else UnitKind.ZONE
-        units.append(Unit(f"{short}管委会", kind, short, len(units) + 1, code=f"{CITY_CODE}-K{number:02d}"))
-    return units
+    """The plan's units in the order the task list names them, each with its stable code: Xi'an's roster."""
+    roster = roster_from_dict(json.loads(ROSTER.read_text(encoding="utf-8")))
+    return [dataclasses.replace(unit, aliases=()) for unit in roster.units]
 
 
 def despace(text: str) -> str:
@@ -412,6 +368,8 @@ def build(source_path: Path) -> dict:
         "code": CODE,
         "title": TITLE,
         "task_list_title": TASK_LIST_TITLE,
+        "city": CITY,
+        "report_title": REPORT_TITLE,
         "issuer": ISSUER,
         "issued_on": ISSUED_ON,
         "start_year": 2022,

@@ -29,7 +29,9 @@ class Indicator:
     target_op: str  # "=" a value to reach, "≥" a threshold to stay above, "保持" hold the baseline level
     growth: float | None  # the published yearly growth as a fraction (0.09 for 9.0%), None where none is published
     growth_text: str  # exactly as published: "9.0%", "保持", "高于全国平均水平" or ""
-    task_seq: int  # the task-list row that assigns it
+    task_seq: int | None  # the task-list row that assigns it; None when the indicator table names its units
+    lead_units: tuple[str, ...] = ()  # only without a task-list row: the units the indicator table names
+    coop_units: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.target_op not in TARGET_OPS:

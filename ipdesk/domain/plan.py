@@ -6,6 +6,7 @@ Nothing here touches the database or Qt; the store turns rows into these objects
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -86,6 +87,7 @@ class Unit:
     sort_order: int = 0
     note: str = ""
     code: str = ""
+    aliases: tuple[str, ...] = ()  # other names a task list may use for it (市场监管局 for 市市场监管局(知识产权局))
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Task:
     coop_units: tuple[str, ...]
     project_no: int | None = None
     indicator_seq: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # further columns of the task list as (header, text): 完成时限 …
 
     def role_of(self, unit_name: str) -> Role | None:
         if unit_name in self.lead_units:
@@ -146,7 +149,7 @@ class Project:
     no: int
     name: str
     goal: str
-    task_seq: int
+    task_seq: int | None  # the task-list row that names it (工程N:…); None when only the project sheet lists it
     targets: tuple[ProjectTarget, ...] = ()
 
 
@@ -158,7 +161,7 @@ class Plan:
     title: str
     task_list_title: str
     issuer: str
-    issued_on: dt.date
+    issued_on: dt.date | None
     start_year: int
     end_year: int
     start_date: dt.date
@@ -172,20 +175,74 @@ class Plan:
     projects: tuple[Project, ...]
     member_units_note: str = ""
     corrections: tuple[str, ...] = field(default=())
+    city: str = ""  # the city the plan is for (西安市); "" takes it from the title
+    report_title: str = ""  # the progress form's title without the period; "" takes it from the title
 
-    @property
-    def city(self) -> str:
-        """The city the plan is for, as its title begins (西安市…)."""
-        head, mark, _ = self.title.partition("市")
-        return head + mark if mark and len(head) <= 8 else ""
+    def __post_init__(self) -> None:
+        if not self.city:
+            object.__setattr__(self, "city", city_of(self.title))
+        if not self.report_title:
+            object.__setattr__(self, "report_title", report_title_of(self.title))
 
     @property
     def office_name(self) -> str:
         """The leading group's office (领导小组办公室) that receives the returns and signs what it sends back."""
-        return f"{self.city}知识产权强市建设工作领导小组办公室"
+        return office_of(self.city)
+
+    def form_title(self, period_name: str) -> str:
+        """西安市国家知识产权强市建设示范城市工作进展情况表（2025年第三季度）."""
+        return f"{self.report_title}（{period_name}）"
 
     def task(self, seq: int) -> Task:
         for task in self.tasks:
             if task.seq == seq:
                 return task
         raise KeyError(seq)
+
+    def indicator_role(self, indicator: Indicator, unit_name: str) -> Role | None:
+        """A unit's part in an indicator: by the task-list row that assigns it, or by the indicator's own units."""
+        if indicator.task_seq is not None:
+            return self.task(indicator.task_seq).role_of(unit_name)
+        if unit_name in indicator.lead_units:
+            return Role.LEAD
+        if unit_name in indicator.coop_units:
+            return Role.COOP
+        return None
+
+
+_YEARS = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+_TITLE_ENDINGS = ("工作任务清单", "任务清单", "工作方案", "实施方案", "行动方案", "行动计划", "工作计划", "方案")
+
+
+def city_of(title: str) -> str:
+    """The city a plan's title begins with (西安市国家知识产权强市… → 西安市), or ""."""
+    head, mark, _ = title.partition("市")
+    return head + mark if mark and 0 < len(head) <= 8 else ""
+
+
+def office_of(city: str) -> str:
+    """The name of the city's leading group office, which signs what the city sends to units."""
+    return f"{city}知识产权强市建设工作领导小组办公室"
+
+
+def span_of(title: str) -> tuple[int, int] | None:
+    """The years a title names (…(2026—2030年) → (2026, 2030)), or None."""
+    match = _YEARS.search(title)
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    return (start, end) if 1990 <= start <= end <= start + 20 else None
+
+
+def title_stem(title: str) -> str:
+    """A title without its years and its closing word: …示范城市工作方案(2022—2025年) → …示范城市."""
+    stem = _YEARS.sub("", title).strip()
+    for ending in _TITLE_ENDINGS:
+        if stem.endswith(ending) and len(stem) > len(ending):
+            return stem[: -len(ending)]
+    return stem
+
+
+def report_title_of(title: str) -> str:
+    """The progress form's title a plan's title suggests: …示范城市工作方案(2022—2025年) → …示范城市工作进展情况表."""
+    return f"{title_stem(title)}工作进展情况表"

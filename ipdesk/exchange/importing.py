@@ -1,7 +1,8 @@
 """Receiving units' signed returns: which files to read, and whether each may be stored.
 
 A file is accepted only when verification says 有效 with a certificate registered here (a superseded key only for
-what it signed before it was replaced), and the return is for this plan (code and content), names a unit of it
+what it signed before it was replaced), and the return is for a plan of this workspace (the plan it names, with the
+same content), names a unit of it
 with that unit's code, is a period within the plan's span that has begun, and is not sample data. Everything else
 is refused with its reason; a refused file changes nothing. Storing is the workspace's business (one transaction
 per file, ``ipdesk.workspace.city``); this module only decides.
@@ -58,8 +59,19 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """What a return is checked against in one plan: its title and content hash, its units' codes, its span."""
+
+    title: str
+    sha256: str
+    unit_codes: dict[str, str]  # unit name → code
+    span: tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
 class ImportContext:
-    """What a return is checked against: the workspace's plan, its units and the trusted certificates."""
+    """What a return is checked against: the workspace's current plan (and its other plans: a return is checked
+    against the plan it names), its units and the trusted certificates."""
 
     plan_code: str
     plan_title: str
@@ -68,9 +80,15 @@ class ImportContext:
     span: tuple[dt.date, dt.date]
     trusted: tuple[TrustedCertificate, ...]
     today: dt.date
+    other_plans: dict[str, PlanFacts] = field(default_factory=dict)  # plan code → facts
 
     def certificates(self) -> list[x509.Certificate]:
         return [x509.load_pem_x509_certificate(t.pem) for t in self.trusted if t.kind == "unit"]
+
+    def plans(self) -> dict[str, PlanFacts]:
+        """Every plan of the workspace, the current one first."""
+        current = PlanFacts(self.plan_title, self.plan_sha256, self.unit_codes, self.span)
+        return {self.plan_code: current, **self.other_plans}
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,7 @@ class Incoming:
     document: ReturnDocument
     fingerprint: str
     files: tuple[tuple[str, str, bytes, str], ...] = field(default=())  # (kind, name, content, sha256)
+    plan_code: str = ""  # the workspace's plan the return was checked against
 
     @property
     def unit(self) -> str:
@@ -155,10 +174,10 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
         return refuse(
             f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", **facts
         )
-    problem = _mismatch(document, context)
+    problem, plan_code = _mismatch(document, context)
     if problem:
         return refuse(problem, **facts)
-    return Incoming(path, document, verdict.fingerprint, tuple(_files(path)))
+    return Incoming(path, document, verdict.fingerprint, tuple(_files(path)), plan_code)
 
 
 def _moment(text: str) -> dt.datetime:
@@ -167,34 +186,41 @@ def _moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _mismatch(document: ReturnDocument, context: ImportContext) -> str:
+def _mismatch(document: ReturnDocument, context: ImportContext) -> tuple[str, str]:
+    """Why the return cannot be stored ("" when it can), and the code of the workspace's plan it belongs to."""
     h = document.snapshot.header
     if h.sample:
-        return "这是用示例数据生成的报告（示例数据），不能作为正式报送"
+        return "这是用示例数据生成的报告（示例数据），不能作为正式报送", ""
     if h.status != ReportStatus.SIGNED.value:
-        return f"报告状态为“{h.status_label}”，不是签署的报送文件"
+        return f"报告状态为“{h.status_label}”，不是签署的报送文件", ""
+    plans = context.plans()
     if document.major >= 2:
-        if h.plan_code != context.plan_code:
-            return f"属于另一个方案（{h.plan_code or '未注明'}），本工作区的方案是 {context.plan_code}"
-        if h.plan_sha256 != context.plan_sha256:
-            return "填报所依据的方案内容与本工作区的方案不一致（同一方案的不同版本），请先统一方案文件"
-    elif h.plan_title != context.plan_title:
-        return f"属于另一个方案（{h.plan_title}）"
+        if h.plan_code not in plans:
+            here = "、".join(plans)
+            return f"属于另一个方案（{h.plan_code or '未注明'}），本工作区没有该方案（本工作区的方案：{here}）", ""
+        code = h.plan_code
+        if h.plan_sha256 != plans[code].sha256:
+            return "填报所依据的方案内容与本工作区的方案不一致（同一方案的不同版本），请先统一方案文件", code
+    else:
+        code = next((c for c, facts in plans.items() if facts.title == h.plan_title), "")
+        if not code:
+            return f"属于另一个方案（{h.plan_title}）", ""
+    facts = plans[code]
     unit = h.units[0]
-    if unit not in context.unit_codes:
-        return f"“{unit}”不是本方案的责任单位"
-    if document.major >= 2 and h.unit_codes and h.unit_codes[0] != context.unit_codes[unit]:
-        return f"单位代码不符：文件中为 {h.unit_codes[0]}，本方案中“{unit}”的代码为 {context.unit_codes[unit]}"
+    if unit not in facts.unit_codes:
+        return f"“{unit}”不是本方案的责任单位", code
+    if document.major >= 2 and h.unit_codes and h.unit_codes[0] != facts.unit_codes[unit]:
+        return f"单位代码不符：文件中为 {h.unit_codes[0]}，本方案中“{unit}”的代码为 {facts.unit_codes[unit]}", code
     try:
         period = Period.parse(h.period)
     except InvalidInput:
-        return f"报送期“{h.period}”无法识别"
-    start, end = context.span
+        return f"报送期“{h.period}”无法识别", code
+    start, end = facts.span
     if period.end < start or period.start > end:
-        return f"报送期 {period.chinese} 不在方案实施期内（{start:%Y年%m月}—{end:%Y年%m月}）"
+        return f"报送期 {period.chinese} 不在方案实施期内（{start:%Y年%m月}—{end:%Y年%m月}）", code
     if period.start > context.today:
-        return f"报送期 {period.chinese} 尚未开始"
-    return ""
+        return f"报送期 {period.chinese} 尚未开始", code
+    return "", code
 
 
 def _made_by_ipdesk(path: Path) -> bool:

@@ -27,7 +27,7 @@ def load_embedded_plan(code: str = DEFAULT_PLAN) -> Plan:
 
 
 def plan_from_dict(data: dict) -> Plan:
-    """Build a ``Plan`` from the structure written by ``tools/extract_plan.py``."""
+    """Build a ``Plan`` from the structure written by ``tools/extract_plan.py`` (and ``plan_to_dict``)."""
     if data.get("format") != PLAN_FORMAT:
         raise ValueError(f"unsupported plan file format {data.get('format')!r}")
     return Plan(
@@ -35,7 +35,7 @@ def plan_from_dict(data: dict) -> Plan:
         title=data["title"],
         task_list_title=data["task_list_title"],
         issuer=data["issuer"],
-        issued_on=dt.date.fromisoformat(data["issued_on"]),
+        issued_on=dt.date.fromisoformat(data["issued_on"]) if data.get("issued_on") else None,
         start_year=data["start_year"],
         end_year=data["end_year"],
         start_date=dt.date.fromisoformat(data["start_date"]),
@@ -60,6 +60,7 @@ def plan_from_dict(data: dict) -> Plan:
                 coop_units=tuple(t["coop_units"]),
                 project_no=t["project_no"],
                 indicator_seq=t["indicator_seq"],
+                extra=tuple((str(h), str(v)) for h, v in t.get("extra", ())),
             )
             for t in data["tasks"]
         ),
@@ -77,6 +78,8 @@ def plan_from_dict(data: dict) -> Plan:
                 growth=i["growth"],
                 growth_text=i["growth_text"],
                 task_seq=i["task_seq"],
+                lead_units=tuple(i.get("lead_units", ())),
+                coop_units=tuple(i.get("coop_units", ())),
             )
             for i in data["indicators"]
         ),
@@ -104,4 +107,105 @@ def plan_from_dict(data: dict) -> Plan:
         ),
         member_units_note=data.get("member_units_note", ""),
         corrections=tuple(data.get("corrections", ())),
+        city=data.get("city", ""),
+        report_title=data.get("report_title", ""),
     )
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    """The structure ``plan_from_dict`` reads (the embedded plans' files, and the plan inside a plan file)."""
+    return {
+        "format": PLAN_FORMAT,
+        "code": plan.code,
+        "title": plan.title,
+        "task_list_title": plan.task_list_title,
+        "city": plan.city,
+        "report_title": plan.report_title,
+        "issuer": plan.issuer,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "start_date": plan.start_date.isoformat(),
+        "end_date": plan.end_date.isoformat(),
+        "source": {"sha256": plan.source_sha256},
+        "corrections": list(plan.corrections),
+        "member_units_note": plan.member_units_note,
+        "phases": [
+            {"seq": p.seq, "name": p.name, "start_month": p.start_month, "end_month": p.end_month} for p in plan.phases
+        ],
+        "categories": list(plan.categories),
+        "units": [
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": u.kind.value,
+                "short_name": u.short_name,
+                "sort_order": u.sort_order,
+                "note": u.note,
+            }
+            for u in plan.units
+        ],
+        "tasks": [_task_dict(t) for t in plan.tasks],
+        "indicators": [_indicator_dict(i) for i in plan.indicators],
+        "projects": [
+            {
+                "no": p.no,
+                "name": p.name,
+                "goal": p.goal,
+                "task_seq": p.task_seq,
+                "targets": [
+                    {
+                        "seq": t.seq,
+                        "name": t.name,
+                        "value": t.value,
+                        "unit": t.unit_of_measure,
+                        "op": t.op,
+                        "measure": t.measure,
+                        "quote": t.quote,
+                        "owners": list(t.owners),
+                    }
+                    for t in p.targets
+                ],
+            }
+            for p in plan.projects
+        ],
+    }
+
+
+def _task_dict(task: Task) -> dict:
+    data = {
+        "seq": task.seq,
+        "category": task.category,
+        "name": task.name,
+        "content": task.content,
+        "kind": task.kind.value,
+        "project_no": task.project_no,
+        "indicator_seq": task.indicator_seq,
+        "lead_text": task.lead_text,
+        "coop_text": task.coop_text,
+        "lead_units": list(task.lead_units),
+        "coop_units": list(task.coop_units),
+    }
+    if task.extra:
+        data["extra"] = [list(pair) for pair in task.extra]
+    return data
+
+
+def _indicator_dict(indicator: Indicator) -> dict:
+    data = {
+        "seq": indicator.seq,
+        "group": indicator.group,
+        "name": indicator.name,
+        "unit": indicator.unit_of_measure,
+        "baseline": indicator.baseline,
+        "baseline_year": indicator.baseline_year,
+        "target": indicator.target,
+        "target_year": indicator.target_year,
+        "target_op": indicator.target_op,
+        "growth": indicator.growth,
+        "growth_text": indicator.growth_text,
+        "task_seq": indicator.task_seq,
+    }
+    if indicator.task_seq is None:
+        data["lead_units"], data["coop_units"] = list(indicator.lead_units), list(indicator.coop_units)
+    return data

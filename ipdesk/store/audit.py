@@ -51,6 +51,12 @@ def as_text(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
 
 
+def scoped(plan: str, key: str) -> str:
+    """An entity key that names its plan (``plan=xian-2022-2025;task=47;…``). Keys written before plans owned their
+    units name none: they are the plan that was current then (``plan.legacy_audit_keys``)."""
+    return f"plan={plan};{key}" if plan else key
+
+
 def _digest(prev_hash: str, fields: tuple[object, ...]) -> str:
     payload = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -27,8 +27,8 @@ def _received(row: tuple) -> ReceivedReturn:
     )  # fmt: skip
 
 
-def _key(unit: str, period: str, version: int) -> str:
-    return f"unit={unit};period={period};version={version}"
+def _key(unit: str, period: str, version: int, plan: str = "") -> str:
+    return audit.scoped(plan, f"unit={unit};period={period};version={version}")
 
 
 def received(db: Database, unit_id: int, period: str, version: int | None = None) -> ReceivedReturn | None:
@@ -52,19 +52,21 @@ def versions(db: Database, unit_id: int, period: str) -> list[ReceivedReturn]:
     return [_received(row) for row in rows]
 
 
-def all_received(db: Database, periods: list[str] | None = None) -> list[ReceivedReturn]:
-    """Every received version (of ``periods``, when given), oldest version first."""
-    if periods is None:
-        rows = db.execute(
-            f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id ORDER BY r.period, r.version"
-        ).fetchall()
-    else:
-        marks = ", ".join("?" for _ in periods)
-        rows = db.execute(
-            f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id"
-            f" WHERE r.period IN ({marks}) ORDER BY r.period, r.version",
-            periods,
-        ).fetchall()
+def all_received(db: Database, periods: list[str] | None = None, plan_id: int | None = None) -> list[ReceivedReturn]:
+    """Every received version (of ``periods``, and of the units of ``plan_id``, when given), oldest version first."""
+    where, params = [], []
+    if periods is not None:
+        where.append(f"r.period IN ({', '.join('?' for _ in periods)})")
+        params += periods
+    if plan_id is not None:
+        where.append("u.plan_id = ?")
+        params.append(plan_id)
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM received_return r JOIN unit u ON u.id = r.unit_id"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY r.period, r.version",
+        params,
+    ).fetchall()
     return [_received(row) for row in rows]
 
 
@@ -115,7 +117,7 @@ def insert(
             actor,
             "insert",
             "received_return",
-            _key(unit, period.code, version),
+            _key(unit, period.code, version, plan_code),
             [("document_sha256", None, sha256)],
         )
         return identifier
@@ -165,7 +167,8 @@ def decide(
         changes: list[tuple[str, object, object]] = [("status", item.status.value, new.value)]
         if comment:
             changes.append(("comment", None, comment))
-        audit.record(db, actor, "update", "received_return", _key(item.unit, item.period, item.version), changes)
+        key = _key(item.unit, item.period, item.version, item.plan_code)
+        audit.record(db, actor, "update", "received_return", key, changes)
 
 
 def comments(db: Database, received_id: int) -> list[ReturnComment]:

@@ -21,10 +21,6 @@ PROGRESS_FIELDS = ("status", "percent", "achievements", "problems", "next_steps"
 INDICATOR_VALUE_FIELDS = ("value", "note", "data_source")
 
 
-def unit_ids(db: Database) -> dict[str, int]:
-    return dict(db.execute("SELECT name, id FROM unit").fetchall())
-
-
 def task_ids(db: Database, plan_id: int) -> dict[int, int]:
     return dict(db.execute("SELECT seq, id FROM task WHERE plan_id = ?", [plan_id]).fetchall())
 
@@ -76,11 +72,13 @@ def _save_row(
 
 
 # -- progress -------------------------------------------------------------------------------------------------
-def progress_key(task_seq: int, unit: str, period: Period) -> str:
-    return f"task={task_seq};unit={unit};period={period.code}"
+def progress_key(task_seq: int, unit: str, period: Period, plan: str = "") -> str:
+    return audit.scoped(plan, f"task={task_seq};unit={unit};period={period.code}")
 
 
-def save_progress(db: Database, unit_id: int, task_id: int, progress: Progress, actor: str) -> list[str]:
+def save_progress(
+    db: Database, unit_id: int, task_id: int, progress: Progress, actor: str, plan: str = ""
+) -> list[str]:
     values = {
         "status": progress.status.value if progress.status else None,
         "percent": progress.percent,
@@ -89,7 +87,7 @@ def save_progress(db: Database, unit_id: int, task_id: int, progress: Progress, 
         "next_steps": progress.next_steps,
     }
     key = {"unit_id": unit_id, "period": progress.period.code, "task_id": task_id}
-    entity_key = progress_key(progress.task_seq, progress.unit, progress.period)
+    entity_key = progress_key(progress.task_seq, progress.unit, progress.period, plan)
     return _save_row(db, "progress", key, values, actor, entity_key, progress.period)
 
 
@@ -154,14 +152,16 @@ def progress_history(db: Database, plan_id: int, task_seq: int, unit: str) -> li
 
 
 # -- indicator values -----------------------------------------------------------------------------------------
-def indicator_value_key(indicator_seq: int, unit: str, period: Period) -> str:
-    return f"indicator={indicator_seq};unit={unit};period={period.code}"
+def indicator_value_key(indicator_seq: int, unit: str, period: Period, plan: str = "") -> str:
+    return audit.scoped(plan, f"indicator={indicator_seq};unit={unit};period={period.code}")
 
 
-def save_indicator_value(db: Database, unit_id: int, indicator_id: int, entry: IndicatorValue, actor: str) -> list[str]:
+def save_indicator_value(
+    db: Database, unit_id: int, indicator_id: int, entry: IndicatorValue, actor: str, plan: str = ""
+) -> list[str]:
     values = {"value": entry.value, "note": entry.note, "data_source": entry.data_source}
     key = {"unit_id": unit_id, "period": entry.period.code, "indicator_id": indicator_id}
-    entity_key = indicator_value_key(entry.indicator_seq, entry.unit, entry.period)
+    entity_key = indicator_value_key(entry.indicator_seq, entry.unit, entry.period, plan)
     return _save_row(db, "indicator_value", key, values, actor, entity_key, entry.period)
 
 
@@ -209,14 +209,16 @@ def target_ids(db: Database, plan_id: int) -> dict[tuple[int, int], int]:
     return {(no, seq): target_id for no, seq, target_id in rows}
 
 
-def target_value_key(project_no: int, target_seq: int, unit: str, period: Period) -> str:
-    return f"project={project_no};target={target_seq};unit={unit};period={period.code}"
+def target_value_key(project_no: int, target_seq: int, unit: str, period: Period, plan: str = "") -> str:
+    return audit.scoped(plan, f"project={project_no};target={target_seq};unit={unit};period={period.code}")
 
 
-def save_target_value(db: Database, unit_id: int, target_id: int, entry: TargetValue, actor: str) -> list[str]:
+def save_target_value(
+    db: Database, unit_id: int, target_id: int, entry: TargetValue, actor: str, plan: str = ""
+) -> list[str]:
     values = {"value": entry.value, "note": entry.note}
     key = {"unit_id": unit_id, "period": entry.period.code, "target_id": target_id}
-    entity_key = target_value_key(entry.project_no, entry.target_seq, entry.unit, entry.period)
+    entity_key = target_value_key(entry.project_no, entry.target_seq, entry.unit, entry.period, plan)
     return _save_row(db, "project_target_value", key, values, actor, entity_key, entry.period)
 
 

@@ -2,7 +2,9 @@
 
 ``PRAGMA user_version`` holds the number of the last step applied. Every pending step runs inside one exclusive
 transaction, so a failure leaves the database exactly as it was; a database whose version is newer than the last
-step this program knows is refused rather than touched.
+step this program knows is refused rather than touched. Steps run with foreign-key enforcement off, so that a step
+may rebuild a table others refer to (SQLite's documented way to change a table's constraints); every reference is
+checked (``PRAGMA foreign_key_check``) before the transaction commits.
 """
 
 from __future__ import annotations
@@ -77,21 +79,29 @@ def migrate(conn: sqlite3.Connection, target: int | None = None, folder: Path | 
     pending = all_steps[current : target if target is not None else len(all_steps)]
     if not pending:
         return []
-    conn.execute("BEGIN EXCLUSIVE")
+    enforced = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
     try:
-        # Re-read under the lock: another process may have migrated meanwhile.
-        if schema_version(conn) != current:
-            conn.execute("ROLLBACK")
-            return migrate(conn, target, folder)
-        for step in pending:
-            for statement in statements(step.sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {step.number}")
-        if current == 0:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            # Re-read under the lock: another process may have migrated meanwhile.
+            if schema_version(conn) != current:
+                conn.execute("ROLLBACK")
+                return migrate(conn, target, folder)
+            for step in pending:
+                for statement in statements(step.sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {step.number}")
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"schema upgrade left broken references: {broken[:5]}")
+            if current == 0:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
     return pending

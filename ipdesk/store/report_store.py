@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from ipdesk.store.database import LazyDatabase as Database
 
 
-def _key(unit: str, period: str, version: int) -> str:
-    return f"unit={unit};period={period};version={version}"
+def _key(unit: str, period: str, version: int, plan: str = "") -> str:
+    return audit.scoped(plan, f"unit={unit};period={period};version={version}")
 
 
 _STATE_COLUMNS = (
@@ -46,7 +46,9 @@ def versions(db: Database, unit_id: int, unit: str, period: str) -> list[ReportS
     return [_state(unit, period, row) for row in rows]
 
 
-def create_version(db: Database, unit_id: int, unit: str, period: Period, version: int, actor: str) -> None:
+def create_version(
+    db: Database, unit_id: int, unit: str, period: Period, version: int, actor: str, plan: str = ""
+) -> None:
     """Open ``version`` of the unit's report for the period as a draft."""
     with db.atomic():
         ensure_period(db, period)
@@ -64,7 +66,7 @@ def create_version(db: Database, unit_id: int, unit: str, period: Period, versio
             actor,
             "insert",
             "report",
-            _key(unit, period.code, version),
+            _key(unit, period.code, version, plan),
             [("status", None, ReportStatus.DRAFT.value)],
         )
 
@@ -87,6 +89,7 @@ def change_status(
     new: ReportStatus,
     actor: str,
     comment: str | None = None,
+    plan: str = "",
 ) -> None:
     """Move ``version`` from ``old`` to ``new`` (the caller has checked the life cycle); audited.
 
@@ -112,11 +115,18 @@ def change_status(
         changes: list[tuple[str, object, object]] = [("status", old.value, new.value)]
         if comment:
             changes.append(("city_comment", None, comment))
-        audit.record(db, actor, "update", "report", _key(unit, period, version), changes)
+        audit.record(db, actor, "update", "report", _key(unit, period, version, plan), changes)
 
 
 def add_return_comments(
-    db: Database, unit_id: int, unit: str, period: str, version: int, comments: list[ReturnComment], actor: str
+    db: Database,
+    unit_id: int,
+    unit: str,
+    period: str,
+    version: int,
+    comments: list[ReturnComment],
+    actor: str,
+    plan: str = "",
 ) -> None:
     """The city office's comments on a returned version."""
     with db.atomic():
@@ -131,7 +141,7 @@ def add_return_comments(
                 actor,
                 "insert",
                 "return_comment",
-                _key(unit, period, version) + f";task={item.task_seq or ''}",
+                _key(unit, period, version, plan) + f";task={item.task_seq or ''}",
                 [("comment", None, item.comment)],
             )
 
@@ -158,7 +168,7 @@ def periods_with_status(db: Database, unit_id: int, statuses: tuple[ReportStatus
     return {row[0] for row in rows}
 
 
-def mark_sample(db: Database, unit_id: int, unit: str, period: Period, actor: str) -> None:
+def mark_sample(db: Database, unit_id: int, unit: str, period: Period, actor: str, plan: str = "") -> None:
     with db.atomic():
         ensure_period(db, period)
         cursor = db.execute(
@@ -167,7 +177,12 @@ def mark_sample(db: Database, unit_id: int, unit: str, period: Period, actor: st
         )
         if cursor.rowcount:
             audit.record(
-                db, actor, "insert", "sample_data", f"unit={unit};period={period.code}", [("sample", None, "示例数据")]
+                db,
+                actor,
+                "insert",
+                "sample_data",
+                audit.scoped(plan, f"unit={unit};period={period.code}"),
+                [("sample", None, "示例数据")],
             )
 
 
@@ -197,6 +212,7 @@ def record_signature(
     certificate_pem: bytes,
     files: list[tuple[str, str, bytes, str]],
     actor: str,
+    plan: str = "",
 ) -> None:
     """Mark the version signed, with the signed snapshot, its signature and the files made from it."""
     with db.atomic():
@@ -228,7 +244,7 @@ def record_signature(
             actor,
             "update",
             "report",
-            _key(unit, period, version),
+            _key(unit, period, version, plan),
             [("status", "submitted", "signed"), ("snapshot_sha256", None, snapshot_sha256)],
         )
 

@@ -47,6 +47,7 @@ from ipdesk.ui.damage import offer_newest_backup
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
+from ipdesk.ui.plan_menu import install_plan_menu
 from ipdesk.ui.setup_dialog import SetupDialog
 from ipdesk.ui.submit_dialog import MissingDialog
 from ipdesk.ui.task_editor import FIELD_LABELS, TaskEditor
@@ -262,6 +263,7 @@ class MainWindow(QMainWindow):
             "导入市局发来的退回意见文件（.json），打开下一版修改",
         )
         self._action("登记市局证书…", None, self.register_city_certificate, file_menu, "登记市领导小组办公室的证书")
+        install_plan_menu(self, file_menu, bar)  # 导入方案…, the 方案 menu, the current plan on the toolbar
         file_menu.addSeparator()
         self._action("设置…", "Ctrl+,", self.open_settings, file_menu)
         file_menu.addSeparator()

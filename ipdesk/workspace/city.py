@@ -97,9 +97,17 @@ class CityOffice:
         return results
 
     def _context(self, today: dt.date):
-        from ipdesk.exchange.importing import ImportContext
+        from ipdesk.exchange.importing import ImportContext, PlanFacts
+        from ipdesk.plans.canonical import plan_sha256
+        from ipdesk.store import plan_store
 
         ws = self._ws
+        others = {}
+        for record in ws.plans.all():
+            if record.id != ws.plan_id:
+                plan = plan_store.read_plan(ws.db, record.id)
+                codes = {u.name: u.code for u in plan.units}
+                others[plan.code] = PlanFacts(plan.title, plan_sha256(plan), codes, (plan.start_date, plan.end_date))
         return ImportContext(
             plan_code=ws.plan.code,
             plan_title=ws.plan.title,
@@ -108,14 +116,17 @@ class CityOffice:
             span=(ws.plan.start_date, ws.plan.end_date),
             trusted=tuple(ws.trust.all()),
             today=today,
+            other_plans=others,
         )
 
     def _store(self, incoming: Incoming) -> ImportResult:
         from ipdesk.exchange.importing import ImportResult, Outcome
+        from ipdesk.store import plan_store
 
         ws = self._ws
         unit, period, version = incoming.unit, as_period(incoming.period), incoming.version
-        unit_id = ws.ids.units[unit]
+        plan_id = plan_store.plan_id_of(ws.db, incoming.plan_code) if incoming.plan_code else None
+        unit_id = (plan_store.unit_ids(ws.db, plan_id) if plan_id else ws.ids.units)[unit]
         facts = {"unit": unit, "period": period.code, "version": version}
         with ws.db.atomic():
             existing = city_store.received(ws.db, unit_id, period.code, version)
@@ -181,7 +192,7 @@ class CityOffice:
             first_day = Period.parse(since).start
             periods = [p for p in periods if p.end >= first_day]
         units = [u for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
-        received = city_store.all_received(ws.db, [p.code for p in periods])
+        received = city_store.all_received(ws.db, [p.code for p in periods], ws.plan_id)
         return build_matrix(units, periods, received, ws.settings.due_day(), today)
 
     def set_collecting_from(self, month: str | Period | None) -> None:
@@ -197,7 +208,7 @@ class CityOffice:
 
         ws = self._ws
         when = self._plan_period(period)
-        received = city_store.all_received(ws.db, [when.code])
+        received = city_store.all_received(ws.db, [when.code], ws.plan_id)
         matrix = build_matrix(list(ws.plan.units), [when], received, ws.settings.due_day(), today or dt.date.today())
         return matrix.column(when)
 
@@ -224,7 +235,7 @@ class CityOffice:
         """Each unit's clerk and phone as its newest return gives them, and that return's period in words."""
         ws = self._ws
         newest: dict[str, ReceivedReturn] = {}
-        for item in city_store.all_received(ws.db):
+        for item in city_store.all_received(ws.db, plan_id=ws.plan_id):
             if item.unit not in newest or (item.received_at, item.version) > (
                 newest[item.unit].received_at,
                 newest[item.unit].version,
@@ -361,6 +372,10 @@ class CityOffice:
             write_atomically(target, lambda temp: temp.write_bytes(data))
         return target
 
+    def unlock(self, passphrase: str, signer: str | None = None, create: bool = False) -> Identity:
+        """The office's signing identity, unlocked with ``passphrase`` (made first when ``create`` and missing)."""
+        return self._unlock(passphrase, signer, create)
+
     def _unlock(self, passphrase: str, signer: str | None, create: bool) -> Identity:
         keys = self._ws.signoff.keys
         if not keys.exists(self.name):
@@ -405,7 +420,9 @@ class FeedbackInbox:
         checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
-            raise InvalidInput(f"该退回意见属于另一个方案（{item.plan_code}），未导入")
+            here = any(p.code == item.plan_code for p in ws.plans.all())
+            hint = "，请先切换到该方案（ipdesk plan use）再导入" if here else ""
+            raise InvalidInput(f"该退回意见属于另一个方案（{item.plan_code}），未导入{hint}")
         unit = ws.units.get(item.unit)
         if item.unit_code and unit.code and item.unit_code != unit.code:
             raise InvalidInput(f"该退回意见的单位代码（{item.unit_code}）与本方案不符，未导入")

@@ -9,8 +9,9 @@
 
 Like Anki's ``Collection``, the facade holds managers as attributes — ``ws.units``, ``ws.tasks``,
 ``ws.indicators``, ``ws.projects``, ``ws.progress``, ``ws.indicator_values``, ``ws.target_values``,
-``ws.evidence``, ``ws.reports``, ``ws.lights``, ``ws.settings``, ``ws.audit`` — and every change made through them
-is written at once (one durable transaction each) with its audit entries.
+``ws.evidence``, ``ws.reports``, ``ws.lights``, ``ws.settings``, ``ws.audit``, ``ws.plans`` (the plans in the
+workspace: which is current, importing and exporting them) — and every change made through them is written at once
+(one durable transaction each) with its audit entries. ``ws.plan`` is the current plan; the managers answer for it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from ipdesk.store.writer_lock import WriterLock
 from ipdesk.workspace.city import CityOffice, FeedbackInbox
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
+from ipdesk.workspace.plans import Plans
 from ipdesk.workspace.reports import Lights, Reports
 from ipdesk.workspace.settings import AuditTrail, Settings
 from ipdesk.workspace.signoff import SignOff
@@ -101,18 +103,8 @@ class Workspace:
             if read_only:
                 raise DatabaseError("此数据库还没有载入方案，不能只读打开")
             plan_id = plan_store.save_plan(self.db, load_embedded_plan(), SYSTEM_ACTOR)
-        self.plan_id = plan_id
-        self.plan: Plan = plan_store.read_plan(self.db, plan_id)
-        self.ids = RowIds(
-            units=entries_store.unit_ids(self.db),
-            tasks=entries_store.task_ids(self.db, plan_id),
-            indicators=entries_store.indicator_ids(self.db, plan_id),
-            targets=entries_store.target_ids(self.db, plan_id),
-        )
-        self.units = Units(self)
-        self.tasks = Tasks(self)
-        self.indicators = Indicators(self)
-        self.projects = Projects(self)
+        self.load_plan(plan_id)
+        self.plans = Plans(self)
         self.settings = Settings(self)
         self.progress = ProgressBook(self)
         self.indicator_values = IndicatorValues(self)
@@ -125,6 +117,22 @@ class Workspace:
         self.trust = Trust(self)
         self.city = CityOffice(self)
         self.feedback = FeedbackInbox(self)
+
+    def load_plan(self, plan_id: int) -> None:
+        """Make ``plan_id`` the plan this workspace works on (``ws.plans.use`` switches and remembers it)."""
+        self.plan_id = plan_id
+        self.plan: Plan = plan_store.read_plan(self.db, plan_id)
+        self.__dict__.pop("plan_sha256", None)
+        self.ids = RowIds(
+            units=plan_store.unit_ids(self.db, plan_id),
+            tasks=entries_store.task_ids(self.db, plan_id),
+            indicators=entries_store.indicator_ids(self.db, plan_id),
+            targets=entries_store.target_ids(self.db, plan_id),
+        )
+        self.units = Units(self)
+        self.tasks = Tasks(self)
+        self.indicators = Indicators(self)
+        self.projects = Projects(self)
 
     def _open_file(self, path: Path, read_only: bool, backups: bool) -> GuardedConnection:
         existed = path.exists()

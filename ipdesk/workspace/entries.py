@@ -82,7 +82,9 @@ class ProgressBook:
         if unit != progress.unit:
             progress = progress.with_changes(unit=unit)
         with guarded_change(ws, unit, progress.period) as changed:
-            fields = entries_store.save_progress(ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor)
+            fields = entries_store.save_progress(
+                ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor, ws.plan.code
+            )
             changed(fields)
             if fields:  # the unit has answered the city's comment on this task, if any
                 report_store.answer_comments(ws.db, ws.ids.units[unit], progress.period.code, task.seq)
@@ -144,7 +146,7 @@ class IndicatorValues:
         ws = self._ws
         indicator = ws.indicators.get(entry.indicator_seq)
         unit = ws.units.name_of(entry.unit)
-        if ws.tasks.get(indicator.task_seq).role_of(unit) is None:
+        if ws.plan.indicator_role(indicator, unit) is None:
             raise InvalidInput(f"“{unit}”不负责指标“{indicator.name}”，不能填报其数值")
         if indicator.counts:
             check_whole(entry.value, indicator.unit_of_measure, f"指标“{indicator.name}”的数值")
@@ -152,7 +154,7 @@ class IndicatorValues:
             entry = entry.with_changes(unit=unit)
         with guarded_change(ws, unit, entry.period) as changed:
             fields = entries_store.save_indicator_value(
-                ws.db, ws.ids.units[unit], ws.ids.indicators[indicator.seq], entry, ws.actor
+                ws.db, ws.ids.units[unit], ws.ids.indicators[indicator.seq], entry, ws.actor, ws.plan.code
             )
             changed(fields)
         return fields
@@ -198,7 +200,9 @@ class TargetValues:
             entry = entry.with_changes(unit=unit)
         with guarded_change(ws, unit, entry.period) as changed:
             target_id = ws.ids.targets[(entry.project_no, entry.target_seq)]
-            fields = entries_store.save_target_value(ws.db, ws.ids.units[unit], target_id, entry, ws.actor)
+            fields = entries_store.save_target_value(
+                ws.db, ws.ids.units[unit], target_id, entry, ws.actor, ws.plan.code
+            )
             changed(fields)
         return fields
 
@@ -233,7 +237,7 @@ class EvidenceBox:
         source = Path(file)
         with guarded_change(ws, name, when) as changed:
             sha, size, extension = evidence_store.copy_in(self.folder, source)
-            key = entries_store.progress_key(task_seq, name, when)
+            key = entries_store.progress_key(task_seq, name, when, ws.plan.code)
             added = evidence_store.attach(
                 ws.db,
                 ws.ids.units[name],
@@ -255,7 +259,7 @@ class EvidenceBox:
         name, when = ws.units.name_of(unit), as_period(period)
         with guarded_change(ws, name, when) as changed:
             removed = evidence_store.detach(
-                ws.db, evidence.id, entries_store.progress_key(task_seq, name, when), ws.actor
+                ws.db, evidence.id, entries_store.progress_key(task_seq, name, when, ws.plan.code), ws.actor
             )
             changed(["evidence"] if removed else [])
 

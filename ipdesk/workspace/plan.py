@@ -148,11 +148,11 @@ class Indicators:
         return stored if stored is not None else item.expected(year)
 
     def for_unit(self, unit: str | Unit) -> list[OwnedIndicator]:
-        """The indicators whose task-list row names ``unit`` (as lead or cooperating unit)."""
+        """The indicators whose task-list row (or, without one, the indicator table) names ``unit``."""
         name = self._ws.units.name_of(unit)
         result = []
         for indicator in self._by_seq.values():
-            role = self._ws.tasks.get(indicator.task_seq).role_of(name)
+            role = self._ws.plan.indicator_role(indicator, name)
             if role is not None:
                 result.append(OwnedIndicator(indicator, role))
         return result

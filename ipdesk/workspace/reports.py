@@ -102,17 +102,19 @@ class Reports:
             what = f"{when.chinese}的报告（v{version}）"
             new = next_status(current, action, what)
             if state is None:
-                report_store.create_version(ws.db, unit_id, name, when, 1, ws.actor)
+                report_store.create_version(ws.db, unit_id, name, when, 1, ws.actor, ws.plan.code)
             if new is not current:
                 report_store.change_status(
-                    ws.db, unit_id, name, when.code, version, current, new, ws.actor, comment=comment
+                    ws.db, unit_id, name, when.code, version, current, new, ws.actor, comment=comment, plan=ws.plan.code
                 )
             if action is ReportAction.RETURN:
                 comments = [ReturnComment(None, comment)] if comment else []
                 comments += [ReturnComment(seq, text) for seq, text in sorted((task_comments or {}).items()) if text]
-                report_store.add_return_comments(ws.db, unit_id, name, when.code, version, comments, ws.actor)
+                report_store.add_return_comments(
+                    ws.db, unit_id, name, when.code, version, comments, ws.actor, ws.plan.code
+                )
             if action.opens_new_version:
-                report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor)
+                report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor, ws.plan.code)
             if action is ReportAction.SUBMIT:  # the corrected version answers the comment on the whole report
                 report_store.answer_comments(ws.db, unit_id, when.code, None)
             return self.state(name, when)  # type: ignore[return-value]
@@ -264,4 +266,5 @@ class Reports:
         """Record that the period holds sample data: its reports will say 示例数据 on every page."""
         period = self._ws.plan_period(period)
         name = self._ws.units.name_of(unit)
-        report_store.mark_sample(self._ws.db, self._ws.ids.units[name], name, as_period(period), self._ws.actor)
+        ws = self._ws
+        report_store.mark_sample(ws.db, ws.ids.units[name], name, as_period(period), ws.actor, ws.plan.code)

@@ -132,8 +132,13 @@ class AuditTrail:
     def for_progress(
         self, task_seq: int, unit: str | Unit, period: str | Period, field: str | None = None
     ) -> list[audit_store.AuditEntry]:
-        key = entries_store.progress_key(task_seq, self._ws.units.name_of(unit), as_period(period))
-        return self.entries("progress", key, field)
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        found = self.entries("progress", entries_store.progress_key(task_seq, name, when, ws.plan.code), field)
+        if ws.plans.current().legacy_audit_keys:  # written before plans owned their units: the key names no plan
+            found += self.entries("progress", entries_store.progress_key(task_seq, name, when), field)
+            found.sort(key=lambda entry: entry.id, reverse=True)
+        return found
 
     def verify(self) -> int | None:
         """The id of the first broken entry, or None when the chain is intact."""

@@ -141,6 +141,7 @@ class SignOff:
             pem,
             files,
             ws.actor,
+            ws.plan.code,
         )
         return ws.reports.state(name, when)  # type: ignore[return-value]
 

@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from ipdesk.workspace.core import Workspace
 
 
-def form_title(plan_title: str, period: Period) -> str:
-    """西安市国家知识产权强市建设示范城市工作方案(2022—2025年) → …示范城市工作进展情况表（2025年第三季度）."""
-    stem = plan_title.split("工作方案", 1)[0]
-    return f"{stem}工作进展情况表（{period.chinese}）"
-
-
 def build_snapshot(
     ws: Workspace, units: list[str], period: str | Period, today: dt.date | None = None
 ) -> ReportSnapshot:
@@ -108,7 +102,7 @@ def build_snapshot(
     units = [ws.units.get(name) for name in names]
     header = ReportHeader(
         plan_title=ws.plan.title,
-        form_title=form_title(ws.plan.title, when),
+        form_title=ws.plan.form_title(when.chinese),
         units=tuple(names),
         period=when.code,
         period_name=when.chinese,

@@ -38,9 +38,13 @@ class Trust:
 
     def check_certificate(self, certificate: x509.Certificate) -> Registration:
         from ipdesk.exchange.trust import plan_registration
+        from ipdesk.store import plan_store
 
         ws = self._ws
-        return plan_registration(certificate, [u.name for u in ws.plan.units], ws.plan.office_name, self.all())
+        plans = [plan_store.read_plan(ws.db, p.id) for p in ws.plans.all() if p.id != ws.plan_id]
+        units = list(dict.fromkeys(u.name for plan in [ws.plan, *plans] for u in plan.units))
+        offices = tuple(plan.office_name for plan in plans)
+        return plan_registration(certificate, units, ws.plan.office_name, self.all(), offices)
 
     def add(self, path: str | Path, key_change_confirmed: bool = False) -> Registration:
         """Register the certificate in ``path``. A holder that already has another current certificate is changing

@@ -1,0 +1,187 @@
+"""Unit rosters (单位名册): the units of a city with their kinds, short names, codes and other names.
+
+ipdesk ships the rosters it knows (``resources/rosters/*.json``: Xi'an's 43 units); a workspace keeps its own
+changes and additions (``ws.plans.roster``). A task list's unit columns are read against the roster of the plan's
+city, so that ``各区县政府`` becomes that city's districts and counties. A roster can be exported to a workbook,
+edited in Excel or WPS, and read back.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.plan import Unit, UnitKind
+from ipdesk.paths import resources_dir
+
+ROSTER_FORMAT = 1
+ROSTER_HEADERS = ("代码", "名称", "类别", "简称", "其他名称", "备注")
+_KIND_WORDS = {
+    "市级部门": UnitKind.DEPARTMENT,
+    "部门": UnitKind.DEPARTMENT,
+    "区": UnitKind.DISTRICT,
+    "县": UnitKind.COUNTY,
+    "县级市": UnitKind.COUNTY,
+    "新区": UnitKind.NEW_AREA,
+    "开发区": UnitKind.ZONE,
+    **{kind.value: kind for kind in UnitKind},
+}
+_CODE_LETTERS = {
+    UnitKind.DEPARTMENT: "D",
+    UnitKind.DISTRICT: "Q",
+    UnitKind.COUNTY: "X",
+    UnitKind.NEW_AREA: "K",
+    UnitKind.ZONE: "K",
+}
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A city's units. ``city_code`` is its administrative division code (610100); ``plan_code_prefix`` begins the
+    codes of its plans (xian → xian-2026-2030)."""
+
+    city: str
+    units: tuple[Unit, ...] = ()
+    city_code: str = ""
+    plan_code_prefix: str = ""
+
+    def unit(self, name: str) -> Unit | None:
+        return next((u for u in self.units if u.name == name), None)
+
+
+def kind_of(text: str) -> UnitKind:
+    """A unit kind as written in a roster (市级部门, 区, 县, 新区, 开发区, or the stored code)."""
+    try:
+        return _KIND_WORDS[text.strip()]
+    except KeyError:
+        raise InvalidInput(f"类别“{text}”无法识别（应为市级部门、区、县、新区或开发区）") from None
+
+
+@functools.cache
+def shipped_rosters() -> dict[str, Roster]:
+    """The rosters that come with ipdesk, by city."""
+    found = {}
+    folder = resources_dir() / "rosters"
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        roster = roster_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        found[roster.city] = roster
+    return found
+
+
+def roster_from_dict(data: dict) -> Roster:
+    if data.get("format") != ROSTER_FORMAT:
+        raise ValueError(f"unsupported roster format {data.get('format')!r}")
+    units = tuple(
+        Unit(
+            u["name"],
+            UnitKind(u["kind"]),
+            u.get("short_name") or u["name"],
+            number,
+            u.get("note", ""),
+            u.get("code", ""),
+            tuple(u.get("aliases", ())),
+        )
+        for number, u in enumerate(data["units"], 1)
+    )
+    return Roster(data["city"], units, data.get("city_code", ""), data.get("plan_code_prefix", ""))
+
+
+def with_codes(new: list[Unit], known: list[Unit], city_code: str) -> list[Unit]:
+    """``new`` units with codes of their own: the city's code and a letter for the kind, numbered on from the
+    highest such code already used (610100-D23, 610100-Q01 …)."""
+    prefix = f"{city_code}-" if city_code else ""
+    taken = {u.code for u in known if u.code}
+    result = []
+    for unit in new:
+        if unit.code and unit.code not in taken:
+            taken.add(unit.code)
+            result.append(unit)
+            continue
+        letter = _CODE_LETTERS[unit.kind]
+        numbers = [int(code[len(prefix) + 1 :]) for code in taken if _numbered(code, prefix + letter)]
+        code = f"{prefix}{letter}{max(numbers, default=0) + 1:02d}"
+        taken.add(code)
+        result.append(replace(unit, code=code))
+    return result
+
+
+def _numbered(code: str, start: str) -> bool:
+    return code.startswith(start) and code[len(start) :].isdigit()
+
+
+def write_roster_workbook(roster: Roster, target: Path) -> None:
+    """The roster as a workbook to edit: one unit a row."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "单位名册"
+    sheet.append([f"{roster.city}责任单位名册" + (f"（{roster.city_code}）" if roster.city_code else "")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(list(ROSTER_HEADERS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for unit in roster.units:
+        sheet.append([unit.code, unit.name, unit.kind.label, unit.short_name, "、".join(unit.aliases), unit.note])
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.data_type = "s"
+            cell.alignment = Alignment(vertical="top")
+    for column, width in zip("ABCDEF", (14, 28, 10, 20, 36, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    workbook.save(target)
+
+
+def read_roster_workbook(path: Path) -> tuple[list[Unit], list[tuple[int, str]]]:
+    """The units of a roster workbook, and (row, reason) for each row that cannot be read."""
+    from ipdesk.domain.unit_lists import guess_unit, normal
+    from ipdesk.plans.sheets import header_key, one_line, read_workbook
+
+    grids = read_workbook(path)
+    for grid in grids:
+        columns: dict[str, int] = {}
+        for index, (_row, cells) in enumerate(grid.rows[:10]):  # noqa: B007 - the header's index is used below
+            keys = [header_key(c.text) for c in cells]
+            if "名称" in keys and "类别" in keys:
+                columns = {key: keys.index(key) for key in ROSTER_HEADERS if key in keys}
+                break
+        else:
+            continue
+        units: list[Unit] = []
+        rejected: list[tuple[int, str]] = []
+        seen: dict[str, int] = {}
+        for row, cells in grid.rows[index + 1 :]:
+
+            def text(key: str, cells=cells, columns=columns) -> str:
+                column = columns.get(key)
+                return cells[column].text if column is not None and column < len(cells) else ""
+
+            name = one_line(text("名称"))
+            if not name:
+                continue
+            if normal(name) in seen:
+                rejected.append((row, f"单位“{name}”与第 {seen[normal(name)]} 行重复"))
+                continue
+            try:
+                kind = kind_of(text("类别")) if text("类别") else guess_unit(name).kind
+            except InvalidInput as error:
+                rejected.append((row, str(error)))
+                continue
+            short = one_line(text("简称")) or _default_short(name, kind)
+            aliases = tuple(a for a in (one_line(x) for x in text("其他名称").replace("，", "、").split("、")) if a)
+            seen[normal(name)] = row
+            units.append(Unit(name, kind, short, len(units) + 1, text("备注"), one_line(text("代码")), aliases))
+        return units, rejected
+    raise InvalidInput(f"“{Path(path).name}”中找不到单位名册：应有一行表头，含“名称”和“类别”两列")
+
+
+def _default_short(name: str, kind: UnitKind) -> str:
+    for suffix in ("人民政府", "政府", "管委会", "管理委员会"):
+        if kind is not UnitKind.DEPARTMENT and name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name

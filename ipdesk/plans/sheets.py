@@ -1,0 +1,194 @@
+"""Reading the sheets of a workbook someone else made (a task list, a unit roster) as plain text grids.
+
+Merged cells are filled with their top-left value, and every cell remembers the merged range it belongs to, so a
+reader can carry a merged category down, or tell a heading spanning the whole row from a row of data. Cells are
+text as a person reads them: numbers without a trailing ``.0``, percentages as formatted (``9.0%``), dates as ISO
+dates, line breaks kept. A file that is not a workbook, is damaged, or would unpack to something huge is refused
+with a Chinese message before anything is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipdesk.domain.errors import InvalidInput
+
+MAX_FILE = 20 * 1024 * 1024  # a task list is tens of KB
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: object = None
+    merged_top: int = 0  # the first row of the merged range the cell lies in (0: not merged)
+    merged_width: int = 1  # how many columns that range spans
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class Grid:
+    """One sheet: its name and its rows as (row number, cells), empty rows left out."""
+
+    name: str
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+    def width(self) -> int:
+        return max((len(cells) for _, cells in self.rows), default=0)
+
+
+def read_workbook(path: Path) -> list[Grid]:
+    """Every sheet of the workbook (or the one table of a CSV file) at ``path``."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InvalidInput(f"“{path}”是文件夹，不是工作簿")
+    except FileNotFoundError:
+        raise InvalidInput(f"找不到文件：{path}") from None
+    except OSError as error:
+        raise InvalidInput(f"无法读取文件：{path}（{error.strerror or error}）") from error
+    if size > MAX_FILE:
+        raise InvalidInput(f"“{path.name}”过大（{size // 1024 // 1024} MB），不是任务清单")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix in (".xls", ".et", ".wps"):
+        raise InvalidInput(f"“{path.name}”是旧格式的表格：请在 Excel 或 WPS 中“另存为”.xlsx 工作簿后再导入")
+    problem = _zip_problem(path)
+    if problem:
+        raise InvalidInput(problem)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged package
+        raise InvalidInput(f"“{path.name}”已损坏或不是 Excel 工作簿，无法打开（{type(error).__name__}）") from None
+    try:
+        return [_grid(sheet) for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    finally:
+        workbook.close()
+
+
+def _zip_problem(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return f"“{path.name}”不是 Excel 工作簿（.xlsx），或文件已损坏"
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED:
+        return f"“{path.name}”解压后达 {unpacked // 1024 // 1024} MB，疑似恶意构造的压缩文件，未打开"
+    return ""
+
+
+def _grid(sheet) -> Grid:
+    merged: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for cell_range in sheet.merged_cells.ranges:
+        top, left = cell_range.min_row, cell_range.min_col
+        width = cell_range.max_col - cell_range.min_col + 1
+        for row in range(cell_range.min_row, min(cell_range.max_row, MAX_ROWS) + 1):
+            for column in range(cell_range.min_col, min(cell_range.max_col, MAX_COLUMNS) + 1):
+                merged[(row, column)] = (top, left, width)
+    grid = Grid(sheet.title)
+    values: dict[tuple[int, int], tuple[object, str]] = {}
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=MAX_COLUMNS):
+        for cell in row:
+            if cell.value is not None:
+                values[(cell.row, cell.column)] = (cell.value, cell.number_format or "General")
+                widths[cell.row] = max(widths.get(cell.row, 0), cell.column)
+    for row_number, column in merged:
+        widths[row_number] = max(widths.get(row_number, 0), column)
+    for row_number in sorted(widths):
+        cells = []
+        for column in range(1, widths[row_number] + 1):
+            top_left = merged.get((row_number, column))
+            source = (top_left[0], top_left[1]) if top_left else (row_number, column)
+            value, number_format = values.get(source, (None, "General"))
+            cells.append(
+                Cell(
+                    cell_text(value, number_format),
+                    value,
+                    top_left[0] if top_left else 0,
+                    top_left[2] if top_left else 1,
+                )
+            )
+        while cells and cells[-1].empty:
+            cells.pop()
+        if cells:
+            grid.rows.append((row_number, cells))
+    return grid
+
+
+def _read_csv(path: Path) -> Grid:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput(f"“{path.name}”的文字编码无法识别（应为 UTF-8 或 GBK）")
+    grid = Grid(path.stem)
+    for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if number > MAX_ROWS:
+            break
+        cells = [Cell(cell_text(value), value) for value in row[:MAX_COLUMNS]]
+        while cells and cells[-1].empty:
+            cells.pop()
+        if cells:
+            grid.rows.append((number, cells))
+    return grid
+
+
+def cell_text(value: object, number_format: str = "General") -> str:
+    """A cell as a person reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        if "%" in number_format:
+            decimals = len(re.search(r"0(?:\.(0+))?%", number_format).group(1) or "") if "0" in number_format else 0
+            return f"{value * 100:.{decimals}f}%"
+        return number_text(float(value))
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def number_text(value: float) -> str:
+    """13.0 → "13", 2.02 → "2.02"."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(round(value, 10))
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared: full-width and half-width alike, no spaces, line breaks or marks."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return key.strip("*※:：")
+
+
+def one_line(text: str) -> str:
+    """A name or category written on one line: the breaks and spaces a cell's wrapping left removed."""
+    return re.sub(r"\s+", "", text or "")
