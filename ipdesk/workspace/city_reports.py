@@ -21,6 +21,7 @@ from ipdesk.domain.returns import ReceivedReturn, Submission, Timeliness, timeli
 from ipdesk.store import city_store
 
 if TYPE_CHECKING:
+    from ipdesk.domain.plan import Plan
     from ipdesk.exchange.city_files import BarChart, CityReport
     from ipdesk.exchange.consolidate import Consolidation, Position
     from ipdesk.exchange.scoring import ScoreCard, ScoringRules
@@ -31,9 +32,9 @@ RULES_SETTING = "scoring_rules"
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
 
 
-def _stem(title: str) -> str:
-    """西安市国家知识产权强市建设示范城市工作方案(2022—2025年) → 西安市国家知识产权强市建设示范城市."""
-    return title.split("工作方案", 1)[0]
+def _stem(plan: Plan) -> str:
+    """The plan's report title without the form's name: …示范城市工作进展情况表 → …示范城市."""
+    return plan.report_title.removesuffix("进展情况表").removesuffix("工作")
 
 
 class CityReports:
@@ -188,7 +189,7 @@ class CityReports:
             notes = [*self.rules().described(), *notes]
         trajectories = self._trajectories(period, consolidation)
         return CityReport(
-            title=f"{_stem(ws.plan.title)}工作{name}（{period.chinese}）",
+            title=f"{_stem(ws.plan)}工作{name}（{period.chinese}）",
             file_stem=f"{ws.plan.city or '汇总'}_{period.code}_{name}",
             info=(ws.city.name, f"数据截至{chinese_date(min(today, period.end))}", f"生成日期：{chinese_date(today)}"),
             summary=tuple(self._summary(consolidation, on_time, cards)),
@@ -392,7 +393,7 @@ class CityReports:
         ]
         summary = self._final_summary(consolidation, phases, units)
         report = CityReport(
-            title=f"{_stem(plan.title)}工作终期评估数据（{plan.start_year}—{plan.end_year}年）",
+            title=f"{_stem(plan)}工作终期评估数据（{plan.start_year}—{plan.end_year}年）",
             file_stem=f"{plan.city or '汇总'}_{plan.code}_终期评估",
             info=(
                 ws.city.name,
@@ -487,7 +488,7 @@ class CityReports:
         from ipdesk.reports.layout import number_text, target_text
 
         plan = self._ws.plan
-        items: list[tuple[str, str]] = [("title", f"{_stem(plan.title)}工作终期评估（数据部分）")]
+        items: list[tuple[str, str]] = [("title", f"{_stem(plan)}工作终期评估（数据部分）")]
         items += [("body", line) for line in summary]
         items.append(("heading", "一、主要发展指标完成情况"))
         for item in consolidation.indicators:
