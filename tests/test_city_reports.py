@@ -99,6 +99,19 @@ def test_indicators_take_the_lead_units_figure_and_never_add_the_others(city):
     assert pledge.lead_unit == SCJ and [u for u, _ in pledge.reference] == [KEJI]
 
 
+def test_an_indicator_that_names_its_own_units_is_consolidated_by_them(plan):
+    """An imported plan's indicator table may name the units itself, with no task-list row behind the indicator."""
+    from dataclasses import replace
+
+    from ipdesk.exchange.consolidate import consolidate
+
+    own = replace(plan.indicators[0], task_seq=None, lead_units=(FAYUAN,), coop_units=(BEILIN, KEJI))
+    own_plan = replace(plan, indicators=(own,))
+    (rollup,) = consolidate(own_plan, Period.parse("2025Q3"), {}).indicators
+    assert (rollup.indicator, rollup.lead_unit, rollup.city_value) == (own, FAYUAN, None)
+    assert rollup.reference == ((BEILIN, None), (KEJI, None))
+
+
 def test_a_sub_target_delivered_in_parts_is_the_sum_of_each_owners_own_part(plan):
     from ipdesk.exchange.consolidate import Position, _targets
     from ipdesk.reports.snapshot import ReportHeader, ReportSnapshot, TargetLine

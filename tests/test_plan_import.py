@@ -272,6 +272,31 @@ def test_indicators_with_units_of_their_own_and_the_rules_of_the_embedded_plan(w
     assert plan_document(ws.plan)["indicators"][0][-2:] == [["市统计局"], []]
 
 
+def test_a_threshold_word_without_a_number_is_no_target(ws, tmp_path):
+    path = _with_indicators(tmp_path / "指标.xlsx", own_units=True)
+    book = openpyxl.load_workbook(path)
+    book["主要发展指标"].append([5, "专利转化率", "%", 10, "≥", "", "市科技局"])
+    book["示范工程"].append([1, None, None, "专利转化项目", "不少于", "项", "累计", "市科技局", ""])
+    book.save(path)
+    preview = ws.plans.read(path)
+    reasons = {(r.sheet, r.row): r.reason for r in preview.rejected_rows}
+    assert reasons[("主要发展指标", 7)] == "指标“专利转化率”：目标“≥”不是数值（应为数字，或“≥数字”“保持”）"
+    assert reasons[("示范工程", 4)] == "工程1“专利转化项目”：目标值“不少于”不是数值（应为数字，或“≥数字”“>数字”）"
+    assert [i.seq for i in preview.plan.indicators] == [1, 2, 3]
+    assert [t.name for t in preview.plan.projects[0].targets] == ["高价值专利", "专利导航项目"]
+
+
+@pytest.mark.parametrize("number_format", ["0.00%", "0.00 %", '0.00"%"'])
+def test_a_growth_stored_as_a_percentage_reads_as_the_sheet_shows_it(ws, tmp_path, number_format):
+    path = _with_indicators(tmp_path / "指标.xlsx", own_units=False)
+    book = openpyxl.load_workbook(path)
+    growth = book["主要发展指标"]["F3"]
+    growth.value, growth.number_format = 0.0845, number_format
+    book.save(path)
+    first = ws.plans.read(path).plan.indicators[0]
+    assert (first.growth_text, first.growth) == ("8.45%", 0.0845)
+
+
 def test_kinds_of_new_units_can_be_corrected_before_saving(ws, tmp_path):
     path = _chengdu(tmp_path / "成都.xlsx")
     preview = ws.plans.read(path, PlanOptions(kinds={"高新区管委会": UnitKind.NEW_AREA}, code="chengdu-2026-2030"))

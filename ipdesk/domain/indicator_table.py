@@ -52,7 +52,10 @@ def read_target(text: str, unit: str, growth_text: str = "", baseline: float | N
             if baseline is None:
                 raise InvalidInput("目标为“保持”，但没有基数，无法确定保持的水平")
             return HOLD, baseline
-        return HOLD, parse_number(number, unit=unit, label="目标")
+        level = parse_number(number, unit=unit, label="目标")
+        if level is None:  # is_missing caught every empty cell above
+            raise InvalidInput("没有目标值")
+        return HOLD, level
     if is_missing(cell):
         raise InvalidInput("没有目标值")
     if cell.startswith(("≤", "≦", "<", "不高于", "不超过", "低于")):
@@ -67,9 +70,12 @@ def read_target(text: str, unit: str, growth_text: str = "", baseline: float | N
             op, cell = "≥", cell[: -len(word)]
             break
     try:
-        return op, parse_number(cell, unit=unit, label="目标")
+        target = parse_number(cell, unit=unit, label="目标")
     except InvalidInput:
-        raise InvalidInput(f"目标“{text}”不是数值（应为数字，或“≥数字”“保持”）") from None
+        target = None
+    if target is None:  # not a number, or a threshold word with no number after it (``≥``, ``以上``)
+        raise InvalidInput(f"目标“{text}”不是数值（应为数字，或“≥数字”“保持”）")
+    return op, target
 
 
 def read_growth(text: str) -> tuple[float | None, str]:
@@ -101,9 +107,12 @@ def read_project_value(text: str, unit: str) -> tuple[str, float]:
         if cell.endswith(word):
             op, cell = "≥", cell[: -len(word)]
     try:
-        return op, parse_number(cell, unit=unit, label="目标值")
+        value = parse_number(cell, unit=unit, label="目标值")
     except InvalidInput:
-        raise InvalidInput(f"目标值“{text}”不是数值（应为数字，或“≥数字”“>数字”）") from None
+        value = None
+    if value is None:  # not a number, or a threshold word with no number after it (``≥``, ``以上``)
+        raise InvalidInput(f"目标值“{text}”不是数值（应为数字，或“≥数字”“>数字”）")
+    return op, value
 
 
 MEASURES = {"cumulative": "累计", "level": "目标年水平", "per_year": "每年"}

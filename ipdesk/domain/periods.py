@@ -49,10 +49,12 @@ def chinese_datetime(moment: str | dt.datetime) -> str:
     """A moment as a form writes it: 2026年11月25日 14:07 (in the time zone it was recorded in)."""
     if isinstance(moment, str):
         try:
-            moment = dt.datetime.fromisoformat(moment)
+            when = dt.datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+    else:
+        when = moment
+    return f"{chinese_date(when.date())} {when:%H:%M}"
 
 
 @dataclass(frozen=True, order=True)

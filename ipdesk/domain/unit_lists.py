@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.plan import Unit, UnitKind
@@ -108,7 +108,7 @@ def place_of(name: str) -> str:
 class UnitResolver:
     """Turns the text of a unit column into unit names, in the order the text gives them."""
 
-    def __init__(self, units: Iterable[Unit], allow_new: bool = False, kinds: dict[str, UnitKind] | None = None):
+    def __init__(self, units: Iterable[Unit], allow_new: bool = False, kinds: Mapping[str, UnitKind] | None = None):
         self.units: list[Unit] = []
         self.allow_new = allow_new
         self.kinds = dict(kinds or {})  # the user's corrections of guessed kinds, by name
@@ -333,5 +333,4 @@ def _short(name: str, kind: UnitKind) -> str:
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [n for n in names if not (n in seen or seen.add(n))]
+    return list(dict.fromkeys(names))

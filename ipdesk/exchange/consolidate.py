@@ -23,7 +23,7 @@ from ipdesk.domain.plan import Plan, Role, TaskKind, Unit
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import ReceivedReturn
 from ipdesk.domain.statuses import TaskStatus
-from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot
 
 # The status words a supervision report counts, in the order offices list them; "" is a part not reported.
 STATUS_ORDER = ("done", "in_progress", "ongoing", "lagging", "not_started")
@@ -231,7 +231,7 @@ def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> C
                 line = None
                 if position is not None:
                     line = next((t for t in position.snapshot.tasks if t.seq == task.seq), None)
-                if line is None:
+                if position is None or line is None:
                     parts.append(TaskPart(unit, role, False))
                     continue
                 parts.append(
@@ -263,10 +263,14 @@ def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> C
 def _indicators(plan: Plan, positions: dict[str, Position]) -> list[IndicatorRollup]:
     found = []
     for indicator in plan.indicators:
-        task = plan.task(indicator.task_seq)
-        lead = task.lead_units[0] if task.lead_units else ""
-        figures: dict[str, tuple[float | None, object]] = {}
-        for unit in (*task.lead_units, *task.coop_units):
+        if indicator.task_seq is not None:  # the task-list row assigns it
+            task = plan.task(indicator.task_seq)
+            leads, coops = task.lead_units, task.coop_units
+        else:  # the indicator table names its units
+            leads, coops = indicator.lead_units, indicator.coop_units
+        lead = leads[0] if leads else ""
+        figures: dict[str, tuple[float | None, IndicatorLine | None]] = {}
+        for unit in (*leads, *coops):
             position = positions.get(unit)
             line = None
             if position is not None:
@@ -278,11 +282,11 @@ def _indicators(plan: Plan, positions: dict[str, Position]) -> list[IndicatorRol
                 indicator,
                 lead,
                 value,
-                line.expected if line else None,  # type: ignore[union-attr]
-                line.rate if line else None,  # type: ignore[union-attr]
-                line.light if line else "none",  # type: ignore[union-attr]
+                line.expected if line else None,
+                line.rate if line else None,
+                line.light if line else "none",
                 tuple((unit, figure) for unit, (figure, _) in figures.items() if unit != lead),
-                line.note if line else "",  # type: ignore[union-attr]
+                line.note if line else "",
             )
         )
     return found

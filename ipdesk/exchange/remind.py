@@ -73,9 +73,11 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook comes with one worksheet
     sheet.title = "催报名单"
     last = get_column_letter(len(COLUMNS))
     sheet["A1"] = f"{period.chinese}报送情况催报名单"
@@ -95,7 +97,7 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
         sheet.column_dimensions[get_column_letter(number)].width = width
-    rows = [
+    rows: list[tuple[int | str | None, ...]] = [
         (
             n,
             r.unit,
@@ -125,11 +127,13 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit, footer = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter
+    assert fit is not None and footer is not None  # openpyxl makes them with every sheet
+    fit.fitToPage = True
     sheet.page_margins.left = sheet.page_margins.right = 0.6
     sheet.page_margins.top = sheet.page_margins.bottom = 0.8
     sheet.page_margins.header = sheet.page_margins.footer = 0.4
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    footer.center.text = "第 &P 页 共 &N 页"
     workbook.properties.creator = "ipdesk"
     workbook.properties.title = f"{period.chinese}催报名单"
     workbook.save(path)

@@ -499,7 +499,7 @@ def _project_no(no_text: str, project_text: str) -> tuple[int | None, str]:
 
 
 def _phases(book: Book, reject: Callable[[RejectedRow], None]) -> list[Phase]:
-    phases = []
+    phases: list[Phase] = []
     for row in book.phases:
         start, end = _MONTH.match(normal(row.get("start"))), _MONTH.match(normal(row.get("end")))
         if not (row.get("name") and start and end):

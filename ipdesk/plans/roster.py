@@ -116,9 +116,11 @@ def write_roster_workbook(roster: Roster, target: Path) -> None:
     """The roster as a workbook to edit: one unit a row."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook comes with one worksheet
     sheet.title = "单位名册"
     sheet.append([f"{roster.city}责任单位名册" + (f"（{roster.city_code}）" if roster.city_code else "")])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -167,7 +167,8 @@ def cell_text(value: object, number_format: str = "General") -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         if "%" in number_format:
-            decimals = len(re.search(r"0(?:\.(0+))?%", number_format).group(1) or "") if "0" in number_format else 0
+            match = re.search(r"0(?:\.(0+))?[^0#?;]*%", number_format)  # 0%, 0.00%, 0.0 %, 0.00"%"
+            decimals = len(match.group(1) or "") if match else 0
             return f"{value * 100:.{decimals}f}%"
         return number_text(float(value))
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")

@@ -226,7 +226,9 @@ def _project_header(found: dict[str, int]) -> bool:
     return "project" in found and ("value" in found or "target" in found)
 
 
-def _find_header(grid: Grid, fields: dict[str, tuple[str, ...]], accept: Callable[[dict[str, int]], bool]):
+def _find_header(
+    grid: Grid, fields: dict[str, tuple[str, ...]], accept: Callable[[dict[str, int]], bool]
+) -> Header | None:
     for index, (_row, cells) in enumerate(grid.rows[:HEADER_SCAN]):
         columns, extra, years = _map_row(cells, fields)
         if not accept(columns):
@@ -243,14 +245,16 @@ def _find_header(grid: Grid, fields: dict[str, tuple[str, ...]], accept: Callabl
                         del columns[other]
                     columns[name] = column
                     extra.pop(column, None)
-                years = tuple(a or b for a, b in zip(years, sub_years, strict=True))  # type: ignore[assignment]
+                years = (years[0] or sub_years[0], years[1] or sub_years[1])
                 last = index + 1
         title = _title(grid.rows[:index])
-        return Header(last, columns, extra, title, years)  # type: ignore[arg-type]
+        return Header(last, columns, extra, title, years)
     return None
 
 
-def _map_row(cells: list[Cell], fields: dict[str, tuple[str, ...]]):
+def _map_row(
+    cells: list[Cell], fields: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, int], dict[int, str], tuple[int | None, int | None]]:
     columns: dict[str, int] = {}
     duplicates: dict[str, list[int]] = {}
     extra: dict[int, str] = {}

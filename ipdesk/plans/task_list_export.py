@@ -31,9 +31,11 @@ PHASE_HEADERS = ("阶段序号", "阶段名称", "起始月份", "截止月份")
 
 def write_task_list(plan: Plan, target: Path) -> None:
     import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = openpyxl.Workbook()
     tasks = workbook.active
+    assert isinstance(tasks, Worksheet)  # a new workbook comes with one worksheet
     tasks.title = "任务清单"
     _task_sheet(tasks, plan)
     if plan.indicators:

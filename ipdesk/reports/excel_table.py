@@ -153,7 +153,7 @@ class _StyleCache:
 def new_workbook() -> Workbook:
     """An empty workbook for sheets of tables."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the one sheet a new workbook comes with
     return workbook
 
 
@@ -190,8 +190,8 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
     header_lines = 1
     for number, column in enumerate(table.columns, 1):
-        points = excel_points(widths[number - 1]) - 2 * PADDING
-        words = break_lines(column.title, points, _MEASURE, words=column.header_words)
+        room = excel_points(widths[number - 1]) - 2 * PADDING
+        words = break_lines(column.title, room, _MEASURE, words=column.header_words)
         cell = sheet.cell(header_row, number)
         set_value(cell, "\n".join(words))
         cell.font, cell.fill, cell.border = header_font, HEADER_FILL, BORDER
@@ -227,7 +227,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
             cell = sheet.cell(row, number)
             set_value(cell, value.value)
             align = cell_align(column, value)
-            looks = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
+            looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
             if value.format:
                 looks["number_format"] = value.format
             if value.fill:
@@ -262,20 +262,22 @@ def _page_setup(sheet: Worksheet, heading: SheetHeading, table_points: float) ->
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit, footer, header = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter, sheet.oddHeader
+    assert fit is not None and footer is not None and header is not None  # openpyxl makes them with every sheet
+    fit.fitToPage = True
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins
     margins.left = margins.right = MARGIN_SIDE_IN
     margins.top, margins.bottom = MARGIN_TOP_IN, MARGIN_BOTTOM_IN
     margins.header = margins.footer = HEADER_FOOTER_IN
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
-    sheet.oddFooter.center.font = BODY_FONT
-    sheet.oddFooter.center.size = 10
+    footer.center.text = "第 &P 页 共 &N 页"
+    footer.center.font = BODY_FONT
+    footer.center.size = 10
     if heading.page_header:
-        sheet.oddHeader.right.text = heading.page_header
+        header.right.text = heading.page_header
         # as the footer: plain 10 pt, no colour, which every spreadsheet program writes back the same way
-        sheet.oddHeader.right.font = BODY_FONT
-        sheet.oddHeader.right.size = 10
+        header.right.font = BODY_FONT
+        header.right.size = 10
 
 
 def print_scale(table_points: float) -> float:

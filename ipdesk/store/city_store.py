@@ -54,7 +54,8 @@ def versions(db: Database, unit_id: int, period: str) -> list[ReceivedReturn]:
 
 def all_received(db: Database, periods: list[str] | None = None, plan_id: int | None = None) -> list[ReceivedReturn]:
     """Every received version (of ``periods``, and of the units of ``plan_id``, when given), oldest version first."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if periods is not None:
         where.append(f"r.period IN ({', '.join('?' for _ in periods)})")
         params += periods
@@ -112,6 +113,7 @@ def insert(
             )
             .last_pk
         )
+        assert isinstance(identifier, int)  # the new row's id
         audit.record(
             db,
             actor,

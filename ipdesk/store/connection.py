@@ -117,7 +117,7 @@ class GuardedCursor(sqlite3.Cursor):
 
     def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:
         try:
-            return super().execute(sql, parameters)  # type: ignore[return-value]
+            return super().execute(sql, parameters)
         except sqlite3.DatabaseError as error:
             if is_damage(error) and not isinstance(error, StoreDamaged):
                 raise self.connection.damaged_error(error) from error
@@ -125,7 +125,7 @@ class GuardedCursor(sqlite3.Cursor):
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:
         try:
-            return super().executemany(sql, parameters)  # type: ignore[return-value]
+            return super().executemany(sql, parameters)
         except sqlite3.DatabaseError as error:
             if is_damage(error) and not isinstance(error, StoreDamaged):
                 raise self.connection.damaged_error(error) from error

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ipdesk.store.connection import GuardedConnection, StoreDamaged, storage_error
@@ -34,7 +34,7 @@ class LazyDatabase:
             self._database = Database(self.conn, execute_plugins=False)
         return self._database
 
-    def execute(self, sql: str, parameters: Iterable[Any] | dict | None = None) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None) -> sqlite3.Cursor:
         return self.conn.execute(sql, parameters if parameters is not None else ())
 
     def writable(self) -> None:

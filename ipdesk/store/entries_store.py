@@ -6,7 +6,7 @@ changed field in the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
@@ -39,8 +39,8 @@ def ensure_period(db: Database, period: Period) -> None:
 def _save_row(
     db: Database,
     table: str,
-    key: dict[str, object],
-    values: dict[str, object],
+    key: Mapping[str, object],
+    values: Mapping[str, object],
     actor: str,
     entity_key: str,
     period: Period,

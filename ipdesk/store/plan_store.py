@@ -88,6 +88,7 @@ def save_plan(
             .insert({**_plan_row(plan, origin, origin_detail, plan_file), "is_active": 1 if make_active else 0})
             .last_pk
         )
+        assert isinstance(plan_id, int)  # the new row's id
         _write_content(db, plan_id, plan)
         audit.record(db, actor, "insert", "plan", plan.code, [("title", None, plan.title)])
     return plan_id
@@ -322,11 +323,12 @@ def _write_content(db: Database, plan_id: int, plan: Plan) -> None:
 def _write_projects(db: Database, plan_id: int, plan: Plan, task_ids: dict[int, int], unit_ids: dict[str, int]):
     kept_targets = []
     for project in plan.projects:
+        task_id = task_ids.get(project.task_seq) if project.task_seq is not None else None
         db.execute(
             "INSERT INTO project (plan_id, no, name, goal, task_id) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (plan_id, no) DO UPDATE SET name = excluded.name, goal = excluded.goal,"
             " task_id = excluded.task_id",
-            [plan_id, project.no, project.name, project.goal, task_ids.get(project.task_seq)],
+            [plan_id, project.no, project.name, project.goal, task_id],
         )
         project_id = db.execute(
             "SELECT id FROM project WHERE plan_id = ? AND no = ?", [plan_id, project.no]
