@@ -162,7 +162,7 @@ def cmd_city_import(args: argparse.Namespace) -> int:
             )
             for r in results
         ]
-        counts = {}
+        counts: dict[str, int] = {}
         for r in results:
             counts[r.outcome.value] = counts.get(r.outcome.value, 0) + 1
         summary = "，".join(f"{k} {v} 个" for k, v in counts.items()) or "没有找到报送文件"
@@ -372,7 +372,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         if args.action == "list":
             items = ws.trust.all()
-            data = [
+            listing = [
                 {
                     "fingerprint": t.fingerprint,
                     "holder": t.holder,
@@ -394,7 +394,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
             ]
             return _emit(
                 args,
-                data,
+                listing,
                 lambda: render_table(["持有单位", "类别", "登记日期", "状态/更换日期", "指纹（SHA-256）"], rows),
             )
         if not args.target:

@@ -93,7 +93,7 @@ def test_import_shows_what_was_read_and_saves_only_when_accepted(qtbot, window, 
     assert dialog.tasks.rows[0][5] == ("市科技局、工信局（2 个单位）", "市科技局、市工信局")
     assert dialog.tabs.tabText(0) == "任务清单（2）" and dialog.tabs.tabText(4) == "无法读取的行（1）"
     assert dialog.tabs.currentIndex() == 4  # the rows that could not be read are shown first
-    assert dialog.rejected.rows == [("任务清单", 5, "没有责任单位")]
+    assert dialog.unreadable.rows == [("任务清单", 5, "没有责任单位")]
     assert "1 行无法读取" in dialog.summary.text()
     # A new unit is marked, and its kind guessed from its name.
     units = {row[1]: row for row in dialog.units.rows}

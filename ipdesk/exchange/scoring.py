@@ -150,7 +150,9 @@ def score_year(
     for unit in units:
         items = [ScoreItem("基础分", 1, rules.base)]
         position = year_end.get(unit.name)
-        lead_done, coop_done, unexplained = [], [], []
+        lead_done: list[int] = []
+        coop_done: list[int] = []
+        unexplained: list[int] = []
         if position is not None:
             for task in position.snapshot.tasks:
                 if task.status == "done":
@@ -190,7 +192,7 @@ def _item(cause: str, things: list, each: float, pattern: str | None) -> ScoreIt
 
 def rank(cards: list[ScoreCard]) -> list[ScoreCard]:
     """Rank within each group (市级部门 / 区县 / 开发区（新区）): equal totals share a rank (1, 2, 2, 4)."""
-    ranked = []
+    ranked: list[ScoreCard] = []
     groups: dict[str, list[ScoreCard]] = {}
     for card in cards:
         groups.setdefault(card.group, []).append(card)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from ipdesk.domain.errors import InvalidInput
@@ -63,10 +64,10 @@ def export_signed(
         if extension == "xlsx":
             for kind in ("xlsx", "p7s"):
                 name, content = files[kind]
-                written.append(write_atomically(folder / name, lambda path, data=content: path.write_bytes(data)))
+                written.append(write_atomically(folder / name, partial(Path.write_bytes, data=content)))
         elif "pdf" in files:
             name, content = files["pdf"]
-            written.append(write_atomically(folder / name, lambda path, data=content: path.write_bytes(data)))
+            written.append(write_atomically(folder / name, partial(Path.write_bytes, data=content)))
         else:
             written += export_report(snapshot, folder, ("pdf",), face)
     return written

@@ -33,14 +33,14 @@ def report_file_name(
     return f"{who}_{safe_part(period)}_工作进展{marks}_v{version}.{extension}"
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(temporary_path)`` in ``target``'s folder, then rename it into place."""
     folder = target.parent
     if not folder.is_dir():
         raise InvalidInput(f"导出文件夹不存在：{folder}")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".part", dir=folder)
-        os.close(handle)
+        descriptor, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".part", dir=folder)
+        os.close(descriptor)
     except OSError as error:
         raise InvalidInput(f"无法在文件夹“{folder}”中写入文件（{os_error_text(error)}），请换一个文件夹") from error
     temp = Path(temp_name)

@@ -8,9 +8,15 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.paths import resources_dir
+
+if TYPE_CHECKING:
+    from array import array
+
+    from reportlab.pdfbase.ttfonts import TTFont
 
 BUNDLED = "WQYMicroHei"
 WINDOWS_FACES = {  # setting value → (font file, index within a .ttc, shown name)
@@ -212,6 +218,9 @@ def _cached_face_class():
         from reportlab.pdfbase.ttfonts import TTFontFace
 
         class CachedFace(TTFontFace):
+            _glyph_chars: tuple[array, array]  # set by _read_cache
+            _metric_arrays: tuple[array, array, dict[int, float]]
+
             @cached_property
             def glyphToChar(self) -> dict[int, list[int]]:  # only text shaping asks for it
                 found: dict[int, list[int]] = {}
@@ -227,7 +236,7 @@ def _cached_face_class():
     return _FACE_CLASS
 
 
-def load_truetype(name: str, path: Path, subfont: int = 0):
+def load_truetype(name: str, path: Path, subfont: int = 0) -> TTFont:
     """A reportlab TTFont for ``path``, its metrics from the cache when they are there and sound."""
     from weakref import WeakKeyDictionary
 
@@ -241,7 +250,7 @@ def load_truetype(name: str, path: Path, subfont: int = 0):
             font = TTFont.__new__(TTFont)  # what TTFont.__init__ does, less the parsing
             font.fontName, font.face, font.encoding = name, face, TTEncoding()
             font.state = WeakKeyDictionary()
-            font._asciiReadable = rl_config.ttfAsciiReadable
+            font._asciiReadable = rl_config.ttfAsciiReadable  # type: ignore[attr-defined]  # private, not in the stubs
             font.shapable = True
             return font
         except Exception:
@@ -259,7 +268,8 @@ def missing_glyphs(font_name: str, texts: list[tuple[str, str]]) -> list[Missing
     """Characters of ``texts`` (where, text) that the font cannot draw; line breaks and spaces are fine."""
     from reportlab.pdfbase import pdfmetrics
 
-    covered = pdfmetrics.getFont(font_name).face.charToGlyph
+    # The stubs type getFont as returning a Type 1 Font; every font ipdesk registers is a TrueType one.
+    covered = cast("TTFont", pdfmetrics.getFont(font_name)).face.charToGlyph
     found = []
     for where, text in texts:
         for position, char in enumerate(text, 1):

@@ -242,9 +242,9 @@ def _clean(table):
     """The table with every text made printable (no invisible format characters)."""
     from dataclasses import replace
 
-    from ipdesk.reports.table_model import Cell, Group
+    from ipdesk.reports.table_model import Cell, Group, Row
 
-    items = []
+    items: list[Row | Group] = []
     for item in table.items:
         if isinstance(item, Group):
             items.append(Group(printable(item.text)))

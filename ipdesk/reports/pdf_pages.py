@@ -7,10 +7,11 @@ Platypus is not used: its paragraphs break Chinese without the rules and cost mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from ipdesk.reports.linebreak import Measure, break_lines
 
@@ -19,8 +20,10 @@ from ipdesk.reports.linebreak import Measure, break_lines
 def font_measure(font: str, size: float) -> Measure:
     """Width in points of a text in the registered font ``font`` at ``size``."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    face = pdfmetrics.getFont(font).face
+    # The stubs type getFont as returning a Type 1 Font; every font ipdesk registers is a TrueType one.
+    face = cast(TTFont, pdfmetrics.getFont(font)).face
     widths, default, scale = face.charWidths, face.defaultWidth, size / 1000.0
     known: dict[str, float] = {}
 
@@ -114,7 +117,8 @@ class Text(Block):
         continued: bool = False,
     ):
         self.text, self.style, self.keep_with_next = text, style, keep_with_next
-        self._lines, self._width = lines, None
+        self._lines = lines
+        self._width: float | None = None
         self.continued = continued  # the rest of a split paragraph: no space before, every line indented
 
     def lines(self, width: float) -> list[str]:
@@ -162,7 +166,7 @@ class Text(Block):
 class Together(Block):
     """Blocks kept on one page."""
 
-    def __init__(self, blocks: list[Block]):
+    def __init__(self, blocks: Sequence[Block]):
         self.blocks = blocks
 
     def height(self, width: float) -> float:
@@ -252,7 +256,8 @@ def render(
     """Draw the laid-out pages; ``decorate(canvas, page_number, total)`` adds what every page carries."""
     from reportlab.pdfgen.canvas import Canvas
 
-    canvas = Canvas(str(path), pagesize=page.size, initialFontName=font, initialFontSize=10)
+    # initialFontName is a font's name; the stubs type it as a float
+    canvas = Canvas(str(path), pagesize=page.size, initialFontName=font, initialFontSize=10)  # type: ignore[arg-type]
     canvas.setTitle(info.title)
     canvas.setAuthor(info.author)
     canvas.setSubject(info.subject)

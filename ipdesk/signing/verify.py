@@ -364,43 +364,44 @@ def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         check = check_detached(signature, data)
     except (ValueError, KeyError, IndexError, TypeError):
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名文件已损坏或不是 CMS 签名")
-    if check.certificate is None:
+    certificate = check.certificate
+    if certificate is None:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名文件中没有签名证书")
     if not (check.digest_matches and check.signature_valid):
         return Verdict(
             str(path),
             VerdictStatus.MODIFIED,
             f"“{content.name}”在签署后被改动过",
-            signer=signer_name(check.certificate),
-            fingerprint=fingerprint(check.certificate),
+            signer=signer_name(certificate),
+            fingerprint=fingerprint(certificate),
         )
     inner = _verify_workbook(content, trusted) if content.suffix.lower() == ".xlsx" else None
     if inner is None or inner.status in (VerdictStatus.NOT_IPDESK, VerdictStatus.DAMAGED):
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "被签名的文件不是 ipdesk 签署的工作簿")
     if inner.status is VerdictStatus.TOO_NEW:
         return Verdict(str(path), VerdictStatus.TOO_NEW, inner.detail, format=inner.format)
-    facts = {
-        "unit": inner.unit,
-        "period": inner.period,
-        "version": inner.version,
-        "signer": inner.signer or signer_name(check.certificate),
-        "signed_at": check.signing_time,
-        "fingerprint": fingerprint(check.certificate),
-        "plan": inner.plan,
-        "format": inner.format,
-        "unit_code": inner.unit_code,
-        "document": inner.document,
-    }
-    if fingerprint(check.certificate) != inner.fingerprint:
-        return Verdict(str(path), VerdictStatus.UNKNOWN_SIGNER, "签名文件与工作簿不是同一证书签署的", **facts)
-    if fingerprint(check.certificate) not in _trusted_fingerprints(trusted):
+    def verdict(status: VerdictStatus, detail: str) -> Verdict:
         return Verdict(
             str(path),
-            VerdictStatus.UNKNOWN_SIGNER,
-            f"签名证书（指纹 {fingerprint(check.certificate)}）不在信任列表中",
-            **facts,
+            status,
+            detail,
+            unit=inner.unit,
+            period=inner.period,
+            version=inner.version,
+            signer=inner.signer or signer_name(certificate),
+            signed_at=check.signing_time,
+            fingerprint=fingerprint(certificate),
+            plan=inner.plan,
+            format=inner.format,
+            unit_code=inner.unit_code,
+            document=inner.document,
         )
-    return Verdict(str(path), VerdictStatus.VALID, f"签名有效：“{content.name}”与签署时逐字节一致", **facts)
+
+    if fingerprint(certificate) != inner.fingerprint:
+        return verdict(VerdictStatus.UNKNOWN_SIGNER, "签名文件与工作簿不是同一证书签署的")
+    if fingerprint(certificate) not in _trusted_fingerprints(trusted):
+        return verdict(VerdictStatus.UNKNOWN_SIGNER, f"签名证书（指纹 {fingerprint(certificate)}）不在信任列表中")
+    return verdict(VerdictStatus.VALID, f"签名有效：“{content.name}”与签署时逐字节一致")
 
 
 # -- PDFs ------------------------------------------------------------------------------------------------------------

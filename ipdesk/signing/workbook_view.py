@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 VIEW_VERSION = 1
@@ -61,7 +61,7 @@ MIN_COLUMN_WIDTH = 1.5  # characters
 
 def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> dict:
     """The view of ``workbook`` (sheet ``skip``, the signature's own, is listed but not described)."""
-    sheets = []
+    sheets: list[dict[str, object]] = []
     for sheet in workbook.worksheets:
         if sheet.title == skip:
             sheets.append({"name": sheet.title, "state": _state(sheet.sheet_state)})
@@ -136,12 +136,13 @@ def _hidden_rows(sheet: Worksheet) -> list[int]:
 
 
 def _hidden_columns(sheet: Worksheet) -> list[int]:
-    hidden = set()
+    hidden: set[int] = set()
     for key, dims in sheet.column_dimensions.items():
         if dims.hidden or (dims.customWidth and dims.width is not None and dims.width < MIN_COLUMN_WIDTH):
-            low, high = (dims.min, dims.max) if dims.min and dims.max else (None, None)
-            if low is None:
-                low = high = range_boundaries(f"{key}1")[0]
+            if dims.min and dims.max:
+                low, high = dims.min, dims.max
+            else:
+                low = high = column_index_from_string(key)
             hidden.update(range(low, high + 1))
     return sorted(hidden)
 
@@ -312,7 +313,7 @@ def _listed(value: object, key: str) -> str:
 
 def _cell_order(coordinate: str) -> tuple[int, int]:
     column, row, *_ = range_boundaries(coordinate)
-    return row, column
+    return row or 0, column or 0  # a range without rows or without columns (A:A, 1:1) sorts first
 
 
 def _same_cell(old: list | None, new: list | None) -> bool:

@@ -35,7 +35,7 @@ def is_network_path(path: Path) -> bool:
         drive = os.path.splitdrive(os.path.abspath(text))[0]
         if drive:
             DRIVE_REMOTE = 4
-            return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE  # type: ignore[attr-defined]
+            return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
         return False
     return mount_type(Path(path)) in NETWORK_FILESYSTEMS
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     none_guard.install(app)  # before any window: see none_guard for the binding's fault it guards against
     app.setApplicationName("ipdesk")
     app.setOrganizationName("ipdesk")
@@ -42,7 +43,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from ipdesk.paths import resources_dir
 
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "ipdesk.png")))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:

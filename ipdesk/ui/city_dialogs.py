@@ -566,7 +566,7 @@ class OfficeKeyDialog(QDialog):
         form.addRow(self.tr("设置签署口令"), self.passphrase)
         form.addRow(self.tr("再输入一次"), self.confirm)
         self.create_button = QPushButton(self.tr("创建签署密钥"))
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_key)
         self.export_button = QPushButton(self.tr("导出证书…"))
         self.export_button.clicked.connect(self.export)
         self.error = QLabel()
@@ -604,7 +604,7 @@ class OfficeKeyDialog(QDialog):
             )
         )
 
-    def create(self) -> None:
+    def create_key(self) -> None:
         if self.passphrase.text() != self.confirm.text():
             self.error.setText(self.tr("两次输入的口令不一致"))
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,12 +58,20 @@ from ipdesk.ui.todo_panel import TodoPanel, summary
 from ipdesk.workspace import TaskProgress, Workspace
 from ipdesk.workspace.errors import user_message
 
+if TYPE_CHECKING:
+    from ipdesk.ui.plan_import_dialog import PlanImportDialog
+
 MESSAGE_MS = 5000
 MEMORY_KEY = "main"
 HIDDEN_BY_DEFAULT = (TaskTableModel.CHANGED,)  # mostly empty: shown on request (right-click the header)
 
 
 class MainWindow(QMainWindow):
+    # set by plan_menu: the plan the window shows, the toolbar's plan button, the dialog of the last plan import
+    plan_code_shown: str
+    plan_button: QToolButton
+    plan_import_dialog: PlanImportDialog
+
     def __init__(self, ws: Workspace, unit: str, today: dt.date | None = None):
         super().__init__()
         self.ws = ws

@@ -48,8 +48,8 @@ class BackgroundOp:
         parent: QWidget,
         label: str,
         work: Callable[[], Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
+        on_done: Callable[[Any], object],
+        on_error: Callable[[BaseException], object],
         modal: bool = True,
     ) -> None:
         if cls.synchronous:
@@ -100,8 +100,8 @@ def run_in_background(
     parent: QWidget,
     label: str,
     work: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None],
+    on_done: Callable[[Any], object],
+    on_error: Callable[[BaseException], object],
     modal: bool = True,
 ) -> None:
     BackgroundOp.run(parent, label, work, on_done, on_error, modal)

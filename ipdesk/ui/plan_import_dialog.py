@@ -143,7 +143,7 @@ class PlanImportDialog(QDialog):
         self.indicators = TextRows(("序号", "指标", "单位", "基数", "目标", "年均预增", "责任单位"))
         self.projects = TextRows(("工程", "工程名称", "目标", "目标值", "口径", "责任单位"))
         self.units = TextRows(("代码", "单位", "类别", "来源", "牵头任务", "协作任务"), NEW_UNIT)
-        self.rejected = TextRows(("工作表", "行", "原因"), REJECTED)
+        self.unreadable = TextRows(("工作表", "行", "原因"), REJECTED)
         self.notes = TextRows(("说明",))
         self.tabs = QTabWidget()
         self.unit_view = _table(self.units, 1)
@@ -165,7 +165,7 @@ class PlanImportDialog(QDialog):
             (_table(self.indicators, 1), "主要发展指标"),
             (_table(self.projects, 2), "示范工程"),
             (unit_page, "责任单位"),
-            (_table(self.rejected, 2), "无法读取的行"),
+            (_table(self.unreadable, 2), "无法读取的行"),
             (_table(self.notes, 0), "说明"),
         ]
         for page, name in self.pages:
@@ -269,7 +269,7 @@ class PlanImportDialog(QDialog):
             if new
             else self.tr("全部单位都在单位名册中。")
         )
-        self.rejected.set_rows(
+        self.unreadable.set_rows(
             [(r.sheet, r.row, r.reason) for r in preview.rejected_rows], [True] * len(preview.rejected_rows)
         )
         self.notes.set_rows([(note,) for note in preview.notes])

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,7 @@ class CityOffice:
     # -- receiving -------------------------------------------------------------------------------------------
     def import_files(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
         today: dt.date | None = None,
@@ -127,27 +128,27 @@ class CityOffice:
         unit, period, version = incoming.unit, as_period(incoming.period), incoming.version
         plan_id = plan_store.plan_id_of(ws.db, incoming.plan_code) if incoming.plan_code else None
         unit_id = (plan_store.unit_ids(ws.db, plan_id) if plan_id else ws.ids.units)[unit]
-        facts = {"unit": unit, "period": period.code, "version": version}
+
+        def result(outcome: Outcome, reason: str) -> ImportResult:
+            return ImportResult(str(incoming.path), outcome, reason, unit=unit, period=period.code, version=version)
+
         with ws.db.atomic():
             existing = city_store.received(ws.db, unit_id, period.code, version)
             if existing is not None:
                 if existing.document_sha256 != incoming.sha256:
-                    return ImportResult(
-                        str(incoming.path),
+                    return result(
                         Outcome.REFUSED,
                         f"冲突：已于 {chinese_datetime(existing.received_at)} 收到同一版本（v{version}）"
                         "内容不同的文件，"
                         "请与该单位核实",
-                        **facts,
                     )
-                added = [kind for kind, *rest in incoming.files if city_store.add_file(ws.db, existing.id, kind, *rest)]
+                added = [
+                    kind
+                    for kind, name, content, sha256 in incoming.files
+                    if city_store.add_file(ws.db, existing.id, kind, name, content, sha256)
+                ]
                 note = f"；已一并保存本文件（{'、'.join(added)}）" if added else ""
-                return ImportResult(
-                    str(incoming.path),
-                    Outcome.DUPLICATE,
-                    f"已于 {chinese_datetime(existing.received_at)} 导入{note}",
-                    **facts,
-                )
+                return result(Outcome.DUPLICATE, f"已于 {chinese_datetime(existing.received_at)} 导入{note}")
             newest = city_store.received(ws.db, unit_id, period.code)
             header = incoming.document.snapshot.header
             identifier = city_store.insert(
@@ -165,17 +166,12 @@ class CityOffice:
                 incoming.fingerprint,
                 ws.actor,
             )
-            for kind, *rest in incoming.files:
-                city_store.add_file(ws.db, identifier, kind, *rest)
+            for kind, name, content, sha256 in incoming.files:
+                city_store.add_file(ws.db, identifier, kind, name, content, sha256)
         if newest is not None and newest.version > version:
-            return ImportResult(
-                str(incoming.path),
-                Outcome.HISTORY,
-                f"已有更新的 v{newest.version}，本版本作为历史版本保存",
-                **facts,
-            )
+            return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
-        return ImportResult(str(incoming.path), Outcome.IMPORTED, f"签名有效，待审{replaced}", **facts)
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}")
 
     # -- who has reported --------------------------------------------------------------------------------------
     def matrix(
@@ -394,7 +390,7 @@ class CityOffice:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         return [
-            write_atomically(folder / name, lambda temp, data=content: temp.write_bytes(data))
+            write_atomically(folder / name, partial(Path.write_bytes, data=content))
             for name, content in self.files(unit, period).values()
         ]
 
@@ -430,7 +426,7 @@ class FeedbackInbox:
         versions = {v.version: v for v in ws.reports.versions(unit, when)}
         returned = versions.get(item.version)
         signed = ws.signoff.signed(unit, when, item.version) if returned else None
-        if signed is None:
+        if returned is None or signed is None:
             raise InvalidInput(
                 f"本工作区中没有{unit.name}{when.chinese}已签署的第 {item.version} 版，该退回意见无法对应"
             )
@@ -438,7 +434,9 @@ class FeedbackInbox:
         if sha != item.return_sha256:
             raise InvalidInput(f"该退回意见针对的报送文件与本工作区签署的第 {item.version} 版内容不同，未导入")
         if returned.status is ReportStatus.RETURNED:
-            return FeedbackImport(unit.name, when, item.version, ws.reports.state(unit, when), False, item.comments())
+            current = ws.reports.state(unit, when)
+            assert current is not None  # the report has versions, the returned one among them
+            return FeedbackImport(unit.name, when, item.version, current, False, item.comments())
         latest = max(versions)
         if latest != item.version:
             raise InvalidInput(

@@ -520,14 +520,14 @@ class CityReports:
         if len(not_done) > 40:
             items.append(("body", f"另有 {len(not_done) - 40} 项，详见终期评估数据表。"))
         items.append(("heading", "三、示范工程目标完成情况"))
-        for target in consolidation.targets:
-            total = "未报送" if target.total is None else number_text(target.total) + target.unit_of_measure
-            reached = {True: "已达到", False: "未达到", None: "无法判断"}[target.reached]
+        for rollup in consolidation.targets:
+            total = "未报送" if rollup.total is None else number_text(rollup.total) + rollup.unit_of_measure
+            reached = {True: "已达到", False: "未达到", None: "无法判断"}[rollup.reached]
             items.append(
                 (
                     "body",
-                    f"工程{target.project_no}“{target.name}”：目标{target_text(target.op, target.target)}"
-                    f"{target.unit_of_measure}，合计{total}，{reached}。",
+                    f"工程{rollup.project_no}“{rollup.name}”：目标{target_text(rollup.op, rollup.target)}"
+                    f"{rollup.unit_of_measure}，合计{total}，{reached}。",
                 )
             )
         items.append(("heading", "四、分阶段情况"))

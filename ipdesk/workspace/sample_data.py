@@ -62,6 +62,7 @@ def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period, mark: boo
             if row.task.kind is TaskKind.INDICATOR:
                 continue
             roll = rng.random()
+            percent: float | None
             if roll < 0.1:
                 status, percent = TaskStatus.LAGGING, round(expected * rng.uniform(0.5, 0.8))
             elif roll < 0.3:
@@ -97,12 +98,12 @@ def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period, mark: boo
                 )
             )
             written += 1
-        for owned in ws.projects.targets_for_unit(name):
-            target = owned.target
+        for owned_target in ws.projects.targets_for_unit(name):
+            target = owned_target.target
             share = 1.0 if target.measure != "cumulative" else max(expected / 100, 0.1)
             ws.target_values.save(
                 TargetValue(
-                    owned.project.no,
+                    owned_target.project.no,
                     target.seq,
                     name,
                     when,

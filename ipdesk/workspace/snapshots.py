@@ -77,8 +77,8 @@ def build_snapshot(
                 )
             )
         entered = ws.target_values.for_unit(unit, when)
-        for owned in ws.projects.targets_for_unit(unit):
-            project, target = owned.project, owned.target
+        for owned_target in ws.projects.targets_for_unit(unit):
+            project, target = owned_target.project, owned_target.target
             value = entered.get((project.no, target.seq))
             targets.append(
                 TargetLine(
@@ -99,7 +99,7 @@ def build_snapshot(
     state = ws.reports.state(names[0], when) if len(names) == 1 else None
     settings = ws.settings
     thresholds = settings.thresholds()
-    units = [ws.units.get(name) for name in names]
+    plan_units = [ws.units.get(name) for name in names]
     header = ReportHeader(
         plan_title=ws.plan.title,
         form_title=ws.plan.form_title(when.chinese),
@@ -118,8 +118,8 @@ def build_snapshot(
         light_yellow=thresholds.yellow,
         plan_code=ws.plan.code,
         plan_sha256=ws.plan_sha256,
-        unit_codes=tuple(u.code for u in units),
-        unit_kinds=tuple(u.kind.value for u in units),
+        unit_codes=tuple(u.code for u in plan_units),
+        unit_kinds=tuple(u.kind.value for u in plan_units),
         created_at=state.created_at if state else "",
         submitted_at=state.submitted_at if state else "",
         submitted_by=state.submitted_by if state else "",
