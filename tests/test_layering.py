@@ -76,6 +76,19 @@ def test_code_is_clean_by_ruff():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_types_are_clean_by_mypy():
+    """mypy, configured in pyproject.toml ([tool.mypy]: the ipdesk package, untyped bodies checked too), finds no
+    error; mypy and the stubs it needs come with the test extras. Its cache (.mypy_cache) makes a second run quick."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
 def test_the_window_talks_only_to_the_workspace():
     """ui/ reaches the core through the Workspace facade (and plain domain types), never the store or the writers."""
     allowed = {"ui", "domain", "workspace", "paths", "console"}
