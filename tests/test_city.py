@@ -490,3 +490,16 @@ def test_cli_city_month(tmp_path, made, capsys):
     dangling = ["city", "return", "--unit", "碑林区", "--period", "2025-09", "--task", "47", "--out", str(tmp_path)]
     assert main(["--db", db, *dangling]) == 2
     assert "--comment" in capsys.readouterr().err
+
+
+def test_a_release_1_return_is_read_without_a_crash(tmp_path):
+    """Format-1 files (ipdesk 0.1): the PDF carries no return data, the workbook is sample data; each says why."""
+    from .conftest import FIXTURES
+
+    ws = Workspace(tmp_path / "city.db")
+    ws.trust.add(FIXTURES / "format1" / "碑林区.cer")
+    results = {Path(r.file).suffix: r for r in ws.city.import_files([FIXTURES / "format1"], today=TODAY)}
+    assert set(results) == {".pdf", ".xlsx"}
+    assert results[".pdf"].outcome is Outcome.REFUSED and "格式1" in results[".pdf"].reason
+    assert results[".xlsx"].outcome is Outcome.REFUSED and "示例数据" in results[".xlsx"].reason
+    ws.close()

@@ -101,8 +101,13 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     dialog = window.review_dialog
     assert BEILIN in dialog.header.text() and "待审" in dialog.header.text()
     assert dialog.tasks.rowCount() == 30
-    first = dialog.tasks.rows[0]
-    assert first.light == "red" or first.status == "lagging" or all(t.light != "red" for t in dialog.tasks.rows)
+    from ipdesk.ui.task_table import TaskTableModel
+
+    view = dialog.proxy
+    ranks = [dialog.tasks.rows[view.mapToSource(view.index(r, 0)).row()].light.rank for r in range(view.rowCount())]
+    assert ranks == sorted(ranks)  # the clerk's own table, red lights first
+    assert view.index(0, dialog.tasks.CHANGES).data() == "上期无报送，无法比较"
+    assert dialog.task_view.isColumnHidden(TaskTableModel.CHANGED)
     assert "工作进展及成效" in dialog.detail.toPlainText()
     assert dialog.accept_button.isEnabled()
 
@@ -236,3 +241,18 @@ def test_the_clerk_imports_the_city_feedback_and_sees_the_comment_beside_the_tas
     window.select_task(next(r.task.seq for r in window.model.rows if r.task.seq != seq))
     assert not window.editor.comment_banner.isVisibleTo(window)
     window.close()
+
+
+def test_city_settings_change_the_deadline_and_the_rhythm(window):
+    from ipdesk.ui.city_setup import CitySettingsDialog
+
+    dialog = CitySettingsDialog(window.ws, window)
+    dialog.due_day.setValue(10)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("quarter"))
+    dialog.person.setText("")
+    dialog.accept()
+    assert "经办人" in dialog.error.text() and window.ws.settings.due_day() == 5  # nothing saved
+    dialog.person.setText("王科长")
+    dialog.accept()
+    assert window.ws.settings.due_day() == 10 and window.ws.settings.report_kind().value == "quarter"
+    assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025Q3").due == dt.date(2025, 10, 10)

@@ -435,6 +435,20 @@ def _hide_column(book: Workbook, lay: Layout, width: float | None = None) -> Non
         dimensions.width = width
 
 
+def _nearly_white_theme_text(book: Workbook, lay: Layout) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.styles.colors import Color
+
+    book[TASKS][lay.status].font = Font(name="宋体", size=10.5, color=Color(theme=1, tint=0.95))  # black, tinted white
+
+
+def _squeezed(book: Workbook, lay: Layout) -> None:
+    """A row to just above what counted as hidden, a column likewise: each far below its signed size."""
+    sheet = book[TASKS]
+    sheet.row_dimensions[sheet[lay.status].row].height = 6
+    sheet.column_dimensions[coordinate_from_string(lay.status)[0]].width = 1.6
+
+
 def _comment(book: Workbook, lay: Layout) -> None:
     from openpyxl.comments import Comment
 
@@ -541,6 +555,8 @@ WORKBOOK_CHANGES = {
     "text-in-its-fill-colour": Change(_font_in_the_fill_colour, ("{light}", "看不见")),
     "black-fill-under-automatic-text": Change(_black_fill, ("{problem}", "看不见")),
     "white-text-as-palette-colour": Change(_indexed_white, ("{problem}", "看不见")),
+    "theme-text-tinted-nearly-white": Change(_nearly_white_theme_text, ("{status}", "文字颜色")),
+    "row-and-column-squeezed": Change(_squeezed, ("行高", "列宽")),
     "font-size-1": Change(_font(size=1), ("{problem}", "看不见")),
     "light-repainted": Change(_recolour_light, ("{light}", "底色")),
     "struck-through": Change(_strike, ("{problem}", "删除线")),
@@ -1138,3 +1154,28 @@ def test_a_signature_sheet_the_reader_cannot_load_is_damage_not_a_foreign_file(s
     )
     verdict = signed.verify(broken)
     assert verdict.status is VerdictStatus.DAMAGED, verdict.detail
+
+
+def test_a_p7s_never_vouches_for_a_workbook_that_is_not_valid(signed, tmp_path):
+    """The .p7s signs the bytes; what the workbook says must still pass every check (here: another unit's key)."""
+    import hashlib
+
+    from ipdesk.signing.cms import sign_detached
+    from ipdesk.signing.workbook import SignedReturn, write_signed_workbook
+
+    other = KeyStore(tmp_path / "keys").create("雁塔区人民政府", "赵六", PASS)
+    text = signature_value(load_workbook(signed.v1["xlsx"]), "return")
+    workbook = tmp_path / "return.xlsx"
+    payload = SignedReturn(
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        signatures.sign(other.key, text.encode()),
+        other.certificate.public_bytes(serialization.Encoding.PEM),
+    )
+    write_signed_workbook(read_return(text).snapshot, workbook, payload, other)
+    p7s = tmp_path / "return.xlsx.p7s"
+    p7s.write_bytes(sign_detached(other, workbook.read_bytes()))
+    for path in (workbook, p7s):
+        verdict = signed.verify(path, other.certificate)
+        assert verdict.status is not VerdictStatus.VALID, (path.name, verdict.detail)
+    assert signed.verify(p7s, other.certificate).status in (VerdictStatus.UNKNOWN_SIGNER, VerdictStatus.MODIFIED)

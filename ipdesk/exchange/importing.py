@@ -165,7 +165,8 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if not verdict.valid:
         return refuse(f"{verdict.status.value}：{verdict.detail}", **facts)
     document = verdict.document
-    assert document is not None
+    if document is None:  # a format-1 PDF: its signature covers no return data, only the printed form
+        return refuse("这是格式1（ipdesk 0.1）签署的 PDF，不含报送数据：请导入同名的 .xlsx 工作簿", **facts)
     header = document.snapshot.header
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:

@@ -20,7 +20,7 @@ import logging
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -380,6 +380,9 @@ def _verify_p7s(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "被签名的文件不是 ipdesk 签署的工作簿")
     if inner.status is VerdictStatus.TOO_NEW:
         return Verdict(str(path), VerdictStatus.TOO_NEW, inner.detail, format=inner.format)
+    if inner.status is not VerdictStatus.VALID:  # the bytes are intact, but what they say is not acceptable
+        return replace(inner, file=str(path), detail=f"签名文件所签的工作簿：{inner.detail}")
+
     def verdict(status: VerdictStatus, detail: str) -> Verdict:
         return Verdict(
             str(path),

@@ -73,6 +73,7 @@ def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> d
                 "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
                 "hidden_rows": _hidden_rows(sheet),
                 "hidden_columns": _hidden_columns(sheet),
+                "sizes": _sizes(sheet),
                 "header_footer": _header_footer(sheet),
                 "print": _print_setup(sheet),
                 "conditional_formats": sorted(str(r.sqref) for r in sheet.conditional_formatting),
@@ -133,6 +134,47 @@ def _hidden_rows(sheet: Worksheet) -> list[int]:
         for number, dims in sheet.row_dimensions.items()
         if dims.hidden or (dims.height is not None and dims.height < MIN_ROW_HEIGHT)
     )
+
+
+DEFAULT_ROW_HEIGHT, DEFAULT_COLUMN_WIDTH = 15.0, 8.43
+SHRINK = 0.6  # a row or a column now narrower than this share of its signed size hides what it showed
+
+
+def _sizes(sheet: Worksheet) -> dict[str, dict[str, float]]:
+    """The heights of the rows and the widths of the columns that were set (a re-save moves them a little)."""
+    rows = {
+        str(number): round(float(dims.height), 1)
+        for number, dims in sheet.row_dimensions.items()
+        if dims.height is not None
+    }
+    columns = {}
+    for key, dims in sheet.column_dimensions.items():
+        if dims.width is None or not dims.customWidth:
+            continue
+        if dims.min and dims.max:
+            low, high = dims.min, dims.max
+        else:
+            low = high = column_index_from_string(key)
+        for number in range(low, high + 1):
+            columns[get_column_letter(number)] = round(float(dims.width), 2)
+    return {"rows": rows, "columns": columns}
+
+
+def _shrunk(before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
+    """Rows and columns squeezed well below their signed size: (place, signed size, size now)."""
+    before = before or {"rows": {}, "columns": {}}
+    after = after or {"rows": {}, "columns": {}}
+    found = []
+    for kind, default, unit, word in (
+        ("rows", DEFAULT_ROW_HEIGHT, "磅", "第{}行行高"),
+        ("columns", DEFAULT_COLUMN_WIDTH, "", "{}列列宽"),
+    ):
+        signed, now = before.get(kind, {}), after.get(kind, {})
+        for key in sorted(set(signed) | set(now), key=lambda k: (len(k), k)):
+            was, shown = signed.get(key, default), now.get(key, default)
+            if shown < was * SHRINK:
+                found.append((word.format(key), f"{was:g}{unit}", f"{shown:g}{unit}"))
+    return found
 
 
 def _hidden_columns(sheet: Worksheet) -> list[int]:
@@ -294,6 +336,7 @@ def _compare_sheet(name: str, before: dict, after: dict) -> list[Difference]:
         old, new = before.get(key), after.get(key)
         if old != new:
             found.append(Difference(name, label, _listed(old, key), _listed(new, key)))
+    found += [Difference(name, place, was, now) for place, was, now in _shrunk(before.get("sizes"), after.get("sizes"))]
     cells_before = {c[0]: c for c in before["cells"]}
     cells_after = {c[0]: c for c in after.get("cells", [])}
     for coordinate in sorted(set(cells_before) | set(cells_after), key=_cell_order):
@@ -394,24 +437,29 @@ def _size(font) -> float | None:
 
 
 def _rgb(colour) -> str | None:
-    """A colour as six hex digits; theme and palette colours resolved; None for automatic (black text)."""
+    """A colour as six hex digits, as it is drawn: theme and palette colours resolved and their tint applied; None
+    for automatic (black text)."""
     if colour is None:
         return None
     kind = getattr(colour, "type", None)
+    base: str | None
     if kind == "theme":
         # Excel swaps the first pairs of the theme: 0 is the background (white), 1 the text (black).
-        return {0: WHITE, 1: BLACK, 2: "E7E6E6", 3: "44546A"}.get(getattr(colour, "theme", None) or 0, None)
-    if kind == "indexed":
+        base = {0: WHITE, 1: BLACK, 2: "E7E6E6", 3: "44546A"}.get(getattr(colour, "theme", None) or 0, None)
+    elif kind == "indexed":
         from openpyxl.styles.colors import COLOR_INDEX
 
         index = getattr(colour, "indexed", None)
-        if isinstance(index, int) and 0 <= index < len(COLOR_INDEX):
-            return COLOR_INDEX[index][-6:].upper()
-        return None  # 64/65: the system's automatic colours
-    rgb = getattr(colour, "rgb", None)
-    if isinstance(rgb, str) and len(rgb) in (6, 8):
-        return rgb[-6:].upper()
-    return None
+        base = COLOR_INDEX[index][-6:].upper() if isinstance(index, int) and 0 <= index < len(COLOR_INDEX) else None
+    else:
+        rgb = getattr(colour, "rgb", None)
+        base = rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) in (6, 8) else None
+    tint = getattr(colour, "tint", 0.0) or 0.0
+    if base is None or not tint:
+        return base
+    channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
+    tinted = [round(c * (1 + tint)) if tint < 0 else round(c + (255 - c) * tint) for c in channels]
+    return "".join(f"{min(max(c, 0), 255):02X}" for c in tinted)
 
 
 def contrast(one: str, other: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
@@ -34,10 +35,12 @@ from PySide6.QtWidgets import (
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, chinese_datetime
+from ipdesk.domain.plan import Role, Task, TaskKind
+from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.operations import run_in_background
-from ipdesk.ui.rows_model import RowsTableModel
-from ipdesk.ui.task_table import light_brushes
+from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.workspace import Workspace
 
 OUTCOME_COLOURS = {"已导入": "#1b5e20", "已有相同版本": "#555555", "已存为历史版本": "#6b4f00", "拒绝": "#b00020"}
@@ -47,40 +50,54 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
-class ReviewTasksModel(RowsTableModel):
-    """The tasks of a received return, red lights and 滞后 first, with what changed since the previous period."""
+class ReviewTasksModel(TaskTableModel):
+    """The clerk's task table over a received return, with what changed since the unit's previous period."""
 
-    COLUMNS = ("序号", "角色", "任务名称", "状态", "进度", "预警", "与上期相比")
-    comments: dict[int, str]
+    COLUMNS = (*TaskTableModel.COLUMNS, "与上期相比")
+    CHANGES = len(TaskTableModel.COLUMNS)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.changes: dict[int, list[str]] = {}
-        self.comments = {}
+        self.comments: dict[int, str] = {}
+        self.lines: dict[int, Any] = {}  # seq → the return's TaskLine
+
+    def set_snapshot(self, snapshot: Any) -> None:  # a ReportSnapshot, as ws.city.snapshot gives it
+        """Rows as the clerk's table shows them, made from the return exactly as it was signed."""
+        self.lines = {line.seq: line for line in snapshot.tasks}
+        period = Period.parse(snapshot.header.period)
+        rows = []
+        for line in snapshot.tasks:
+            task = Task(
+                line.seq,
+                line.category,
+                line.name,
+                line.content,
+                TaskKind.TASK,
+                "、".join(line.lead_units),
+                "",
+                line.lead_units,
+                (),
+            )
+            progress = Progress(
+                line.seq,
+                line.unit,
+                period,
+                TaskStatus(line.status) if line.status else None,
+                line.percent,
+                line.achievements,
+                line.problems,
+                line.next_steps,
+            )
+            rows.append(TaskRow(task, Role(line.role), progress, Light(line.light), len(line.evidence)))
+        self.set_rows(rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if index.isValid() and index.column() == self.CHANGES:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
+                return "；".join(self.changes.get(self.rows[index.row()].task.seq, []))
             return None
-        task = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                task.seq,
-                task.role_label,
-                task.name,
-                task.status_label or self.tr("未填"),
-                "" if task.percent is None else f"{task.percent:g}%",
-                task.light_label,
-                "；".join(self.changes.get(task.seq, [])),
-            )
-            return values[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
-            return task.content
-        if column == 5 and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            brushes = light_brushes(Light(task.light))
-            if brushes is not None:
-                return brushes[0] if role == Qt.ItemDataRole.BackgroundRole else brushes[1]
-        return None
+        return super().data(index, role)
 
 
 class ReviewDialog(QDialog):
@@ -98,14 +115,18 @@ class ReviewDialog(QDialog):
         self.versions = QComboBox()
         self.versions.currentIndexChanged.connect(lambda _: self.show_version())
         self.tasks = ReviewTasksModel(self)
+        self.proxy = TaskFilterProxy(self)
+        self.proxy.setSourceModel(self.tasks)
         self.task_view = QTableView()
-        self.task_view.setModel(self.tasks)
+        self.task_view.setModel(self.proxy)
+        self.task_view.setSortingEnabled(True)
+        self.task_view.setColumnHidden(TaskTableModel.CHANGED, True)  # a signed return has no editing times
         self.task_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.task_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.task_view.setWordWrap(True)
         header = self.task_view.horizontalHeader()
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ReviewTasksModel.CHANGES, QHeaderView.ResizeMode.Stretch)
         self.task_view.selectionModel().currentRowChanged.connect(lambda *_: self.show_task())
         self.detail = QTextBrowser()
         split = QSplitter(Qt.Orientation.Vertical)
@@ -182,12 +203,10 @@ class ReviewDialog(QDialog):
         self.tasks.comments = {
             c.task_seq: c.comment for c in self.ws.city.comments(self.unit, self.period, item.version) if c.task_seq
         }
-        rank = {"red": 0, "yellow": 2, "green": 3, "none": 4}
-        self.tasks.set_rows(
-            sorted(snapshot.tasks, key=lambda t: (rank.get(t.light, 4) if t.status != "lagging" else 1, t.seq))
-        )
+        self.tasks.set_snapshot(snapshot)
+        self.task_view.sortByColumn(TaskTableModel.LIGHT, Qt.SortOrder.AscendingOrder)  # red lights first
         self.task_view.resizeColumnsToContents()
-        self.task_view.setColumnWidth(2, 260)
+        self.task_view.setColumnWidth(TaskTableModel.NAME, 220)
         if self.tasks.rows:
             self.task_view.selectRow(0)
         self.indicators.setHtml(_indicators_html(snapshot))
@@ -200,7 +219,7 @@ class ReviewDialog(QDialog):
         if not index.isValid():
             self.detail.clear()
             return
-        task = self.tasks.rows[index.row()]
+        task = self.tasks.lines[index.data(SEQ_ROLE)]
         parts = [
             f"<b>{task.seq}. {_escape(task.name)}</b>（{task.role_label}"
             + (f"；牵头：{_escape('、'.join(task.lead_units))}" if task.role == "coop" and task.lead_units else "")
@@ -235,7 +254,7 @@ class ReviewDialog(QDialog):
             )
 
     def return_to_unit(self) -> None:
-        dialog = ReturnDialog(self.ws, self.unit, self.period, self.tasks.rows, self)
+        dialog = ReturnDialog(self.ws, self.unit, self.period, list(self.tasks.lines.values()), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.load()
             self.decided.emit()

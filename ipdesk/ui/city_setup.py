@@ -108,3 +108,64 @@ def choose_side(ws: Workspace) -> str | None:
     if not dialog.exec():
         return None
     return dialog.side
+
+
+class CitySettingsDialog(QDialog):
+    """设置 of the city office's workspace: who works it, the reporting rhythm and deadline, the PDF's font."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QSpinBox
+
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle(self.tr("设置"))
+        settings = ws.settings
+        self.person = QLineEdit(settings.get(settings.REVIEWER_NAME))
+        self.kind = QComboBox()
+        for kind in PeriodKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.kind.setCurrentIndex(max(self.kind.findData(settings.report_kind().value), 0))
+        self.due_day = QSpinBox()
+        self.due_day.setRange(1, 28)
+        self.due_day.setValue(settings.due_day())
+        self.due_day.setPrefix(self.tr("次月 "))
+        self.due_day.setSuffix(self.tr(" 日"))
+        self.face = QComboBox()
+        self.face.addItem(self.tr("随程序提供的字体（文泉驿微米黑）"), "")
+        for key, shown in ws.reports.pdf_faces().items():
+            self.face.addItem(shown, key)
+        self.face.setCurrentIndex(max(self.face.findData(settings.get(settings.PDF_FONT)), 0))
+        form = QFormLayout()
+        form.addRow(self.tr("经办人"), self.person)
+        form.addRow(self.tr("各单位的报送周期"), self.kind)
+        form.addRow(self.tr("报送截止日"), self.due_day)
+        form.addRow(self.tr("PDF 字体"), self.face)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(520, 240)
+
+    def accept(self) -> None:
+        from ipdesk.domain.reports import person_name
+
+        settings = self.ws.settings
+        try:
+            settings.update(
+                {
+                    settings.REVIEWER_NAME: person_name(self.person.text(), "经办人"),
+                    settings.REPORT_KIND: self.kind.currentData(),
+                    settings.DUE_DAY: str(self.due_day.value()),
+                    settings.PDF_FONT: self.face.currentData(),
+                }
+            )
+        except IpdeskError as error:
+            self.error.setText(str(error))
+            return
+        super().accept()

@@ -179,6 +179,8 @@ class CityWindow(QMainWindow):
         self.trust_action = self._action(self.tr("信任的证书…"), None, self.open_certificates, files)
         self.key_action = self._action(self.tr("本局签署证书…"), None, self.open_office_key, files)
         files.addSeparator()
+        self._action(self.tr("设置…"), "Ctrl+,", self.open_settings, files)
+        files.addSeparator()
         self._action(self.tr("退出"), QKeySequence.StandardKey.Quit, self.close, files)
         self.review_action = self._action(self.tr("审阅所选报送…"), "Return", self.review_current, review)
         review.addSeparator()
@@ -377,6 +379,15 @@ class CityWindow(QMainWindow):
         self.certificates_dialog = CertificatesDialog(self.ws, self)
         self.certificates_dialog.changed.connect(self.refresh)
         self.certificates_dialog.show()
+
+    def open_settings(self) -> None:
+        from ipdesk.ui.city_setup import CitySettingsDialog
+
+        dialog = CitySettingsDialog(self.ws, self)
+        if dialog.exec():
+            self.model.due_day = self.ws.settings.due_day()
+            self.kind_box.setCurrentIndex(list(PeriodKind).index(self.ws.settings.report_kind()))
+            self.refresh()
 
     def open_office_key(self) -> None:
         self.office_key_dialog = OfficeKeyDialog(self.ws, self)

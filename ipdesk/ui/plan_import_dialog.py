@@ -49,7 +49,7 @@ class TextRows(RowsTableModel):
 
     def __init__(self, columns: tuple[str, ...], shade: QColor | None = None, parent=None):
         super().__init__(parent)
-        self.COLUMNS = columns  # type: ignore[misc]
+        self.COLUMNS = columns
         self.shade = shade
         self.marks: list[bool] = []
 

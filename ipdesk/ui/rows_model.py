@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 
 class RowsTableModel(QAbstractTableModel):
     """Subclasses name their ``COLUMNS`` and implement ``data``; rows are replaced whole with ``set_rows``."""
 
-    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    COLUMNS: tuple[str, ...] = ()  # a model may name its own (TextRows)
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -61,7 +61,7 @@ class TaskRow:
 
 
 class TaskTableModel(RowsTableModel):
-    COLUMNS = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
+    COLUMNS: tuple[str, ...] = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
     SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
 
     rows: list[TaskRow]
