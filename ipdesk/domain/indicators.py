@@ -56,10 +56,10 @@ class Indicator:
     @property
     def compound_rate(self) -> float | None:
         """The exact yearly rate that takes the baseline to the target, or None where there is no such path."""
-        if not self._has_growth_path:
+        if not self._has_growth_path or self.baseline is None or self.baseline_year is None:
             return None
-        years = self.target_year - self.baseline_year  # type: ignore[operator]
-        return (self.target / self.baseline) ** (1 / years) - 1  # type: ignore[operator]
+        years = self.target_year - self.baseline_year
+        return (self.target / self.baseline) ** (1 / years) - 1
 
     @property
     def _has_growth_path(self) -> bool:

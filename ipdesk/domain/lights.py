@@ -101,10 +101,10 @@ def indicator_light(
     green; ``due``: the target's year has come, so a value below it is red.
     """
     rate = completion_rate(value, expected)
-    if rate is None:
+    if rate is None or value is None or expected is None:  # no rate without both
         return Light.NONE
     light = thresholds.light(rate)
-    if must_reach and value < expected:  # type: ignore[operator]
+    if must_reach and value < expected:
         if due:
             return Light.RED
         return Light.YELLOW if light is Light.GREEN else light

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
@@ -82,8 +83,8 @@ class Progress:
             self.status is None and self.percent is None and not (self.achievements or self.problems or self.next_steps)
         )
 
-    def with_changes(self, **changes: object) -> Progress:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_changes(self, **changes: Any) -> Progress:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,8 @@ class IndicatorValue:
             if len(text) > MAX_TEXT_LENGTH:
                 raise InvalidInput(f"“{label}”过长（{len(text)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
 
-    def with_changes(self, **changes: object) -> IndicatorValue:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_changes(self, **changes: Any) -> IndicatorValue:
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -135,5 +136,5 @@ class TargetValue:
         if len(self.note) > MAX_TEXT_LENGTH:
             raise InvalidInput(f"“说明”过长（{len(self.note)} 字），请控制在 {MAX_TEXT_LENGTH} 字以内")
 
-    def with_changes(self, **changes: object) -> TargetValue:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_changes(self, **changes: Any) -> TargetValue:
+        return replace(self, **changes)

@@ -146,7 +146,8 @@ def story(report: CityReport, font: str) -> list[Block]:
     styles = ReportStyles(font)
     body = styles.note
     blocks: list[Block] = [Text(printable(report.title), styles.title), Space(2 * MM)]
-    blocks.append(InfoLine(tuple(printable(p) for p in report.info), styles.info))  # type: ignore[arg-type]
+    left, middle, right = report.info
+    blocks.append(InfoLine((printable(left), printable(middle), printable(right)), styles.info))
     blocks.append(Text("总体情况", styles.heading, keep_with_next=True))
     blocks += [Text(printable(text), body) for text in report.summary]
     for chart in report.bars:

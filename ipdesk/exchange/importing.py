@@ -147,8 +147,8 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
 def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     """Verify one file and check it against the workspace; a refusal says why."""
 
-    def refuse(reason: str, **facts: object) -> ImportResult:
-        return ImportResult(str(path), Outcome.REFUSED, reason, **facts)  # type: ignore[arg-type]
+    def refuse(reason: str, unit: str = "", period: str = "", version: int | None = None) -> ImportResult:
+        return ImportResult(str(path), Outcome.REFUSED, reason, unit, period, version)
 
     try:
         size = path.stat().st_size
@@ -157,27 +157,27 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if size > MAX_RETURN_FILE:
         return refuse(f"文件过大（{size // 1024 // 1024} MB），不是报送文件")
     verdict = verify_file(path, context.certificates())
-    facts = {"unit": verdict.unit, "period": verdict.period, "version": verdict.version}
+    facts = (verdict.unit, verdict.period, verdict.version)
     if verdict.status is VerdictStatus.NOT_IPDESK:
         if _made_by_ipdesk(path):
             return refuse("这是 ipdesk 导出的未签署文件（草稿），须由审核人签署后再报送")
         return refuse(f"不是 ipdesk 签署的报送文件：{verdict.detail}")
     if not verdict.valid:
-        return refuse(f"{verdict.status.value}：{verdict.detail}", **facts)
+        return refuse(f"{verdict.status.value}：{verdict.detail}", *facts)
     document = verdict.document
     if document is None:  # a format-1 PDF: its signature covers no return data, only the printed form
-        return refuse("这是格式1（ipdesk 0.1）签署的 PDF，不含报送数据：请导入同名的 .xlsx 工作簿", **facts)
+        return refuse("这是格式1（ipdesk 0.1）签署的 PDF，不含报送数据：请导入同名的 .xlsx 工作簿", *facts)
     header = document.snapshot.header
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
-        return refuse("签名证书未在本工作区登记", **facts)
+        return refuse("签名证书未在本工作区登记", *facts)
     if trusted.superseded_at and _moment(header.signed_at) > _moment(trusted.superseded_at):
         return refuse(
-            f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", **facts
+            f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", *facts
         )
     problem, plan_code = _mismatch(document, context)
     if problem:
-        return refuse(problem, **facts)
+        return refuse(problem, *facts)
     return Incoming(path, document, verdict.fingerprint, tuple(_files(path)), plan_code)
 
 

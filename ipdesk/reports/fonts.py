@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -203,7 +204,9 @@ class _Metrics:
         return (self[index] for index in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
-        return list(self) == list(other)  # type: ignore[call-overload]
+        if not isinstance(other, Iterable):
+            return NotImplemented
+        return list(self) == list(other)
 
 
 _FACE_CLASS = None

@@ -264,7 +264,8 @@ def story(snapshot: ReportSnapshot, styles: ReportStyles, seal: dict) -> list[Bl
         blocks.append(Text(mark, styles.mark))
     if h.sample:
         blocks.append(Text("（示例数据，仅供演示，不作为正式报送材料）", styles.sample))
-    blocks += [Space(2 * MM), InfoLine(tuple(printable(p) for p in info_parts(snapshot)), styles.info)]  # type: ignore[arg-type]
+    left, middle, right = info_parts(snapshot)
+    blocks += [Space(2 * MM), InfoLine((printable(left), printable(middle), printable(right)), styles.info)]
     sections = tables(snapshot)
     data = [t for t in sections if t.sheet != "佐证材料清单"]
     for number, table in enumerate(data):

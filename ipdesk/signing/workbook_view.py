@@ -237,10 +237,10 @@ _PLAIN = re.compile(r"^(?P<pre>(?:\\.)*)(?P<int>[#0,]*0)(?:\.(?P<dec>0+))?(?P<po
 
 def displayed(kind: str, value: object, fmt: str) -> str:
     """The text a cell shows, for the formats spreadsheets use for numbers; else the value and its format."""
-    if kind != "n":
+    if kind != "n" or not isinstance(value, int | float):  # a number ("n") is stored as one
         text = str(value)
         return text if fmt in ("General", "@") else f"{text}（格式 {fmt}）"
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     if fmt == "General":
         return f"{number:.10g}"
     match = _PLAIN.match(fmt)

@@ -60,7 +60,7 @@ class LazyDatabase:
 
     def __getitem__(self, table: str) -> Table:
         self.writable()
-        return self.database[table]  # type: ignore[return-value]
+        return self.database.table(table)
 
     def close(self) -> None:
         self.conn.close()

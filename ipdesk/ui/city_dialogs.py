@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -248,8 +249,8 @@ class ReviewDialog(QDialog):
         self.load()
         self.decided.emit()
         parent = self.parent()
-        if hasattr(parent, "statusBar"):
-            parent.statusBar().showMessage(  # type: ignore[union-attr]
+        if isinstance(parent, QMainWindow):
+            parent.statusBar().showMessage(
                 self.tr("已接收：{0}{1}（v{2}）").format(self.unit, self.period.chinese, item.version), 8000
             )
 

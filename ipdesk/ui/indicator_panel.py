@@ -271,7 +271,9 @@ class IndicatorPanel(QWidget):
         index = table.currentIndex()
         if not index.isValid():
             return
-        row = table.model().rows[index.row()]  # type: ignore[attr-defined]
+        model = table.model()
+        assert isinstance(model, RowsTableModel)  # both tables show ipdesk's row models
+        row = model.rows[index.row()]
         self._current = row
         self._set_editor_enabled(True)
         if isinstance(row, IndicatorRow):
@@ -427,10 +429,7 @@ class IndicatorPanel(QWidget):
             row.entry = self.ws.indicator_values.get(indicator.seq, self.unit, self.period)
             row.rate = self.ws.lights.completion_rate(indicator, row.entry.value, self.period)
             row.light = self.ws.lights.for_indicator(indicator, row.entry.value, self.period)
-            model = self.model
-            number = model.rows.index(row)
+            self.model.refresh_row(self.model.rows.index(row))
         else:
             row.entry = self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, self.period)
-            model = self.target_model  # type: ignore[assignment]
-            number = model.rows.index(row)  # type: ignore[arg-type]
-        model.refresh_row(number)
+            self.target_model.refresh_row(self.target_model.rows.index(row))

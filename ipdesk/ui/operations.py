@@ -8,7 +8,6 @@ result or the error comes back on the GUI thread. A progress dialog appears only
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -32,7 +31,6 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except BaseException as error:
-            error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.finished.emit(None, error)
         else:
             self.signals.finished.emit(result, None)
@@ -64,10 +62,10 @@ class BackgroundOp:
         job = _Job(work)
         cls._running.add(job)
 
-        def settle(result: object, error: object) -> None:
+        def settle(result: object, error: BaseException | None) -> None:
             cls._running.discard(job)
             if error is not None:
-                on_error(error)  # type: ignore[arg-type]
+                on_error(error)
             else:
                 on_done(result)
 
@@ -86,7 +84,7 @@ class BackgroundOp:
         timer.timeout.connect(dialog.show)
         timer.start(SHOW_PROGRESS_AFTER_MS)
 
-        def finished(result: object, error: object) -> None:
+        def finished(result: object, error: BaseException | None) -> None:
             timer.stop()
             dialog.close()
             window.setEnabled(True)
@@ -127,7 +125,6 @@ class _ProgressJob(QRunnable):
         try:
             result = self.work(self.signals.progress.emit, self.stop.is_set)
         except BaseException as error:
-            error.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.finished.emit(None, error)
         else:
             self.signals.finished.emit(result, None)
@@ -173,11 +170,11 @@ def run_with_progress(
         if text and not job.stop.is_set():
             dialog.setLabelText(f"{label}\n{text}")
 
-    def finished(result: object, error: object) -> None:
+    def finished(result: object, error: BaseException | None) -> None:
         BackgroundOp._running.discard(job)
         dialog.close()
         if error is not None:
-            on_error(error)  # type: ignore[arg-type]
+            on_error(error)
         else:
             on_done(result)
 

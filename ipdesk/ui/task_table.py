@@ -161,7 +161,8 @@ class TaskFilterProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model: TaskTableModel = self.sourceModel()  # type: ignore[assignment]
+        model = self.sourceModel()
+        assert isinstance(model, TaskTableModel)  # the proxy filters a task table (the clerk's or the review's)
         row = model.rows[source_row]
         if self.category and row.task.category != self.category:
             return False

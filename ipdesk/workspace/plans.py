@@ -103,6 +103,7 @@ class Plans:
                 f"方案“{target.title}”中没有本单位“{configured}”：请指定本单位在该方案中的名称"
                 "（命令行加 --unit 单位，程序窗口中切换时会询问）"
             )
+        previous = ws.plan_id
         try:
             with ws.db.atomic():
                 plan_store.set_active(ws.db, record.id, ws.actor)
@@ -110,7 +111,8 @@ class Plans:
                 if own is not None and own != configured:
                     ws.settings.set(ws.settings.UNIT, own)
         except BaseException:
-            ws.load_plan(plan_store.active_plan_id(ws.db))  # type: ignore[arg-type]
+            active = plan_store.active_plan_id(ws.db)  # the switch was rolled back
+            ws.load_plan(active if active is not None else previous)
             raise
         return ws.plan
 

@@ -117,7 +117,9 @@ class Reports:
                 report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor, ws.plan.code)
             if action is ReportAction.SUBMIT:  # the corrected version answers the comment on the whole report
                 report_store.answer_comments(ws.db, unit_id, when.code, None)
-            return self.state(name, when)  # type: ignore[return-value]
+            state = self.state(name, when)
+            assert state is not None  # just written
+            return state
 
     def withdraw(self, unit: str | Unit, period: str | Period) -> ReportState:
         """撤回: a submitted report goes back to 填报中 (done for the clerk when a submitted report is changed)."""

@@ -101,6 +101,7 @@ class SignOff:
                 raise InvalidInput(f"“{name}”还没有签署密钥，请先创建（第一次签署时设置审核人的签署口令）")
             self.create_identity(name, passphrase, signer)
         identity = self.keys.unlock(name, passphrase)
+        assert identity.key is not None  # unlocked
         moment = now or dt.datetime.now(dt.UTC)
         problem = signatures.validity_problem(identity.certificate, moment)
         if problem:
@@ -124,7 +125,7 @@ class SignOff:
         )
         text = snapshot.canonical_json()
         digest = text_sha256(text)
-        signature = signatures.sign(identity.key, text.encode("utf-8"))  # type: ignore[arg-type]
+        signature = signatures.sign(identity.key, text.encode("utf-8"))
         pem = identity.certificate.public_bytes(serialization.Encoding.PEM)
         files = self._make_files(snapshot, identity, text, digest, signature, pem)
         report_store.record_signature(
@@ -143,7 +144,9 @@ class SignOff:
             ws.actor,
             ws.plan.code,
         )
-        return ws.reports.state(name, when)  # type: ignore[return-value]
+        signed = ws.reports.state(name, when)
+        assert signed is not None  # just recorded
+        return signed
 
     def _make_files(
         self, snapshot: ReportSnapshot, identity: Identity, text: str, digest: str, signature: bytes, pem: bytes
