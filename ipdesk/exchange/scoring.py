@@ -140,6 +140,7 @@ def score_year(
     returned: dict[str, list[ReceivedReturn]],
     rules: ScoringRules,
     today: dt.date,
+    lights: dict[tuple[str, int], str] | None = None,
 ) -> list[ScoreCard]:
     """Each unit's score card, ranked within its group.
 
@@ -155,7 +156,8 @@ def score_year(
             for task in position.snapshot.tasks:
                 if task.status == "done":
                     (lead_done if task.role == Role.LEAD.value else coop_done).append(task.seq)
-                if (task.light == "red" or task.status == "lagging") and not task.problems.strip():
+                light = lights.get((unit.name, task.seq), task.light) if lights is not None else task.light
+                if (light == "red" or task.status == "lagging") and not task.problems.strip():
                     unexplained.append(task.seq)
         items.append(_item("完成牵头任务", lead_done, rules.done_lead, "第{}项"))
         items.append(_item("完成协作任务", coop_done, rules.done_coop, "第{}项"))

@@ -526,4 +526,3 @@ def _used_units(tasks: list[Task], indicators: list[Indicator], projects: list[P
         for target in project.targets:
             used.update(target.owners)
     return used
-

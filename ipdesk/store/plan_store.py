@@ -364,8 +364,7 @@ def delete_plan(db: Database, plan_id: int, actor: str) -> None:
     """Remove a plan nobody has entered, signed or received anything against (``InvalidInput`` otherwise)."""
     with db.atomic():
         used = db.execute(
-            "SELECT count(*) FROM unit u WHERE u.plan_id = ? AND ("
-            f" {_UNIT_HAS_WORK})",
+            f"SELECT count(*) FROM unit u WHERE u.plan_id = ? AND ( {_UNIT_HAS_WORK})",
             [plan_id],
         ).fetchone()[0]
         code = db.execute("SELECT code FROM plan WHERE id = ?", [plan_id]).fetchone()[0]

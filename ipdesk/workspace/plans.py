@@ -327,7 +327,7 @@ class Plans:
         from ipdesk.domain.reports import person_name
         from ipdesk.exchange import plan_file
         from ipdesk.plans.canonical import plan_sha256
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import write_bytes_into
 
         ws = self._ws
         if ws.kind == ws.UNIT:
@@ -337,17 +337,17 @@ class Plans:
         identity = ws.city.unlock(passphrase, signer, create)
         name = person_name(signer or ws.settings.get(ws.settings.REVIEWER_NAME) or identity.signer, "经办人")
         data = plan_file.signed_bytes(ws.plan, identity, name)
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = write_atomically(folder / plan_file.file_name(ws.plan), lambda temp: temp.write_bytes(data))
+        target = write_bytes_into(Path(folder), plan_file.file_name(ws.plan), data)
         with ws.db.atomic():
             audit.record(ws.db, name, "insert", "plan_file", ws.plan.code, [("sha256", None, plan_sha256(ws.plan))])
         return target
 
 
 def _xlsx(path: str | Path) -> Path:
+    from ipdesk.reports.files import make_folder
+
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     return target
