@@ -56,10 +56,10 @@ def file_name(plan: Plan) -> str:
     return f"{safe_part(plan.city or plan.code)}_{safe_part(plan.code)}_方案文件{SUFFIX}"
 
 
-def signed_bytes(plan: Plan, identity: Identity, published_by: str) -> bytes:
-    """The plan file's content, signed with the office's key."""
+def signed_bytes(plan: Plan, identity: Identity, published_by: str, published_at: str | None = None) -> bytes:
+    """The plan file's content, signed with the office's key (``published_at`` now unless given)."""
     assert identity.key is not None
-    text = canonical_json(document(plan, published_by))
+    text = canonical_json(document(plan, published_by, published_at))
     envelope = {
         "format": ENVELOPE,
         "format_version": FORMAT_VERSION,
@@ -88,6 +88,18 @@ class CheckedPlanFile:
     @property
     def signer(self) -> str:
         return signer_name(self.certificate)
+
+
+def publication(text: str) -> tuple[str, str]:
+    """(published_at, certificate fingerprint) of a plan file kept in the workspace (verified when it was
+    imported); ("", "") when it cannot be read."""
+    try:
+        envelope = json.loads(text)
+        data = json.loads(envelope["document"])
+        certificate = x509.load_pem_x509_certificate(envelope["certificate"].encode("ascii"))
+        return str(data.get("published_at", "")), fingerprint(certificate)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return "", ""
 
 
 def is_plan_file(path: Path) -> bool:
