@@ -284,7 +284,7 @@ class PlanImportDialog(QDialog):
             len(units),
             len(preview.rejected_rows),
         )
-        for (page, name), count in zip(self.pages, (*counts, len(preview.rejected_rows), len(notes)), strict=False):
+        for (page, name), count in zip(self.pages, (*counts, len(notes)), strict=True):
             self.tabs.setTabText(self.tabs.indexOf(page), self.tr("{0}（{1}）").format(self.tr(name), count))
         summary = self.tr("读到任务 {0} 项、主要发展指标 {1} 项、示范工程 {2} 项、责任单位 {3} 个").format(*counts[:4])
         if new:
