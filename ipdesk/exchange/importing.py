@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import TrustedCertificate
@@ -156,7 +156,7 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     try:
         size = path.stat().st_size
     except OSError as error:
-        return refuse(f"无法读取文件：{error.strerror or error}")
+        return refuse(f"无法读取文件：{os_error_text(error)}")
     if size > MAX_RETURN_FILE:
         return refuse(f"文件过大（{size // 1024 // 1024} MB），不是报送文件")
     verdict = verify_file(path, context.certificates())
