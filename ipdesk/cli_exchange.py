@@ -37,6 +37,15 @@ class _Comment(argparse.Action):
         namespace.comments, namespace.pending_task = comments, None
 
 
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 2025-10-03，而不是“{text}”") from None
+
+
 def _task_number(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 999:
         raise argparse.ArgumentTypeError(f"任务序号应为数字，如 47，而不是“{text}”")
@@ -70,6 +79,12 @@ def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
         metavar="文件或文件夹",
         help="签名的 .xlsx / .pdf，或存放它们的文件夹（含子文件夹）",
     )
+    imp.add_argument(
+        "--received-on",
+        type=_date,
+        metavar="日期",
+        help="市局收到这些文件的日期，如 2025-10-03（默认今天）：是否按时报送以此为准",
+    )
     status = step("status", "某一报送期各单位的报送情况：未报 / 逾期 / 待审 / 已接收 / 已退回", cmd_city_status)
     status.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
     status.add_argument("--group", choices=UNIT_GROUPS, metavar="类别", help="只列市级部门、区县或开发区（新区）")
@@ -99,6 +114,11 @@ def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
     back.add_argument("--reviewer", metavar="姓名", help="经办人姓名（默认：设置中的审核人或证书持有人）")
     back.set_defaults(comments=[], pending_task=None)
 
+    again = step("feedback", "重新写出某单位某期的退回意见文件（签署时保存在工作区中；如文件丢失）", cmd_city_feedback)
+    again.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    again.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    again.add_argument("--version", type=int, metavar="版本", help="默认为收到的最新版本")
+    again.add_argument("--out", required=True, type=Path, metavar="文件夹", help="写入的文件夹")
     report = step(
         "report",
         "汇总报告：季度写季度督导报告，年度写年度考核，月份写月度汇总（Excel 和 PDF），另写通报草稿（.docx）；"
@@ -145,7 +165,7 @@ def cmd_city_import(args: argparse.Namespace) -> int:
             print(f"\r正在验证 {done + 1}/{total}：{clip(name, 40)}　　", end="", file=sys.stderr, flush=True)
 
     with _open(args) as ws:
-        results = ws.city.import_files(args.paths, progress=progress)
+        results = ws.city.import_files(args.paths, progress=progress, received_on=args.received_on)
     if sys.stderr.isatty():
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     data = [r.to_dict() for r in results]
@@ -331,6 +351,17 @@ def cmd_city_return(args: argparse.Namespace) -> int:
         return _emit(args, data, lambda: "\n".join(lines))
 
 
+def cmd_city_feedback(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    period = Period.parse(args.period)
+    with _open(args) as ws:
+        unit = ws.units.find(args.unit)
+        path = ws.city.write_feedback(unit, period, args.out, args.version)
+        data = {"unit": unit.name, "period": period.code, "file": str(path)}
+        return _emit(args, data, lambda: f"已写出退回意见文件：{path}")
+
+
 def cmd_city_report(args: argparse.Namespace) -> int:
     from ipdesk.domain.errors import InvalidInput
     from ipdesk.domain.periods import Period
@@ -433,14 +464,19 @@ def cmd_feedback(args: argparse.Namespace) -> int:
             "imported": result.imported,
             "comments": [{"task": c.task_seq, "comment": c.comment} for c in result.comments],
         }
-        lines = [
-            (
+        if not result.imported:
+            head = "该退回意见以前已导入，未作改动"
+        elif result.state.version > result.returned_version + 1 or result.state.status.value != "draft":
+            head = (
+                f"已导入退回意见：{result.unit}{result.period.chinese}第 {result.returned_version} 版已退回；"
+                f"本工作区已有第 {result.state.version} 版，请按意见修改后报送"
+            )
+        else:
+            head = (
                 f"已导入退回意见：{result.unit}{result.period.chinese}第 {result.returned_version} 版已退回，"
                 f"已新建第 {result.state.version} 版供修改"
             )
-            if result.imported
-            else "该退回意见以前已导入，未作改动"
-        ]
+        lines = [head]
         lines += [
             f"  {'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}：{c.comment}" for c in result.comments
         ]

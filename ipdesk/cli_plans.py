@@ -39,6 +39,11 @@ def register(command: Callable[..., argparse.ArgumentParser], handler_show: Call
     )
     plan.add_argument("--dry-run", action="store_true", help="import：只显示读到的内容，不保存")
     plan.add_argument("--accept-rejects", action="store_true", help="import：有无法读取的行时仍然保存（这些行被忽略）")
+    plan.add_argument(
+        "--confirm",
+        action="store_true",
+        help="import：已核对“须确认”的提醒（已填报任务的内容改变、较旧的方案文件等），仍保存",
+    )
     plan.add_argument("--use", action="store_true", help="import：保存后改用此方案（成为当前方案）")
     plan.add_argument("--code", metavar="代码", help="import：方案代码（默认由城市和年份生成，如 xian-2026-2030）")
     plan.add_argument("--title", metavar="名称", help="import：方案名称（默认由任务清单的标题得出）")
@@ -201,8 +206,12 @@ def _import(args: argparse.Namespace) -> int:
                 f"有 {len(preview.rejected_rows)} 行无法读取，未保存。请修改文件后重新导入，"
                 "或确认忽略这些行后加 --accept-rejects 保存"
             )
+        elif preview.cautions and not args.confirm:
+            problem = f"有 {len(preview.cautions)} 条须确认的提醒，未保存。请核对后加 --confirm 保存"
         else:
-            saved = ws.plans.save(preview, accept_rejects=args.accept_rejects, use=args.use, unit=args.unit)
+            saved = ws.plans.save(
+                preview, accept_rejects=args.accept_rejects, use=args.use, unit=args.unit, confirmed=args.confirm
+            )
             data.update(saved=True, outcome=saved.outcome, current=saved.current)
             if saved.unit_missing:
                 preview.notes.append(
@@ -242,6 +251,7 @@ def _describe(preview, data: dict, problem: str) -> str:
     if preview.missing:
         lines.append(f"缺少：{'、'.join(preview.missing)}")
     lines += [f"说明：{note}" for note in preview.notes]
+    lines += [f"须确认：{caution}" for caution in preview.cautions]
     if data["saved"]:
         label = {
             "new": "已保存",

@@ -123,6 +123,7 @@ def test_a_unit_changing_its_key_needs_a_yes_and_the_old_key_keeps_what_it_signe
     # a return signed with the old key before the change is still accepted …
     result = city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)[0]
     assert result.outcome is Outcome.IMPORTED, result.reason
+    assert "旧证书" in result.reason and "核实" in result.reason  # its signing time is the signer's own word
     # … one the old key signs after the change is not
     later = desks[YANTA]
     later.ws.reports.revise(YANTA, "2025-10")
@@ -503,3 +504,58 @@ def test_a_release_1_return_is_read_without_a_crash(tmp_path):
     assert results[".pdf"].outcome is Outcome.REFUSED and "格式1" in results[".pdf"].reason
     assert results[".xlsx"].outcome is Outcome.REFUSED and "示例数据" in results[".xlsx"].reason
     ws.close()
+
+
+def test_the_day_received_decides_whether_a_return_came_on_time(tmp_path, city):
+    """A return signed on 2 October and handed in on a USB stick on the 3rd is on time, though imported on the 20th."""
+    unit = "莲湖区人民政府"
+    desk = UnitDesk(tmp_path / unit, unit)
+    desk.ws.signoff.keys.create(unit, "李强", PASS, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    signed_on = dt.datetime(2025, 10, 2, 9, 0, tzinfo=dt.UTC)
+    files = desk.sign("2025-09", tmp_path / "out", now=signed_on)
+    city.trust.add(desk.certificate())
+    with pytest.raises(InvalidInput):  # not a day in the future
+        city.city.import_files([files[".xlsx"]], today=TODAY, received_on=dt.date(2025, 11, 25))
+    result = city.city.import_files([files[".xlsx"]], today=TODAY, received_on=dt.date(2025, 10, 3))[0]
+    assert result.outcome is Outcome.IMPORTED
+    cell = city.city.matrix(today=TODAY).cell(unit, "2025-09")
+    assert cell.first_received_at.startswith("2025-10-03") and cell.on_time is True
+    late = UnitDesk(tmp_path / "late", "灞桥区人民政府")
+    late.ws.signoff.keys.create("灞桥区人民政府", "李强", PASS, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    city.trust.add(late.certificate())
+    city.city.import_files([late.sign("2025-09", tmp_path / "late-out", now=signed_on)[".xlsx"]], today=TODAY)
+    assert city.city.matrix(today=TODAY).cell("灞桥区人民政府", "2025-09").on_time is False  # received the 20th
+    desk.ws.close()
+    late.ws.close()
+
+
+def test_the_signed_feedback_is_kept_and_can_be_written_again(tmp_path, made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(BEILIN, "2025-09", 1)][".xlsx"]], today=TODAY)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(InvalidInput) as error:
+        city.city.return_to_unit(BEILIN, "2025-09", "请补充", None, blocked / "sub", CITY_PASS, "张主任", create=True)
+    assert "已退回" in str(error.value) and "重新写出" in str(error.value)
+    assert city.city.received(BEILIN, "2025-09").status is ReportStatus.RETURNED  # the decision stands
+    again = city.city.write_feedback(BEILIN, "2025-09", tmp_path / "again")
+    once_more = city.city.write_feedback(BEILIN, "2025-09", tmp_path / "once-more")
+    assert again.read_bytes() == once_more.read_bytes() and json.loads(again.read_text(encoding="utf-8"))["signature"]
+    with pytest.raises(InvalidInput):
+        city.city.write_feedback(YANTA, "2025-09", tmp_path)
+
+
+def test_feedback_for_a_version_the_unit_has_already_revised(tmp_path, made, city):
+    desks, files, _, _ = made
+    desk = desks[YANTA]
+    city.city.import_files([files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
+    feedback = city.city.return_to_unit(YANTA, "2025-09", "数据有误", None, tmp_path, CITY_PASS, "张主任", create=True)
+    desk.ws.trust.add(city.signoff.keys.export_certificate(city.city.name, tmp_path / "city.cer"))
+    assert desk.ws.reports.revise(YANTA, "2025-09") == 2  # the unit had begun v2 before the feedback came
+    result = desk.ws.feedback.import_file(feedback)
+    assert result.imported and result.returned_version == 1 and result.state.version == 2
+    assert [(v.version, v.status) for v in desk.ws.reports.versions(YANTA, "2025-09")] == [
+        (1, ReportStatus.RETURNED),
+        (2, ReportStatus.DRAFT),
+    ]
+    assert [c.comment for c in desk.ws.reports.comments(YANTA, "2025-09")] == ["数据有误"]

@@ -308,3 +308,32 @@ def test_report_commands(city, tmp_path, capsys):
     assert main(["--db", db, "city", "rules", "--export", str(tmp_path / "r.json"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["base"] == 100
     assert main(["--db", db, "city", "rules", "--import", str(tmp_path / "r.json")]) == 0
+
+
+def test_the_offices_thresholds_colour_the_city_report_not_the_units_own(plan):
+    """A unit that set its lights to turn green at 5 % of 序时进度 still shows red at the city for 10 % done."""
+    from ipdesk.domain.lights import Thresholds
+    from ipdesk.exchange.consolidate import Position, consolidate
+    from ipdesk.reports.snapshot import ReportHeader, ReportSnapshot, TaskLine
+
+    task = next(t for t in plan.tasks if BEILIN in t.lead_units)
+    line = TaskLine(BEILIN, task.seq, task.category, task.name, task.content, "lead", "in_progress", 10, 95, "green",
+                    "进展", "", "")  # fmt: skip
+    header = ReportHeader("", "", (BEILIN,), "2025-09", "", "", 1, "signed", "", light_green=0.05, light_yellow=0.01)
+    positions = {BEILIN: Position(BEILIN, "2025-09", 1, None, ReportSnapshot(header, tasks=(line,)))}  # type: ignore[arg-type]
+    as_sent = consolidate(plan, Period.parse("2025Q3"), positions)
+    at_city = consolidate(plan, Period.parse("2025Q3"), positions, Thresholds())
+    part = next(p for t in as_sent.tasks if t.seq == task.seq for p in t.parts if p.unit == BEILIN)
+    recomputed = next(p for t in at_city.tasks if t.seq == task.seq for p in t.parts if p.unit == BEILIN)
+    assert part.light == "green" and recomputed.light == "red"
+
+
+def test_shares_held_by_several_units_are_not_added():
+    from ipdesk.exchange.consolidate import TargetRollup
+
+    share = TargetRollup(4, "工程4", 1, "强县工程试点占比", 80, "≥", "%", "level", ((SCJ, 50.0), (BEILIN, 40.0)))
+    assert share.total is None and share.reached is False  # 50 % and 40 % are not 90 %
+    both = TargetRollup(4, "工程4", 1, "强县工程试点占比", 80, "≥", "%", "level", ((SCJ, 85.0), (BEILIN, 90.0)))
+    assert both.reached is True
+    count = TargetRollup(5, "工程5", 6, "维权援助工作站", 65, "≥", "家", "cumulative", ((SCJ, 40.0), (BEILIN, 30.0)))
+    assert count.total == 70 and count.reached is True

@@ -58,6 +58,22 @@ def test_import_prints_the_documented_json_and_saves_only_a_clean_file(run, tmp_
     assert json.loads(out)["tasks"] == 2
 
 
+def test_a_changed_task_with_entries_is_saved_only_with_confirm(run, db_path, tmp_path):
+    from ipdesk import Workspace
+
+    assert run("plan", "import", str(_task_list(tmp_path / "v1.xlsx")), "--use")[0] == 0
+    with Workspace(db_path, actor="王芳") as ws:
+        ws.progress.save(ws.progress.get(2, "市科技局", "2026-10").with_changes(achievements="导航进展"))
+    book = openpyxl.load_workbook(tmp_path / "v1.xlsx")
+    book.active["C4"] = "专利导航与预警"
+    book.save(tmp_path / "v2.xlsx")
+    code, out, err = run("plan", "import", str(tmp_path / "v2.xlsx"))
+    assert code == 1 and "须确认：第 2 项任务已填报进展，新版本中其名称已改变" in out and "--confirm" in err
+    code, out, _ = run("plan", "import", str(tmp_path / "v2.xlsx"), "--confirm", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["outcome"] == "updated" and len(data["cautions"]) == 1
+
+
 def test_dry_run_list_use_export_and_remove(run, tmp_path):
     clean = _task_list(tmp_path / "clean.xlsx")
     code, out, _ = run("plan", "import", str(clean), "--dry-run")

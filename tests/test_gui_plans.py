@@ -113,6 +113,38 @@ def test_import_shows_what_was_read_and_saves_only_when_accepted(qtbot, window, 
     assert not window.isVisible()
 
 
+def test_a_changed_task_with_entries_must_be_confirmed_in_the_dialog(qtbot, window, workspace, tmp_path):
+    workspace.plans.save(workspace.plans.read(task_list(tmp_path / "v1.xlsx")))
+    window.close()
+    workspace.plans.use("xian-2026-2030")
+    workspace.progress.save(workspace.progress.get(2, "市科技局", "2026-10").with_changes(achievements="导航进展"))
+    book = openpyxl.load_workbook(tmp_path / "v1.xlsx")
+    book.active["C4"] = "建设专利导航服务中心"
+    book.save(tmp_path / "v2.xlsx")
+    from ipdesk.ui.main_window import MainWindow
+
+    win = MainWindow(workspace, UNIT, today=TODAY)
+    qtbot.addWidget(win)
+    dialog = preview_dialog(win, tmp_path / "v2.xlsx")
+    assert dialog.confirm.isVisibleTo(dialog) and not dialog.confirm.isChecked()
+    assert "保存前请核对" in dialog.problem.text() and "第 2 项任务" in dialog.problem.text()
+    assert any(row[0].startswith("须确认：第 2 项任务") for row in dialog.notes.rows)
+    assert dialog.tabs.tabText(5) == "说明（2）"  # the note on the new version, and the caution
+    assert not dialog.save_button.isEnabled()
+    box = dialog.confirm
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert dialog.save_button.isEnabled()
+    dialog.use.setChecked(False)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert workspace.plans.get("xian-2026-2030").task(2).content == "建设专利导航服务中心"
+    # The current plan was updated in place: the window is rebuilt for it.
+    new = next(w for w in QApplication.topLevelWidgets() if w.isVisible() and hasattr(w, "plan_button"))
+    qtbot.addWidget(new)
+    assert new is not win and not win.isVisible()
+    assert new.model.rows[1].task.content == "建设专利导航服务中心"
+    new.close()
+
+
 def test_fields_and_kinds_corrected_in_the_dialog(qtbot, window, workspace, tmp_path, monkeypatch):
     dialog = preview_dialog(window, task_list(tmp_path / "next.xlsx"))
     dialog.code.setText("xian-next")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from ipdesk import Workspace
 from ipdesk.domain import InvalidInput
@@ -234,6 +235,39 @@ def test_a_plan_saved_beside_another_by_an_earlier_release_gets_its_own_units(tm
 
 
 # -- the city's plan file -------------------------------------------------------------------------------------------
+def test_a_new_version_that_changes_a_task_already_reported_on_needs_confirmation(tmp_path):
+    """Tasks are matched by number: when the office renumbers, progress would sit under another task. The person
+    importing is shown which reported tasks changed and must confirm; until then nothing changes."""
+    with Workspace(tmp_path / "desk.db", actor="王芳") as ws:
+        add_next_plan(ws, tmp_path, use=True)
+        ws.progress.save(ws.progress.get(1, BEILIN, "2026-10").with_changes(achievements="培育进展"))
+        preview = ws.plans.read(next_plan(tmp_path / "v2.xlsx", content="开展知识产权质押融资"))
+        assert len(preview.cautions) == 1
+        caution = preview.cautions[0]
+        assert "第 1 项任务“培育高价值专利”已填报进展" in caution and "开展知识产权质押融资" in caution
+        assert preview.to_dict()["cautions"] == preview.cautions
+        sha = ws.plan_sha256
+        with pytest.raises(InvalidInput, match="请先核对提醒：第 1 项任务“培育高价值专利”"):
+            ws.plans.save(preview)
+        assert ws.plan_sha256 == sha and ws.plan.task(1).content == "实施高价值专利培育计划"
+        assert ws.plans.save(preview, confirmed=True).outcome == "updated"
+        assert ws.plan.task(1).content == "开展知识产权质押融资"
+        assert ws.progress.get(1, BEILIN, "2026-10").achievements == "培育进展"
+        # A version that drops it says so in the preview already.
+        dropped = ws.plans.read(next_plan(tmp_path / "v3.xlsx", content="开展知识产权质押融资", drop_third=True))
+        assert dropped.cautions == [] and not any("删去" in n for n in dropped.notes)  # task 3 has no entries
+
+
+def test_a_plan_of_another_city_never_replaces_one_with_the_same_code(tmp_path):
+    from ipdesk.plans.plan_builder import PlanOptions
+
+    with Workspace(tmp_path / "desk.db", actor="王芳") as ws:
+        add_next_plan(ws, tmp_path)
+        with pytest.raises(InvalidInput, match="不能用另一城市的方案替换它"):
+            ws.plans.read(next_plan(tmp_path / "other.xlsx"), PlanOptions(code=NEXT, city="宝鸡市"))
+        assert ws.plans.get(NEXT).city == "西安市"
+
+
 @pytest.fixture
 def offices(tmp_path):
     """The city office with the next plan as its current one, and 碑林区's workspace."""
@@ -333,6 +367,48 @@ def test_a_changed_plan_file_is_refused(offices, tmp_path):
     with pytest.raises(InvalidInput, match="已损坏"):
         unit.plans.read(tmp_path / "broken.json")
     assert [p.code for p in unit.plans.all()] == [XIAN]
+
+
+def test_an_older_plan_file_or_another_certificate_needs_confirmation(offices, tmp_path):
+    """A unit that has the office's newest plan file is warned before an older one (a stale USB stick) or one signed
+    with a certificate other than the one before replaces it."""
+    from ipdesk.exchange import plan_file as plan_files
+
+    city, unit = offices
+    first_plan = city.plan
+    plan_file, certificate = _publish(city, tmp_path)
+    unit.trust.add(certificate)
+    unit.plans.save(unit.plans.read(plan_file), use=True)
+    unit.progress.save(unit.progress.get(1, BEILIN, "2026-10").with_changes(achievements="培育进展"))
+    identity = city.city.unlock(CITY_PASS)
+    old = tmp_path / "old.json"
+    changed = dataclasses.replace(
+        first_plan, tasks=(dataclasses.replace(first_plan.tasks[0], content="旧的内容"), *first_plan.tasks[1:])
+    )
+    old.write_bytes(plan_files.signed_bytes(changed, identity, "张主任", published_at="2026-01-05T09:00:00+08:00"))
+    preview = unit.plans.read(old)
+    assert preview.existing == "update"
+    assert any("早于工作区中已导入的方案文件" in c and "2026-01-05 09:00" in c for c in preview.cautions)
+    assert any("第 1 项任务“培育高价值专利”已填报进展" in c for c in preview.cautions)
+    with pytest.raises(InvalidInput, match="请先核对提醒"):
+        unit.plans.save(preview)
+    assert unit.plan.task(1).content == first_plan.tasks[0].content
+    # The office's second certificate (a new key), registered too: the unit is asked to check by phone.
+    other = KeyStore(tmp_path / "other-keys").create(city.city.name, "张主任", CITY_PASS)
+    (tmp_path / "新证书.cer").write_bytes(other.certificate.public_bytes(serialization.Encoding.PEM))
+    unit.trust.add(tmp_path / "新证书.cer", key_change_confirmed=True)
+    renewed = tmp_path / "renewed.json"
+    renewed.write_bytes(plan_files.signed_bytes(first_plan, other, "张主任"))
+    again = unit.plans.read(renewed)
+    assert again.existing == "same" and again.cautions == []  # the same plan: nothing to confirm
+    newer = dataclasses.replace(
+        first_plan, tasks=(*first_plan.tasks[:2], dataclasses.replace(first_plan.tasks[2], content="新增督导要求"))
+    )
+    renewed.write_bytes(plan_files.signed_bytes(newer, other, "张主任"))
+    again = unit.plans.read(renewed)
+    assert [c for c in again.cautions if "签发证书" in c and "不同" in c]
+    assert unit.plans.save(again, confirmed=True).outcome == "updated"
+    assert unit.plan.task(3).content == "新增督导要求"
 
 
 def test_only_the_city_office_publishes_plan_files(offices, tmp_path):

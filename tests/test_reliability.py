@@ -172,6 +172,26 @@ def test_backup_before_an_upgrade(tmp_path):
     conn.close()
 
 
+def test_imports_keep_few_backups_and_never_push_out_the_one_before_an_upgrade(tmp_path):
+    """The city office imports many times a day and its database holds every file received: only the newest
+    5 copies made before an import are kept, counted apart from those made before an upgrade or on request."""
+    db = tmp_path / "ws.db"
+    with Workspace(db) as ws:
+        shelf = ws.backups
+        upgrade = shelf.before(ws.db.conn, "upgrade")
+        os.utime(upgrade, (time.time() - 1000, time.time() - 1000))
+        for n in range(8):
+            made = shelf.before(ws.db.conn, "import")
+            kept = made.rename(made.with_name(f"ws-2026-11-0{n + 1}-090000-import.db"))
+            os.utime(kept, (time.time() - 900 + n, time.time() - 900 + n))
+        last = ws.backup_before("import")
+    names = sorted(p.name for p in (tmp_path / "backups" / "before").glob("*.db"))
+    assert upgrade.name in names and last.name in names
+    imports = [n for n in names if n.endswith("-import.db")]
+    assert len(imports) == backups.KEEP_BEFORE["import"] == 5
+    assert "ws-2026-11-08-090000-import.db" in imports and "ws-2026-11-04-090000-import.db" not in imports
+
+
 def test_restore_checks_the_backup_and_keeps_the_replaced_file(tmp_path, capsys):
     from ipdesk.cli import main
 

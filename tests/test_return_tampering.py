@@ -905,7 +905,7 @@ def _damaged_workbooks(source: Path, folder: Path, rng: random.Random) -> dict[s
     rezip(source, bomb)
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         with archive.open("xl/media/zeros.bin", "w") as member:
-            for _ in range(210):
+            for _ in range(70):
                 member.write(bytes(1024 * 1024))
     found["zip-bomb.xlsx"] = bomb.read_bytes()
     return found

@@ -270,6 +270,25 @@ def test_tampered_signature_sheet_and_foreign_or_broken_files(signed, tmp_path):
     assert verify_file(tmp_path / "missing.xlsx", trusted(ws)).status is VerdictStatus.DAMAGED
 
 
+def test_a_workbook_without_the_signature_sheet_is_told_apart_without_loading_it(tmp_path, monkeypatch):
+    """The city office drops whatever is in the mail folder on the window: an ordinary (and possibly large)
+    workbook is recognised from its list of sheets, not by loading every cell."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "汇总"
+    book.active["A1"] = "不是报送文件"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+
+    def never(*args, **kwargs):
+        raise AssertionError("loaded")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    verdict = verify_file(plain, [])
+    assert verdict.status is VerdictStatus.NOT_IPDESK and verdict.detail == "工作簿中没有 ipdesk 签名数据"
+
+
 def _forge(ws, identity, tmp_path, signed_at="2025-10-08T10:00:00+08:00") -> dict[str, Path]:
     """A return for 碑林区 made and signed outside the normal path, with ``identity``'s key."""
     import hashlib

@@ -44,5 +44,3 @@ class UnitDesk:
         path = self.folder / f"{self.unit}.cer"
         self.ws.signoff.keys.export_certificate(self.unit, path)
         return path
-
-

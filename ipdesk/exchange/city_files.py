@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
-from ipdesk.reports.files import safe_part, write_atomically
+from ipdesk.reports.files import make_folder, safe_part, write_atomically
 from ipdesk.reports.layout import METRICS, MM, TEXT_WIDTH
 from ipdesk.reports.pdf_pages import Block, DocumentInfo, Space, Text, Together, draw_text, font_measure
 from ipdesk.reports.snapshot import IndicatorLine
@@ -58,8 +58,7 @@ def write_files(report: CityReport, folder: Path, face: str = "") -> list[Path]:
     """The workbook and the PDF of ``report`` in ``folder`` (made if need be); returns their paths."""
     from ipdesk.reports import fonts
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(Path(folder))
     font = fonts.register(face)
     fonts.check_printable(font, report.texts())
     stem = safe_part(report.file_stem)

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.lights import Thresholds, completion_rate, indicator_light, task_light
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Plan, Role, TaskKind, Unit
+from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import ReceivedReturn
 from ipdesk.domain.statuses import TaskStatus
@@ -164,12 +166,30 @@ class TargetRollup:
     parts: tuple[tuple[str, float | None], ...]  # each owner unit's own part (None: not reported)
 
     @property
+    def summable(self) -> bool:
+        """Parts add up when they count or amount to something (家, 件, 亿元); shares and levels (%, a rate, a state
+        to reach) do not: 50% here and 40% there is not 90%."""
+        return self.unit_of_measure.strip() not in ("%", "％") and self.measure != "level"
+
+    @property
     def total(self) -> float | None:
+        """The city's figure: the sum of the parts, or the only owner's figure when they cannot be added."""
         reported = [value for _, value in self.parts if value is not None]
-        return sum(reported) if reported else None
+        if not reported:
+            return None
+        if self.summable:
+            return sum(reported)
+        return reported[0] if len(self.parts) == 1 else None
 
     @property
     def reached(self) -> bool | None:
+        """Whether the target is met; for a share or a level held by several units, only when every one of them
+        meets it."""
+        if not self.summable and len(self.parts) > 1:
+            values = [value for _, value in self.parts if value is not None]
+            if len(values) < len(self.parts):  # an owner has not reported
+                return None
+            return all((v > self.target if self.op == ">" else v >= self.target) for v in values)
         total = self.total
         if total is None:
             return None
@@ -218,8 +238,13 @@ class Consolidation:
         return sorted(self.tasks, key=lambda t: (not t.attention, not t.missing, t.seq))
 
 
-def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> Consolidation:
-    """Every task with each responsible unit's part, the indicators and the project targets, for ``period``."""
+def consolidate(
+    plan: Plan, period: Period, positions: dict[str, Position], thresholds: Thresholds | None = None
+) -> Consolidation:
+    """Every task with each responsible unit's part, the indicators and the project targets, for ``period``.
+
+    With ``thresholds`` (the office's), every light is worked out again from the progress and values the units
+    reported, so that a unit's own 设置 never colours the city's report; without, the units' lights are shown."""
     tasks = []
     for task in plan.tasks:
         if task.kind is TaskKind.INDICATOR:
@@ -234,6 +259,16 @@ def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> C
                 if position is None or line is None:
                     parts.append(TaskPart(unit, role, False))
                     continue
+                light = line.light
+                if thresholds is not None:
+                    progress = Progress(
+                        task.seq,
+                        unit,
+                        Period.parse(position.source_period),
+                        TaskStatus(line.status) if line.status else None,
+                        line.percent,
+                    )
+                    light = task_light(progress, plan.start_date, plan.end_date, thresholds).value
                 parts.append(
                     TaskPart(
                         unit,
@@ -241,7 +276,7 @@ def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> C
                         True,
                         line.status,
                         line.percent,
-                        line.light,
+                        light,
                         line.achievements,
                         line.problems,
                         line.next_steps,
@@ -255,37 +290,45 @@ def consolidate(plan: Plan, period: Period, positions: dict[str, Position]) -> C
         plan.units,
         positions,
         tuple(tasks),
-        tuple(_indicators(plan, positions)),
+        tuple(_indicators(plan, positions, thresholds)),
         tuple(_targets(plan, positions)),
     )
 
 
-def _indicators(plan: Plan, positions: dict[str, Position]) -> list[IndicatorRollup]:
+def _indicators(plan: Plan, positions: dict[str, Position], thresholds: Thresholds | None) -> list[IndicatorRollup]:
     found = []
     for indicator in plan.indicators:
-        if indicator.task_seq is not None:  # the task-list row assigns it
+        if indicator.task_seq is not None:
             task = plan.task(indicator.task_seq)
             leads, coops = task.lead_units, task.coop_units
-        else:  # the indicator table names its units
+        else:
             leads, coops = indicator.lead_units, indicator.coop_units
         lead = leads[0] if leads else ""
-        figures: dict[str, tuple[float | None, IndicatorLine | None]] = {}
+        lines: dict[str, IndicatorLine | None] = {}
         for unit in (*leads, *coops):
             position = positions.get(unit)
-            line = None
-            if position is not None:
-                line = next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None)
-            figures[unit] = (line.actual if line else None, line)
-        value, line = figures.get(lead, (None, None))
+            lines[unit] = (
+                next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None) if position else None
+            )
+        line = lines.get(lead)
+        value = line.actual if line else None
+        expected, rate, light = (line.expected, line.rate, line.light) if line else (None, None, "none")
+        if line is not None and thresholds is not None:
+            year = Period.parse(positions[lead].source_period).year
+            expected = indicator.expected(year)
+            rate = completion_rate(value, expected)
+            light = indicator_light(
+                value, expected, thresholds, must_reach=indicator.must_reach, due=indicator.due(year)
+            ).value
         found.append(
             IndicatorRollup(
                 indicator,
                 lead,
                 value,
-                line.expected if line else None,
-                line.rate if line else None,
-                line.light if line else "none",
-                tuple((unit, figure) for unit, (figure, _) in figures.items() if unit != lead),
+                expected,
+                rate,
+                light,
+                tuple((unit, item.actual if item else None) for unit, item in lines.items() if unit != lead),
                 line.note if line else "",
             )
         )

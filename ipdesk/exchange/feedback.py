@@ -9,25 +9,20 @@ the document's UTF-8 bytes); the unit accepts it only from the office's certific
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.reports import ReturnComment
-from ipdesk.reports.return_format import canonical_json, text_sha256
-from ipdesk.signing import signatures
-from ipdesk.signing.identity import Identity, fingerprint, signer_name, unit_of
+from ipdesk.exchange import envelope
+from ipdesk.signing.identity import Identity, fingerprint, signer_name
 
-ENVELOPE = "ipdesk-signed-feedback"
+KIND = envelope.Kind("ipdesk-signed-feedback", 1, 0, "退回意见文件", max_file=1024 * 1024)
 DOCUMENT = "ipdesk-feedback"
-MAJOR, MINOR = 1, 0
-FORMAT_VERSION = f"{MAJOR}.{MINOR}"
-MAX_FILE = 1024 * 1024
+FORMAT_VERSION = KIND.version
 SUFFIX = ".json"
 
 
@@ -79,17 +74,7 @@ def file_name(feedback: Feedback) -> str:
 
 def signed_bytes(feedback: Feedback, identity: Identity) -> bytes:
     """The feedback file's content, signed with the office's key."""
-    assert identity.key is not None
-    text = canonical_json(document(feedback))
-    envelope = {
-        "format": ENVELOPE,
-        "format_version": FORMAT_VERSION,
-        "document": text,
-        "sha256": text_sha256(text),
-        "signature": base64.b64encode(signatures.sign(identity.key, text.encode("utf-8"))).decode("ascii"),
-        "certificate": identity.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
-    }
-    return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return envelope.seal(KIND, document(feedback), identity)
 
 
 @dataclass(frozen=True)
@@ -109,51 +94,17 @@ class CheckedFeedback:
 def read(path: Path, trusted_offices: list[x509.Certificate], office: str) -> CheckedFeedback:
     """Read and verify a feedback file against the office certificates registered here; ``InvalidInput`` says what
     is wrong (and nothing has been changed)."""
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise InvalidInput(f"“{path.name}”不是退回意见文件（文件过大）")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"找不到文件：{path}") from None
-    except OSError as error:
-        raise InvalidInput(f"无法读取文件：{path}（{error.strerror or error}）") from error
-    try:
-        envelope = json.loads(raw.decode("utf-8-sig"))
-        if not isinstance(envelope, dict) or envelope.get("format") != ENVELOPE:
-            raise InvalidInput(f"“{path.name}”不是 ipdesk 退回意见文件")
-        major = int(str(envelope.get("format_version", "")).split(".", 1)[0])
-        if major > MAJOR:
-            raise InvalidInput(
-                f"“{path.name}”采用较新的格式（{envelope.get('format_version')}），请升级 ipdesk 后再导入"
-            )
-        text = envelope["document"]
-        certificate = x509.load_pem_x509_certificate(envelope["certificate"].encode("ascii"))
-        signature = base64.b64decode(envelope["signature"], validate=True)
-    except InvalidInput:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise InvalidInput(f"“{path.name}”已损坏或不是 ipdesk 退回意见文件") from None
-    if (
-        not isinstance(text, str)
-        or text_sha256(text) != envelope.get("sha256")
-        or not signatures.verify(certificate, text.encode("utf-8"), signature)
-    ):
-        raise InvalidInput(f"“{path.name}”的签名与内容不符：签发后被改动过，未导入")
-    if unit_of(certificate) != office:
-        raise InvalidInput(f"“{path.name}”不是由{office}签发的（签发者：{unit_of(certificate) or '未知'}），未导入")
-    if fingerprint(certificate) not in {fingerprint(c) for c in trusted_offices}:
-        raise InvalidInput(
-            f"“{path.name}”的签发证书（指纹 {fingerprint(certificate)}）未在本工作区登记。请向市局电话核对指纹后，"
-            "用“登记市局证书”（ipdesk trust add 市局证书.cer）登记，再导入"
-        )
-    return CheckedFeedback(_parse(text, path), certificate)
+    opened = envelope.open_signed(KIND, path)
+    envelope.check_office(path, opened.certificate, office, trusted_offices)
+    return CheckedFeedback(_parse(opened.text, path), opened.certificate)
 
 
 def _parse(text: str, path: Path) -> Feedback:
     try:
         data = json.loads(text)
-        if data.get("format") != DOCUMENT or int(str(data["format_version"]).split(".", 1)[0]) > MAJOR:
+        if data.get("format") != DOCUMENT:
             raise ValueError("unknown document")
+        envelope.check_major(KIND, data["format_version"], path)
         tasks = tuple(ReturnComment(int(t["seq"]), str(t["comment"])) for t in data.get("tasks", []))
         return Feedback(
             plan_code=str(data["plan"]["code"]),
@@ -170,5 +121,7 @@ def _parse(text: str, path: Path) -> Feedback:
             office=str(data.get("office", "")),
             decision=str(data.get("decision", "returned")),
         )
+    except InvalidInput:
+        raise
     except (ValueError, KeyError, TypeError, AttributeError):
         raise InvalidInput(f"“{path.name}”的内容无法读取") from None

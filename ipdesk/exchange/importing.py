@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import TrustedCertificate
@@ -80,6 +80,7 @@ class ImportContext:
     span: tuple[dt.date, dt.date]
     trusted: tuple[TrustedCertificate, ...]
     today: dt.date
+    received_on: dt.date | None = None  # when the office received the files (default: today)
     other_plans: dict[str, PlanFacts] = field(default_factory=dict)  # plan code → facts
 
     def certificates(self) -> list[x509.Certificate]:
@@ -99,6 +100,8 @@ class Incoming:
     document: ReturnDocument
     fingerprint: str
     files: tuple[tuple[str, str, bytes, str], ...] = field(default=())  # (kind, name, content, sha256)
+    warning: str = ""  # accepted, but the office should know (signed with a key since replaced)
+    received_on: dt.date | None = None  # the day the office received it, when not today
     plan_code: str = ""  # the workspace's plan the return was checked against
 
     @property
@@ -153,7 +156,7 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     try:
         size = path.stat().st_size
     except OSError as error:
-        return refuse(f"无法读取文件：{error.strerror or error}")
+        return refuse(f"无法读取文件：{os_error_text(error)}")
     if size > MAX_RETURN_FILE:
         return refuse(f"文件过大（{size // 1024 // 1024} MB），不是报送文件")
     verdict = verify_file(path, context.certificates())
@@ -171,14 +174,22 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
         return refuse("签名证书未在本工作区登记", *facts)
-    if trusted.superseded_at and _moment(header.signed_at) > _moment(trusted.superseded_at):
-        return refuse(
-            f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", *facts
+    warning = ""
+    if trusted.superseded_at:
+        if _moment(header.signed_at) > _moment(trusted.superseded_at):
+            return refuse(
+                f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", *facts
+            )
+        # The signing time is the signer's own word: a key that was replaced could be used with a clock set back.
+        warning = (
+            f"注意：由该单位已于 {trusted.superseded_at[:10]} 更换的旧证书签署（自称签署于 {header.signed_at[:10]}），"
+            "请与该单位核实；如旧证书已不可信，请在“信任的证书”中移除"
         )
     problem, plan_code = _mismatch(document, context)
     if problem:
         return refuse(problem, *facts)
-    return Incoming(path, document, verdict.fingerprint, tuple(_files(path)), plan_code)
+    files = tuple(_files(path, verdict.fingerprint))
+    return Incoming(path, document, verdict.fingerprint, files, warning=warning, plan_code=plan_code)
 
 
 def _moment(text: str) -> dt.datetime:
@@ -238,8 +249,9 @@ def _made_by_ipdesk(path: Path) -> bool:
         return False
 
 
-def _files(path: Path) -> list[tuple[str, str, bytes, str]]:
-    """The file, and for a workbook its ``.p7s`` when one lies beside it and signs exactly these bytes."""
+def _files(path: Path, fingerprint: str) -> list[tuple[str, str, bytes, str]]:
+    """The file, and for a workbook its ``.p7s`` when one lies beside it and signs exactly these bytes with the
+    certificate that signed the return."""
     content = path.read_bytes()
     kind = path.suffix.lower().lstrip(".")
     found = [(kind, path.name, content, hashlib.sha256(content).hexdigest())]
@@ -252,6 +264,9 @@ def _files(path: Path) -> list[tuple[str, str, bytes, str]]:
             check = check_detached(signature, content)
         except (ValueError, KeyError, IndexError, TypeError):
             return found
-        if check.digest_matches and check.signature_valid:
+        from ipdesk.signing.identity import fingerprint as fingerprint_of
+
+        same_signer = check.certificate is not None and fingerprint_of(check.certificate) == fingerprint
+        if check.digest_matches and check.signature_valid and same_signer:
             found.append(("p7s", p7s.name, signature, hashlib.sha256(signature).hexdigest()))
     return found

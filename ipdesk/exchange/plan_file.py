@@ -11,28 +11,23 @@ certificate registered in its workspace. Every unit that imports the same file w
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.plan import Plan
+from ipdesk.exchange import envelope
 from ipdesk.plans.canonical import plan_document, plan_sha256
 from ipdesk.plans.embedded import plan_from_dict, plan_to_dict
-from ipdesk.reports.return_format import canonical_json, text_sha256
-from ipdesk.signing import signatures
-from ipdesk.signing.identity import Identity, fingerprint, signer_name, unit_of
+from ipdesk.signing.identity import Identity, fingerprint, signer_name
 
-ENVELOPE = "ipdesk-signed-plan"
+KIND = envelope.Kind("ipdesk-signed-plan", 1, 0, "方案文件", max_file=16 * 1024 * 1024)
 DOCUMENT = "ipdesk-plan"
-MAJOR, MINOR = 1, 0
-FORMAT_VERSION = f"{MAJOR}.{MINOR}"
-MAX_FILE = 16 * 1024 * 1024
+FORMAT_VERSION = KIND.version
 SUFFIX = ".json"
 
 
@@ -56,19 +51,9 @@ def file_name(plan: Plan) -> str:
     return f"{safe_part(plan.city or plan.code)}_{safe_part(plan.code)}_方案文件{SUFFIX}"
 
 
-def signed_bytes(plan: Plan, identity: Identity, published_by: str) -> bytes:
-    """The plan file's content, signed with the office's key."""
-    assert identity.key is not None
-    text = canonical_json(document(plan, published_by))
-    envelope = {
-        "format": ENVELOPE,
-        "format_version": FORMAT_VERSION,
-        "document": text,
-        "sha256": text_sha256(text),
-        "signature": base64.b64encode(signatures.sign(identity.key, text.encode("utf-8"))).decode("ascii"),
-        "certificate": identity.certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
-    }
-    return (json.dumps(envelope, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def signed_bytes(plan: Plan, identity: Identity, published_by: str, published_at: str | None = None) -> bytes:
+    """The plan file's content, signed with the office's key (``published_at`` now unless given)."""
+    return envelope.seal(KIND, document(plan, published_by, published_at), identity)
 
 
 @dataclass(frozen=True)
@@ -90,6 +75,18 @@ class CheckedPlanFile:
         return signer_name(self.certificate)
 
 
+def publication(text: str) -> tuple[str, str]:
+    """(published_at, certificate fingerprint) of a plan file kept in the workspace (verified when it was
+    imported); ("", "") when it cannot be read."""
+    try:
+        envelope = json.loads(text)
+        data = json.loads(envelope["document"])
+        certificate = x509.load_pem_x509_certificate(envelope["certificate"].encode("ascii"))
+        return str(data.get("published_at", "")), fingerprint(certificate)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return "", ""
+
+
 def is_plan_file(path: Path) -> bool:
     """Whether ``path`` looks like a plan file (JSON), rather than a task-list workbook."""
     try:
@@ -103,55 +100,20 @@ def is_plan_file(path: Path) -> bool:
 def read(path: Path, trusted_offices: list[x509.Certificate]) -> CheckedPlanFile:
     """Read and verify a plan file against the office certificates registered here; ``InvalidInput`` says what is
     wrong (and nothing has been changed)."""
-    try:
-        if path.stat().st_size > MAX_FILE:
-            raise InvalidInput(f"“{path.name}”不是方案文件（文件过大）")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"找不到文件：{path}") from None
-    except OSError as error:
-        raise InvalidInput(f"无法读取文件：{path}（{error.strerror or error}）") from error
-    try:
-        envelope = json.loads(raw.decode("utf-8-sig"))
-        if not isinstance(envelope, dict) or envelope.get("format") != ENVELOPE:
-            raise InvalidInput(f"“{path.name}”不是 ipdesk 方案文件")
-        major = int(str(envelope.get("format_version", "")).split(".", 1)[0])
-        if major > MAJOR:
-            raise InvalidInput(
-                f"“{path.name}”采用较新的格式（{envelope.get('format_version')}），请升级 ipdesk 后再导入"
-            )
-        text = envelope["document"]
-        certificate = x509.load_pem_x509_certificate(envelope["certificate"].encode("ascii"))
-        signature = base64.b64decode(envelope["signature"], validate=True)
-    except InvalidInput:
-        raise
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, UnicodeDecodeError):
-        raise InvalidInput(f"“{path.name}”已损坏或不是 ipdesk 方案文件") from None
-    if (
-        not isinstance(text, str)
-        or text_sha256(text) != envelope.get("sha256")
-        or not signatures.verify(certificate, text.encode("utf-8"), signature)
-    ):
-        raise InvalidInput(f"“{path.name}”的签名与内容不符：签发后被改动过，未导入")
-    data, plan = _parse(text, path)
+    opened = envelope.open_signed(KIND, path)
+    data, plan = _parse(opened.text, path)
     office = str(data.get("office", ""))
     if office != plan.office_name:
         raise InvalidInput(f"“{path.name}”中的签发机构（{office}）与方案所属城市（{plan.city}）不符，未导入")
-    if unit_of(certificate) != office:
-        raise InvalidInput(f"“{path.name}”不是由{office}签发的（签发者：{unit_of(certificate) or '未知'}），未导入")
-    if fingerprint(certificate) not in {fingerprint(c) for c in trusted_offices}:
-        raise InvalidInput(
-            f"“{path.name}”的签发证书（指纹 {fingerprint(certificate)}）未在本工作区登记。请向市局电话核对指纹后，"
-            "用“登记市局证书”（ipdesk trust add 市局证书.cer）登记，再导入"
-        )
+    envelope.check_office(path, opened.certificate, office, trusted_offices)
     return CheckedPlanFile(
         plan,
         str(data["plan_sha256"]),
         str(data.get("published_at", "")),
         str(data.get("published_by", "")),
         office,
-        certificate,
-        raw.decode("utf-8-sig"),
+        opened.certificate,
+        opened.raw,
     )
 
 
@@ -160,8 +122,7 @@ def _parse(text: str, path: Path) -> tuple[dict, Plan]:
         data = json.loads(text)
         if data.get("format") != DOCUMENT:
             raise ValueError("unknown document")
-        if int(str(data["format_version"]).split(".", 1)[0]) > MAJOR:
-            raise InvalidInput(f"“{path.name}”采用较新的格式（{data['format_version']}），请升级 ipdesk 后再导入")
+        envelope.check_major(KIND, data["format_version"], path)
         plan = plan_from_dict(data["plan"])
     except InvalidInput:
         raise

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import ClassVar
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Unit
 from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState
@@ -90,8 +90,10 @@ class ScoringRules:
             return cls.from_json(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise InvalidInput(f"找不到文件：{path}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise InvalidInput(f"无法读取考核规则文件：{path}（{getattr(error, 'strerror', None) or error}）") from None
+        except OSError as error:
+            raise InvalidInput(f"无法读取考核规则文件：{path}（{os_error_text(error)}）") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"“{path.name}”不是 ipdesk 考核规则文件（不是 UTF-8 文本）") from None
 
     def described(self) -> list[str]:
         """The rules in words, for the score table's 填表说明."""
@@ -140,6 +142,7 @@ def score_year(
     returned: dict[str, list[ReceivedReturn]],
     rules: ScoringRules,
     today: dt.date,
+    lights: dict[tuple[str, int], str] | None = None,
 ) -> list[ScoreCard]:
     """Each unit's score card, ranked within its group.
 
@@ -157,7 +160,8 @@ def score_year(
             for task in position.snapshot.tasks:
                 if task.status == "done":
                     (lead_done if task.role == Role.LEAD.value else coop_done).append(task.seq)
-                if (task.light == "red" or task.status == "lagging") and not task.problems.strip():
+                light = lights.get((unit.name, task.seq), task.light) if lights is not None else task.light
+                if (light == "red" or task.status == "lagging") and not task.problems.strip():
                     unexplained.append(task.seq)
         items.append(_item("完成牵头任务", lead_done, rules.done_lead, "第{}项"))
         items.append(_item("完成协作任务", coop_done, rules.done_coop, "第{}项"))

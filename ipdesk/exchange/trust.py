@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 
@@ -32,7 +32,7 @@ def load_certificate(path: Path) -> x509.Certificate:
     except IsADirectoryError:
         raise InvalidInput(f"“{path}”是文件夹，不是证书文件") from None
     except OSError as error:
-        raise InvalidInput(f"无法读取证书文件：{path}（{error.strerror or error}）") from error
+        raise InvalidInput(f"无法读取证书文件：{path}（{os_error_text(error)}）") from error
     try:
         return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     except ValueError:

@@ -89,6 +89,7 @@ class PlanImport:
     fingerprint: str = ""
     existing: str = ""  # set by the workspace: "" a new plan, "same" already here, "update" a new version
     file_text: str = ""  # a plan file as received, kept with the plan
+    cautions: list[str] = field(default_factory=list)  # set by the workspace: saved only once the user confirms
 
     def to_dict(self) -> dict:
         plan = self.plan
@@ -103,6 +104,7 @@ class PlanImport:
             "rejected_rows": [r.to_dict() for r in self.rejected_rows],
             "missing": list(self.missing),
             "notes": list(self.notes),
+            "cautions": list(self.cautions),
         }
 
 
@@ -526,4 +528,3 @@ def _used_units(tasks: list[Task], indicators: list[Indicator], projects: list[P
         for target in project.targets:
             used.update(target.owners)
     return used
-

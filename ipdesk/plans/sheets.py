@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, os_error_text
 
 MAX_FILE = 20 * 1024 * 1024  # a task list is tens of KB
 MAX_UNPACKED = 100 * 1024 * 1024
@@ -59,7 +59,7 @@ def read_workbook(path: Path) -> list[Grid]:
     except FileNotFoundError:
         raise InvalidInput(f"找不到文件：{path}") from None
     except OSError as error:
-        raise InvalidInput(f"无法读取文件：{path}（{error.strerror or error}）") from error
+        raise InvalidInput(f"无法读取文件：{path}（{os_error_text(error)}）") from error
     if size > MAX_FILE:
         raise InvalidInput(f"“{path.name}”过大（{size // 1024 // 1024} MB），不是任务清单")
     suffix = path.suffix.lower()

@@ -64,3 +64,17 @@ def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def make_folder(folder: Path) -> Path:
+    """``folder``, made when missing; a clear message when it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidInput(f"无法创建文件夹“{folder}”：{os_error_text(error)}") from error
+    return folder
+
+
+def write_bytes_into(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``folder/name`` (the folder made first when missing), atomically."""
+    return write_atomically(make_folder(folder) / name, lambda temp: temp.write_bytes(data))

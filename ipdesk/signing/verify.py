@@ -125,7 +125,7 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return Verdict(str(path), VerdictStatus.NOT_IPDESK, "不是 ipdesk 导出的工作簿、PDF 或签名文件")
 
 
-MAX_UNPACKED = 200 * 1024 * 1024
+MAX_UNPACKED = 64 * 1024 * 1024  # a return unpacks to a few MB; openpyxl needs ~10× this in memory
 MAX_RATIO = 200
 MAX_FILE = 100 * 1024 * 1024  # a return is a few hundred KB; a file this large is not one
 
@@ -239,6 +239,9 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     problem = zip_problem(path)
     if problem:
         return Verdict(str(path), VerdictStatus.DAMAGED, problem)
+    names = _sheet_names(path)
+    if names is not None and SHEET not in names:  # any other workbook: said at once, without loading all of it
+        return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
     try:
         workbook = load_workbook(path, rich_text=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged package
@@ -248,7 +251,7 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     except ValueError:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据已损坏，无法读取")
     if sheet is None:
-        if _names_signature_sheet(path, SHEET):
+        if names is None or SHEET in names:
             return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿中的签名工作表已损坏，无法读取")
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
     if sheet.format not in (FORMAT_1, FORMAT_2):
@@ -301,13 +304,16 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     )
 
 
-def _names_signature_sheet(path: Path, sheet: str) -> bool:
-    """Whether the package lists ipdesk's signature sheet (which the reader then failed to load: damage)."""
+def _sheet_names(path: Path) -> list[str] | None:
+    """The sheet names the package's workbook part lists, or None when it cannot be read (then openpyxl decides)."""
+    from xml.etree import ElementTree
+
     try:
         with zipfile.ZipFile(path) as archive:
-            return sheet.encode("utf-8") in archive.read("xl/workbook.xml")
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        return False
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, ElementTree.ParseError):
+        return None
+    return [element.get("name", "") for element in root.iter() if element.tag.rsplit("}", 1)[-1] == "sheet"]
 
 
 def _signed_text_holds(certificate: x509.Certificate, text: str, sha256: str, signature: bytes) -> bool:

@@ -1,7 +1,8 @@
 """Backups through SQLite's online backup API: daily on start, before schema upgrades and imports, on request.
 
 Kept beside the database in ``backups/``: ``daily/`` (the newest 14), ``monthly/`` (the first of each month, the
-newest 12) and ``before/`` (before an upgrade, an import or a restore; the newest 20). Every copy is written under a
+newest 12) and ``before/`` (before an upgrade, a restore or on request, the newest 20; before an import, the newest
+5 — the city office imports many times a day, and its database holds every file received). Every copy is written under a
 temporary name, checked with SQLite's quick check, and only then renamed into place and older copies rotated out: a
 damaged database never becomes a "good" backup, nor pushes a good one out. A restore checks the backup first and
 keeps the file it replaces.
@@ -20,6 +21,7 @@ from ipdesk.domain.errors import CorruptDatabase, DatabaseError, InvalidInput, S
 from ipdesk.store import connection
 
 KEEP = {"daily": 14, "monthly": 12, "before": 20}
+KEEP_BEFORE = {"import": 5}  # by reason, counted apart: imports never push out the backup made before an upgrade
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ def check(path: Path) -> int:
     return version
 
 
+def _reason(path: Path) -> str:
+    """The reason in a "before" copy's name: ``city-2026-11-25-093000-import.db`` → ``import``."""
+    return path.stem.rsplit("-", 1)[-1]
+
+
 class BackupShelf:
     def __init__(self, database: Path):
         self.database = Path(database)
@@ -115,12 +122,19 @@ class BackupShelf:
         """A backup made just before something that changes much at once (an upgrade, an import, a restore)."""
         stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
         target = copy_database(conn, self.folder / "before" / self._name(stamp, reason))
-        self._rotate("before")
+        self._rotate("before", reason)
         return target
 
-    def _rotate(self, kind: str) -> None:
+    def _rotate(self, kind: str, reason: str = "") -> None:
+        """Remove the oldest copies of ``kind`` beyond what is kept. "before" copies with a quota of their own
+        (imports) are counted apart from the others."""
         files = sorted((self.folder / kind).glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[KEEP[kind] :]:
+        keep = KEEP[kind]
+        if kind == "before":
+            quota = reason if reason in KEEP_BEFORE else ""
+            files = [f for f in files if (_reason(f) if _reason(f) in KEEP_BEFORE else "") == quota]
+            keep = KEEP_BEFORE.get(quota, keep)
+        for old in files[keep:]:
             old.unlink(missing_ok=True)
 
     def all(self) -> list[Backup]:

@@ -89,8 +89,11 @@ def insert(
     signed_by: str,
     fingerprint: str,
     actor: str,
+    received_at: str | None = None,
 ) -> int:
-    """Store a newly received signed version (status 已签署: waiting for the office); returns its id."""
+    """Store a newly received signed version (status 已签署: waiting for the office); returns its id.
+
+    ``received_at`` is when the office received it (default: now), which decides whether it came on time."""
     with db.atomic():
         ensure_period(db, period)
         identifier = (
@@ -107,7 +110,7 @@ def insert(
                     "signed_at": signed_at,
                     "signed_by": signed_by,
                     "fingerprint": fingerprint,
-                    "received_at": audit.now(),
+                    "received_at": received_at or audit.now(),
                     "received_by": actor,
                 }
             )
@@ -180,3 +183,16 @@ def comments(db: Database, received_id: int) -> list[ReturnComment]:
         [received_id],
     ).fetchall()
     return [ReturnComment(seq, text) for seq, text in rows]
+
+
+def keep_feedback(db: Database, received_id: int, name: str, content: bytes, sha256: str) -> None:
+    """Keep the signed feedback file sent back with a decision (in the decision's transaction)."""
+    db.execute(
+        "INSERT INTO feedback_file (received_id, file_name, content, sha256) VALUES (?, ?, ?, ?)",
+        [received_id, name, content, sha256],
+    )
+
+
+def feedback(db: Database, received_id: int) -> tuple[str, bytes] | None:
+    row = db.execute("SELECT file_name, content FROM feedback_file WHERE received_id = ?", [received_id]).fetchone()
+    return None if row is None else (row[0], bytes(row[1]))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Role, Task, TaskKind, Unit, UnitKind
+from ipdesk.domain.plan_changes import RecordedWork, compare
 from ipdesk.store import audit
 
 if TYPE_CHECKING:
@@ -181,40 +182,35 @@ _UNIT_HAS_WORK = " OR ".join(
 )
 
 
-def _refuse_lost_work(db: Database, plan_id: int, plan: Plan) -> None:
-    """The units, tasks, indicators and targets a new version drops although work was recorded against them."""
-    names = {u.name for u in plan.units}
-    seqs = {t.seq for t in plan.tasks}
-    indicator_seqs = {i.seq for i in plan.indicators}
-    targets = {(p.no, t.seq) for p in plan.projects for t in p.targets}
-    lost = []
-    for (name,) in db.execute(
-        f"SELECT u.name FROM unit u WHERE u.plan_id = ? AND ({_UNIT_HAS_WORK}) ORDER BY u.sort_order",
-        [plan_id],
-    ):
-        if name not in names:
-            lost.append(f"单位“{name}”")
-    for (seq,) in db.execute(
+def recorded_work(db: Database, plan_id: int) -> RecordedWork:
+    """The units, tasks, indicators and targets of plan ``plan_id`` that work was recorded against."""
+    units = db.execute(f"SELECT u.name FROM unit u WHERE u.plan_id = ? AND ({_UNIT_HAS_WORK})", [plan_id])
+    tasks = db.execute(
         "SELECT t.seq FROM task t WHERE t.plan_id = ? AND (EXISTS (SELECT 1 FROM progress WHERE task_id = t.id)"
-        " OR EXISTS (SELECT 1 FROM progress_attachment WHERE task_id = t.id)) ORDER BY t.seq",
+        " OR EXISTS (SELECT 1 FROM progress_attachment WHERE task_id = t.id))",
         [plan_id],
-    ):
-        if seq not in seqs:
-            lost.append(f"第 {seq} 项任务")
-    for (seq,) in db.execute(
+    )
+    indicators = db.execute(
         "SELECT i.seq FROM indicator i WHERE i.plan_id = ? AND EXISTS"
-        " (SELECT 1 FROM indicator_value WHERE indicator_id = i.id) ORDER BY i.seq",
+        " (SELECT 1 FROM indicator_value WHERE indicator_id = i.id)",
         [plan_id],
-    ):
-        if seq not in indicator_seqs:
-            lost.append(f"第 {seq} 项主要指标")
-    for no, seq in db.execute(
+    )
+    targets = db.execute(
         "SELECT p.no, t.seq FROM project_target t JOIN project p ON p.id = t.project_id WHERE p.plan_id = ?"
-        " AND EXISTS (SELECT 1 FROM project_target_value WHERE target_id = t.id) ORDER BY p.no, t.seq",
+        " AND EXISTS (SELECT 1 FROM project_target_value WHERE target_id = t.id)",
         [plan_id],
-    ):
-        if (no, seq) not in targets:
-            lost.append(f"工程{no}的第 {seq} 项目标")
+    )
+    return RecordedWork(
+        frozenset(name for (name,) in units),
+        frozenset(seq for (seq,) in tasks),
+        frozenset(seq for (seq,) in indicators),
+        frozenset((no, seq) for no, seq in targets),
+    )
+
+
+def _refuse_lost_work(db: Database, plan_id: int, plan: Plan) -> None:
+    """Refuse a new version that drops units, tasks, indicators or targets work was recorded against."""
+    lost = compare(read_plan(db, plan_id), plan, recorded_work(db, plan_id)).lost
     if lost:
         raise InvalidInput(
             f"新版本的方案删去了已有填报或报送记录的{'、'.join(lost[:8])}{'等' if len(lost) > 8 else ''}，"
@@ -366,8 +362,7 @@ def delete_plan(db: Database, plan_id: int, actor: str) -> None:
     """Remove a plan nobody has entered, signed or received anything against (``InvalidInput`` otherwise)."""
     with db.atomic():
         used = db.execute(
-            "SELECT count(*) FROM unit u WHERE u.plan_id = ? AND ("
-            f" {_UNIT_HAS_WORK})",
+            f"SELECT count(*) FROM unit u WHERE u.plan_id = ? AND ( {_UNIT_HAS_WORK})",
             [plan_id],
         ).fetchone()[0]
         code = db.execute("SELECT code FROM plan WHERE id = ?", [plan_id]).fetchone()[0]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -211,6 +212,14 @@ class CityWindow(QMainWindow):
             self.group_box.addItem(group, group)
         self.group_box.currentIndexChanged.connect(lambda _: self.refresh())
         bar.addWidget(self.group_box)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr(" 收到日期 ")))
+        self.received_on = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.received_on.setCalendarPopup(True)
+        self.received_on.setDisplayFormat("yyyy-MM-dd")
+        self.received_on.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.received_on.setToolTip(self.tr("导入的文件是哪一天收到的（如 U 盘上周送来）：是否按时报送以此为准"))
+        bar.addWidget(self.received_on)
 
     def _action(self, text: str, shortcut, slot, menu) -> QAction:
         action = QAction(text, self)
@@ -282,9 +291,13 @@ class CityWindow(QMainWindow):
             QMessageBox.warning(self, "ipdesk", self.tr("以只读方式打开，不能导入"))
             return
         ws, today = self.ws, self.today
+        chosen = self.received_on.date()
+        received_on = dt.date(chosen.year(), chosen.month(), chosen.day())
 
         def work(report, cancelled):
-            return ws.city.import_files(paths, progress=report, cancelled=cancelled, today=today)
+            return ws.city.import_files(
+                paths, progress=report, cancelled=cancelled, today=today, received_on=received_on
+            )
 
         def done(results) -> None:
             self.refresh()

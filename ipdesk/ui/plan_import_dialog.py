@@ -173,6 +173,8 @@ class PlanImportDialog(QDialog):
 
         self.accept_rejects = QCheckBox()
         self.accept_rejects.toggled.connect(self._update_buttons)
+        self.confirm = QCheckBox(self.tr("我已核对以上须确认的提醒，仍然保存"))
+        self.confirm.toggled.connect(self._update_buttons)
         self.use = QCheckBox(self.tr("保存后改用此方案（成为当前方案）"))
         self.use.setChecked(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -189,6 +191,7 @@ class PlanImportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.accept_rejects)
+        layout.addWidget(self.confirm)
         bottom = QHBoxLayout()
         bottom.addWidget(self.use)
         bottom.addStretch(1)
@@ -272,7 +275,8 @@ class PlanImportDialog(QDialog):
         self.unreadable.set_rows(
             [(r.sheet, r.row, r.reason) for r in preview.rejected_rows], [True] * len(preview.rejected_rows)
         )
-        self.notes.set_rows([(note,) for note in preview.notes])
+        notes = [*preview.notes, *(self.tr("须确认：{0}").format(c) for c in preview.cautions)]
+        self.notes.set_rows([(note,) for note in notes])
         counts = (
             len(tasks),
             len(plan.indicators) if plan else 0,
@@ -280,9 +284,7 @@ class PlanImportDialog(QDialog):
             len(units),
             len(preview.rejected_rows),
         )
-        for (page, name), count in zip(
-            self.pages, (*counts, len(preview.rejected_rows), len(preview.notes)), strict=False
-        ):
+        for (page, name), count in zip(self.pages, (*counts, len(notes)), strict=True):
             self.tabs.setTabText(self.tabs.indexOf(page), self.tr("{0}（{1}）").format(self.tr(name), count))
         summary = self.tr("读到任务 {0} 项、主要发展指标 {1} 项、示范工程 {2} 项、责任单位 {3} 个").format(*counts[:4])
         if new:
@@ -299,6 +301,11 @@ class PlanImportDialog(QDialog):
             problems.append(
                 self.tr("还缺少：{0}。请在上面填写后按“按修改重新读取”。").format("、".join(preview.missing))
             )
+        if preview.cautions:
+            shown = "\n".join(f"· {c}" for c in preview.cautions[:3])
+            count = len(preview.cautions)
+            more = self.tr("\n……共 {0} 条，见“说明”页").format(count) if count > 3 else ""
+            problems.append(self.tr("保存前请核对：\n{0}{1}").format(shown, more))
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         self.accept_rejects.setText(
@@ -308,13 +315,19 @@ class PlanImportDialog(QDialog):
         )
         self.accept_rejects.setVisible(bool(preview.rejected_rows))
         self.accept_rejects.setChecked(False)
+        self.confirm.setVisible(bool(preview.cautions))
+        self.confirm.setChecked(False)
         if preview.rejected_rows:
             self.tabs.setCurrentIndex(4)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         preview = self.preview
-        ready = preview.plan is not None and (not preview.rejected_rows or self.accept_rejects.isChecked())
+        ready = (
+            preview.plan is not None
+            and (not preview.rejected_rows or self.accept_rejects.isChecked())
+            and (not preview.cautions or self.confirm.isChecked())
+        )
         self.save_button.setEnabled(ready and not self.ws.read_only)
 
     # -- corrections ----------------------------------------------------------------------------------------------
@@ -373,7 +386,9 @@ class PlanImportDialog(QDialog):
     # -- saving ---------------------------------------------------------------------------------------------------
     def save(self) -> None:
         try:
-            result = self.ws.plans.save(self.preview, self.accept_rejects.isChecked(), self.use.isChecked())
+            result = self.ws.plans.save(
+                self.preview, self.accept_rejects.isChecked(), self.use.isChecked(), confirmed=self.confirm.isChecked()
+            )
         except IpdeskError as error:
             QMessageBox.warning(self, self.tr("未保存"), str(error))
             return

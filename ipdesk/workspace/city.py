@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,19 +71,25 @@ class CityOffice:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
         today: dt.date | None = None,
+        received_on: dt.date | None = None,
     ) -> list[ImportResult]:
         """Import signed returns from files and folders: one result per file, one transaction per stored file.
 
         A backup is made first. ``progress`` is told of each file before it is read; when ``cancelled`` says so,
-        the files not yet read are left alone (those already stored stay stored).
+        the files not yet read are left alone (those already stored stay stored). ``received_on`` is the day the
+        office received the files (a USB stick handed in last week; default: today): whether a return came on time
+        is judged by it.
         """
         from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
 
         self._open()
+        today = today or dt.date.today()
+        if received_on is not None and received_on > today:
+            raise InvalidInput(f"收到日期 {received_on:%Y-%m-%d} 晚于今天，请改正")
         files, results = collect([Path(p) for p in paths])
         if files:
             self._ws.backup_before("import")
-        context = self._context(today or dt.date.today())
+        context = replace(self._context(today), received_on=received_on)
         for number, path in enumerate(files):
             if cancelled is not None and cancelled():
                 results += [ImportResult(str(p), Outcome.REFUSED, "已取消，未读取") for p in files[number:]]
@@ -92,6 +97,8 @@ class CityOffice:
             if progress is not None:
                 progress(number, len(files), path.name)
             found = examine(path, context)
+            if not isinstance(found, ImportResult) and context.received_on is not None:
+                found = replace(found, received_on=context.received_on)
             results.append(found if isinstance(found, ImportResult) else self._store(found))
         if progress is not None:
             progress(len(files), len(files), "")
@@ -119,6 +126,15 @@ class CityOffice:
             today=today,
             other_plans=others,
         )
+
+    def _received_at(self, incoming: Incoming) -> str | None:
+        """When the office received the return: the day it says, at this hour (never before the return was signed)."""
+        received_on = incoming.received_on
+        if received_on is None:
+            return None
+        signed = dt.datetime.fromisoformat(incoming.document.snapshot.header.signed_at).date()
+        moment = dt.datetime.combine(max(received_on, signed), dt.datetime.now().time()).astimezone()
+        return moment.isoformat(timespec="milliseconds")
 
     def _store(self, incoming: Incoming) -> ImportResult:
         from ipdesk.exchange.importing import ImportResult, Outcome
@@ -165,13 +181,15 @@ class CityOffice:
                 header.signed_by,
                 incoming.fingerprint,
                 ws.actor,
+                self._received_at(incoming),
             )
             for kind, name, content, sha256 in incoming.files:
                 city_store.add_file(ws.db, identifier, kind, name, content, sha256)
         if newest is not None and newest.version > version:
             return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}")
+        warning = f"；{incoming.warning}" if incoming.warning else ""
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}")
 
     # -- who has reported --------------------------------------------------------------------------------------
     def matrix(
@@ -245,7 +263,7 @@ class CityOffice:
 
     def write_reminders(self, period: str | Period, path: str | Path, today: dt.date | None = None) -> Path:
         from ipdesk.exchange.remind import write_reminders
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import make_folder, write_atomically
 
         today = today or dt.date.today()
         when = self._plan_period(period)
@@ -253,7 +271,7 @@ class CityOffice:
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         return write_atomically(target, lambda temp: write_reminders(items, when, self.name, today, temp))
 
     # -- review ----------------------------------------------------------------------------------------------------
@@ -327,7 +345,7 @@ class CityOffice:
         """退回 the newest version with the office's comments: record it and write the feedback file, signed with
         the office's key, into ``folder``. Either both happen or neither."""
         from ipdesk.exchange import feedback as feedback_file
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import write_bytes_into
 
         self._check_side()
         self._open()
@@ -344,8 +362,6 @@ class CityOffice:
             raise InvalidInput(f"第 {'、'.join(map(str, unknown))} 项任务不在该单位的报告中")
         identity = self._unlock(passphrase, signer, create)
         name = person_name(signer or ws.settings.get(ws.settings.REVIEWER_NAME) or identity.signer, "经办人")
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         unit_record = ws.units.get(item.unit)
         content = feedback_file.Feedback(
             plan_code=ws.plan.code,
@@ -362,11 +378,30 @@ class CityOffice:
             office=self.name,
         )
         data = feedback_file.signed_bytes(content, identity)
-        target = folder / feedback_file.file_name(content)
-        with ws.db.atomic():
+        file_name = feedback_file.file_name(content)
+        with ws.db.atomic():  # the decision and the signed file it sends, together
             city_store.decide(ws.db, item, new, name, comment, list(content.task_comments))
-            write_atomically(target, lambda temp: temp.write_bytes(data))
-        return target
+            city_store.keep_feedback(ws.db, item.id, file_name, data, hashlib.sha256(data).hexdigest())
+        try:
+            return write_bytes_into(Path(folder), file_name, data)
+        except InvalidInput as error:
+            raise InvalidInput(
+                f"已退回，退回意见已签署并保存在工作区中；但写出文件失败：{error}。"
+                "请换一个文件夹“重新写出退回意见”（ipdesk city feedback）"
+            ) from error
+
+    def write_feedback(
+        self, unit: str | Unit, period: str | Period, folder: str | Path, version: int | None = None
+    ) -> Path:
+        """Write out again the signed feedback file the office sent with its 退回 (a lost USB stick)."""
+        from ipdesk.reports.files import write_bytes_into
+
+        item = self._require(unit, period, version)
+        kept = city_store.feedback(self._ws.db, item.id)
+        if kept is None:
+            raise InvalidInput(f"{self._what(item)}没有退回意见文件（未被退回，或在 ipdesk 较早的版本中退回）")
+        name, data = kept
+        return write_bytes_into(Path(folder), name, data)
 
     def unlock(self, passphrase: str, signer: str | None = None, create: bool = False) -> Identity:
         """The office's signing identity, unlocked with ``passphrase`` (made first when ``create`` and missing)."""
@@ -385,14 +420,9 @@ class CityOffice:
 
     def export_files(self, unit: str | Unit, period: str | Period, folder: str | Path) -> list[Path]:
         """Write the received files of the newest version into ``folder`` (to open or print them)."""
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import write_bytes_into
 
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        return [
-            write_atomically(folder / name, partial(Path.write_bytes, data=content))
-            for name, content in self.files(unit, period).values()
-        ]
+        return [write_bytes_into(Path(folder), name, content) for name, content in self.files(unit, period).values()]
 
     def unit_groups(self) -> list[str]:
         """The groups units are filtered by: 市级部门, 区县, 开发区（新区）."""
@@ -437,12 +467,14 @@ class FeedbackInbox:
             current = ws.reports.state(unit, when)
             assert current is not None  # the report has versions, the returned one among them
             return FeedbackImport(unit.name, when, item.version, current, False, item.comments())
-        latest = max(versions)
-        if latest != item.version:
-            raise InvalidInput(
-                f"本工作区已有第 {latest} 版，该退回意见针对第 {item.version} 版；请按意见修改第 {latest} 版后报送"
-            )
         task_comments = {c.task_seq: c.comment for c in item.task_comments if c.task_seq is not None}
+        if max(versions) != item.version:
+            # The unit has already begun a later version (修订): the comments are recorded on the version returned
+            # and shown beside the later one, which is where they are answered.
+            ws.reports.record_return(unit, when, item.version, item.comment, task_comments)
+            current = ws.reports.state(unit, when)
+            assert current is not None  # the report has versions, the returned one among them
+            return FeedbackImport(unit.name, when, item.version, current, True, item.comments())
         state = ws.reports.act(unit, when, ReportAction.RETURN, item.comment, task_comments)
         return FeedbackImport(unit.name, when, item.version, state, True, item.comments())
 

@@ -44,7 +44,7 @@ class CityReports:
 
     # -- the data ------------------------------------------------------------------------------------------------
     def _received(self) -> list[ReceivedReturn]:
-        return city_store.all_received(self._ws.db)
+        return city_store.all_received(self._ws.db, plan_id=self._ws.plan_id)  # the current plan's returns only
 
     def _read(self, item: ReceivedReturn) -> ReportSnapshot:
         from ipdesk.reports.return_format import read_return
@@ -60,7 +60,7 @@ class CityReports:
         span = period if isinstance(period, tuple) else self._plan_period(period)
         positions = choose_positions(span, self._received(), self._read)
         label = span if isinstance(span, Period) else Period(self._ws.plan.end_year, PeriodKind.YEAR)
-        return consolidate(self._ws.plan, label, positions)
+        return consolidate(self._ws.plan, label, positions, self._ws.settings.thresholds())
 
     def _plan_period(self, period: str | Period) -> Period:
         return self._ws.city._plan_period(period)
@@ -116,10 +116,10 @@ class CityReports:
         self._ws.settings.set(RULES_SETTING, rules.to_json())
 
     def export_rules(self, path: str | Path) -> Path:
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import make_folder, write_atomically
 
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         text = self.rules().to_json()
         return write_atomically(target, lambda temp: temp.write_text(text, encoding="utf-8"))
 
@@ -144,7 +144,8 @@ class CityReports:
             if item.status is ReportStatus.RETURNED and period.contains(Period.parse(item.period)):
                 returned.setdefault(item.unit, []).append(item)
         cells = self._cells(period.start, period.end, today)
-        return score_year(list(self._ws.plan.units), positions, cells, returned, rules or self.rules(), today)
+        lights = {(p.unit, t.seq): p.light for t in self.consolidation(period).tasks for p in t.parts if p.reported}
+        return score_year(list(self._ws.plan.units), positions, cells, returned, rules or self.rules(), today, lights)
 
     # -- the reports -------------------------------------------------------------------------------------------------
     def report(self, period: str | Period, folder: str | Path, today: dt.date | None = None) -> list[Path]:
@@ -437,7 +438,9 @@ class CityReports:
             due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
             on_time = sum(1 for c in due if c.on_time)
             positions = choose_positions((start, end), self._received(), self._read)
-            counts = consolidate(self._ws.plan, Period(end.year, PeriodKind.YEAR), positions).status_counts()
+            counts = consolidate(
+                self._ws.plan, Period(end.year, PeriodKind.YEAR), positions, self._ws.settings.thresholds()
+            ).status_counts()
             months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
             rows.append((name, months, len(due), on_time, on_time / len(due) if due else None, counts))
         return rows

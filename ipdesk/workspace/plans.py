@@ -231,7 +231,7 @@ class Plans:
             fingerprint=checked.fingerprint,
         )
         preview.notes.append(
-            f"方案文件由{checked.office}于 {checked.published_at[:16].replace('T', ' ')} 签发，签名有效"
+            f"方案文件由{checked.office}于 {_when(checked.published_at)} 签发，签名有效"
             f"（证书指纹 {checked.fingerprint}）"
         )
         preview.file_text = checked.text
@@ -239,24 +239,61 @@ class Plans:
         return preview
 
     def _compare(self, preview: PlanImport) -> None:
+        """Against the version of the same plan already here: the same, an update (with what it changes under the
+        work already recorded), or a file older than the one imported before — those need the user's confirmation."""
+        from ipdesk.domain.plan_changes import compare
+        from ipdesk.exchange import plan_file
         from ipdesk.plans.canonical import plan_sha256
 
-        if preview.plan is None:
+        plan = preview.plan
+        if plan is None:
             return
-        record = next((p for p in self.all() if p.code == preview.plan.code), None)
+        record = next((p for p in self.all() if p.code == plan.code), None)
         if record is None:
             preview.existing = ""
             return
-        here = plan_sha256(plan_store.read_plan(self._ws.db, record.id))
-        preview.existing = "same" if here == plan_sha256(preview.plan) else "update"
-        if preview.existing == "update":
-            preview.notes.append(f"工作区中已有方案 {record.code} 的另一版本：保存后将更新为这一版本，已填报的内容保留")
+        db = self._ws.db
+        old = plan_store.read_plan(db, record.id)
+        if (old.city, old.office_name) != (plan.city, plan.office_name):
+            raise InvalidInput(
+                f"工作区中的方案 {record.code} 属于{old.city}（{old.office_name}），而“{Path(preview.source).name}”"
+                f"属于{plan.city}（{plan.office_name}）：不能用另一城市的方案替换它，未导入"
+            )
+        preview.existing = "same" if plan_sha256(old) == plan_sha256(plan) else "update"
+        if preview.existing != "update":
+            return
+        preview.notes.append(f"工作区中已有方案 {record.code} 的另一版本：保存后将更新为这一版本，已填报的内容保留")
+        changes = compare(old, plan, plan_store.recorded_work(db, record.id))
+        if changes.lost:
+            preview.notes.append(
+                f"新版本删去了已有填报或报送记录的{'、'.join(changes.lost)}：不能保存，请与市局核实方案文件"
+            )
+        preview.cautions += changes.changed
+        kept = plan_store.plan_file_text(db, record.id) if preview.origin == "plan_file" else None
+        if kept:
+            before, signed_with = plan_file.publication(kept)
+            if _earlier(preview.published_at, before):
+                preview.cautions.append(
+                    f"这份方案文件签发于 {_when(preview.published_at)}，早于工作区中已导入的方案文件"
+                    f"（签发于 {_when(before)}）：可能是一份旧文件"
+                )
+            if signed_with and signed_with != preview.fingerprint:
+                preview.cautions.append(
+                    f"这份方案文件的签发证书（指纹 {preview.fingerprint}）与此前导入的方案文件（指纹 {signed_with}）"
+                    "不同：请向市局电话核实其是否更换了证书"
+                )
 
     def save(
-        self, preview: PlanImport, accept_rejects: bool = False, use: bool = False, unit: str | None = None
+        self,
+        preview: PlanImport,
+        accept_rejects: bool = False,
+        use: bool = False,
+        unit: str | None = None,
+        confirmed: bool = False,
     ) -> SavedPlan:
         """Save a plan read with ``read``: a new plan, or a new version of one already here (same code); with ``use``
-        make it the current plan (see ``use`` for the workspace's unit, which ``unit`` names in the new plan)."""
+        make it the current plan (see ``use`` for the workspace's unit, which ``unit`` names in the new plan).
+        A preview with ``cautions`` is saved only ``confirmed``."""
         from ipdesk.plans.canonical import plan_sha256
 
         ws = self._ws
@@ -269,6 +306,9 @@ class Plans:
                 f"有 {len(preview.rejected_rows)} 行无法读取，未保存。请修改文件后重新导入，"
                 "或确认忽略这些行后再保存（命令行加 --accept-rejects）"
             )
+        if preview.cautions and not confirmed:
+            more = f"等 {len(preview.cautions)} 条" if len(preview.cautions) > 1 else ""
+            raise InvalidInput(f"请先核对提醒：{preview.cautions[0]}{more}。确认无误后再保存（命令行加 --confirm）")
         origin = preview.origin
         detail = Path(preview.source).name
         if origin == "plan_file":
@@ -329,7 +369,7 @@ class Plans:
         from ipdesk.domain.reports import person_name
         from ipdesk.exchange import plan_file
         from ipdesk.plans.canonical import plan_sha256
-        from ipdesk.reports.files import write_atomically
+        from ipdesk.reports.files import write_bytes_into
 
         ws = self._ws
         if ws.kind == ws.UNIT:
@@ -339,17 +379,34 @@ class Plans:
         identity = ws.city.unlock(passphrase, signer, create)
         name = person_name(signer or ws.settings.get(ws.settings.REVIEWER_NAME) or identity.signer, "经办人")
         data = plan_file.signed_bytes(ws.plan, identity, name)
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = write_atomically(folder / plan_file.file_name(ws.plan), lambda temp: temp.write_bytes(data))
+        target = write_bytes_into(Path(folder), plan_file.file_name(ws.plan), data)
         with ws.db.atomic():
             audit.record(ws.db, name, "insert", "plan_file", ws.plan.code, [("sha256", None, plan_sha256(ws.plan))])
         return target
 
 
 def _xlsx(path: str | Path) -> Path:
+    from ipdesk.reports.files import make_folder
+
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     return target
+
+
+def _when(stamp: str) -> str:
+    return stamp[:16].replace("T", " ")
+
+
+def _earlier(stamp: str, than: str) -> bool:
+    """Whether the moment ``stamp`` comes before ``than`` (ISO 8601, any offset); False when either is unreadable."""
+    import datetime as dt
+
+    try:
+        first, second = dt.datetime.fromisoformat(stamp), dt.datetime.fromisoformat(than)
+        if (first.tzinfo is None) != (second.tzinfo is None):
+            first, second = first.replace(tzinfo=None), second.replace(tzinfo=None)
+        return first < second
+    except ValueError:
+        return False

@@ -121,6 +121,35 @@ class Reports:
             assert state is not None  # just written
             return state
 
+    def record_return(
+        self, unit: str | Unit, period: str | Period, version: int, comment: str, task_comments: dict[int, str]
+    ) -> None:
+        """退回 of an earlier ``version`` when the unit has already opened a later one: that version becomes 已退回
+        with the comments (shown beside the latest version); no new version is opened."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        unit_id = ws.ids.units[name]
+        with ws.db.atomic():
+            state = next((v for v in self.versions(name, when) if v.version == version), None)
+            if state is None:
+                raise InvalidInput(f"{when.chinese}的报告没有第 {version} 版")
+            new = next_status(state.status, ReportAction.RETURN, f"{when.chinese}的报告（v{version}）")
+            report_store.change_status(
+                ws.db,
+                unit_id,
+                name,
+                when.code,
+                version,
+                state.status,
+                new,
+                ws.actor,
+                comment=comment,
+                plan=ws.plan.code,
+            )
+            comments = [ReturnComment(None, comment)] if comment else []
+            comments += [ReturnComment(seq, text) for seq, text in sorted(task_comments.items()) if text]
+            report_store.add_return_comments(ws.db, unit_id, name, when.code, version, comments, ws.actor, ws.plan.code)
+
     def withdraw(self, unit: str | Unit, period: str | Period) -> ReportState:
         """撤回: a submitted report goes back to 填报中 (done for the clerk when a submitted report is changed)."""
         return self.act(unit, period, ReportAction.WITHDRAW)
