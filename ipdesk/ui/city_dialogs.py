@@ -638,7 +638,13 @@ class OfficeKeyDialog(QDialog):
     def export(self) -> None:
         default = str(Path.home() / f"{self.ws.city.name}.cer")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出证书"), default, self.tr("证书 (*.cer)"))
-        if path:
-            self.ws.signoff.keys.export_certificate(self.ws.city.name, Path(path))
-            self.error.setStyleSheet("color: #1b5e20;")
-            self.error.setText(self.tr("证书已导出：{0}").format(path))
+        if not path:
+            return
+        try:
+            self.ws.signoff.export_certificate(self.ws.city.name, path)
+        except IpdeskError as error:
+            self.error.setStyleSheet("color: #b00020;")
+            self.error.setText(str(error))
+            return
+        self.error.setStyleSheet("color: #1b5e20;")
+        self.error.setText(self.tr("证书已导出：{0}").format(path))
