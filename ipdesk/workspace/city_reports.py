@@ -483,9 +483,9 @@ class CityReports:
     def _final_paragraphs(
         self, consolidation: Consolidation, phases: list, units: list, summary: list[str]
     ) -> list[tuple[str, str]]:
+        from ipdesk.domain.numbers import number_text, target_text
         from ipdesk.exchange.city_tables import final_verdict
         from ipdesk.exchange.consolidate import status_word
-        from ipdesk.reports.layout import number_text, target_text
 
         plan = self._ws.plan
         items: list[tuple[str, str]] = [("title", f"{_stem(plan)}工作终期评估（数据部分）")]
