@@ -96,3 +96,6 @@ def test_the_window_talks_only_to_the_workspace():
         for name in _imports(path):
             if name.startswith("ipdesk."):
                 assert name.split(".")[1] in allowed, f"{path.relative_to(ROOT)} imports {name}"
+        text = path.read_text(encoding="utf-8")
+        for reach in ("signoff.keys", "._ws", "ws.db"):  # past the facade into what it keeps
+            assert reach not in text, f"{path.relative_to(ROOT)} reaches {reach}"

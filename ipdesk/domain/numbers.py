@@ -84,3 +84,18 @@ def check_whole(value: float | None, unit_of_measure: str = "", label: str = "�
     if value is not None and not float(value).is_integer():
         unit = f"（{unit_of_measure}）" if unit_of_measure else ""
         raise InvalidInput(f"{label}{unit}是计数，应为整数，不能是 {value:g}")
+
+
+def number_text(value: float | None, digits: int = 2) -> str:
+    """A number as the forms print it in running text: no trailing zeros; — when there is none."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def target_text(op: str, value: float) -> str:
+    if op == "保持":
+        return f"保持{number_text(value)}"
+    return f"{'' if op == '=' else op}{number_text(value)}"

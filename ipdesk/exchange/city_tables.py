@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ipdesk.domain.numbers import is_count
+from ipdesk.domain.numbers import is_count, number_text, target_text
 from ipdesk.domain.plan import UnitKind
 from ipdesk.domain.returns import Timeliness
 from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
 from ipdesk.exchange.scoring import ScoreCard
-from ipdesk.reports.layout import LIGHT_FILLS, number_text, target_text
+from ipdesk.reports.layout import LIGHT_FILLS
 from ipdesk.reports.table_model import Cell, Column, Group, Row, Table, cells, decimals_format
 
 GROUPS = tuple(dict.fromkeys(kind.group for kind in UnitKind))  # 市级部门, 区县, 开发区（新区）

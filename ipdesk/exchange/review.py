@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipdesk.domain.numbers import number_text
 from ipdesk.reports.snapshot import ReportSnapshot, TaskLine
 
 
@@ -51,7 +52,5 @@ def indicator_changes(current: ReportSnapshot, previous: ReportSnapshot | None) 
         if old is None or old.actual == line.actual:
             found[line.seq] = ""
         else:
-            old_text = "—" if old.actual is None else f"{old.actual:g}"
-            new_text = "—" if line.actual is None else f"{line.actual:g}"
-            found[line.seq] = f"{old_text} → {new_text}"
+            found[line.seq] = f"{number_text(old.actual)} → {number_text(line.actual)}"
     return found

@@ -25,21 +25,6 @@ BLANK = "_" * 10  # where a name or number is still to be written
 EVIDENCE_NAMED = 3  # evidence files named in a task's row; more are counted and listed in 佐证材料清单
 
 
-def number_text(value: float | None, digits: int = 2) -> str:
-    """A number as the forms print it in running text: no trailing zeros; — when there is none."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
-
-
-def target_text(op: str, value: float) -> str:
-    if op == "保持":
-        return f"保持{number_text(value)}"
-    return f"{'' if op == '=' else op}{number_text(value)}"
-
-
 def quantity_format(value: float | None, counts: bool) -> str:
     """A count is a whole number; any other quantity shows the decimals it has, up to two."""
     return "0" if counts else decimals_format(value, 2)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from ipdesk.domain.numbers import is_count
-from ipdesk.reports.layout import MM, number_text, target_text
+from ipdesk.domain.numbers import is_count, number_text, target_text
+from ipdesk.reports.layout import MM
 from ipdesk.reports.linebreak import break_lines
 from ipdesk.reports.pdf_pages import Block, draw_text, font_measure
 from ipdesk.reports.snapshot import IndicatorLine

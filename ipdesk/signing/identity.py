@@ -170,10 +170,11 @@ class KeyStore:
 
     def export_certificate(self, unit: str, target: Path) -> Path:
         """Write the certificate (DER ``.cer``, what Windows opens) for the city office to register."""
-        certificate = self.certificate(unit)
+        from ipdesk.reports.files import write_bytes_into
+
+        data = self.certificate(unit).public_bytes(serialization.Encoding.DER)
         target = Path(target)
-        target.write_bytes(certificate.public_bytes(serialization.Encoding.DER))
-        return target
+        return write_bytes_into(target.parent, target.name, data)
 
     def _store(self, unit: str, key: rsa.RSAPrivateKey, certificate: x509.Certificate, passphrase: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

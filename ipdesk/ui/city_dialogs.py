@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
+from ipdesk.domain.numbers import number_text, target_text
 from ipdesk.domain.periods import Period, chinese_datetime
 from ipdesk.domain.plan import Role, Task, TaskKind
 from ipdesk.domain.progress import Progress
-from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.reports import ReportAction, ReportStatus, allowed_actions
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
@@ -211,9 +212,9 @@ class ReviewDialog(QDialog):
         if self.tasks.rows:
             self.task_view.selectRow(0)
         self.indicators.setHtml(_indicators_html(snapshot))
-        decidable = is_latest and item.status is ReportStatus.SIGNED and not self.ws.read_only
-        self.accept_button.setEnabled(decidable)
-        self.return_button.setEnabled(is_latest and item.status in (ReportStatus.SIGNED, ReportStatus.ACCEPTED))
+        actions = allowed_actions(item.status) if is_latest and not self.ws.read_only else []
+        self.accept_button.setEnabled(ReportAction.ACCEPT in actions)
+        self.return_button.setEnabled(ReportAction.RETURN in actions)
 
     def show_task(self) -> None:
         index = self.task_view.currentIndex()
@@ -282,17 +283,18 @@ class ReviewDialog(QDialog):
 def _indicators_html(snapshot) -> str:
     rows = []
     for line in snapshot.indicators:
-        value = "—" if line.actual is None else f"{line.actual:g}"
-        expected = "—" if line.expected is None else f"{line.expected:.2f}".rstrip("0").rstrip(".")
+        value = number_text(line.actual)
+        expected = number_text(line.expected)
         rows.append(
             f"<tr><td>{line.seq}</td><td>{_escape(line.name)}</td><td>{line.role_label}</td><td>{expected}</td>"
             f"<td>{value}</td><td>{line.light_label}</td><td>{_escape(line.note)}</td></tr>"
         )
     for target in snapshot.targets:
-        value = "—" if target.value is None else f"{target.value:g}"
+        value = number_text(target.value)
+        goal = f"{target_text(target.op, target.target)}{_escape(target.unit_of_measure)}"
         rows.append(
             f"<tr><td>工程{target.project_no}</td><td>{_escape(target.name)}</td><td></td>"
-            f"<td>{target.op}{target.target:g}{_escape(target.unit_of_measure)}</td><td>{value}</td><td></td>"
+            f"<td>{goal}</td><td>{value}</td><td></td>"
             f"<td>{_escape(target.note)}</td></tr>"
         )
     if not rows:
@@ -639,7 +641,13 @@ class OfficeKeyDialog(QDialog):
     def export(self) -> None:
         default = str(Path.home() / f"{self.ws.city.name}.cer")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出证书"), default, self.tr("证书 (*.cer)"))
-        if path:
-            self.ws.signoff.keys.export_certificate(self.ws.city.name, Path(path))
-            self.error.setStyleSheet("color: #1b5e20;")
-            self.error.setText(self.tr("证书已导出：{0}").format(path))
+        if not path:
+            return
+        try:
+            self.ws.signoff.export_certificate(self.ws.city.name, path)
+        except IpdeskError as error:
+            self.error.setStyleSheet("color: #b00020;")
+            self.error.setText(str(error))
+            return
+        self.error.setStyleSheet("color: #1b5e20;")
+        self.error.setText(self.tr("证书已导出：{0}").format(path))

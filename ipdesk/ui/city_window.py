@@ -32,8 +32,8 @@ from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_date
 from ipdesk.domain.returns import Submission, SubmissionState
 from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
 from ipdesk.ui.city_summary import RulesDialog, choose_period, write_report
-from ipdesk.ui.damage import offer_newest_backup
-from ipdesk.ui.operations import run_in_background, run_with_progress
+from ipdesk.ui.damage import check_in_background, offer_newest_backup
+from ipdesk.ui.operations import run_with_progress
 from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.workspace import Workspace
 
@@ -411,16 +411,7 @@ class CityWindow(QMainWindow):
 
     def start_integrity_check(self) -> None:
         """Check the whole database in the background after start; on damage, offer the newest good backup."""
-        if self.ws.path is None:
-            return
-
-        def done(result: str) -> None:
-            if result != "ok":
-                self.offer_restore(str(self.ws.mark_damaged(result)))
-
-        run_in_background(
-            self, self.tr("正在检查数据库…"), self.ws.integrity_of_file, done, lambda error: None, modal=False
-        )
+        check_in_background(self, self.ws, self.offer_restore)
 
     def offer_restore(self, problem: str) -> None:
         """The database is damaged: nothing more is written to it; offer the newest good backup (once)."""

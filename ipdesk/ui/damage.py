@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ipdesk.ui.operations import run_in_background
 from ipdesk.workspace import Workspace
+
+
+def check_in_background(parent: QWidget, ws: Workspace, offer_restore: Callable[[str], None]) -> None:
+    """Check the whole database file in the background after start; on damage, mark the workspace damaged (nothing
+    more is written) and call ``offer_restore`` with what is wrong."""
+    if ws.path is None:
+        return
+
+    def done(result: str) -> None:
+        if result != "ok":
+            offer_restore(str(ws.mark_damaged(result)))
+
+    run_in_background(parent, parent.tr("正在检查数据库…"), ws.integrity_of_file, done, lambda error: None, modal=False)
 
 
 def offer_newest_backup(parent: QWidget, ws: Workspace, problem: str, note: str = "", before_restore=None) -> bool:

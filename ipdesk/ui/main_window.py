@@ -45,7 +45,7 @@ from ipdesk.domain.plan import Role, TaskKind
 from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
-from ipdesk.ui.damage import offer_newest_backup
+from ipdesk.ui.damage import check_in_background, offer_newest_backup
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
@@ -702,16 +702,7 @@ class MainWindow(QMainWindow):
 
     def start_integrity_check(self) -> None:
         """Check the whole database in the background after start; on damage, offer the newest good backup."""
-        if self.ws.path is None:
-            return
-
-        def done(result: str) -> None:
-            if result != "ok":
-                self.offer_restore(str(self.ws.mark_damaged(result)))
-
-        run_in_background(
-            self, self.tr("正在检查数据库…"), self.ws.integrity_of_file, done, lambda error: None, modal=False
-        )
+        check_in_background(self, self.ws, self.offer_restore)
 
     def offer_restore(self, problem: str) -> None:
         """The database is damaged: nothing more is written to it; offer the newest good backup (once)."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.numbers import number_text, target_text
 from ipdesk.domain.plan import UnitKind
 from ipdesk.domain.unit_lists import split_units
 from ipdesk.ui.rows_model import RowsTableModel
@@ -237,13 +238,14 @@ class PlanImportDialog(QDialog):
         )  # fmt: skip
         self.indicators.set_rows(
             [
-                (i.seq, i.name, i.unit_of_measure, _number(i.baseline), _target(i), i.growth_text, _owners(plan, i))
+                (i.seq, i.name, i.unit_of_measure, number_text(i.baseline), target_text(i.target_op, i.target),
+                 i.growth_text, _owners(plan, i))
                 for i in (plan.indicators if plan else ())
             ]
-        )
+        )  # fmt: skip
         self.projects.set_rows(
             [
-                (f"工程{p.no}", p.name, t.name, f"{'' if t.op == '=' else t.op}{_number(t.value)}{t.unit_of_measure}",
+                (f"工程{p.no}", p.name, t.name, f"{target_text(t.op, t.value)}{t.unit_of_measure}",
                  {"cumulative": "累计", "level": "目标年水平", "per_year": "每年"}.get(t.measure, t.measure),
                  "、".join(t.owners))
                 for p in (plan.projects if plan else ())
@@ -403,12 +405,6 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _units(text: str, names: tuple[str, ...]) -> tuple[str, str]:
     """A unit column as written, and what it stands for: 各区县政府 → "各区县政府（13 个单位）" with the names in the
     tooltip; a plain list stays as it is."""
@@ -418,11 +414,6 @@ def _units(text: str, names: tuple[str, ...]) -> tuple[str, str]:
     if split_units(text) == list(names):
         return (whole, whole)
     return (f"{' '.join(text.split())}（{len(names)} 个单位）", whole)
-
-
-def _target(indicator) -> str:
-    prefix = {"≥": "≥", "保持": "保持"}.get(indicator.target_op, "")
-    return f"{prefix}{_number(indicator.target)}"
 
 
 def _owners(plan, indicator) -> str:

@@ -241,15 +241,19 @@ class CertificateDialog(QDialog):
         if not ok:
             return
         try:
-            identity = self.ws.signoff.keys.import_pkcs12(self.unit, Path(source), passphrase)
+            identity = self.ws.signoff.import_identity(self.unit, source, passphrase)
         except IpdeskError as error:
             self.message.setText(str(error))
             return
-        self.ws.signoff.trust_certificate(identity.certificate)
         self.message.setText(self.tr("已导入，证书指纹：{0}").format(identity.fingerprint))
 
     def export(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, self.tr("导出证书"), f"{self.unit}.cer", self.tr("证书 (*.cer)"))
-        if target:
-            self.ws.signoff.keys.export_certificate(self.unit, Path(target))
-            self.message.setText(self.tr("证书已导出：{0}").format(target))
+        if not target:
+            return
+        try:
+            self.ws.signoff.export_certificate(self.unit, target)
+        except IpdeskError as error:
+            self.message.setText(str(error))
+            return
+        self.message.setText(self.tr("证书已导出：{0}").format(target))

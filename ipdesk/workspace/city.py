@@ -43,8 +43,8 @@ class CityOffice:
     def name(self) -> str:
         return self._ws.plan.office_name
 
-    def _open(self) -> None:
-        """Make sure this is (or becomes) the office's workspace, and writable."""
+    def claim(self) -> None:
+        """Make sure this is (or becomes) the office's workspace, and writable, before the office changes anything."""
         if self._ws.read_only:
             raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
         self._ws.set_kind(self._ws.CITY)
@@ -60,7 +60,7 @@ class CityOffice:
 
     def create_identity(self, passphrase: str, signer: str | None = None) -> Identity:
         """The office's key and certificate (for the feedback files it signs), made for a named person."""
-        self._open()
+        self.claim()
         name = person_name(signer or self._ws.settings.get(self._ws.settings.REVIEWER_NAME), "经办人")
         return self._ws.signoff.keys.create(self.name, name, passphrase)
 
@@ -82,7 +82,7 @@ class CityOffice:
         """
         from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
 
-        self._open()
+        self.claim()
         today = today or dt.date.today()
         if received_on is not None and received_on > today:
             raise InvalidInput(f"收到日期 {received_on:%Y-%m-%d} 晚于今天，请改正")
@@ -212,8 +212,8 @@ class CityOffice:
     def set_collecting_from(self, month: str | Period | None) -> None:
         """The first month this office collects with ipdesk (None: the plan's whole span); earlier periods are left
         out of the matrix, so that a newcomer is not greeted by years of 逾期."""
-        self._open()
-        code = "" if month is None else self._plan_period(month).code
+        self.claim()
+        code = "" if month is None else self.plan_period(month).code
         self._ws.settings.set(self._ws.settings.CITY_FROM, code)
 
     def status(self, period: str | Period, today: dt.date | None = None) -> list[Submission]:
@@ -221,12 +221,12 @@ class CityOffice:
         from ipdesk.exchange.completeness import build_matrix
 
         ws = self._ws
-        when = self._plan_period(period)
+        when = self.plan_period(period)
         received = city_store.all_received(ws.db, [when.code], ws.plan_id)
         matrix = build_matrix(list(ws.plan.units), [when], received, ws.settings.due_day(), today or dt.date.today())
         return matrix.column(when)
 
-    def _plan_period(self, period: str | Period) -> Period:
+    def plan_period(self, period: str | Period) -> Period:
         when = as_period(period)
         plan = self._ws.plan
         if when.end < plan.start_date or when.start > plan.end_date:
@@ -266,7 +266,7 @@ class CityOffice:
         from ipdesk.reports.files import make_folder, write_atomically
 
         today = today or dt.date.today()
-        when = self._plan_period(period)
+        when = self.plan_period(period)
         items = self.reminders(when, today)
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
@@ -325,7 +325,7 @@ class CityOffice:
     def accept(self, unit: str | Unit, period: str | Period) -> ReceivedReturn:
         """接收 the newest version received."""
         self._check_side()
-        self._open()
+        self.claim()
         item = self._require(unit, period)
         new = next_status(item.status, ReportAction.ACCEPT, self._what(item))
         city_store.decide(self._ws.db, item, new, self._ws.actor)
@@ -348,7 +348,7 @@ class CityOffice:
         from ipdesk.reports.files import write_bytes_into
 
         self._check_side()
-        self._open()
+        self.claim()
         ws = self._ws
         item = self._require(unit, period)
         new = next_status(item.status, ReportAction.RETURN, self._what(item))

@@ -57,13 +57,10 @@ class CityReports:
         """Every task, indicator and project target with each unit's part, for ``period`` (or a span of days)."""
         from ipdesk.exchange.consolidate import choose_positions, consolidate
 
-        span = period if isinstance(period, tuple) else self._plan_period(period)
+        span = period if isinstance(period, tuple) else self._ws.city.plan_period(period)
         positions = choose_positions(span, self._received(), self._read)
         label = span if isinstance(span, Period) else Period(self._ws.plan.end_year, PeriodKind.YEAR)
         return consolidate(self._ws.plan, label, positions, self._ws.settings.thresholds())
-
-    def _plan_period(self, period: str | Period) -> Period:
-        return self._ws.city._plan_period(period)
 
     def _cells(self, start: dt.date, end: dt.date, today: dt.date) -> dict[str, list[Submission]]:
         """Each unit's matrix cells for the reporting periods (of the workspace's kind) inside the days given."""
@@ -112,7 +109,7 @@ class CityReports:
         return ScoringRules.read_file(Path(path))
 
     def set_rules(self, rules: ScoringRules) -> None:
-        self._ws.city._open()
+        self._ws.city.claim()
         self._ws.settings.set(RULES_SETTING, rules.to_json())
 
     def export_rules(self, path: str | Path) -> Path:
@@ -136,7 +133,7 @@ class CityReports:
         from ipdesk.exchange.scoring import score_year
 
         today = today or dt.date.today()
-        period = self._plan_period(Period(year, PeriodKind.YEAR))
+        period = self._ws.city.plan_period(Period(year, PeriodKind.YEAR))
         received = self._received()
         positions = choose_positions(period, received, self._read)
         returned: dict[str, list[ReceivedReturn]] = {}
@@ -153,7 +150,7 @@ class CityReports:
         from ipdesk.exchange.city_files import write_files
 
         today = today or dt.date.today()
-        when = self._plan_period(period)
+        when = self._ws.city.plan_period(period)
         if when.kind is PeriodKind.HALF:
             raise InvalidInput("汇总报告按月（月度汇总）、季度（季度督导报告）或年度（年度考核）生成")
         if when.start > today:
@@ -486,9 +483,9 @@ class CityReports:
     def _final_paragraphs(
         self, consolidation: Consolidation, phases: list, units: list, summary: list[str]
     ) -> list[tuple[str, str]]:
+        from ipdesk.domain.numbers import number_text, target_text
         from ipdesk.exchange.city_tables import final_verdict
         from ipdesk.exchange.consolidate import status_word
-        from ipdesk.reports.layout import number_text, target_text
 
         plan = self._ws.plan
         items: list[tuple[str, str]] = [("title", f"{_stem(plan)}工作终期评估（数据部分）")]

@@ -200,6 +200,16 @@ class SignOff:
         """修订: a new draft version after a signed one, which stays as it is; returns its number."""
         return self._ws.reports.revise(unit, period)
 
+    def export_certificate(self, unit: str | Unit, target: str | Path) -> Path:
+        """Write ``unit``'s certificate (``.cer``) for the city office (or, for the office, the units) to register."""
+        return self.keys.export_certificate(unit if isinstance(unit, str) else unit.name, Path(target))
+
+    def import_identity(self, unit: str | Unit, source: str | Path, passphrase: str) -> Identity:
+        """Take the signing key and certificate the city office issued to ``unit`` (PKCS#12), and trust it here."""
+        identity = self.keys.import_pkcs12(unit if isinstance(unit, str) else unit.name, Path(source), passphrase)
+        self.trust_certificate(identity.certificate)
+        return identity
+
     # -- trust ----------------------------------------------------------------------------------------------
     def trust_certificate(self, certificate: x509.Certificate) -> bool:
         """Trust the unit's own new certificate (so that its own exports verify here)."""
