@@ -529,6 +529,21 @@ def test_the_day_received_decides_whether_a_return_came_on_time(tmp_path, city):
     late.ws.close()
 
 
+def test_received_files_are_opened_from_one_folder_per_version(tmp_path, made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(BEILIN, "2025-09", 1)][".xlsx"], files[(BEILIN, "2025-09", 1)][".pdf"]], today=TODAY)
+    first = city.city.copies_to_open(BEILIN, "2025-09")
+    assert {p.suffix for p in first} == {".xlsx", ".pdf", ".p7s"}  # the .p7s found beside the workbook
+    assert all(p.parent == tmp_path / "received-copies" / f"{BEILIN}_2025-09_v1" for p in first)
+    kept = {p: p.stat().st_mtime_ns for p in first}
+    assert city.city.copies_to_open(BEILIN, "2025-09") == first  # reused, not written again …
+    assert {p: p.stat().st_mtime_ns for p in first} == kept
+    pdf = next(p for p in first if p.suffix == ".pdf")
+    pdf.write_bytes(b"changed on disk")  # … unless the copy is no longer what was received
+    city.city.copies_to_open(BEILIN, "2025-09")
+    assert pdf.read_bytes() == city.city.files(BEILIN, "2025-09")["pdf"][1]
+
+
 def test_the_signed_feedback_is_kept_and_can_be_written_again(tmp_path, made, city):
     _, files, _, _ = made
     city.city.import_files([files[(BEILIN, "2025-09", 1)][".xlsx"]], today=TODAY)

@@ -109,7 +109,7 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     assert view.index(0, dialog.tasks.CHANGES).data() == "上期无报送，无法比较"
     assert dialog.task_view.isColumnHidden(TaskTableModel.CHANGED)
     assert "工作进展及成效" in dialog.detail.toPlainText()
-    assert dialog.accept_button.isEnabled()
+    assert dialog.accept_button.isEnabled() and not dialog.feedback_button.isVisibleTo(dialog)
 
     from ipdesk.ui.city_dialogs import ReturnDialog
 
@@ -132,6 +132,11 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     assert cell_text(window, BEILIN, "2025-10") == "已退回"
     assert not dialog.accept_button.isEnabled()
     assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is SubmissionState.RETURNED
+    # The feedback file lost on the way: written again, the same bytes, from the review dialog.
+    assert dialog.feedback_button.isVisibleTo(dialog)
+    sent = next((tmp_path / "feedback").glob("*退回意见.json"))
+    again = dialog.write_feedback_again(str(tmp_path / "again"))
+    assert again.name == sent.name and again.read_bytes() == sent.read_bytes()
 
 
 def test_certificates_dialog_registers_with_the_fingerprint_shown(window, returns, monkeypatch):

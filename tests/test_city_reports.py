@@ -232,13 +232,42 @@ def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     assert "no " not in "".join(line[-20:] for line in fonts.splitlines()[2:]).replace("yes", "")
     notice = Document(str(paths[2]))
     body = "\n".join(p.text for p in notice.paragraphs)
-    assert "关于2025年第三季度知识产权强市建设工作进展情况的通报" in body
+    assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body
     assert f"共 {sum(counts.values())} 项次，其中已完成 {counts['done']} 项次" in body
     assert "本期应报送单位 43 个，按时报送 0 个" in body and "逾期报送 2 个" in body
     assert "一、总体情况" in body and "五、下步工作要求" in body
     title = notice.paragraphs[0]
     assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "黑体"
     assert notice.paragraphs[2].runs[0].font.name in (None, "仿宋")
+
+
+def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
+    from ipdesk.exchange.notice import NOT_REPORTED, NoticeFacts, paragraphs, progress_subject
+
+    assert progress_subject("宝鸡市知识产权强市建设工作进展情况表") == "宝鸡市知识产权强市建设工作进展情况"
+    assert progress_subject("宝鸡市知识产权工作进展") == "宝鸡市知识产权工作进展情况"
+    facts = NoticeFacts(
+        Period.parse("2025Q3"),
+        "2025年第三季度宝鸡市知识产权强市建设工作进展情况",
+        "宝鸡市知识产权强市建设工作方案",
+        "宝鸡市知识产权强市建设工作领导小组办公室",
+        dt.date(2025, 10, 20),
+        {"甲局": Timeliness.ON_TIME, "乙局": Timeliness.ON_TIME},
+        Counter({"done": 3, "in_progress": 2, NOT_REPORTED: 0, "lagging": 0}),
+        {},
+        ["甲局"],
+        [],
+        Period.parse("2025-10"),
+        dt.date(2025, 11, 5),
+    )
+    text = "\n".join(line for _, line in paragraphs(facts))
+    assert "关于2025年第三季度宝鸡市知识产权强市建设工作进展情况的通报" in text
+    assert "无逾期报送的单位；无未报送的单位。" in text
+    assert "其中已完成 3 项次，占 60.0%；推进中 2 项次，占 40.0%。没有亮红灯或滞后的任务。" in text
+    assert " 0 " not in text and "0 个" not in text and "0 项次" not in text
+    assert "二、进展较好的单位\n甲局按时报送，所承担任务无红灯、无滞后" in text
+    assert "一是各单位要对照任务清单和序时进度，持续推进各项任务" in text
+    assert "二是各单位要继续落实专人负责" in text and "被退回" not in text
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
@@ -280,8 +309,8 @@ def test_the_final_evaluation(city, tmp_path):
     indicators = {row[0]: row for row in book["主要指标终期"].iter_rows(values_only=True) if isinstance(row[0], int)}
     final_value = next(i for i in signed(desks, SCJ, "2025-09").indicators if i.seq == 2).actual
     target = ws.indicators.get(2).target
-    assert indicators[2][5] == final_value
-    assert indicators[2][8] == ("达标" if final_value >= target else "未达标")
+    assert indicators[2][5] == final_value and indicators[2][6] == "2025年9月"  # where the final figure comes from
+    assert indicators[2][9] == ("达标" if final_value >= target else "未达标")
     assert indicators[14][5] == next(i for i in signed(desks, FAYUAN, "2025-09").indicators if i.seq == 14).actual
     phases = [row[0] for row in book["分阶段"].iter_rows(min_row=5, values_only=True) if row[0]]
     assert phases == ["启动部署阶段", "推进实施阶段", "巩固提升阶段", "方案期末"]  # 2025-07 … 12 after the last phase
@@ -289,6 +318,7 @@ def test_the_final_evaluation(city, tmp_path):
     assert units[SCJ][3] == 3 and units[BEILIN][3] == 1 and units["市委宣传部"][3] == 0
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "一、主要发展指标完成情况" in body and "方案实施期内未报送过的单位" in body
+    assert "（取自2025年9月的报送）" in body  # the lead unit's last figure is older than the plan's end
 
 
 def test_report_commands(city, tmp_path, capsys):

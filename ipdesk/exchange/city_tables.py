@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ipdesk.domain.numbers import is_count, number_text, target_text
+from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import UnitKind
 from ipdesk.domain.returns import Timeliness
 from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
@@ -316,6 +317,7 @@ def final_indicator_table(indicators: list[IndicatorRollup], final_year: int) ->
         Column("基数", "number"),
         Column(f"{final_year}年|目标", "word"),
         Column("终期|数值", "number"),
+        Column("数值|所属期", "word"),
         Column("差距", "number"),
         Column("完成|程度", "number"),
         Column("结论", "word"),
@@ -333,6 +335,7 @@ def final_indicator_table(indicators: list[IndicatorRollup], final_year: int) ->
                 _quantity(indicator.baseline, indicator.unit_of_measure, indicator.name),
                 Cell(target_text(indicator.target_op, indicator.target)),
                 _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
+                Cell(Period.parse(item.source_period).chinese if item.source_period else "—"),
                 _quantity(gap, indicator.unit_of_measure, indicator.name),
                 Cell(degree, PERCENT),
                 Cell(verdict),

@@ -151,6 +151,7 @@ class IndicatorRollup:
     light: str
     reference: tuple[tuple[str, float | None], ...]  # other units' figures, shown beside, never added
     note: str = ""
+    source_period: str = ""  # the period of the lead unit's return the figure comes from ("" when none)
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def _indicators(plan: Plan, positions: dict[str, Position], thresholds: Threshol
                 light,
                 tuple((unit, item.actual if item else None) for unit, item in lines.items() if unit != lead),
                 line.note if line else "",
+                positions[lead].source_period if line is not None else "",
             )
         )
     return found

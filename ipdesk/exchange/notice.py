@@ -31,7 +31,7 @@ class NoticeFacts:
     """Everything the notice says, computed from the returns: no number is typed by hand."""
 
     period: Period
-    subject: str  # 2025年第三季度知识产权强市建设工作进展情况
+    subject: str  # 2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况
     plan_title: str
     office: str
     date: dt.date
@@ -56,6 +56,21 @@ class NoticeFacts:
         return sum(self.status_counts.values())
 
 
+STATUS_CLAUSES = (  # after 已完成, each said only when there are any
+    ("in_progress", "推进中"),
+    ("ongoing", "持续推进"),
+    ("lagging", "滞后"),
+    ("not_started", "未启动"),
+    (NOT_REPORTED, "因未报送而无进展情况的"),
+)
+
+
+def progress_subject(report_title: str) -> str:
+    """What the notice reports on, from the plan's form title: 西安市…工作进展情况表 → 西安市…工作进展情况."""
+    subject = report_title.strip().removesuffix("表")
+    return subject if subject.endswith("情况") else f"{subject}情况"
+
+
 def notice_facts(
     consolidation: Consolidation,
     timeliness: dict[str, Timeliness],
@@ -78,7 +93,8 @@ def notice_facts(
         if timeliness.get(unit) is not Timeliness.ON_TIME or unit in red or not own or unit not in reported:
             continue
         done = sum(1 for p in own if p.status == "done")
-        candidates.append((-(done / len(own)), -len(own), unit))
+        if done:  # praised for what it finished, not merely for being on time
+            candidates.append((-(done / len(own)), -len(own), unit))
     good = [unit for *_, unit in sorted(candidates)[:5]]
     problems, seen = [], set()
     for task in consolidation.ordered_tasks():
@@ -87,7 +103,7 @@ def notice_facts(
             if part.reported and text and text not in seen:
                 seen.add(text)
                 problems.append((part.unit, text))
-    subject = f"{consolidation.period.chinese}知识产权强市建设工作进展情况"
+    subject = f"{consolidation.period.chinese}{progress_subject(consolidation.plan.report_title)}"
     return NoticeFacts(
         consolidation.period,
         subject,
@@ -108,6 +124,7 @@ def notice_facts(
 def paragraphs(facts: NoticeFacts) -> list[tuple[str, str]]:
     """The notice as (kind, text): kind is title, body, heading, signature, date."""
     c, total = facts.status_counts, facts.parts
+    red_count = sum(len(v) for v in facts.red_tasks.values())
     on_time, late = facts.units(Timeliness.ON_TIME), facts.units(Timeliness.LATE)
     missing, returned = facts.units(Timeliness.MISSING), facts.units(Timeliness.RETURNED)
     out = [
@@ -123,21 +140,23 @@ def paragraphs(facts: NoticeFacts) -> list[tuple[str, str]]:
             "body",
             f"本期应报送单位 {facts.expected} 个，按时报送 {len(on_time)} 个，"
             f"占 {percent(len(on_time), facts.expected)}；"
-            f"逾期报送 {len(late)} 个，占 {percent(len(late), facts.expected)}；"
-            f"未报送 {len(missing)} 个，占 {percent(len(missing), facts.expected)}"
+            + (f"逾期报送 {len(late)} 个，占 {percent(len(late), facts.expected)}；" if late else "无逾期报送的单位；")
+            + (f"未报送 {len(missing)} 个，占 {percent(len(missing), facts.expected)}" if missing else "无未报送的单位")
             + (f"；报送材料被退回尚未重新报送 {len(returned)} 个" if returned else "")
             + "。",
         ),
         (
             "body",
-            f"各单位承担的任务共 {total} 项次，其中已完成 {c['done']} 项次，占 {percent(c['done'], total)}；"
-            f"推进中 {c['in_progress']} 项次，占 {percent(c['in_progress'], total)}；"
-            f"持续推进 {c['ongoing']} 项次，占 {percent(c['ongoing'], total)}；"
-            f"滞后 {c['lagging']} 项次，占 {percent(c['lagging'], total)}；"
-            f"未启动 {c['not_started']} 项次，占 {percent(c['not_started'], total)}；"
-            f"因未报送而无进展情况的 {c[NOT_REPORTED]} 项次，占 {percent(c[NOT_REPORTED], total)}。"
-            f"亮红灯或滞后的任务共 {sum(len(v) for v in facts.red_tasks.values())} 项次，"
-            f"涉及 {len(facts.red_tasks)} 个单位。",
+            f"各单位承担的任务共 {total} 项次，其中已完成 {c['done']} 项次，占 {percent(c['done'], total)}"
+            + "".join(
+                f"；{label} {c[key]} 项次，占 {percent(c[key], total)}" for key, label in STATUS_CLAUSES if c[key]
+            )
+            + "。"
+            + (
+                f"亮红灯或滞后的任务共 {red_count} 项次，涉及 {len(facts.red_tasks)} 个单位。"
+                if red_count
+                else "没有亮红灯或滞后的任务。"
+            ),
         ),
         *[("body", line) for line in facts.extra],
         ("heading", "二、进展较好的单位"),
@@ -145,7 +164,8 @@ def paragraphs(facts: NoticeFacts) -> list[tuple[str, str]]:
             "body",
             (
                 "、".join(facts.good_units)
-                + f"等 {len(facts.good_units)} 个单位按时报送，所承担任务无红灯、无滞后，完成比例较高，予以通报表扬。"
+                + (f"等 {len(facts.good_units)} 个单位" if len(facts.good_units) > 1 else "")
+                + "按时报送，所承担任务无红灯、无滞后，完成比例较高，予以通报表扬。"
             )
             if facts.good_units
             else "本期没有同时满足按时报送、无红灯、无滞后的单位。",
@@ -173,11 +193,20 @@ def paragraphs(facts: NoticeFacts) -> list[tuple[str, str]]:
     else:
         out.append(("body", "各单位本期未报告需要协调解决的问题。"))
     out.append(("heading", "五、下步工作要求"))
+    behind = len(missing) + len(late)
     requirements = [
-        f"一是各单位要对照任务清单和序时进度，加快推进亮红灯和滞后的 {sum(len(v) for v in facts.red_tasks.values())} "
-        "项次任务，逐项说明原因、明确措施和完成时限。",
-        f"二是未按时报送的 {len(missing) + len(late)} 个单位要落实专人负责，严格按照报送时限报送工作进展情况；"
-        "报送材料被退回的单位要按退回意见修改后重新签署报送。",
+        (
+            f"一是各单位要对照任务清单和序时进度，加快推进亮红灯和滞后的 {red_count} 项次任务，"
+            "逐项说明原因、明确措施和完成时限。"
+            if red_count
+            else "一是各单位要对照任务清单和序时进度，持续推进各项任务，防止出现滞后。"
+        ),
+        (
+            f"二是未按时报送的 {behind} 个单位要落实专人负责，严格按照报送时限报送工作进展情况"
+            if behind
+            else "二是各单位要继续落实专人负责，严格按照报送时限报送工作进展情况"
+        )
+        + ("；报送材料被退回的单位要按退回意见修改后重新签署报送。" if returned else "。"),
         (
             f"三是请各单位于{chinese_date(facts.next_due)}前报送{facts.next_period.chinese}工作进展情况及佐证材料。"
             if facts.next_period is not None and facts.next_due is not None

@@ -3,7 +3,6 @@ certificates and the office's own signing key."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -145,13 +144,16 @@ class ReviewDialog(QDialog):
         self.return_button.clicked.connect(self.return_to_unit)
         self.open_button = QPushButton(self.tr("打开原文件"))
         self.open_button.clicked.connect(self.open_files)
+        self.feedback_button = QPushButton(self.tr("重新写出退回意见…"))
+        self.feedback_button.setToolTip(self.tr("再次写出当时签发的退回意见文件（例如文件丢失时），内容不变"))
+        self.feedback_button.clicked.connect(self.write_feedback_again)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("版本")))
         row.addWidget(self.versions)
         row.addStretch(1)
-        for button in (self.open_button, self.accept_button, self.return_button, close):
+        for button in (self.open_button, self.feedback_button, self.accept_button, self.return_button, close):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -215,6 +217,7 @@ class ReviewDialog(QDialog):
         actions = allowed_actions(item.status) if is_latest and not self.ws.read_only else []
         self.accept_button.setEnabled(ReportAction.ACCEPT in actions)
         self.return_button.setEnabled(ReportAction.RETURN in actions)
+        self.feedback_button.setVisible(bool(self.ws.city.feedback_file_name(self.unit, self.period, item.version)))
 
     def show_task(self) -> None:
         index = self.task_view.currentIndex()
@@ -268,10 +271,22 @@ class ReviewDialog(QDialog):
                 ),
             )
 
-    def open_files(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="ipdesk-received-"))
+    def write_feedback_again(self, folder: str | None = None) -> Path | None:
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("退回意见文件写到哪个文件夹"))
+        if not folder:
+            return None
         try:
-            paths = self.ws.city.export_files(self.unit, self.period, folder)
+            written = self.ws.city.write_feedback(self.unit, self.period, folder, self.version())
+        except IpdeskError as error:
+            QMessageBox.warning(self, "ipdesk", str(error))
+            return None
+        QMessageBox.information(self, "ipdesk", self.tr("退回意见文件已写出：\n{0}").format(written))
+        return written
+
+    def open_files(self) -> None:
+        try:
+            paths = self.ws.city.copies_to_open(self.unit, self.period, self.version())
         except IpdeskError as error:
             QMessageBox.warning(self, "ipdesk", str(error))
             return

@@ -317,6 +317,28 @@ class CityOffice:
         """The files the return came in (kind → (name, bytes)), exactly as received."""
         return city_store.files(self._ws.db, self._require(unit, period, version).id)
 
+    def copies_to_open(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[Path]:
+        """The received files of a version (the newest by default) as files to open: written once into
+        ``received-copies/`` beside the workspace (one folder per version, reused), never piling up in the temporary
+        folder. A copy already there with the same content is left as it is (it may be open in Excel or a PDF
+        reader)."""
+        import tempfile
+
+        from ipdesk.reports.files import safe_part, write_bytes_into
+
+        item = self._require(unit, period, version)
+        base = self._ws.path.parent if self._ws.path is not None else Path(tempfile.gettempdir())
+        folder = base / "received-copies" / f"{safe_part(item.unit)}_{safe_part(item.period)}_v{item.version}"
+        paths = []
+        for name, content in city_store.files(self._ws.db, item.id).values():
+            target = folder / name
+            try:
+                same = target.is_file() and target.read_bytes() == content
+            except OSError:
+                same = False
+            paths.append(target if same else write_bytes_into(folder, name, content))
+        return paths
+
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
         item = self._require(unit, period, version)
         whole = [ReturnComment(None, item.comment)] if item.comment else []
@@ -389,6 +411,11 @@ class CityOffice:
                 f"已退回，退回意见已签署并保存在工作区中；但写出文件失败：{error}。"
                 "请换一个文件夹“重新写出退回意见”（ipdesk city feedback）"
             ) from error
+
+    def feedback_file_name(self, unit: str | Unit, period: str | Period, version: int | None = None) -> str:
+        """The name of the signed feedback file kept for a version that was returned ("" when there is none)."""
+        kept = city_store.feedback(self._ws.db, self._require(unit, period, version).id)
+        return kept[0] if kept else ""
 
     def write_feedback(
         self, unit: str | Unit, period: str | Period, folder: str | Path, version: int | None = None

@@ -499,6 +499,9 @@ class CityReports:
                 text = f"{indicator.name}：{plan.end_year}年目标{target}，牵头单位（{item.lead_unit}）未报送终期数值。"
             else:
                 value = number_text(item.city_value) + indicator.unit_of_measure
+                source = Period.parse(item.source_period)
+                if source.end < plan.end_date:  # the lead unit's last figure is older than the plan's last period
+                    value += f"（取自{source.chinese}的报送）"
                 how = f"完成目标的{degree * 100:.1f}%，" if degree is not None else ""
                 short = (
                     "" if verdict == "达标" else f"，差{number_text(-gap)}{indicator.unit_of_measure}" if gap else ""
