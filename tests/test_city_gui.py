@@ -261,3 +261,15 @@ def test_city_settings_change_the_deadline_and_the_rhythm(window):
     dialog.accept()
     assert window.ws.settings.due_day() == 10 and window.ws.settings.report_kind().value == "quarter"
     assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025Q3").due == dt.date(2025, 10, 10)
+
+
+def test_the_received_date_applies_to_one_import_and_then_returns_to_today(window, returns):
+    from PySide6.QtCore import QDate
+
+    files, _, _ = returns
+    assert window.received_on.date() == QDate(2025, 11, 20) and window.received_on.maximumDate() == QDate(2025, 11, 20)
+    window.received_on.setDate(QDate(2025, 11, 3))  # the USB stick came in on the 3rd
+    window.import_paths([files[BEILIN][".xlsx"]])
+    window.results_dialog.close()
+    assert "收到日期按 2025-11-03 计" in window.statusBar().currentMessage()
+    assert window.received_on.date() == QDate(2025, 11, 20)  # the next files are today's unless said otherwise

@@ -304,9 +304,12 @@ class CityWindow(QMainWindow):
             self.results_dialog = ImportResultsDialog(results, self)
             self.results_dialog.show()
             imported = sum(1 for r in results if r.outcome.value == "已导入")
+            when = "" if received_on == today else self.tr("（收到日期按 {0} 计）").format(received_on.isoformat())
             self.statusBar().showMessage(
-                self.tr("导入完成：{0} 个文件，新收到 {1} 份").format(len(results), imported), 8000
+                self.tr("导入完成：{0} 个文件，新收到 {1} 份{2}").format(len(results), imported, when), 8000
             )
+            # A date set for last week's USB stick is not carried over to the next files.
+            self.received_on.setDate(QDate(today.year, today.month, today.day))
 
         run_with_progress(self, self.tr("正在验证并导入报送文件…"), work, done, self._failed)
 

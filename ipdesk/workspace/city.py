@@ -132,8 +132,11 @@ class CityOffice:
         received_on = incoming.received_on
         if received_on is None:
             return None
-        signed = dt.datetime.fromisoformat(incoming.document.snapshot.header.signed_at).date()
-        moment = dt.datetime.combine(max(received_on, signed), dt.datetime.now().time()).astimezone()
+        try:
+            day = max(received_on, dt.datetime.fromisoformat(incoming.document.snapshot.header.signed_at).date())
+        except ValueError:  # no readable signing time: the day given
+            day = received_on
+        moment = dt.datetime.combine(day, dt.datetime.now().time()).astimezone()
         return moment.isoformat(timespec="milliseconds")
 
     def _store(self, incoming: Incoming) -> ImportResult:
@@ -364,8 +367,11 @@ class CityOffice:
         signer: str | None = None,
         create: bool = False,
     ) -> Path:
-        """退回 the newest version with the office's comments: record it and write the feedback file, signed with
-        the office's key, into ``folder``. Either both happen or neither."""
+        """退回 the newest version with the office's comments, signed with the office's key into a feedback file.
+
+        The decision and the signed file are stored together, in one transaction; the file is then written into
+        ``folder``. Should that fail (a full or pulled USB stick) the return stays decided and ``write_feedback``
+        writes the same signed file again."""
         from ipdesk.exchange import feedback as feedback_file
         from ipdesk.reports.files import write_bytes_into
 
