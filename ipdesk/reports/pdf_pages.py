@@ -7,6 +7,7 @@ Platypus is not used: its paragraphs break Chinese without the rules and cost mo
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,13 +62,13 @@ def aligned_x(align: str, left: float, width: float, line_width: float) -> float
     return left
 
 
-class Block:
+class Block(ABC):
     """Something laid out on the page: it knows its height at a width, maybe how to split, and how to draw."""
 
     keep_with_next = False  # a heading: on the same page as the start of what follows
 
-    def height(self, width: float) -> float:
-        raise NotImplementedError
+    @abstractmethod
+    def height(self, width: float) -> float: ...
 
     def min_height(self, width: float) -> float:
         """The smallest first piece of this block (what a heading before it needs beside it)."""
@@ -77,8 +78,8 @@ class Block:
         """A first part that fits in ``available`` and the rest, or None when nothing useful fits."""
         return None
 
-    def draw(self, canvas, x: float, top: float, width: float) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def draw(self, canvas, x: float, top: float, width: float) -> None: ...
 
 
 class Space(Block):
