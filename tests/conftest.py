@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,29 @@ def ws():
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "ipdesk.db"
+
+
+needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+
+
+def libreoffice_convert(files: list[Path], folder: Path, to: str = "pdf", timeout: int = 180) -> Path:
+    """``files`` converted by LibreOffice (headless, with a private profile under ``folder``) into ``folder/converted``
+    — the real client a user prints or re-saves with. Returns that folder; a failed conversion fails the test."""
+    out = folder / "converted"
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

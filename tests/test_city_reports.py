@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -20,6 +19,7 @@ from ipdesk.domain.plan import Role
 from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
+from .conftest import libreoffice_convert, needs_soffice
 from .unit_desk import UnitDesk
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
@@ -270,16 +270,12 @@ def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
     assert "二是各单位要继续落实专人负责" in text and "被退回" not in text
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@needs_soffice
 def test_the_notice_opens_in_libreoffice(city, tmp_path):
     ws, _, _ = city
     notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[2]
-    subprocess.run(
-        ["soffice", "-env:UserInstallation=file:///tmp/lo-profile-notice", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(notice)],
-        capture_output=True, timeout=180, check=True,
-    )  # fmt: skip
-    text = subprocess.run(["pdftotext", str(notice.with_suffix(".pdf")), "-"], capture_output=True, text=True).stdout
+    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
     signature_page = next(page for page in pages if "领导小组办公室\n" in page)

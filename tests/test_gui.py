@@ -17,29 +17,14 @@ from PySide6.QtWidgets import QApplication
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, Progress, TaskStatus
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.ui.operations import BackgroundOp
 from ipdesk.ui.task_editor import AUTOSAVE_MS
 
 from .conftest import ROOT
+from .gui_support import _none_guard, _synchronous_ops  # noqa: F401 (autouse fixtures)
 
 TODAY = dt.date(2025, 12, 3)  # the November return is being prepared
 NOV = Period.parse("2025-11")
 UNIT = "碑林区人民政府"
-
-
-@pytest.fixture(autouse=True)
-def _none_guard(qapp):
-    """The window's own guard against a Qt binding that drops references to None (see ipdesk.ui.none_guard)."""
-    from ipdesk.ui import none_guard
-
-    none_guard.install(qapp)
-
-
-@pytest.fixture(autouse=True)
-def _synchronous_ops():
-    BackgroundOp.synchronous = True
-    yield
-    BackgroundOp.synchronous = False
 
 
 @pytest.fixture

@@ -24,30 +24,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, PeriodKind, Progress, TaskStatus
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.ui.operations import BackgroundOp
 
 from .conftest import ROOT
+from .gui_support import _none_guard, _synchronous_ops  # noqa: F401 (autouse fixtures)
 from .test_gui import forget_unsaved, ime_type, select
 
 TODAY = dt.date(2025, 12, 3)
 NOV = Period.parse("2025-11")
 UNIT = "碑林区人民政府"
 BUREAU = "市市场监管局(知识产权局)"
-
-
-@pytest.fixture(autouse=True)
-def _none_guard(qapp):
-    """The window's own guard against a Qt binding that drops references to None (see ipdesk.ui.none_guard)."""
-    from ipdesk.ui import none_guard
-
-    none_guard.install(qapp)
-
-
-@pytest.fixture(autouse=True)
-def _synchronous_ops():
-    BackgroundOp.synchronous = True
-    yield
-    BackgroundOp.synchronous = False
 
 
 @pytest.fixture

@@ -15,17 +15,11 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from ipdesk import Workspace
 from ipdesk.domain.plan import UnitKind
-from ipdesk.ui.operations import BackgroundOp
+
+from .gui_support import _none_guard, _synchronous_ops  # noqa: F401 (autouse fixtures)
 
 TODAY = dt.date(2026, 11, 25)
 UNIT = "碑林区人民政府"
-
-
-@pytest.fixture(autouse=True)
-def _synchronous_ops():
-    BackgroundOp.synchronous = True
-    yield
-    BackgroundOp.synchronous = False
 
 
 @pytest.fixture

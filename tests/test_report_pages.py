@@ -21,6 +21,8 @@ from ipdesk.reports.linebreak import NO_END, NO_START, line_violations
 from ipdesk.reports.table_model import format_value
 from ipdesk.workspace.sample_data import fill_sample
 
+from .conftest import libreoffice_convert, needs_soffice
+
 Q3 = Period.parse("2025Q3")
 UNIT = "碑林区人民政府"
 COURT = "市法院"
@@ -28,7 +30,6 @@ AGENCY = "市市场监管局(知识产权局)"
 PASS = "正确的签署口令"
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfinfo"))
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils is not installed")
-needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 
 
 @pytest.fixture
@@ -334,24 +335,7 @@ def test_every_font_is_embedded_with_charts_and_a_signature_stamp(tmp_path):
 @needs_poppler
 def test_libreoffice_prints_the_workbook_whole(demo, tmp_path):
     (xlsx,) = export(demo, UNIT, Q3, tmp_path / "out", ("xlsx",))
-    converted = tmp_path / "converted"
-    result = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(converted),
-            str(xlsx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = converted / (xlsx.stem + ".pdf")
+    pdf = libreoffice_convert([xlsx], tmp_path) / (xlsx.stem + ".pdf")
     texts = page_texts(pdf)
     total = len(texts)
     assert total >= 3

@@ -20,6 +20,8 @@ from ipdesk.reports.layout import tables
 from ipdesk.reports.table_model import Group
 from ipdesk.workspace.sample_data import fill_sample
 
+from .conftest import libreoffice_convert, needs_soffice
+
 Q3 = Period.parse("2025Q3")
 UNIT = "碑林区人民政府"
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")
@@ -328,27 +330,10 @@ def test_real_data_is_not_marked_sample(ws, tmp_path):
     assert load_workbook(path)["任务进展情况"]["A1"].value == snapshot.header.form_title + "　草稿（未签署）"
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@needs_soffice
 def test_libreoffice_opens_the_workbook(filled, out, tmp_path):
     (path,) = filled.reports.export(UNIT, Q3, out, ("xlsx",))
-    converted = tmp_path / "converted"
-    result = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(converted),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    pdf = converted / (path.stem + ".pdf")
+    pdf = libreoffice_convert([path], tmp_path) / (path.stem + ".pdf")
     assert pdf.exists() and pdf.stat().st_size > 1000
     if POPPLER:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -41,7 +41,7 @@ from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import Verdict, VerdictStatus, verify_file
 from ipdesk.workspace.sample_data import fill_sample
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, libreoffice_convert
 
 UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 TASKS, INDICATORS, EVIDENCE, SIGNATURE = "任务进展情况", "主要指标完成情况", "佐证材料清单", "ipdesk签名"
@@ -673,22 +673,7 @@ def test_relabelling_a_format_2_sheet_as_format_1_does_not_weaken_the_check(sign
 # -- LibreOffice -------------------------------------------------------------------------------------------------
 def libreoffice_resave(files: list[Path], folder: Path) -> dict[str, Path]:
     """The files opened and saved again as .xlsx by LibreOffice, in one run with a private profile."""
-    out = folder / "resaved"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        capture_output=True,
-        timeout=240,
-        check=True,
-    )
+    out = libreoffice_convert(files, folder, to="xlsx:Calc MS Excel 2007 XML", timeout=240)
     return {path.stem: out / path.name for path in files}
 
 
