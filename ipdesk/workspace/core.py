@@ -371,6 +371,12 @@ class Workspace:
     def actor(self, name: str | None) -> None:
         self._actor = name
 
+    def busy(self) -> bool:
+        """True while another thread (a background operation) is using the database: every statement and every
+        transaction holds one lock (the one writer, ``store/connection.py``), so a save made now would wait for it.
+        The window's autosave and retry timers ask this and try again shortly instead of freezing the window."""
+        return self.db.busy()
+
     @contextlib.contextmanager
     def bulk(self) -> Iterator[Workspace]:
         """Group many changes into one transaction: all of them land, or none (imports, 沿用上期 for all tasks)."""
