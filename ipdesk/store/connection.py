@@ -117,79 +117,58 @@ def storage_error(error: sqlite3.Error, path: Path | str | None = None) -> Corru
 
 
 # -- connections that notice damage ------------------------------------------------------------------------------
+class _Step:
+    """One step of a guarded cursor: holds the connection's lock, and turns damage SQLite reports into
+    ``StoreDamaged`` (marking the connection damaged)."""
+
+    __slots__ = ("connection",)
+
+    def __init__(self, connection: GuardedConnection):
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.lock.acquire()
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        try:
+            if isinstance(error, sqlite3.DatabaseError) and is_damage(error) and not isinstance(error, StoreDamaged):
+                raise self.connection.damaged_error(error) from error
+        finally:
+            self.connection.lock.release()
+
+
 class GuardedCursor(sqlite3.Cursor):
     """A cursor whose every step holds its connection's lock and reports damage through it (see
     ``GuardedConnection``)."""
 
     connection: GuardedConnection
 
-    def _damage(self, error: sqlite3.DatabaseError) -> BaseException:
-        if is_damage(error) and not isinstance(error, StoreDamaged):
-            return self.connection.damaged_error(error)
-        return error
-
     def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:
-        with self.connection.lock:
-            try:
-                return super().execute(sql, parameters)
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().execute(sql, parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:
-        with self.connection.lock:
-            try:
-                return super().executemany(sql, parameters)
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().executemany(sql, parameters)
 
     def fetchone(self) -> Any:
-        with self.connection.lock:
-            try:
-                return super().fetchone()
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().fetchone()
 
     def fetchmany(self, size: int | None = None) -> list[Any]:
-        with self.connection.lock:
-            try:
-                return super().fetchmany(size if size is not None else self.arraysize)
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().fetchmany(size if size is not None else self.arraysize)
 
     def fetchall(self) -> list[Any]:
-        with self.connection.lock:
-            try:
-                return super().fetchall()
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().fetchall()
 
     def __iter__(self) -> GuardedCursor:
         return self
 
     def __next__(self) -> Any:
-        with self.connection.lock:
-            try:
-                return super().__next__()
-            except sqlite3.DatabaseError as error:
-                found = self._damage(error)
-                if found is error:
-                    raise
-                raise found from error
+        with _Step(self.connection):
+            return super().__next__()
 
 
 class GuardedConnection(sqlite3.Connection):
