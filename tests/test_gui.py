@@ -457,6 +457,30 @@ def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, wor
     assert window.revise_action.isEnabled() and not window.sign_action.isEnabled()
 
 
+# What the window offers for the version shown, written out by hand from the life cycle (domain/reports.py):
+# a returned version is answered in version n+1, so nothing is offered on it; signed and accepted ones are revised.
+OFFERED = {
+    ReportStatus.DRAFT: {"submit"},
+    ReportStatus.SUBMITTED: {"sign"},
+    ReportStatus.SIGNED: {"revise"},
+    ReportStatus.ACCEPTED: {"revise"},
+    ReportStatus.RETURNED: set(),
+}
+
+
+@pytest.mark.parametrize("status", list(ReportStatus))
+def test_the_actions_offered_follow_the_life_cycle(window, workspace, monkeypatch, status):
+    from dataclasses import replace
+
+    from ipdesk.domain.reports import ReportState
+
+    state = ReportState(UNIT, NOV.code, 2, status)
+    monkeypatch.setattr(workspace.reports, "state", lambda unit, period: replace(state, unit=unit))
+    window.load_period()
+    actions = {"submit": window.submit_action, "sign": window.sign_action, "revise": window.revise_action}
+    assert {name for name, action in actions.items() if action.isEnabled()} == OFFERED[status]
+
+
 def test_a_wrong_passphrase_is_said_in_the_dialog(qtbot, window, workspace):
     _submit_all(workspace)
     workspace.signoff.create_identity(UNIT, "正确的签署口令")

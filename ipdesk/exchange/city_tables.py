@@ -15,7 +15,7 @@ from collections import Counter
 
 from ipdesk.domain.numbers import is_count, number_text, target_text
 from ipdesk.domain.periods import Period
-from ipdesk.domain.plan import UnitKind
+from ipdesk.domain.plan import Role, UnitKind
 from ipdesk.domain.returns import Timeliness
 from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
 from ipdesk.exchange.scoring import ScoreCard
@@ -128,7 +128,7 @@ def task_parts_table(consolidation: Consolidation) -> Table:
     )
     items: list[Row | Group] = []
     for task in consolidation.ordered_tasks():
-        lead = "、".join(p.unit for p in task.parts if p.role.value == "lead")
+        lead = "、".join(p.unit for p in task.parts if p.role is Role.LEAD)
         heading = f"第{task.seq}项　{task.name}：{task.content}（牵头：{lead}）"
         if task.attention:
             heading = "【需关注】" + heading

@@ -15,7 +15,6 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
@@ -23,7 +22,7 @@ from cryptography import x509
 from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.domain.returns import ImportOutcome, TrustedCertificate
 from ipdesk.reports.return_format import ReturnDocument
 from ipdesk.signing.verify import VerdictStatus, verify_file
 
@@ -31,11 +30,7 @@ MAX_RETURN_FILE = 50 * 1024 * 1024  # a return is a few hundred KB
 RETURN_SUFFIXES = (".xlsx", ".pdf")
 
 
-class Outcome(StrEnum):
-    IMPORTED = "已导入"
-    DUPLICATE = "已有相同版本"
-    HISTORY = "已存为历史版本"
-    REFUSED = "拒绝"
+Outcome = ImportOutcome  # the name the exchange modules and tests use
 
 
 @dataclass(frozen=True)

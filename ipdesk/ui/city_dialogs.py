@@ -39,12 +39,18 @@ from ipdesk.domain.periods import Period, chinese_datetime
 from ipdesk.domain.plan import Role, Task, TaskKind
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import ReportAction, ReportStatus, allowed_actions
+from ipdesk.domain.returns import ImportOutcome
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.workspace import Workspace
 
-OUTCOME_COLOURS = {"已导入": "#1b5e20", "已有相同版本": "#555555", "已存为历史版本": "#6b4f00", "拒绝": "#b00020"}
+OUTCOME_COLOURS = {
+    ImportOutcome.IMPORTED: "#1b5e20",
+    ImportOutcome.DUPLICATE: "#555555",
+    ImportOutcome.HISTORY: "#6b4f00",
+    ImportOutcome.REFUSED: "#b00020",
+}
 
 
 def _escape(text: str) -> str:
@@ -445,10 +451,10 @@ class ImportResultsDialog(QDialog):
         )
         counts: dict[str, int] = {}
         for result in results:
-            outcome = result.outcome.value
-            counts[outcome] = counts.get(outcome, 0) + 1
-            first = QStandardItem(outcome)
-            first.setForeground(QBrush(QColor(OUTCOME_COLOURS.get(outcome, "#000000"))))
+            outcome = result.outcome
+            counts[outcome.value] = counts.get(outcome.value, 0) + 1
+            first = QStandardItem(outcome.value)
+            first.setForeground(QBrush(QColor(OUTCOME_COLOURS[outcome])))
             version = f"{result.period} v{result.version}" if result.version else result.period
             row = [first, QStandardItem(Path(result.file).name), QStandardItem(result.unit), QStandardItem(version)]
             row.append(QStandardItem(result.reason))

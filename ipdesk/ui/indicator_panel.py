@@ -209,7 +209,7 @@ class IndicatorPanel(QWidget):
         self.may_edit: Callable[[], bool] | None = None  # asked before the first change (a submitted report)
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.commit)
+        self._retry.timeout.connect(self._retry_when_free)
         self._set_editor_enabled(False)
 
     def _table(self, model: RowsTableModel) -> QTableView:
@@ -334,6 +334,11 @@ class IndicatorPanel(QWidget):
             LargeChange(previous, new).question(unit_of_measure) + self.tr("\n确认无误请说明原因（如统计口径变化）："),
         )
         return note.strip() if ok and note.strip() else None
+
+    def _retry_when_free(self) -> None:
+        """The retry timer: try again when no background operation is writing (else at the next tick)."""
+        if not self.ws.busy():
+            self.commit()
 
     def commit(self) -> None:
         """Save the form for the selected row (on leaving a field, choosing another row, switching period …)."""

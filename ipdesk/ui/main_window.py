@@ -42,7 +42,7 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
-from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
+from ipdesk.domain.reports import Missing, ReportAction, ReportStatus, ReturnComment, allowed_actions
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
@@ -403,9 +403,10 @@ class MainWindow(QMainWindow):
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
-        self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
-        self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
-        self.revise_action.setEnabled(status.locked)
+        allowed = allowed_actions(status)  # the life cycle's table decides, never the window
+        self.submit_action.setEnabled(ReportAction.SUBMIT in allowed)
+        self.sign_action.setEnabled(ReportAction.SIGN in allowed)
+        self.revise_action.setEnabled(ReportAction.REVISE in allowed)
         for action in (self.carry_all_action, self.carry_one_action):  # nothing to carry into a locked period
             action.setEnabled(not status.locked)
         if self.ws.read_only:

@@ -17,7 +17,7 @@ from ipdesk.domain.deadlines import plan_periods
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import ReceivedReturn, Submission, Timeliness, timeliness
+from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState, Timeliness, timeliness
 from ipdesk.store import city_store
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ class CityReports:
             monthly = []
             for each in periods:
                 column = [c for unit_cells in cells.values() for c in unit_cells if c.period == each]
-                due = [c for c in column if c.state.value != "not_due" or c.latest is not None] or column
+                due = [c for c in column if c.state is not SubmissionState.NOT_DUE or c.latest is not None] or column
                 shares = (
                     sum(1 for c in due if c.on_time) / len(due),
                     sum(1 for c in due if c.on_time is False) / len(due),
@@ -432,7 +432,7 @@ class CityReports:
             spans.append(("方案期末", spans[-1][2] + dt.timedelta(days=1), plan.end_date))
         for name, start, end in spans:
             cells = [c for unit_cells in self._cells(start, end, today).values() for c in unit_cells]
-            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+            due = [c for c in cells if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
             on_time = sum(1 for c in due if c.on_time)
             positions = choose_positions((start, end), self._received(), self._read)
             counts = consolidate(
@@ -451,7 +451,7 @@ class CityReports:
         rows = []
         for unit in plan.units:
             own = cells.get(unit.name, [])
-            due = [c for c in own if c.state.value != "not_due" or c.latest is not None]
+            due = [c for c in own if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
             received = sum(1 for c in own if c.latest is not None)
             on_time = sum(1 for c in own if c.on_time)
             rows.append((unit.name, unit.kind.group, len(due), received, on_time, by_unit.get(unit.name, Counter())))

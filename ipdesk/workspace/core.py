@@ -240,12 +240,13 @@ class Workspace:
     def restore_unopened(path: str | Path | None, backup: Path) -> Path | None:
         """``ipdesk restore``: replace the database at ``path`` (default location if None), which no ipdesk may have
         open, with ``backup``. The backup is checked first; while another ipdesk writes the database the restore is
-        refused (``WorkspaceInUse``); what is replaced is copied into ``backups/before/`` when it can still be read,
+        refused (``WorkspaceInUse``); what is replaced is backed up (reason "restore") when it can still be read,
         and kept beside the database under another name. Returns where the old file was kept."""
-        from ipdesk.store.backups import check, copy_database, restore
+        from ipdesk.store.backups import check, refuse_another_workspace, restore
 
         database = Path(path) if path else default_database_path()
         check(backup)
+        refuse_another_workspace(database, backup)
         lock = WriterLock(database)
         if database.parent.is_dir() and not lock.acquire():
             raise WorkspaceInUse(f"数据库正在被使用（{lock.holder() or '未知进程'}），请先关闭 ipdesk 再恢复")
@@ -254,9 +255,7 @@ class Workspace:
                 try:  # one more copy of what is being replaced, when it can still be read
                     conn = connection.connect(database)
                     try:
-                        copy_database(
-                            conn, BackupShelf(database).folder / "before" / f"{database.stem}-before-restore.db"
-                        )
+                        BackupShelf(database).before(conn, "restore")
                     finally:
                         conn.close()
                 except Exception:
@@ -371,6 +370,12 @@ class Workspace:
     @actor.setter
     def actor(self, name: str | None) -> None:
         self._actor = name
+
+    def busy(self) -> bool:
+        """True while another thread (a background operation) is using the database: every statement and every
+        transaction holds one lock (the one writer, ``store/connection.py``), so a save made now would wait for it.
+        The window's autosave and retry timers ask this and try again shortly instead of freezing the window."""
+        return self.db.busy()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[Workspace]:
