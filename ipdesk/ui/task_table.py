@@ -150,12 +150,15 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self.text = ""
 
     def set_filters(self, *, category=None, role=None, status="any", light=None, text: str = "") -> None:
-        begin = getattr(self, "beginFilterChange", None)  # Qt ≥ 6.10; invalidateFilter() is deprecated there
-        if begin:
-            begin()
+        # Qt ≥ 6.10 brackets a filter change with beginFilterChange()/endFilterChange(Direction) and deprecates
+        # invalidateFilter(); Qt 6.9 has beginFilterChange() but neither Direction nor that endFilterChange, so the
+        # test is for Direction (the newer pair), not for beginFilterChange.
+        bracketed = hasattr(QSortFilterProxyModel, "Direction")
+        if bracketed:
+            self.beginFilterChange()
         self.category, self.role, self.status, self.light = category, role, status, light
         self.text = text.strip().casefold()
-        if begin:
+        if bracketed:
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
             self.invalidateFilter()
