@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -203,6 +204,7 @@ def test_a_change_of_rules_recomputes_at_once_and_travels_as_a_file(city, tmp_pa
 
 
 # -- the files ------------------------------------------------------------------------------------------------------
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts) is not installed")
 def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     from docx import Document
 

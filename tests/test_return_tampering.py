@@ -910,7 +910,7 @@ def run_verify(signed: Signed, files: list[Path], home: Path) -> Run:
     """``python -m ipdesk.cli --db DB verify --json FILES…`` as the user would run it."""
     command = [sys.executable, "-m", "ipdesk.cli", "--db", str(signed.db), "verify", "--json", *map(str, files)]
     env = {**os.environ, "IPDESK_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", env=env, cwd=ROOT, timeout=600)
     return Run(files, result)
 
 

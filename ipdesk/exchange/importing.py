@@ -224,7 +224,8 @@ def _mismatch(document: ReturnDocument, context: ImportContext) -> tuple[str, st
         return f"报送期“{h.period}”无法识别", code
     start, end = facts.span
     if period.end < start or period.start > end:
-        return f"报送期 {period.chinese} 不在方案实施期内（{start:%Y年%m月}—{end:%Y年%m月}）", code
+        span = f"{start.year}年{start.month}月—{end.year}年{end.month}月"  # from numbers: no strftime with 年
+        return f"报送期 {period.chinese} 不在方案实施期内（{span}）", code
     if period.start > context.today:
         return f"报送期 {period.chinese} 尚未开始", code
     return "", code
