@@ -306,7 +306,12 @@ def test_the_final_evaluation(city, tmp_path):
     final_value = next(i for i in signed(desks, SCJ, "2025-09").indicators if i.seq == 2).actual
     target = ws.indicators.get(2).target
     assert indicators[2][5] == final_value and indicators[2][6] == "2025年9月"  # where the final figure comes from
-    assert indicators[2][9] == ("达标" if final_value >= target else "未达标")
+    from ipdesk.domain.lights import Thresholds, judge_indicator
+
+    september = judge_indicator(ws.indicators.get(2), final_value, Period.parse("2025-09"), Thresholds())
+    # a September figure is judged as September's: 达标 once it reaches the target, else against 序时 (not 未达标)
+    assert indicators[2][9] == september.verdict
+    assert (september.verdict == "达标") == (final_value >= target)
     assert indicators[14][5] == next(i for i in signed(desks, FAYUAN, "2025-09").indicators if i.seq == 14).actual
     phases = [row[0] for row in book["分阶段"].iter_rows(min_row=5, values_only=True) if row[0]]
     assert phases == ["启动部署阶段", "推进实施阶段", "巩固提升阶段", "方案期末"]  # 2025-07 … 12 after the last phase
@@ -314,7 +319,7 @@ def test_the_final_evaluation(city, tmp_path):
     assert units[SCJ][3] == 3 and units[BEILIN][3] == 1 and units["市委宣传部"][3] == 0
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "一、主要发展指标完成情况" in body and "方案实施期内未报送过的单位" in body
-    assert "（取自2025年9月的报送）" in body  # the lead unit's last figure is older than the plan's end
+    assert "（取自2025年9月的报送，2025年9月数据）" in body  # the lead unit's last figure is older than the plan's end
 
 
 def test_report_commands(city, tmp_path, capsys):

@@ -17,7 +17,16 @@ from ipdesk.domain.numbers import is_count, number_text, target_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import UnitKind
 from ipdesk.domain.returns import Timeliness
-from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
+from ipdesk.exchange.consolidate import (
+    NOT_REPORTED,
+    Consolidation,
+    IndicatorRollup,
+    TargetRollup,
+    TaskPart,
+    TaskRollup,
+    data_mark,
+    status_word,
+)
 from ipdesk.exchange.scoring import ScoreCard
 from ipdesk.reports.layout import LIGHT_FILLS
 from ipdesk.reports.table_model import Cell, Column, Group, Row, Table, cells, decimals_format
@@ -137,11 +146,12 @@ def task_parts_table(consolidation: Consolidation) -> Table:
             if not part.reported:
                 items.append(cells(part.unit, part.role.label, "未报送", None, "", "本期未报送，无进展情况", ""))
                 continue
+            mark = part.data_mark(consolidation.period)
             items.append(
                 (
                     Cell(part.unit),
                     Cell(part.role.label),
-                    Cell(status_word(part.status)),
+                    Cell(status_word(part.status) + (f"（{mark}）" if mark else "")),
                     Cell(part.percent, decimals_format(part.percent, 1, '"%"') if part.percent is not None else ""),
                     light_cell(part.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(part.light, "—")),
                     Cell(part.problems),
@@ -165,9 +175,10 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
         Column("单位", "word"),
         Column("目标", "word"),
         Column(f"{year}年|预期值", "number"),
+        Column("本期|应达", "number"),
         Column("全市数值|（牵头单位）", "number"),
         Column("牵头单位", "text", min_chars=6),
-        Column("完成率", "number"),
+        Column("序时|完成率", "number"),
         Column("预警", "word"),
         Column("协作单位填报|（仅供参考，不计入）", "text", min_chars=8),
     )
@@ -177,15 +188,18 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
         reference = "；".join(
             f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in item.reference
         )
+        judgement = item.judgement
+        mark = data_mark(item.source_period, consolidation.period)
         rows.append(
             (
                 Cell(indicator.seq),
                 Cell(indicator.name),
                 Cell(indicator.unit_of_measure),
                 Cell(target_text(indicator.target_op, indicator.target)),
+                _quantity(judgement.year_expected if judgement else None, indicator.unit_of_measure, indicator.name),
                 _quantity(item.expected, indicator.unit_of_measure, indicator.name),
                 _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
-                Cell(item.lead_unit + ("" if item.city_value is not None else "（未报）")),
+                Cell(item.lead_unit + ("（未报）" if item.city_value is None else f"（{mark}）" if mark else "")),
                 Cell(item.rate, PERCENT),
                 light_cell(item.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(item.light, "—")),
                 Cell(reference),
@@ -215,7 +229,10 @@ def target_table(consolidation: Consolidation) -> Table:
 def target_row(target: TargetRollup) -> Row:
     per_year = "（每年）" if target.measure == "per_year" else ""
     parts = "；".join(f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in target.parts)
-    reached = {True: "已达到", False: "未达到", None: "—"}[target.reached]
+    if target.linked is not None:  # the same quantity as an indicator: its figure, its verdict
+        linked = target.linked
+        parts = f"同指标{linked.indicator.seq}（{linked.lead_unit}填报）"
+    reached = target.verdict
     return (
         Cell(target.name),
         Cell(target_text(target.op, target.target) + target.unit_of_measure + per_year),
@@ -346,14 +363,15 @@ def final_indicator_table(indicators: list[IndicatorRollup], final_year: int) ->
 
 
 def final_verdict(item: IndicatorRollup) -> tuple[str, float | None, float | None]:
-    """(达标 / 未达标 / 未报送, the gap to the target (negative: short of it), value ÷ target)."""
+    """(the verdict of ``domain.lights.judge_indicator`` — 达标 / 未达标 at the target's end, the 序时 verdict of an
+    earlier figure, 未报送 —, the gap to the target (negative: short of it), value ÷ target)."""
     indicator, value = item.indicator, item.city_value
     if value is None:
         return "未报送", None, None
     target = indicator.target
     gap = round(value - target, 4)
     degree = value / target if target else None
-    return ("达标" if value >= target else "未达标"), gap, degree
+    return item.verdict, gap, degree
 
 
 def final_task_table(consolidation: Consolidation) -> Table:
@@ -361,14 +379,29 @@ def final_task_table(consolidation: Consolidation) -> Table:
         Column("序号", "seq"),
         Column("任务名称", "text", min_chars=8),
         Column("任务类别", "text", min_chars=6),
-        Column("整体|状态", "word"),
+        Column("整体状态|（以牵头单位为准）", "word"),
         Column("各责任单位的最终状态", "text", min_chars=18),
     )
     rows = []
     for task in sorted(consolidation.tasks, key=lambda t: t.seq):
-        parts = "；".join(f"{p.unit}：{status_word(p.status_code)}" for p in task.parts)
-        rows.append(cells(task.seq, task.name, task.category, status_word(task.overall), parts))
+        rows.append(
+            cells(task.seq, task.name, task.category, status_word(task.overall), task_states(task, consolidation))
+        )
     return Table("重点任务终期", "二、重点任务终期完成情况", columns, tuple(rows))
+
+
+def task_states(task: TaskRollup, consolidation: Consolidation) -> str:
+    """The lead units' states (which decide the task), then the cooperating units' beside them, each with the month
+    of its figure when that is older than the report's period."""
+
+    def state(part: TaskPart) -> str:
+        mark = part.data_mark(consolidation.period)
+        return f"{part.unit}：{status_word(part.status_code)}" + (f"（{mark}）" if mark else "")
+
+    text = "牵头：" + "；".join(state(p) for p in task.lead_parts)
+    if task.coop_parts:
+        text += "。协作：" + "；".join(state(p) for p in task.coop_parts)
+    return text
 
 
 def final_target_table(consolidation: Consolidation) -> Table:

@@ -32,6 +32,11 @@ RULES_SETTING = "scoring_rules"
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
 
 
+def consistency_notes(consolidation: Consolidation) -> list[str]:
+    """The 数据一致性 notes: a quantity given other figures than the one used (one line each)."""
+    return [f"数据一致性：{line}" for line in consolidation.consistency]
+
+
 def _stem(plan: Plan) -> str:
     """The plan's report title without the form's name: …示范城市工作进展情况表 → …示范城市."""
     return plan.report_title.removesuffix("进展情况表").removesuffix("工作")
@@ -182,6 +187,7 @@ class CityReports:
         groups = self._groups()
         tables = city_tables.supervision_tables(consolidation, on_time, groups)
         notes = city_tables.supervision_notes(consolidation, ws.settings.due_day(), ws.settings.report_kind().label)
+        notes += consistency_notes(consolidation)
         if cards:
             tables = [city_tables.ranking_table(cards), city_tables.breakdown_table(cards), *tables]
             notes = [*self.rules().described(), *notes]
@@ -404,8 +410,12 @@ class CityReports:
                 "各单位的终期情况取其在方案实施期内最后一次报送（已被退回的不计）；未报送的单位在其承担的任务下列明"
                 "“未报送”。",
                 "主要指标的终期数值取牵头单位最后一次报送的数值，与方案目标比较：达到或超过目标为“达标”；差距为终期"
-                "数值减目标值，完成程度为终期数值除以目标值。协作单位的数值不计入。",
-                "示范工程目标的合计为各责任单位本单位完成数之和，每个单位只计一次。",
+                "数值减目标值，完成程度为终期数值除以目标值。协作单位的数值不计入。终期数值早于方案期末的，注明其所属期，"
+                "并按该期的序时要求判断（年度流量按已过时间比例，存量按基数到目标的路径，比率按当年水平）。",
+                "示范工程目标的合计为各责任单位本单位完成数之和，每个单位只计一次；与主要指标为同一数据的工程目标"
+                "（如技术合同成交额、保护社会满意度），取该指标的数值和结论。",
+                "重点任务以牵头单位报送的状态为准：牵头单位均报告已完成的为“已完成”，协作单位的状态列在其后。",
+                *consistency_notes(consolidation),
                 "阶段的完成情况取各单位在该阶段内最后一次报送；按时率为该阶段各期按时报送的单位期次占应报期次的比例。",
             ),
             bars=tuple(self._bars(consolidation, final_year, today)[:1]),
@@ -463,6 +473,7 @@ class CityReports:
         from ipdesk.exchange.notice import percent
 
         verdicts = Counter(final_verdict(i)[0] for i in consolidation.indicators)
+        earlier = len(consolidation.indicators) - verdicts["达标"] - verdicts["未达标"] - verdicts["未报送"]
         overall = Counter(t.overall for t in consolidation.tasks)
         reached = sum(1 for t in consolidation.targets if t.reached)
         expected = sum(row[2] for row in units)
@@ -471,8 +482,9 @@ class CityReports:
         return [
             f"主要发展指标 {len(consolidation.indicators)} 项：达标 {verdicts['达标']} 项，"
             f"未达标 {verdicts['未达标']} 项，"
-            f"牵头单位未报送终期数值 {verdicts['未报送']} 项。",
-            f"重点任务 {len(consolidation.tasks)} 项（按各责任单位的最终状态合并）："
+            + (f"终期数值尚未报送、按最近一期序时判断的 {earlier} 项，" if earlier else "")
+            + f"牵头单位未报送数值 {verdicts['未报送']} 项。",
+            f"重点任务 {len(consolidation.tasks)} 项（以牵头单位报送的最终状态为准）："
             + "，".join(f"{status_word(code)} {overall[code]} 项" for code in overall if code)
             + "。",
             f"示范工程量化目标 {len(consolidation.targets)} 项，已达到 {reached} 项。",
@@ -484,7 +496,7 @@ class CityReports:
         self, consolidation: Consolidation, phases: list, units: list, summary: list[str]
     ) -> list[tuple[str, str]]:
         from ipdesk.domain.numbers import number_text, target_text
-        from ipdesk.exchange.city_tables import final_verdict
+        from ipdesk.exchange.city_tables import final_verdict, task_states
         from ipdesk.exchange.consolidate import status_word
 
         plan = self._ws.plan
@@ -501,31 +513,36 @@ class CityReports:
                 value = number_text(item.city_value) + indicator.unit_of_measure
                 source = Period.parse(item.source_period)
                 if source.end < plan.end_date:  # the lead unit's last figure is older than the plan's last period
-                    value += f"（取自{source.chinese}的报送）"
+                    value += f"（取自{source.chinese}的报送，{source.chinese}数据）"
                 how = f"完成目标的{degree * 100:.1f}%，" if degree is not None else ""
-                short = (
-                    "" if verdict == "达标" else f"，差{number_text(-gap)}{indicator.unit_of_measure}" if gap else ""
+                short = f"，差{number_text(-gap)}{indicator.unit_of_measure}" if verdict == "未达标" and gap else ""
+                light = item.judgement.light.label if item.judgement is not None else "—"
+                text = (
+                    f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}"
+                    f"（{light}）。"
                 )
-                text = f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}。"
             items.append(("body", f"{indicator.seq}. {text}"))
         items.append(("heading", "二、重点任务完成情况"))
         not_done = [t for t in sorted(consolidation.tasks, key=lambda t: t.seq) if t.overall != "done"]
         items.append(
             (
                 "body",
-                f"重点任务 {len(consolidation.tasks)} 项中，全部责任单位均已完成的 "
-                f"{len(consolidation.tasks) - len(not_done)} 项；其余 {len(not_done)} 项的最终状态如下：",
+                f"重点任务 {len(consolidation.tasks)} 项中，牵头单位报告已完成的 "
+                f"{len(consolidation.tasks) - len(not_done)} 项；其余 {len(not_done)} 项的最终状态如下（协作单位的"
+                "状态列在后面，不影响结论）：",
             )
         )
         for task in not_done[:40]:
-            parts = "；".join(f"{p.unit}{status_word(p.status_code)}" for p in task.parts)
-            items.append(("body", f"第{task.seq}项“{task.name}”：{parts}。"))
+            states = task_states(task, consolidation)
+            items.append(("body", f"第{task.seq}项“{task.name}”：{status_word(task.overall)}。{states}。"))
         if len(not_done) > 40:
             items.append(("body", f"另有 {len(not_done) - 40} 项，详见终期评估数据表。"))
         items.append(("heading", "三、示范工程目标完成情况"))
         for rollup in consolidation.targets:
             total = "未报送" if rollup.total is None else number_text(rollup.total) + rollup.unit_of_measure
-            reached = {True: "已达到", False: "未达到", None: "无法判断"}[rollup.reached]
+            reached = rollup.verdict if rollup.verdict != "—" else "无法判断"
+            if rollup.linked is not None:
+                total += f"（同指标{rollup.linked.indicator.seq}）"
             items.append(
                 (
                     "body",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.deadlines import DueItem, default_period, due_periods
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator
-from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_percent, indicator_light, task_light
+from ipdesk.domain.lights import IndicatorJudgement, Light, Thresholds, expected_percent, judge_indicator, task_light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
@@ -40,21 +40,26 @@ class Lights:
         plan = self._ws.plan
         return task_light(progress, plan.start_date, plan.end_date, self.thresholds)
 
+    def judge(self, indicator: Indicator, value: float | None, period: str | Period) -> IndicatorJudgement:
+        """The indicator's expectation, light and verdict for ``period`` (``domain.lights.judge_indicator``)."""
+        return judge_indicator(
+            indicator,
+            value,
+            as_period(period),
+            self.thresholds,
+            lambda year: self._ws.indicators.expected(indicator, year),
+        )
+
     def indicator_expected(self, indicator: Indicator, period: str | Period) -> float | None:
+        """The value expected by the end of the period's year."""
         return self._ws.indicators.expected(indicator, as_period(period).year)
 
     def completion_rate(self, indicator: Indicator, value: float | None, period: str | Period) -> float | None:
-        return completion_rate(value, self.indicator_expected(indicator, period))
+        """The value as a share of the year's expected value."""
+        return self.judge(indicator, value, period).year_rate
 
     def for_indicator(self, indicator: Indicator, value: float | None, period: str | Period) -> Light:
-        when = as_period(period)
-        return indicator_light(
-            value,
-            self.indicator_expected(indicator, when),
-            self.thresholds,
-            must_reach=indicator.must_reach,
-            due=indicator.due(when.year),
-        )
+        return self.judge(indicator, value, period).light
 
 
 class Reports:
