@@ -122,14 +122,14 @@ class _Parser:
         node = self.product()
         while (token := self._peek()) in (("op", "+"), ("op", "-")):
             self.index += 1
-            node = (token[1], node, self.product())  # type: ignore[index]
+            node = (token[1], node, self.product())
         return node
 
     def product(self) -> tuple:
         node = self.unary()
         while (token := self._peek()) in (("op", "*"), ("op", "/")):
             self.index += 1
-            node = (token[1], node, self.unary())  # type: ignore[index]
+            node = (token[1], node, self.unary())
         return node
 
     def unary(self) -> tuple:
@@ -157,8 +157,8 @@ class _Parser:
             if self._peek() != ("op", ")"):
                 raise self._fail()
             self.index += 1
-            what, key, _ = inner[1]  # type: ignore[misc]
-            return ("ref", (what, key, value))
+            reference: Reference = inner[1]  # type: ignore[assignment]
+            return ("ref", (reference[0], reference[1], value))
         if token == ("op", "("):
             node = self.sum()
             if self._peek() != ("op", ")"):
@@ -189,6 +189,16 @@ def _evaluate(node: tuple, figures: Figures) -> float | None:
     return None if right == 0 else left / right
 
 
+def read_importance(text: str, seq: int = 0) -> Importance:
+    """必须 or 提醒 from a cell (必填, 强制, 错误 read as 必须; 警告, 提示 as 提醒; empty as 提醒)."""
+    cell = (text or "").strip()
+    if cell in ("", "提醒", "警告", "提示", "warning"):
+        return Importance.WARNING
+    if cell in ("必须", "必填", "强制", "错误", "required"):
+        return Importance.REQUIRED
+    raise InvalidInput(f"校验规则第{seq}条的重要程度“{text}”应为“必须”或“提醒”")
+
+
 @dataclass(frozen=True)
 class ValidationRule:
     seq: int
@@ -204,10 +214,7 @@ class ValidationRule:
             raise InvalidInput(f"校验规则第{self.seq}条的比较符“{self.op}”无法识别（应为 ≤ ≥ < > = ≠）")
         object.__setattr__(self, "op", op)
         if not isinstance(self.importance, Importance):
-            try:
-                object.__setattr__(self, "importance", Importance(str(self.importance).strip()))
-            except ValueError:
-                raise InvalidInput(f"校验规则第{self.seq}条的重要程度应为“必须”或“提醒”") from None
+            object.__setattr__(self, "importance", read_importance(str(self.importance), self.seq))
         if not self.message.strip():
             raise InvalidInput(f"校验规则第{self.seq}条没有提示信息")
         parse_expression(self.left)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ipdesk.domain.indicators import Indicator, IndicatorKind
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Task, TaskKind, Unit, UnitKind
-from ipdesk.domain.validation import ValidationRule
+from ipdesk.domain.validation import ValidationRule, read_importance
 from ipdesk.paths import resources_dir
 
 DEFAULT_PLAN = "xian-2022-2025"
@@ -114,7 +114,7 @@ def plan_from_dict(data: dict) -> Plan:
         city=data.get("city", ""),
         report_title=data.get("report_title", ""),
         rules=tuple(
-            ValidationRule(r["seq"], r["left"], r["op"], r["right"], r["message"], r["importance"])
+            ValidationRule(r["seq"], r["left"], r["op"], r["right"], r["message"], read_importance(r["importance"]))
             for r in data.get("rules", ())
         ),
     )
