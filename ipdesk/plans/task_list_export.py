@@ -201,7 +201,12 @@ def _rule_sheet(sheet, plan: Plan) -> None:
     sheet.append(list(RULE_HEADERS))
     for rule in plan.rules:
         sheet.append([rule.seq, rule.left, OPS[rule.op][1], rule.right, rule.message, rule.importance.value])
-    _style(sheet, len(RULE_HEADERS), [6, 24, 8, 24, 50, 10], "校验规则（左边 比较 右边；必须：不满足不能提交，提醒：提示核对）")
+    _style(
+        sheet,
+        len(RULE_HEADERS),
+        [6, 24, 8, 24, 50, 10],
+        "校验规则（左边 比较 右边；必须：不满足不能提交，提醒：提示核对）",
+    )
 
 
 def _info_sheet(sheet, plan: Plan) -> None:

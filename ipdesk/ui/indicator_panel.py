@@ -274,13 +274,13 @@ class IndicatorPanel(QWidget):
         self.error.clear()
 
     def _select(self, table: QTableView) -> None:
+        index = table.currentIndex()
+        if not index.isValid():  # cleared because the other table was chosen: nothing to do (and no loop back)
+            return
         self.commit()
         other = self.target_table if table is self.table else self.table
         other.selectionModel().clearCurrentIndex()
         other.clearSelection()
-        index = table.currentIndex()
-        if not index.isValid():
-            return
         model = table.model()
         assert isinstance(model, RowsTableModel)  # both tables show ipdesk's row models
         row = model.rows[index.row()]
@@ -295,6 +295,14 @@ class IndicatorPanel(QWidget):
             target = row.owned.target
             self.editing.setText(f"工程{row.owned.project.no}：{target.name}（{target.unit_of_measure}）")
             self.source.setEnabled(False)
+            linked = self.ws.target_values.linked_indicator(row.owned.project.no, target.seq, self.unit)
+            if linked is not None:  # the same quantity as an indicator: entered there, shown here
+                self._set_editor_enabled(False)
+                self.editing.setText(
+                    self.tr("工程{0}：{1}——与指标{2}为同一数据，请在上表填写指标{2}").format(
+                        row.owned.project.no, target.name, linked.seq
+                    )
+                )
         self.value.setText(format_number(row.entry.value) if row.entry.value is not None else "")
         self.note.setText(row.entry.note)
         draft = self.drafts.get(self._key(row))
@@ -439,6 +447,11 @@ class IndicatorPanel(QWidget):
             row.entry = self.ws.indicator_values.get(indicator.seq, self.unit, self.period)
             row.judgement = self.ws.lights.judge(indicator, row.entry.value, self.period)
             self.model.refresh_row(self.model.rows.index(row))
+            for number, target_row in enumerate(self.target_model.rows):  # a target showing this indicator
+                if target_row.owned.target.indicator_seq == indicator.seq:
+                    project_no, seq = target_row.owned.project.no, target_row.owned.target.seq
+                    target_row.entry = self.ws.target_values.get(project_no, seq, self.unit, self.period)
+                    self.target_model.refresh_row(number)
         else:
             row.entry = self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, self.period)
             self.target_model.refresh_row(self.target_model.rows.index(row))
