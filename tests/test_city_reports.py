@@ -159,41 +159,52 @@ def test_scores_trace_every_point_to_its_cause(city):
     cards = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
     court = cards[FAYUAN]
     items = {item.cause: item for item in court.items}
+    assert items["报送"].count == 12 and "按时 0 期，逾期 3 期" in items["报送"].detail  # July–September, all late
+    assert court.parts["报送"] == pytest.approx(round(20 * 1.5 / 12, 2))
     tasks = signed(desks, FAYUAN, "2025-09").tasks
-    lead_done = sum(1 for t in tasks if t.status == "done" and t.role == Role.LEAD.value)
-    coop_done = sum(1 for t in tasks if t.status == "done" and t.role == Role.COOP.value)
-    assert items["完成牵头任务"].count == lead_done and items["完成协作任务"].count == coop_done
-    assert items["未报送"].count == 9  # January–June, October–December of 2025
-    assert items["逾期报送"].count == 3
-    assert court.raw == pytest.approx(
-        rules.base + lead_done * rules.done_lead + coop_done * rules.done_coop + 9 * rules.missing_return
-        + 3 * rules.late_return
-    )  # fmt: skip
-    assert court.total == max(min(court.raw, rules.cap), rules.floor)
-    assert {item.cause: item.count for item in cards[KEJI].items}["报送材料被退回"] == 1
+    assert items["任务推进"].count == len(tasks)
+    assert court.total == pytest.approx(sum(court.parts.values()))
+    assert "退回 1 次" in {item.cause: item for item in cards[KEJI].items}["材料质量"].detail
+    silent = cards["市委宣传部"]
+    assert silent.parts["报送"] == silent.parts["任务推进"] == silent.parts["指标完成"] == 0
     departments = sorted((c for c in cards.values() if c.group == "市级部门"), key=lambda c: c.rank)
     assert departments[0].rank == 1 and all(c.group_size == 22 for c in departments)
     totals = [c.total for c in departments]
     assert totals == sorted(totals, reverse=True)
+    assert sum(1 for c in departments if c.grade == "优秀") <= 6  # ⌊30 % of 22⌋
+    assert rules.report_weight + rules.task_weight + rules.indicator_weight + rules.material_weight == 100
+
+
+def test_office_adjustments_count_with_their_reason(city):
+    ws, _, _ = city
+    before = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}[BEILIN]
+    ws.city.reports.add_adjustment(2025, BEILIN, 2, "通报表扬")
+    with pytest.raises(InvalidInput):
+        ws.city.reports.add_adjustment(2025, BEILIN, 1, "")
+    after = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}[BEILIN]
+    assert after.total == pytest.approx(before.total + 2)
+    assert any(item.cause == "加分：通报表扬" and item.points == 2 for item in after.items)
+    ws.city.reports.remove_adjustment(2025, 0)
+    assert ws.city.reports.adjustments(2025) == []
 
 
 def test_a_change_of_rules_recomputes_at_once_and_travels_as_a_file(city, tmp_path):
     ws, _, _ = city
     from dataclasses import replace
 
-    gentle = replace(ws.city.reports.default_rules(), missing_return=0.0, late_return=0.0, floor=0.0)
+    gentle = replace(ws.city.reports.default_rules(), late_share=1.0)
     before = {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
     after = {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20), gentle)}
     assert after[FAYUAN] > before[FAYUAN]
     ws.city.reports.set_rules(gentle)
     assert {c.unit: c.total for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))} == after
     path = ws.city.reports.export_rules(tmp_path / "规则" / "rules.json")
-    assert json.loads(path.read_text(encoding="utf-8"))["rules"]["missing_return"] == 0
+    assert json.loads(path.read_text(encoding="utf-8"))["rules"]["late_share"] == 1
     ws.city.reports.set_rules(ws.city.reports.default_rules())
     assert ws.city.reports.import_rules(path) == gentle
     ws.city.reports.set_rules(ws.city.reports.default_rules())
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "ipdesk-scoring-rules", "rules": {"missing_return": 5}}), encoding="utf-8")
+    bad.write_text(json.dumps({"format": "ipdesk-scoring-rules", "rules": {"yellow": 5}}), encoding="utf-8")
     with pytest.raises(InvalidInput):
         ws.city.reports.import_rules(bad)
     bad.write_text("不是规则", encoding="utf-8")
@@ -292,7 +303,7 @@ def test_the_annual_assessment(city, tmp_path):
     assert len(rows) == 43
     assert rows[FAYUAN][2] == cards[FAYUAN].total and rows[FAYUAN][0] == cards[FAYUAN].rank
     text = "\n".join(str(c.value) for row in book["总体情况"].iter_rows() for c in row if c.value)
-    assert "基础分 100 分" in text
+    assert "年度考核满分 100 分" in text
 
 
 def test_the_final_evaluation(city, tmp_path):
@@ -337,7 +348,7 @@ def test_report_commands(city, tmp_path, capsys):
     assert main(["--db", db, "city", "report", "--period", "2025H1", "--out", str(tmp_path)]) == 2
     capsys.readouterr()
     assert main(["--db", db, "city", "rules", "--export", str(tmp_path / "r.json"), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["base"] == 100
+    assert json.loads(capsys.readouterr().out)["task_weight"] == 50
     assert main(["--db", db, "city", "rules", "--import", str(tmp_path / "r.json")]) == 0
 
 

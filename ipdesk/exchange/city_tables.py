@@ -276,12 +276,11 @@ def ranking_table(cards: list[ScoreCard]) -> Table:
         Column("单位", "text", min_chars=10),
         Column("总分", "number"),
         Column("等次", "word"),
-        Column("基础分", "number"),
-        Column("任务|加分", "number"),
-        Column("报送|扣分", "number"),
-        Column("退回|扣分", "number"),
-        Column("说明原因|扣分", "number"),
-        Column("封顶/|保底", "word"),
+        Column("报送", "number"),
+        Column("任务|推进", "number"),
+        Column("指标|完成", "number"),
+        Column("材料|质量", "number"),
+        Column("加分|扣分", "number"),
     )
     items: list[Row | Group] = []
     for group in GROUPS:
@@ -290,19 +289,16 @@ def ranking_table(cards: list[ScoreCard]) -> Table:
             continue
         items.append(Group(f"{group}（{len(members)} 个单位）"))
         for card in members:
-            points = {item.cause: item.points for item in card.items}
             items.append(
                 (
                     Cell(card.rank),
                     Cell(card.unit),
                     Cell(card.total, "0.0"),
                     Cell(card.grade),
-                    Cell(points.get("基础分", 0), "0.0"),
-                    Cell(points.get("完成牵头任务", 0) + points.get("完成协作任务", 0), "0.0"),
-                    Cell(points.get("未报送", 0) + points.get("逾期报送", 0), "0.0"),
-                    Cell(points.get("报送材料被退回", 0), "0.0"),
-                    Cell(points.get("红灯或滞后任务未说明原因", 0), "0.0"),
-                    Cell("" if card.raw == card.total else f"由{card.raw:g}调整"),
+                    *(
+                        Cell(card.points(part), "0.0")
+                        for part in ("报送", "任务推进", "指标完成", "材料质量", "加分扣分")
+                    ),
                 )
             )
     return Table("考核排名", "一、年度考核得分及排名（分类排名）", columns, tuple(items))
@@ -313,7 +309,7 @@ def breakdown_table(cards: list[ScoreCard]) -> Table:
         Column("项目", "text", min_chars=8),
         Column("次数", "number"),
         Column("得分", "number"),
-        Column("依据（任务序号或报送期）", "text", min_chars=16),
+        Column("依据", "text", min_chars=16),
     )
     items: list[Row | Group] = []
     for card in cards:

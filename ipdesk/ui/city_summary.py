@@ -96,9 +96,9 @@ class RulesDialog(QDialog):
         form = QFormLayout()
         for name, label in ws.city.reports.rule_fields():
             box = QDoubleSpinBox()
-            box.setRange(-1000, 1000)
-            box.setDecimals(1)
-            box.setSingleStep(0.5)
+            box.setRange(0, 1000)
+            box.setDecimals(2)
+            box.setSingleStep(0.1 if getattr(self.rules, name) <= 1 else 1)
             box.setValue(getattr(self.rules, name))
             box.valueChanged.connect(self.recompute)
             self.boxes[name] = box

@@ -9,7 +9,9 @@ file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,14 +23,15 @@ from ipdesk.domain.returns import ReceivedReturn, Submission, Timeliness, timeli
 from ipdesk.store import city_store
 
 if TYPE_CHECKING:
-    from ipdesk.domain.plan import Plan
+    from ipdesk.domain.plan import Plan, Unit
     from ipdesk.exchange.city_files import BarChart, CityReport
     from ipdesk.exchange.consolidate import Consolidation, Position
-    from ipdesk.exchange.scoring import ScoreCard, ScoringRules
+    from ipdesk.exchange.scoring import Adjustment, ScoreCard, ScoringRules, UnitYear
     from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot
     from ipdesk.workspace.core import Workspace
 
 RULES_SETTING = "scoring_rules"
+ADJUSTMENTS_SETTING = "score_adjustments"  # {year: [{unit, points, reason}]}
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
 
 
@@ -134,20 +137,119 @@ class CityReports:
 
     def scores(self, year: int, today: dt.date | None = None, rules: ScoringRules | None = None) -> list[ScoreCard]:
         """Each unit's score for ``year`` under ``rules`` (default: the workspace's), ranked within its kind."""
-        from ipdesk.exchange.consolidate import choose_positions
         from ipdesk.exchange.scoring import score_year
 
         today = today or dt.date.today()
-        period = self._ws.city.plan_period(Period(year, PeriodKind.YEAR))
-        received = self._received()
-        positions = choose_positions(period, received, self._read)
-        returned: dict[str, list[ReceivedReturn]] = {}
-        for item in received:
-            if item.status is ReportStatus.RETURNED and period.contains(Period.parse(item.period)):
-                returned.setdefault(item.unit, []).append(item)
-        cells = self._cells(period.start, period.end, today)
-        lights = {(p.unit, t.seq): p.light for t in self.consolidation(period).tasks for p in t.parts if p.reported}
-        return score_year(list(self._ws.plan.units), positions, cells, returned, rules or self.rules(), today, lights)
+        return score_year(self.unit_years(year, today), rules or self.rules())
+
+    def unit_years(self, year: int, today: dt.date) -> list[UnitYear]:
+        """What each unit's ``year`` gives the assessment: returns due and received, the tasks and lights of its
+        last return in the year, its lead indicators judged by ``judge_indicator``, versions sent back, the
+        office's 加分/扣分."""
+        from ipdesk.domain.lights import judge_indicator
+        from ipdesk.domain.plan import Role
+        from ipdesk.exchange.scoring import TaskMark, UnitYear
+
+        ws = self._ws
+        period = ws.city.plan_period(Period(year, PeriodKind.YEAR))
+        received = [r for r in self._received() if period.contains(Period.parse(r.period))]
+        consolidation = self.consolidation(period)
+        thresholds = ws.settings.thresholds()
+        reporting = self._reporting(period.start, period.end, today)
+        adjustments = self.adjustments(year)
+        years = []
+        for unit in ws.plan.units:
+            position = consolidation.positions.get(unit.name)
+            evidence = {t.seq for t in position.snapshot.tasks if t.evidence} if position is not None else set()
+            tasks = tuple(
+                TaskMark(task.seq, part.role, part.reported, part.status, part.light, task.seq in evidence)
+                for task in consolidation.tasks
+                for part in task.parts
+                if part.unit == unit.name
+            )
+            indicators = []
+            for indicator in ws.plan.indicators:
+                if ws.plan.indicator_role(indicator, unit.name) is not Role.LEAD:
+                    continue
+                line = None
+                if position is not None:
+                    line = next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None)
+                at = Period.parse(position.source_period) if position is not None else period
+                judgement = judge_indicator(
+                    indicator, line.actual if line else None, at, thresholds, partial(ws.indicators.expected, indicator)
+                )
+                if judgement.expected is None:
+                    continue  # nothing expected of it yet (a target with no baseline, before its year)
+                indicators.append((indicator.seq, indicator.name, judgement.rate if line else None))
+            due, on_time, late = reporting.get(unit.name, ((), (), ()))
+            years.append(
+                UnitYear(
+                    unit=unit,
+                    sent_anything=any(r.unit == unit.name for r in received),
+                    due=due,
+                    on_time=on_time,
+                    late=late,
+                    tasks=tasks,
+                    indicators=tuple(indicators),
+                    returned=tuple(
+                        f"{Period.parse(r.period).chinese}v{r.version}"
+                        for r in received
+                        if r.unit == unit.name and r.status is ReportStatus.RETURNED
+                    ),
+                    adjustments=tuple(a for a in adjustments if a.unit == unit.name),
+                )
+            )
+        return years
+
+    def _reporting(
+        self, start: dt.date, end: dt.date, today: dt.date
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns."""
+        found = {}
+        for unit, cells in self._cells(start, end, today).items():
+            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+            found[unit] = (
+                tuple(c.period.chinese for c in due),
+                tuple(c.period.chinese for c in due if c.on_time),
+                tuple(c.period.chinese for c in due if c.on_time is False),
+            )
+        return found
+
+    # -- 加分 / 扣分 ----------------------------------------------------------------------------------------------
+    def adjustments(self, year: int) -> list[Adjustment]:
+        """The office's 加分 / 扣分 for ``year``, as entered."""
+        from ipdesk.exchange.scoring import Adjustment
+
+        text = self._ws.settings.get(ADJUSTMENTS_SETTING)
+        stored = json.loads(text).get(str(year), []) if text else []
+        return [Adjustment(a["unit"], float(a["points"]), a["reason"]) for a in stored]
+
+    def add_adjustment(self, year: int, unit: str | Unit, points: float, reason: str) -> Adjustment:
+        """Record a 加分 (positive) or 扣分 (negative) for ``unit`` in ``year``, with its reason."""
+        from ipdesk.exchange.scoring import Adjustment
+
+        ws = self._ws
+        ws.city.claim()
+        adjustment = Adjustment(ws.units.name_of(unit), points, reason.strip())
+        text = ws.settings.get(ADJUSTMENTS_SETTING)
+        data = json.loads(text) if text else {}
+        data.setdefault(str(year), []).append(
+            {"unit": adjustment.unit, "points": adjustment.points, "reason": adjustment.reason}
+        )
+        ws.settings.set(ADJUSTMENTS_SETTING, json.dumps(data, ensure_ascii=False))
+        return adjustment
+
+    def remove_adjustment(self, year: int, index: int) -> None:
+        """Remove the ``index``-th (0-based, as ``adjustments`` lists them) 加分/扣分 of ``year``."""
+        ws = self._ws
+        ws.city.claim()
+        text = ws.settings.get(ADJUSTMENTS_SETTING)
+        data = json.loads(text) if text else {}
+        entries = data.get(str(year), [])
+        if not 0 <= index < len(entries):
+            raise InvalidInput(f"{year}年没有第 {index + 1} 条加分、扣分")
+        del entries[index]
+        ws.settings.set(ADJUSTMENTS_SETTING, json.dumps(data, ensure_ascii=False))
 
     # -- the reports -------------------------------------------------------------------------------------------------
     def report(self, period: str | Period, folder: str | Path, today: dt.date | None = None) -> list[Path]:
