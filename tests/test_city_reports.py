@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from ipdesk import Workspace
 from ipdesk.domain import InvalidInput
 from ipdesk.domain.periods import Period
-from ipdesk.domain.plan import Role
 from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
