@@ -378,3 +378,108 @@ def test_shares_held_by_several_units_are_not_added():
     assert both.reached is True
     count = TargetRollup(5, "工程5", 6, "维权援助工作站", 65, "≥", "家", "cumulative", ((SCJ, 40.0), (BEILIN, 30.0)))
     assert count.total == 70 and count.reached is True
+
+
+# -- an evaluation that agrees with itself ---------------------------------------------------------------------------
+LIGHT_OF_VERDICT = {
+    "达标": {"绿灯"},
+    "未达标": {"黄灯", "红灯"},
+    "达到序时进度": {"绿灯"},
+    "略低于序时进度": {"黄灯"},
+    "低于序时进度": {"红灯"},
+}
+
+
+def test_the_evaluation_prints_one_verdict_per_indicator_and_task(city, tmp_path):
+    """Every verdict the plan-end evaluation prints — its tables, its text, its charts' lights — for each indicator
+    and task is the same, and the quarter's report gives the same light to the same figure."""
+    import re
+
+    from docx import Document
+
+    ws, _, _ = city
+    paths = ws.city.reports.final(tmp_path, dt.date(2026, 11, 25))
+    book = load_workbook(paths[0])
+    body = [p.text for p in Document(str(paths[2])).paragraphs]
+    plan = ws.plan
+    consolidation = ws.city.reports.consolidation((plan.start_date, plan.end_date))
+    quarter = {i.indicator.seq: i for i in ws.city.reports.consolidation("2025Q3").indicators}
+    table = {row[0]: row for row in book["主要指标终期"].iter_rows(values_only=True) if isinstance(row[0], int)}
+    for item in consolidation.indicators:
+        seq = item.indicator.seq
+        verdict = item.verdict
+        assert table[seq][9] == verdict, seq
+        text = next(line for line in body if line.startswith(f"{seq}. {item.indicator.name}："))
+        if item.city_value is None:
+            assert "未报送" in text and verdict == "未报送"
+            continue
+        others = [word for word in LIGHT_OF_VERDICT if word != verdict and word not in verdict]
+        assert verdict in text and not any(word in text for word in others), text
+        light = re.search(r"（(绿灯|黄灯|红灯)）。$", text).group(1)
+        assert light == item.judgement.light.label and light in LIGHT_OF_VERDICT[verdict], text
+        if item.source_period == quarter[seq].source_period:  # the same figure: the same light in the Q3 report
+            assert quarter[seq].light == item.light and quarter[seq].verdict == verdict
+        elif item.source_period != "2025-12":
+            assert f"{Period.parse(item.source_period).chinese}数据" in text  # an older figure names its period
+    tasks = {row[0]: row for row in book["重点任务终期"].iter_rows(values_only=True) if isinstance(row[0], int)}
+    from ipdesk.exchange.consolidate import status_word
+
+    for task in consolidation.tasks:
+        assert tasks[task.seq][3] == status_word(task.overall)
+        leads = [p for p in task.parts if p.role.value == "lead"]
+        assert (task.overall == "done") == (bool(leads) and all(p.status_code == "done" for p in leads))
+        line = next((t for t in body if t.startswith(f"第{task.seq}项“")), None)
+        if task.overall == "done":
+            assert line is None  # listed among the done ones only
+        elif line is not None:
+            assert line.split("：", 1)[1].startswith(status_word(task.overall))
+    done = sum(1 for t in consolidation.tasks if t.overall == "done")
+    assert any(f"牵头单位报告已完成的 {done} 项" in line for line in body)
+
+
+def test_a_unit_silent_for_the_period_has_no_current_problems_quoted(plan):
+    """周至县 sent August but not September: the Q3 通报 quotes none of its August problems as current, and the
+    task table marks its part 8月数据."""
+    from ipdesk.exchange.consolidate import Position, consolidate
+    from ipdesk.exchange.notice import notice_facts
+    from ipdesk.reports.snapshot import ReportHeader, ReportSnapshot, TaskLine
+
+    zhouzhi = "周至县人民政府"
+    task = next(t for t in plan.tasks if zhouzhi in t.lead_units)
+
+    def position(unit: str, period: str, problems: str) -> Position:
+        line = TaskLine(unit, task.seq, task.category, task.name, task.content, "lead", "lagging", 10, 75, "red",
+                        "进展", problems, "")  # fmt: skip
+        header = ReportHeader("", "", (unit,), period, "", "", 1, "signed", "")
+        return Position(unit, period, 1, None, ReportSnapshot(header, tasks=(line,)))  # type: ignore[arg-type]
+
+    positions = {zhouzhi: position(zhouzhi, "2025-08", "八月的老问题"), BEILIN: position(BEILIN, "2025-09", "本期问题")}
+    quarter = consolidate(plan, Period.parse("2025Q3"), positions)
+    facts = notice_facts(quarter, {}, "办公室", dt.date(2025, 10, 20), None, None)
+    assert [unit for unit, _ in facts.problems] == [BEILIN] and zhouzhi not in facts.red_tasks
+    part = next(p for t in quarter.tasks if t.seq == task.seq for p in t.parts if p.unit == zhouzhi)
+    assert part.data_mark(quarter.period) == "8月数据"
+    from ipdesk.exchange.city_tables import task_parts_table
+
+    rows = [r for r in task_parts_table(quarter).items if isinstance(r, tuple) and r[0].value == zhouzhi]
+    assert rows and "（8月数据）" in rows[0][2].value
+
+
+def test_phases_before_collection_are_not_collected_and_no_chart_is_drawn_without_data(city, tmp_path):
+    ws, _, _ = city
+    copy = Workspace(ws.backup_to(tmp_path / "copy.db"), actor="张主任")
+    copy.city.set_collecting_from("2025-07")
+    phases = copy.city.reports._phases(dt.date(2026, 11, 25))
+    assert [name for name, *_ in phases] == [
+        "启动部署阶段（未纳入汇总）",
+        "推进实施阶段（未纳入汇总）",
+        "巩固提升阶段（未纳入汇总）",
+        "方案期末",
+    ]
+    assert all(expected == 0 and not counts for _, _, expected, _, _, counts in phases[:3])
+    plan = copy.plan
+    consolidation = copy.city.reports.consolidation((plan.start_date, plan.end_date))
+    drawn = copy.city.reports._trajectories(Period.parse(str(plan.end_year)), consolidation)
+    reported = {i.indicator.seq for i in consolidation.indicators if i.city_value is not None}
+    assert {line.seq for line in drawn} == reported  # an indicator nobody reported has no empty chart box
+    copy.close()

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ipdesk.workspace.core import Workspace
 
 RULES_SETTING = "scoring_rules"
-ADJUSTMENTS_SETTING = "score_adjustments"  # {year: [{unit, points, reason}]}
+ADJUSTMENTS_SETTING = "score_adjustments"
+NOT_COLLECTED = "（未纳入汇总）"  # {year: [{unit, points, reason}]}
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
 
 
@@ -363,7 +364,9 @@ class CityReports:
                 rows.append(
                     (f"{group}（{len(parts)}项次）", tuple(sum(counts[c] for c in cs) / len(parts) for cs in codes))
                 )
-        charts = [BarChart("各类单位任务完成情况", series, tuple(rows))]
+        charts = []
+        if any(p.reported for p in consolidation.parts()):  # no chart without data
+            charts.append(BarChart("各类单位任务完成情况", series, tuple(rows)))
         cells = self._cells(period.start, period.end, today)
         periods = sorted({c.period for unit_cells in cells.values() for c in unit_cells})
         if len(periods) > 1:
@@ -410,6 +413,10 @@ class CityReports:
                 elif year == indicator.baseline_year:
                     value = indicator.baseline
                 path.append((year, ws.indicators.expected(indicator, year), value))
+            if item.city_value is None and not any(
+                v is not None for year, _, v in path if year != indicator.baseline_year
+            ):
+                continue  # no figure reported in any year: no chart without data
             lines.append(
                 IndicatorLine(
                     unit=item.lead_unit,
@@ -537,12 +544,18 @@ class CityReports:
     def _phases(self, today: dt.date) -> list[tuple[str, str, int, int, float | None, Counter[str]]]:
         from ipdesk.exchange.consolidate import choose_positions, consolidate
 
-        rows = []
+        rows: list[tuple[str, str, int, int, float | None, Counter[str]]] = []
         plan = self._ws.plan
         spans = [(p.name, Period.parse(p.start_month).start, Period.parse(p.end_month).end) for p in plan.phases]
         if spans and spans[-1][2] < plan.end_date:  # the months after the last phase, up to the plan's end
             spans.append(("方案期末", spans[-1][2] + dt.timedelta(days=1), plan.end_date))
+        since = self._ws.settings.get(self._ws.settings.CITY_FROM)
+        collected_from = Period.parse(since).start if since else None
         for name, start, end in spans:
+            months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
+            if collected_from is not None and end < collected_from:  # before the office collected: no figures
+                rows.append((f"{name}{NOT_COLLECTED}", months, 0, 0, None, Counter()))
+                continue
             cells = [c for unit_cells in self._cells(start, end, today).values() for c in unit_cells]
             due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
             on_time = sum(1 for c in due if c.on_time)
@@ -550,7 +563,6 @@ class CityReports:
             counts = consolidate(
                 self._ws.plan, Period(end.year, PeriodKind.YEAR), positions, self._ws.settings.thresholds()
             ).status_counts()
-            months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
             rows.append((name, months, len(due), on_time, on_time / len(due) if due else None, counts))
         return rows
 
@@ -654,6 +666,11 @@ class CityReports:
             )
         items.append(("heading", "四、分阶段情况"))
         for name, months, expected, on_time, rate, counts in phases:
+            if name.endswith(NOT_COLLECTED):
+                items.append(
+                    ("body", f"{name.removesuffix(NOT_COLLECTED)}（{months}）：未纳入汇总（办公室开始收集报送之前）。")
+                )
+                continue
             total = sum(counts.values())
             done = counts["done"]
             rate_text = f"{rate * 100:.1f}%" if rate is not None else "—"
