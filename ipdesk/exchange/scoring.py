@@ -108,9 +108,8 @@ class ScoringRules:
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items()}
-        return json.dumps(
-            {"format": RULES_FORMAT, "format_version": RULES_VERSION, "rules": data}, ensure_ascii=False, indent=1
-        )
+        document = {"format": RULES_FORMAT, "format_version": RULES_VERSION, "说明": self.described(), "rules": data}
+        return json.dumps(document, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> ScoringRules:
