@@ -677,6 +677,19 @@ class MainWindow(QMainWindow):
             self.missing_dialog = dialog
             dialog.open()
             return
+        warnings = self.ws.reports.rule_warnings(self.unit, self.period)
+        if warnings:  # 提醒: asked once, for all of them
+            answer = QMessageBox.question(
+                self,
+                self.tr("请核对数据"),
+                self.tr("以下数据可能有误，请核对：\n\n{0}\n\n仍要提交审核吗？").format(
+                    "\n".join(v.text for v in warnings)
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
             self.ws.reports.submit(self.unit, self.period)
         except IpdeskError as error:
@@ -687,6 +700,9 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
 
     def go_to_missing(self, item: Missing) -> None:
+        if item.kind == "target":
+            self.tabs.setCurrentWidget(self.indicators)
+            return
         if item.kind == "indicator":
             self.tabs.setCurrentWidget(self.indicators)
             self.indicators.select_indicator(item.seq)

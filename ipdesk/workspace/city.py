@@ -20,6 +20,7 @@ from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.exchange.checks import ReturnNotes
     from ipdesk.exchange.completeness import Matrix
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
@@ -192,7 +193,11 @@ class CityOffice:
             return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
         warning = f"；{incoming.warning}" if incoming.warning else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}")
+        notes = ""
+        if header.plan_code == ws.plan.code:  # the plan's rules judge returns filled against it
+            lines = self.notes(unit, period, version).lines()
+            notes = f"；校验发现 {len(lines)} 处需核对：" + "；".join(lines) if lines else ""
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}{notes}")
 
     # -- who has reported --------------------------------------------------------------------------------------
     def matrix(
@@ -315,6 +320,14 @@ class CityOffice:
         """The unit's newest return for the period before, to compare with."""
         item = self.received(unit, as_period(period).previous())
         return self._read(item) if item is not None else None
+
+    def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReturnNotes:
+        """The return's 校验规则 violations (必须 / 提醒) and 数据一致性 notes, against the current plan.
+
+        ``notes(...).has_notes`` tells whether a person should look at it before it is accepted."""
+        from ipdesk.exchange.checks import return_notes
+
+        return return_notes(self._ws.plan, self.snapshot(unit, period, version), self.previous(unit, period))
 
     def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
         """What changed, task by task, since the unit's previous period."""
