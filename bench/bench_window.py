@@ -86,6 +86,7 @@ def cold_start(databases: dict[str, Path], runs: int) -> dict[str, dict[str, flo
     """Each database's whole `--smoke-test` process and the bare-window process, alternated round by round."""
     # As in bench_export.py: run from compiled bytecode, as an installed ipdesk does.
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "QT_QPA_PLATFORM": "offscreen"}
+    env["IPDESK_HOME"] = str(HERE / "out" / "home")  # the window's remembered layout: the bench's own, not the user's
     commands = {
         name: [sys.executable, "-m", "ipdesk", "--db", str(db), "--smoke-test"] for name, db in databases.items()
     }
