@@ -50,8 +50,6 @@ from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
 from ipdesk.ui.plan_menu import install_plan_menu
-from ipdesk.ui.setup_dialog import SetupDialog
-from ipdesk.ui.submit_dialog import MissingDialog
 from ipdesk.ui.task_editor import FIELD_LABELS, TaskEditor
 from ipdesk.ui.task_table import SEQ_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.ui.todo_panel import TodoPanel, summary
@@ -695,6 +693,8 @@ class MainWindow(QMainWindow):
         self.flush()
         missing = self.ws.reports.missing(self.unit, self.period)
         if missing:
+            from ipdesk.ui.submit_dialog import MissingDialog  # dialogs load when first opened
+
             dialog = MissingDialog(missing, self.period.chinese, self)
             dialog.go_to.connect(self.go_to_missing)
             self.missing_dialog = dialog
@@ -944,6 +944,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         self.flush()
         kind = self.ws.settings.report_kind()
+        from ipdesk.ui.setup_dialog import SetupDialog  # dialogs load when first opened
+
         dialog = SetupDialog(self.ws, first_run=False, parent=self)
         if dialog.exec():
             unit = self.ws.settings.get(self.ws.settings.UNIT)
