@@ -26,6 +26,8 @@ from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import VerdictStatus, verify_file
 from ipdesk.workspace.sample_data import fill_sample
 
+from .conftest import open_copy
+
 UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 needs = {
     tool: pytest.mark.skipif(not shutil.which(tool), reason=f"{tool} is not installed")
@@ -33,51 +35,16 @@ needs = {
 }
 
 
-def _make_template(folder: Path, sign: bool) -> Path:
-    """A workspace with the sample return of ``UNIT`` submitted (and, with ``sign``, signed and exported to
-    ``folder/out``), its unit key in ``folder/home``: made once per run, copied by each test that uses it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IPDESK_HOME", str(folder / "home"))  # the unit's key goes here
-        with Workspace(folder / "ws.db", actor="王芳") as ws:
-            ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
-            fill_sample(ws, UNIT, PERIOD)
-            ws.reports.submit(UNIT, PERIOD)
-            if sign:
-                ws.signoff.sign(UNIT, PERIOD, PASS, create=True)
-                (folder / "out").mkdir()
-                ws.reports.export(UNIT, PERIOD, folder / "out")
-    return folder
-
-
-@pytest.fixture(scope="session")
-def submitted_template(tmp_path_factory) -> Path:
-    return _make_template(tmp_path_factory.mktemp("submitted"), sign=False)
-
-
-@pytest.fixture(scope="session")
-def signed_template(tmp_path_factory) -> Path:
-    return _make_template(tmp_path_factory.mktemp("signed"), sign=True)
-
-
-def _open_copy(template: Path, tmp_path: Path) -> Workspace:
-    """A workspace on a copy of ``template``'s database, with a copy of its key in this test's own home: the test
-    may change both without touching the template."""
-    shutil.copyfile(template / "ws.db", tmp_path / "ws.db")
-    if (template / "home").exists():
-        shutil.copytree(template / "home", Path(os.environ["IPDESK_HOME"]), dirs_exist_ok=True)
-    return Workspace(tmp_path / "ws.db", actor="王芳")
-
-
 @pytest.fixture
 def submitted(submitted_template, tmp_path):
-    ws = _open_copy(submitted_template, tmp_path)
+    ws = open_copy(submitted_template, tmp_path / "ws.db", Path(os.environ["IPDESK_HOME"]))
     yield ws
     ws.close()
 
 
 @pytest.fixture
 def signed(signed_template, tmp_path):
-    ws = _open_copy(signed_template, tmp_path)
+    ws = open_copy(signed_template, tmp_path / "ws.db", Path(os.environ["IPDESK_HOME"]))
     folder = shutil.copytree(signed_template / "out", tmp_path / "out")
     paths = {p.suffix: p for p in Path(folder).iterdir()}
     yield ws, paths
