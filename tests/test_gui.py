@@ -370,14 +370,34 @@ def test_chinese_font_is_available(qapp):
     assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
 
 
+# `python -m ipdesk --smoke-test`, then the names of the modules the clerk's window needed, on stderr
+SMOKE_TEST_AND_MODULES = """
+import runpy, sys
+sys.argv = ["ipdesk", "--smoke-test"]
+try:
+    runpy.run_module("ipdesk", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    print("modules:", " ".join(sorted(sys.modules)), file=sys.stderr)
+    raise
+"""
+
+
 def test_smoke_test_command(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "IPDESK_HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "ipdesk", "--smoke-test"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        [sys.executable, "-c", SMOKE_TEST_AND_MODULES], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("shown in ") and lines[0].endswith(" ms")
+    # The first window loads none of the code for the city, signatures, report files or plan import (issue 24).
+    modules = next(line for line in result.stderr.splitlines() if line.startswith("modules: ")).split()[1:]
+    assert "ipdesk.ui.main_window" in modules  # what was shown is the clerk's window
+    unwanted = (
+        *("ipdesk.exchange", "ipdesk.signing", "ipdesk.reports", "ipdesk.workspace.city", "ipdesk.workspace.signoff"),
+        *("ipdesk.plans.task_list", "ipdesk.plans.plan_builder", "pyhanko", "openpyxl", "reportlab", "docx"),
+    )
+    assert [m for m in modules if m.split(".")[0] in unwanted or m.startswith(unwanted)] == []
 
 
 def test_qt_speaks_chinese(qapp):

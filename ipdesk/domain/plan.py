@@ -6,6 +6,7 @@ Nothing here touches the database or Qt; the store turns rows into these objects
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -223,7 +224,11 @@ class Plan:
         return None
 
 
-_YEARS = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+@functools.cache  # compiled when first needed, not when the program starts
+def _years() -> re.Pattern[str]:
+    return re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+
+
 _TITLE_ENDINGS = ("工作任务清单", "任务清单", "工作方案", "实施方案", "行动方案", "行动计划", "工作计划", "方案")
 
 
@@ -240,7 +245,7 @@ def office_of(city: str) -> str:
 
 def span_of(title: str) -> tuple[int, int] | None:
     """The years a title names (…(2026—2030年) → (2026, 2030)), or None."""
-    match = _YEARS.search(title)
+    match = _years().search(title)
     if not match:
         return None
     start, end = int(match.group(1)), int(match.group(2))
@@ -249,7 +254,7 @@ def span_of(title: str) -> tuple[int, int] | None:
 
 def title_stem(title: str) -> str:
     """A title without its years and its closing word: …示范城市工作方案(2022—2025年) → …示范城市."""
-    stem = _YEARS.sub("", title).strip()
+    stem = _years().sub("", title).strip()
     for ending in _TITLE_ENDINGS:
         if stem.endswith(ending) and len(stem) > len(ending):
             return stem[: -len(ending)]

@@ -15,11 +15,11 @@ from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import Missing, ReportAction, ReportState, ReportStatus, ReturnComment, next_status
 from ipdesk.domain.validation import Reference, Violation, check_rules
-from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.reports.snapshot import ReportSnapshot  # loaded when a report is first made
     from ipdesk.workspace.core import Workspace
 
 
