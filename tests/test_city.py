@@ -133,6 +133,25 @@ def test_a_unit_changing_its_key_needs_a_yes_and_the_old_key_keeps_what_it_signe
     assert result.outcome is Outcome.REFUSED and "更换证书" in result.reason
 
 
+def test_a_return_signed_400_days_after_the_receiving_clock_is_refused_with_both_times(tmp_path, made, city):
+    """A unit PC whose clock runs 400 days ahead signs a return dated 2028; the office's clock says otherwise."""
+    desks, _, _, _ = made
+    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    files = desks[KEJI].sign("2025-08", tmp_path / "ahead", now=ahead)  # a period no other test signs
+    before = dump(city)
+    result = city.city.import_files([files[".xlsx"]], today=TODAY)[0]
+    assert result.outcome is Outcome.REFUSED, result.reason
+    local = ahead.astimezone()
+    assert f"签署时间 {local.year}-{local.month:02d}-{local.day:02d}" in result.reason
+    assert "晚于本机时间" in result.reason and "允许误差 1 天" in result.reason
+    assert dump(city) == before
+    # within the tolerance (a clock some hours ahead) the return is received
+    from ipdesk.exchange.importing import examine
+
+    context = dataclasses.replace(city.city._context(TODAY), clock=ahead - dt.timedelta(hours=20))
+    assert not hasattr(examine(files[".xlsx"], context), "outcome")
+
+
 # -- importing --------------------------------------------------------------------------------------------------
 def test_import_a_folder_then_again_changes_nothing(tmp_path, made, city):
     _, files, _, _ = made

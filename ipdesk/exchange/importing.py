@@ -28,6 +28,9 @@ from ipdesk.reports.return_format import ReturnDocument
 from ipdesk.signing.verify import VerdictStatus, verify_file
 
 MAX_RETURN_FILE = 50 * 1024 * 1024  # a return is a few hundred KB
+# A signing time later than the receiving computer's clock by more than this is refused: clocks of offices' PCs
+# drift by minutes, and time zones by hours, never by a day.
+CLOCK_TOLERANCE = dt.timedelta(days=1)
 RETURN_SUFFIXES = (".xlsx", ".pdf")
 
 
@@ -82,6 +85,7 @@ class ImportContext:
     today: dt.date
     received_on: dt.date | None = None  # when the office received the files (default: today)
     other_plans: dict[str, PlanFacts] = field(default_factory=dict)  # plan code → facts
+    clock: dt.datetime | None = None  # the receiving computer's clock (aware; default: now)
 
     def certificates(self) -> list[x509.Certificate]:
         return [x509.load_pem_x509_certificate(t.pem) for t in self.trusted if t.kind == "unit"]
@@ -171,6 +175,9 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if document is None:  # a format-1 PDF: its signature covers no return data, only the printed form
         return refuse("这是格式1（ipdesk 0.1）签署的 PDF，不含报送数据：请导入同名的 .xlsx 工作簿", *facts)
     header = document.snapshot.header
+    future = _signed_in_the_future(header.signed_at, context.clock or dt.datetime.now(dt.UTC))
+    if future:
+        return refuse(future, *facts)
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
         return refuse("签名证书未在本工作区登记", *facts)
@@ -190,6 +197,26 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
         return refuse(problem, *facts)
     files = tuple(_files(path, verdict.fingerprint))
     return Incoming(path, document, verdict.fingerprint, files, warning=warning, plan_code=plan_code)
+
+
+def _signed_in_the_future(signed_at: str, clock: dt.datetime) -> str:
+    """Why a signing time cannot be true ("" when it can): later than this computer's clock by more than a day."""
+    try:
+        moment = _moment(signed_at) if signed_at else None
+    except ValueError:
+        return f"签署时间“{signed_at[:40]}”无法识别"
+    if moment is not None and moment > clock + CLOCK_TOLERANCE:
+        return (
+            f"签署时间 {_shown(moment)} 晚于本机时间 {_shown(clock)}（允许误差 1 天）："
+            "签署方或本机的时钟有误，请核实后重新签署或校正本机时间"
+        )
+    return ""
+
+
+def _shown(moment: dt.datetime) -> str:
+    """A moment as the clerk reads it, in this computer's time zone (built from numbers: no locale in a format)."""
+    local = moment.astimezone()
+    return f"{local.year}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def _moment(text: str) -> dt.datetime:

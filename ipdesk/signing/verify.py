@@ -1,5 +1,5 @@
-"""Checking a return without a network: one verdict per file — 有效, 已被修改, 签名人未知, 需要升级, 不是ipdesk文件,
-文件损坏.
+"""Checking a return without a network: one verdict per file — 有效, 已被修改, 内容不一致, 签名人未知, 需要升级,
+不是ipdesk文件, 文件损坏.
 
 Identity (unit, plan, period, version) is read only from what the unit's signature covers: the return document in a
 workbook's signature sheet or embedded in the PDF's signed revision. A workbook is valid when the return and the view
@@ -34,6 +34,7 @@ from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 class VerdictStatus(StrEnum):
     VALID = "有效"
     MODIFIED = "已被修改"
+    INCONSISTENT = "内容不一致"  # signed so: the workbook's form shows other facts than its signed return
     UNKNOWN_SIGNER = "签名人未知"
     TOO_NEW = "需要升级"
     NOT_IPDESK = "不是ipdesk文件"
@@ -298,9 +299,32 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
             differences=tuple(differences),
             **facts,
         )
+    inconsistent = _view_and_return_disagree(path, view, document, facts)
+    if inconsistent is not None:
+        return inconsistent
     h = document.snapshot.header
     return _signer_checks(
         path, certificate, h.unit_line, h.signed_at, trusted, "签名有效，工作簿的内容和外观与签署时一致", **facts
+    )
+
+
+def _view_and_return_disagree(path: Path, view: dict, document: ReturnDocument, facts: dict) -> Verdict | None:
+    """内容不一致 when the signed view shows other facts than the signed return (§ 4.4), naming the first cell."""
+    from ipdesk.signing.view_facts import disagreements
+
+    try:
+        found = [d.text for d in disagreements(view, document.snapshot)]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿外观的签名数据无法读取", **facts)
+    if not found:
+        return None
+    more = f"（共 {len(found)} 处不一致）" if len(found) > 1 else ""
+    return Verdict(
+        str(path),
+        VerdictStatus.INCONSISTENT,
+        f"工作簿显示的内容与签署的报送数据不一致：{found[0]}{more}",
+        differences=tuple(found),
+        **facts,
     )
 
 
