@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from openpyxl import load_workbook
 
 from ipdesk import Workspace
@@ -561,6 +562,29 @@ def test_received_files_are_opened_from_one_folder_per_version(tmp_path, made, c
     pdf.write_bytes(b"changed on disk")  # … unless the copy is no longer what was received
     city.city.copies_to_open(BEILIN, "2025-09")
     assert pdf.read_bytes() == city.city.files(BEILIN, "2025-09")["pdf"][1]
+
+
+def test_feedback_signed_by_a_replaced_office_key_after_the_replacement_is_refused(tmp_path, made, city):
+    """The unit registered the office's new certificate; the old key still signs a feedback file afterwards."""
+    desks, files, _, _ = made
+    desk = desks[YANTA]
+    city.city.import_files([files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
+    city.city.create_identity(CITY_PASS, "张主任")
+    old_certificate = city.signoff.keys.export_certificate(city.city.name, tmp_path / "old.cer")
+    desk.ws.trust.add(old_certificate)
+    new = KeyStore(tmp_path / "new-office-keys").create(city.city.name, "新主任", CITY_PASS)
+    (tmp_path / "new.cer").write_bytes(new.certificate.public_bytes(serialization.Encoding.PEM))
+    desk.ws.trust.add(tmp_path / "new.cer", key_change_confirmed=True)
+    try:
+        feedback = city.city.return_to_unit(YANTA, "2025-09", "请补充", {}, tmp_path / "fb", CITY_PASS, "张主任")
+        before = dump(desk.ws)
+        with pytest.raises(InvalidInput, match=r"更换证书.*退回意见文件由更换前的旧证书在更换后签署"):
+            desk.ws.feedback.import_file(feedback)
+        assert dump(desk.ws) == before
+    finally:
+        for record in desk.ws.trust.all():
+            if record.kind == "city":
+                desk.ws.trust.remove(record.fingerprint)
 
 
 def test_the_signed_feedback_is_kept_and_can_be_written_again(tmp_path, made, city):

@@ -409,6 +409,14 @@ def test_an_older_plan_file_or_another_certificate_needs_confirmation(offices, t
     assert [c for c in again.cautions if "签发证书" in c and "不同" in c]
     assert unit.plans.save(again, confirmed=True).outcome == "updated"
     assert unit.plan.task(3).content == "新增督导要求"
+    # The replaced key signs a plan with a new code after the replacement: refused, nothing saved.
+    before = [p.code for p in unit.plans.all()]
+    stale = tmp_path / "stale-key.json"
+    other_plan = dataclasses.replace(first_plan, code="xian-2026-2030", title=first_plan.title + "（续）")
+    stale.write_bytes(plan_files.signed_bytes(other_plan, identity, "张主任"))
+    with pytest.raises(InvalidInput, match=r"更换证书.*方案文件由更换前的旧证书在更换后签署"):
+        unit.plans.read(stale)
+    assert [p.code for p in unit.plans.all()] == before
 
 
 def test_only_the_city_office_publishes_plan_files(offices, tmp_path):

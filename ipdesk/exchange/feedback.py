@@ -10,6 +10,7 @@ the document's UTF-8 bytes); the unit accepts it only from the office's certific
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from cryptography import x509
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.reports import ReturnComment
+from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.exchange import envelope
 from ipdesk.signing.identity import Identity, fingerprint, signer_name
 
@@ -91,12 +93,14 @@ class CheckedFeedback:
         return signer_name(self.certificate)
 
 
-def read(path: Path, trusted_offices: list[x509.Certificate], office: str) -> CheckedFeedback:
-    """Read and verify a feedback file against the office certificates registered here; ``InvalidInput`` says what
-    is wrong (and nothing has been changed)."""
+def read(path: Path, trusted_offices: Sequence[TrustedCertificate], office: str) -> CheckedFeedback:
+    """Read and verify a feedback file against the office certificates registered here (a replaced one only for
+    what it signed before the replacement: ``decided_at``); ``InvalidInput`` says what is wrong (and nothing has
+    been changed)."""
     opened = envelope.open_signed(KIND, path)
-    envelope.check_office(path, opened.certificate, office, trusted_offices)
-    return CheckedFeedback(_parse(opened.text, path), opened.certificate)
+    feedback = _parse(opened.text, path)
+    envelope.check_office(KIND, path, opened.certificate, office, trusted_offices, feedback.decided_at)
+    return CheckedFeedback(feedback, opened.certificate)
 
 
 def _parse(text: str, path: Path) -> Feedback:

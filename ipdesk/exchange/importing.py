@@ -24,6 +24,7 @@ from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.exchange.trust import replaced_key_note, replaced_key_problem, signing_moment
 from ipdesk.reports.return_format import ReturnDocument
 from ipdesk.signing.verify import VerdictStatus, verify_file
 
@@ -181,17 +182,10 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
         return refuse("签名证书未在本工作区登记", *facts)
-    warning = ""
-    if trusted.superseded_at:
-        if _moment(header.signed_at) > _moment(trusted.superseded_at):
-            return refuse(
-                f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", *facts
-            )
-        # The signing time is the signer's own word: a key that was replaced could be used with a clock set back.
-        warning = (
-            f"注意：由该单位已于 {trusted.superseded_at[:10]} 更换的旧证书签署（自称签署于 {header.signed_at[:10]}），"
-            "请与该单位核实；如旧证书已不可信，请在“信任的证书”中移除"
-        )
+    replaced = replaced_key_problem(trusted, header.signed_at, "报送文件")
+    if replaced:
+        return refuse(replaced, *facts)
+    warning = replaced_key_note(trusted, header.signed_at)
     problem, plan_code = _mismatch(document, context)
     if problem:
         return refuse(problem, *facts)
@@ -201,9 +195,8 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
 
 def _signed_in_the_future(signed_at: str, clock: dt.datetime) -> str:
     """Why a signing time cannot be true ("" when it can): later than this computer's clock by more than a day."""
-    try:
-        moment = _moment(signed_at) if signed_at else None
-    except ValueError:
+    moment = signing_moment(signed_at) if signed_at else None
+    if signed_at and moment is None:
         return f"签署时间“{signed_at[:40]}”无法识别"
     if moment is not None and moment > clock + CLOCK_TOLERANCE:
         return (
@@ -217,12 +210,6 @@ def _shown(moment: dt.datetime) -> str:
     """A moment as the clerk reads it, in this computer's time zone (built from numbers: no locale in a format)."""
     local = moment.astimezone()
     return f"{local.year}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
-
-
-def _moment(text: str) -> dt.datetime:
-    """An ISO time as an aware moment (a time without an offset is taken as UTC)."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _mismatch(document: ReturnDocument, context: ImportContext) -> tuple[str, str]:

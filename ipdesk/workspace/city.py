@@ -476,7 +476,7 @@ class FeedbackInbox:
         ws = self._ws
         if ws.kind == ws.CITY:
             raise InvalidInput("这是市领导小组办公室的汇总工作区；退回意见应在单位的填报工作区导入")
-        checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
+        checked = feedback_file.read(Path(path), ws.trust.registered("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
             here = any(p.code == item.plan_code for p in ws.plans.all())
