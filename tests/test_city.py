@@ -153,6 +153,70 @@ def test_a_return_signed_400_days_after_the_receiving_clock_is_refused_with_both
     assert not hasattr(examine(files[".xlsx"], context), "outcome")
 
 
+def _resigned(source: Path, target: Path, key, change) -> Path:
+    """``source`` with its return changed by ``change`` (a dict edit) and signed again, return and view, with
+    ``key``: a file the unit's own key really signed."""
+    import base64
+
+    from ipdesk.domain.signed_text import canonical_json, text_sha256
+    from ipdesk.signing import signatures
+    from ipdesk.signing.workbook import CHUNK, SHEET
+
+    book = load_workbook(source)
+    sheet = book[SHEET]
+    values: dict[str, str] = {}
+    for key_cell, value in sheet.iter_rows(max_col=2, values_only=True):
+        values[str(key_cell)] = values.get(str(key_cell), "") + str(value or "")
+    document = json.loads(values["return"])
+    change(document)
+    text = canonical_json(document).replace('"__INFINITY__"', "Infinity")  # JSON has no such number
+    view = json.loads(values["view"])
+    view["return_sha256"] = text_sha256(text)
+    view_text = canonical_json(view)
+    sign = lambda t: base64.b64encode(signatures.sign(key, t.encode("utf-8"))).decode("ascii")  # noqa: E731
+    rows = [("format", values["format"]), ("certificate", values["certificate"])]
+    rows += [("return", text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)]
+    rows += [("return_sha256", text_sha256(text)), ("return_signature", sign(text))]
+    rows += [("view", view_text[i : i + CHUNK]) for i in range(0, len(view_text), CHUNK)]
+    rows += [("view_sha256", text_sha256(view_text)), ("view_signature", sign(view_text))]
+    sheet.delete_rows(1, sheet.max_row)
+    for number, (name, value) in enumerate(rows, 1):
+        sheet.cell(number, 1, name)
+        sheet.cell(number, 2, value).data_type = "s"
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda d: d.update(version=0), "版本号 0 不在 1–9999 之内"),
+        (lambda d: d.update(version=2**63), "版本号 9223372036854775808 不在 1–9999 之内"),
+        (lambda d: d["tasks"][0].update(achievements="进展\x00隐藏"), "第 3 个字符是控制字符（U+0000）"),
+        (lambda d: d["tasks"][0].update(percent="__INFINITY__"), "非数字的数值（Infinity）"),
+        (lambda d: d["tasks"][0].update(percent=250), "完成进度 250 不在 0–100 之内"),
+        (lambda d: d.update(signed_at="2025-13-45T00:00:00"), "无法识别"),
+        (lambda d: d["period"].update(code="2025Q9"), "报送期“2025Q9”无法识别"),
+    ],
+    ids=["version-0", "version-2**63", "nul", "infinity", "percent-250", "bad-date", "bad-period"],
+)
+def test_a_bad_field_in_a_signed_return_is_refused_alone_and_the_batch_goes_on(tmp_path, made, city, change, said):
+    """Signed with the unit's own key, so only validating every field as data catches it; the good file in the
+    same batch is imported, and the refusal never says to try again later."""
+    desks, files, _, _ = made
+    key = desks[YANTA].ws.signoff.keys.unlock(YANTA, PASS).key
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = _resigned(files[(YANTA, "2025-10", 1)][".xlsx"], inbox / "a-bad.xlsx", key, change)
+    good = copy(files[(BEILIN, "2025-09", 1)][".xlsx"], inbox, "b-good.xlsx")
+    results = {Path(r.file).name: r for r in city.city.import_files([inbox], today=TODAY)}
+    assert results[good.name].outcome is Outcome.IMPORTED, results[good.name].reason
+    refused = results[bad.name]
+    assert refused.outcome is Outcome.REFUSED and said in refused.reason, refused.reason
+    assert "稍后重试" not in refused.reason
+    assert city.city.received(YANTA, "2025-10") is None
+
+
 # -- importing --------------------------------------------------------------------------------------------------
 def test_import_a_folder_then_again_changes_nothing(tmp_path, made, city):
     _, files, _, _ = made

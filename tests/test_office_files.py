@@ -9,8 +9,8 @@ import pytest
 
 from ipdesk.domain import InvalidInput
 from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.domain.signed_text import text_sha256
 from ipdesk.exchange import envelope, feedback, plan_file
-from ipdesk.reports.return_format import text_sha256
 from ipdesk.signing.identity import KeyStore
 
 OFFICE = "西安市知识产权强市建设工作领导小组办公室"

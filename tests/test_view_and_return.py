@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 
-from ipdesk.reports.return_format import canonical_json, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import VerdictStatus, verify_file
@@ -169,7 +169,7 @@ def _sheet_hidden(book: Workbook) -> None:
         (_format_shows_100, "完成进度"),
         (_conditional_format, "条件格式"),
         (_version_line, "版本：v3"),
-        (_extra_task_row, "额外的任务"),
+        (_extra_task_row, "报送数据中没有此行）"),
         (_task_removed, "序号17"),
         (_hidden_row, "隐藏的行"),
         (_light_recoloured, "预警"),

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.returns import TrustedCertificate
-from ipdesk.reports.return_format import canonical_json, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import Identity, fingerprint, unit_of
 

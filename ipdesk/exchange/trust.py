@@ -121,13 +121,15 @@ def signing_moment(text: str) -> dt.datetime | None:
 
 def replaced_key_problem(record: TrustedCertificate, signed_at: str, what: str) -> str:
     """Why a file signed with ``record``'s key must be refused ("" when it may be trusted): a key replaced by a
-    newer registration is trusted only for what it signed before the replacement. A replaced key's file without a
-    readable signing time is refused too: nothing shows it was signed before."""
+    newer registration is trusted only for what it signed before the replacement (before its second). A replaced
+    key's file without a readable signing time is refused too: nothing shows it was signed before."""
     if not record.superseded_at:
         return ""
     replaced = signing_moment(record.superseded_at)
     moment = signing_moment(signed_at)
-    if replaced is None or moment is None or moment > replaced:
+    # Files name their signing time to the second: one signed in the second of the replacement cannot be told
+    # from one signed after it.
+    if replaced is None or moment is None or moment >= replaced.replace(microsecond=0):
         when = f"（自称签署于 {signed_at[:19].replace('T', ' ')}）" if moment is not None else "（未写明签署时间）"
         return (
             f"签名人未知：{record.holder}已于 {record.superseded_at[:10]} 更换证书，此{what}由更换前的旧证书"

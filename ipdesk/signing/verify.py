@@ -26,7 +26,14 @@ from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.reports.return_format import BadDocument, FormatTooNew, ReturnDocument, read_return, text_sha256
+from ipdesk.domain.signed_text import text_sha256
+from ipdesk.reports.return_format import (
+    BadDocument,
+    FormatTooNew,
+    InvalidField,
+    ReturnDocument,
+    read_return,
+)
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 
@@ -221,6 +228,8 @@ def _read_signed_return(path: Path, text: str, certificate: x509.Certificate) ->
         document = read_return(text)
     except FormatTooNew as error:
         return _too_new(path, error)
+    except InvalidField as error:
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"签名数据无效：{error}", fingerprint=fingerprint(certificate))
     except BadDocument:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取", fingerprint=fingerprint(certificate))
     if document.snapshot.several_units or not document.snapshot.header.units:

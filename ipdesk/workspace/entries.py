@@ -97,6 +97,11 @@ class ProgressBook:
         )
         return [TaskProgress(self._ws.tasks.get(seq), Role(role), progress) for seq, role, progress in rows]
 
+    def former_tasks(self, unit: str | Unit) -> list[Progress]:
+        """What the unit entered for tasks it no longer answers for (a plan update gave them to other units): kept
+        and readable, never asked for again, never part of a new report."""
+        return entries_store.former_task_entries(self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit))
+
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
 
