@@ -103,12 +103,30 @@ def read(path: Path, trusted_offices: Sequence[TrustedCertificate], office: str)
     return CheckedFeedback(feedback, opened.certificate)
 
 
+def _field_problem(data: dict) -> str:
+    """The first field of a feedback document that is not valid data ("" when all are)."""
+    from ipdesk.domain.limits import MAX_SEQ, text_problem, version_problem, whole_number_problem
+
+    checks = [version_problem(data.get("version"), "退回的版本号"), text_problem(data.get("comment", ""), "退回意见")]
+    for task in data.get("tasks", []):
+        if not isinstance(task, dict):
+            return "任务意见的格式无法识别"
+        checks.append(whole_number_problem(task.get("seq"), "任务序号", 1, MAX_SEQ))
+        checks.append(text_problem(task.get("comment", ""), f"第 {task.get('seq')} 项任务的意见"))
+    for key, label in (("decided_by", "退回人"), ("office", "签发机构")):
+        checks.append(text_problem(data.get(key, ""), label, 500))
+    return next((c for c in checks if c), "")
+
+
 def _parse(text: str, path: Path) -> Feedback:
     try:
         data = json.loads(text)
         if data.get("format") != DOCUMENT:
             raise ValueError("unknown document")
         envelope.check_major(KIND, data["format_version"], path)
+        problem = _field_problem(data)
+        if problem:
+            raise InvalidInput(f"“{path.name}”的内容无效：{problem}，未导入")
         tasks = tuple(ReturnComment(int(t["seq"]), str(t["comment"])) for t in data.get("tasks", []))
         return Feedback(
             plan_code=str(data["plan"]["code"]),

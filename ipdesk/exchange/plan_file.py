@@ -20,6 +20,7 @@ from pathlib import Path
 from cryptography import x509
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.limits import plan_problem
 from ipdesk.domain.plan import Plan
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.exchange import envelope
@@ -104,6 +105,9 @@ def read(path: Path, trusted_offices: Sequence[TrustedCertificate]) -> CheckedPl
     wrong (and nothing has been changed)."""
     opened = envelope.open_signed(KIND, path)
     data, plan = _parse(opened.text, path)
+    problem = plan_problem(plan)
+    if problem:
+        raise InvalidInput(f"“{path.name}”中的方案内容无效：{problem}，未导入")
     office = str(data.get("office", ""))
     if office != plan.office_name:
         raise InvalidInput(f"“{path.name}”中的签发机构（{office}）与方案所属城市（{plan.city}）不符，未导入")

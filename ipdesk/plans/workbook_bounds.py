@@ -66,6 +66,7 @@ _NS_TAG = re.compile(r"^\{[^}]*\}")
 def archive_problem(path: Path, limits: Limits, what: str = "工作簿") -> str:
     """Why the package at ``path`` must not be unpacked ("" when it may be): not a zip archive, too large, or a
     decompression bomb (unpacked size, or ratio for a large one)."""
+    what = f" {what}" if what[:1].isascii() else what  # 不是 Excel 工作簿, 不是工作簿
     try:
         size = path.stat().st_size
         if size > limits.max_file:

@@ -133,25 +133,15 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return Verdict(str(path), VerdictStatus.NOT_IPDESK, "不是 ipdesk 导出的工作簿、PDF 或签名文件")
 
 
-MAX_UNPACKED = 64 * 1024 * 1024  # a return unpacks to a few MB; openpyxl needs ~10× this in memory
-MAX_RATIO = 200
 MAX_FILE = 100 * 1024 * 1024  # a return is a few hundred KB; a file this large is not one
 
 
 def zip_problem(path: Path) -> str:
-    """Why a workbook must not be unpacked (damaged, or a decompression bomb), or "" when it may be."""
-    try:
-        if path.stat().st_size > MAX_FILE:
-            return f"文件过大（{path.stat().st_size // 1024 // 1024} MB），不是 ipdesk 报送文件"
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return f"工作簿已损坏，无法打开（{type(error).__name__}）"
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unpacked > MAX_UNPACKED or (unpacked > 20 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
-        return f"工作簿解压后达 {unpacked // 1024 // 1024} MB，疑似恶意构造的压缩文件，未打开"
-    return ""
+    """Why a workbook must not be loaded (damaged, a decompression bomb, or sheets beyond the bounds of a return:
+    ``plans.workbook_bounds``), or "" when it may be."""
+    from ipdesk.plans.workbook_bounds import RETURN, sheet_problem
+
+    return sheet_problem(path, RETURN, "ipdesk 报送文件")
 
 
 def _trusted_fingerprints(trusted: list[x509.Certificate]) -> set[str]:

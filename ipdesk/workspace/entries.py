@@ -18,7 +18,7 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
+from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change, typed_texts
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store, report_store
 from ipdesk.store.evidence_store import Evidence
@@ -74,6 +74,7 @@ class ProgressBook:
 
     def save(self, progress: Progress) -> list[str]:
         """Store ``progress`` durably; returns the fields that changed (empty when nothing did)."""
+        typed_texts(progress)
         ws = self._ws
         task = ws.tasks.get(progress.task_seq)
         unit = ws.units.name_of(progress.unit)
@@ -148,6 +149,7 @@ class IndicatorValues:
         return values.get(indicator_seq, IndicatorValue(indicator_seq, name, when))
 
     def save(self, entry: IndicatorValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         indicator = ws.indicators.get(entry.indicator_seq)
         unit = ws.units.name_of(entry.unit)
@@ -194,6 +196,7 @@ class TargetValues:
         return values.get((project_no, target_seq), TargetValue(project_no, target_seq, name, when))
 
     def save(self, entry: TargetValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         target = ws.projects.target(entry.project_no, entry.target_seq)
         unit = ws.units.name_of(entry.unit)
