@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.limits import plan_problem
 from ipdesk.domain.plan import Plan, Unit
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.domain.unit_lists import normal
@@ -209,6 +210,9 @@ class Plans:
 
         book = read_book(path)
         preview = build_plan(book, self.roster, options)
+        problem = plan_problem(preview.plan) if preview.plan is not None else ""
+        if problem:
+            raise InvalidInput(f"“{path.name}”中的内容无效：{problem}，未导入")
         self._compare(preview)
         return preview
 
