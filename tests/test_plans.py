@@ -602,3 +602,6 @@ def test_a_plan_update_moving_a_task_to_another_unit_needs_confirming_and_keeps_
     kept = unit.progress.former_tasks(BEILIN)
     assert [(p.task_seq, p.period.code, p.achievements) for p in kept] == [(1, "2026-10", "培育进展")]
     assert [p.achievements for p in unit.progress.history(1, BEILIN)] == ["培育进展"]
+    # the unit's report of the period no longer carries the task; exporting it still works
+    files = unit.reports.export(BEILIN, "2026-10", tmp_path / "out")
+    assert files and 1 not in [t.seq for t in unit.reports.snapshot(BEILIN, "2026-10").tasks]
