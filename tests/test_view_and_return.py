@@ -224,3 +224,22 @@ def test_the_city_refuses_an_inconsistent_return_and_stores_nothing(signed, tmp_
 def test_verify_file_gives_the_new_verdict_without_a_trust_list(signed, tmp_path):  # noqa: F811
     forged = signed_as_shown(signed, tmp_path / "forged.xlsx", _task16_done)
     assert verify_file(forged, []).status is VerdictStatus.INCONSISTENT
+
+
+def test_a_return_workbook_beyond_the_bounds_is_refused_before_loading(signed, tmp_path):  # noqa: F811
+    """The same streaming bounds as task lists (plans.workbook_bounds.RETURN): a merged range to the sheet's end."""
+    import zipfile
+
+    from ipdesk.plans.workbook_bounds import RETURN
+
+    source, target = signed.v1["xlsx"], tmp_path / "merged.xlsx"
+    bomb = b'<mergeCell ref="A60:XFD1048576"/>'
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</mergeCells>", bomb + b"</mergeCells>", 1)
+            new.writestr(item.filename, data)
+    verdict = signed.verify(target)
+    assert verdict.status is VerdictStatus.DAMAGED, verdict.detail
+    assert "A60:XFD1048576" in verdict.detail and f"上限 {RETURN.max_merged_cells}" in verdict.detail
