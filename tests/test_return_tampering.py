@@ -34,7 +34,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from ipdesk.reports.return_format import canonical_json, read_return, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
+from ipdesk.reports.return_format import read_return
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import Verdict, VerdictStatus, verify_file

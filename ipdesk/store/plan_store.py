@@ -201,11 +201,18 @@ def recorded_work(db: Database, plan_id: int) -> RecordedWork:
         " AND EXISTS (SELECT 1 FROM project_target_value WHERE target_id = t.id)",
         [plan_id],
     )
+    task_units = db.execute(
+        "SELECT DISTINCT t.seq, u.name FROM task t JOIN unit u ON u.plan_id = t.plan_id WHERE t.plan_id = ? AND"
+        " (EXISTS (SELECT 1 FROM progress p WHERE p.task_id = t.id AND p.unit_id = u.id)"
+        " OR EXISTS (SELECT 1 FROM progress_attachment a WHERE a.task_id = t.id AND a.unit_id = u.id))",
+        [plan_id],
+    )
     return RecordedWork(
         frozenset(name for (name,) in units),
         frozenset(seq for (seq,) in tasks),
         frozenset(seq for (seq,) in indicators),
         frozenset((no, seq) for no, seq in targets),
+        frozenset((seq, name) for seq, name in task_units),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,7 +82,7 @@ class CityOffice:
         office received the files (a USB stick handed in last week; default: today): whether a return came on time
         is judged by it.
         """
-        from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
+        from ipdesk.exchange.importing import ImportResult, Outcome, collect
 
         self.claim()
         today = today or dt.date.today()
@@ -97,13 +98,33 @@ class CityOffice:
                 break
             if progress is not None:
                 progress(number, len(files), path.name)
-            found = examine(path, context)
-            if not isinstance(found, ImportResult) and context.received_on is not None:
-                found = replace(found, received_on=context.received_on)
-            results.append(found if isinstance(found, ImportResult) else self._store(found))
+            results.append(self._import_one(path, context))
         if progress is not None:
             progress(len(files), len(files), "")
         return results
+
+    def _import_one(self, path: Path, context) -> ImportResult:
+        """One file of a batch: whatever its content, a result for it and never an end to the batch. A file whose
+        data the database refuses (a value no check foresaw) is refused with that reason, its transaction rolled
+        back; only a failure of the database itself (locked, disk full, damaged) stops the batch."""
+        from ipdesk.exchange.importing import ImportResult, Outcome, examine
+
+        found = examine(path, context)
+        if isinstance(found, ImportResult):
+            return found
+        if context.received_on is not None:
+            found = replace(found, received_on=context.received_on)
+        try:
+            return self._store(found)
+        except (sqlite3.IntegrityError, OverflowError, ValueError, KeyError) as error:
+            return ImportResult(
+                str(path),
+                Outcome.REFUSED,
+                f"文件中的数据不符合规定，未导入（技术信息：{type(error).__name__}）",
+                found.unit,
+                found.period,
+                found.version,
+            )
 
     def _context(self, today: dt.date):
         from ipdesk.exchange.importing import ImportContext, PlanFacts
@@ -495,7 +516,7 @@ class FeedbackInbox:
         ws = self._ws
         if ws.kind == ws.CITY:
             raise InvalidInput("这是市领导小组办公室的汇总工作区；退回意见应在单位的填报工作区导入")
-        checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
+        checked = feedback_file.read(Path(path), ws.trust.registered("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
             here = any(p.code == item.plan_code for p in ws.plans.all())

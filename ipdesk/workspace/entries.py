@@ -19,7 +19,7 @@ from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
+from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change, typed_texts
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store, report_store
 from ipdesk.store.evidence_store import Evidence
@@ -75,6 +75,7 @@ class ProgressBook:
 
     def save(self, progress: Progress) -> list[str]:
         """Store ``progress`` durably; returns the fields that changed (empty when nothing did)."""
+        typed_texts(progress)
         ws = self._ws
         task = ws.tasks.get(progress.task_seq)
         unit = ws.units.name_of(progress.unit)
@@ -97,6 +98,11 @@ class ProgressBook:
             self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
         )
         return [TaskProgress(self._ws.tasks.get(seq), Role(role), progress) for seq, role, progress in rows]
+
+    def former_tasks(self, unit: str | Unit) -> list[Progress]:
+        """What the unit entered for tasks it no longer answers for (a plan update gave them to other units): kept
+        and readable, never asked for again, never part of a new report."""
+        return entries_store.former_task_entries(self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit))
 
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
@@ -144,6 +150,7 @@ class IndicatorValues:
         return values.get(indicator_seq, IndicatorValue(indicator_seq, name, when))
 
     def save(self, entry: IndicatorValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         indicator = ws.indicators.get(entry.indicator_seq)
         unit = ws.units.name_of(entry.unit)
@@ -202,6 +209,7 @@ class TargetValues:
         return indicator if ws.plan.indicator_role(indicator, ws.units.name_of(unit)) is not None else None
 
     def save(self, entry: TargetValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         target = ws.projects.target(entry.project_no, entry.target_seq)
         unit = ws.units.name_of(entry.unit)
