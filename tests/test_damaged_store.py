@@ -119,7 +119,7 @@ def filled(tmp_path) -> Path:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}  # Windows: the ANSI code page else
     return subprocess.run(
         [sys.executable, "-m", "ipdesk", *args], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env
     )

@@ -173,11 +173,17 @@ def test_size_maximised_state_splitters_and_columns_are_remembered(tmp_path, wor
     workspace.close()
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "S", "width": 1366, "height": 768, "logicalDpi": 96}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "PYTHONPATH": str(ROOT)}
+    # a relative configfile, run in its folder: Qt splits QT_QPA_PLATFORM at ':', which cuts C:\… on Windows
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}", "PYTHONPATH": str(ROOT)}
 
     def run(step: str) -> dict:
         result = subprocess.run(
-            [sys.executable, "-c", REMEMBER, str(db), step], capture_output=True, text=True, env=env, timeout=120
+            [sys.executable, "-c", REMEMBER, str(db), step],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -195,9 +201,14 @@ def test_a_new_window_opens_maximised_on_a_small_screen(tmp_path, workspace):
     workspace.close()
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "S", "width": 1280, "height": 720, "logicalDpi": 96}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-c", REMEMBER, str(db), "look"], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", REMEMBER, str(db), "look"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
@@ -212,13 +223,18 @@ def test_smoke_test_saves_a_picture_of_the_window(tmp_path, width, height):
         encoding="utf-8",
     )
     picture = tmp_path / "截图" / "window.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "IPDESK_HOME": str(tmp_path)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}",  # relative: Qt splits at ':', cutting C:\…
+        "IPDESK_HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "ipdesk", "--smoke-test", "--screenshot", str(picture)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=tmp_path,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr

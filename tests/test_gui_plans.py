@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("PySide6.QtWidgets")
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
 from ipdesk import Workspace
 from ipdesk.domain.plan import UnitKind
@@ -69,7 +69,8 @@ def test_the_toolbar_names_the_current_plan_and_the_menu_lists_the_plans(window)
     assert window.plan_button.text() == "方案：西安市2022—2025年 ▾"
     menus = [a.text() for a in window.menuBar().actions()]
     assert "方案(&P)" in menus
-    file_menu = window.menuBar().actions()[0].menu()
+    # (not QAction.menu(): PySide6 6.8 hands back a wrapper whose QMenu is already deleted)
+    file_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "文件(&F)")
     assert "导入方案…" in [a.text() for a in file_menu.actions()]
     plans = window.plan_button.menu()
     plans.aboutToShow.emit()

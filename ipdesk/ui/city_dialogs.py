@@ -119,6 +119,10 @@ class ReviewDialog(QDialog):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes = QLabel()  # 校验规则 and 数据一致性: what to check before accepting
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setStyleSheet("color: #9c5700;")
         self.versions = QComboBox()
         self.versions.currentIndexChanged.connect(lambda _: self.show_version())
         self.tasks = ReviewTasksModel(self)
@@ -163,6 +167,7 @@ class ReviewDialog(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.notes)
         layout.addWidget(tabs, 1)
         layout.addLayout(row)
         self.resize(1120, 640)
@@ -220,6 +225,13 @@ class ReviewDialog(QDialog):
         if self.tasks.rows:
             self.task_view.selectRow(0)
         self.indicators.setHtml(_indicators_html(snapshot))
+        lines = (
+            self.ws.city.notes(self.unit, self.period, item.version).lines()
+            if item.plan_code == self.ws.plan.code
+            else []
+        )
+        self.notes.setText(self.tr("请核对：") + "；".join(lines) if lines else "")
+        self.notes.setVisible(bool(lines))
         actions = allowed_actions(item.status) if is_latest and not self.ws.read_only else []
         self.accept_button.setEnabled(ReportAction.ACCEPT in actions)
         self.return_button.setEnabled(ReportAction.RETURN in actions)

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.deadlines import check_in_plan
 from ipdesk.domain.errors import (
@@ -45,14 +46,16 @@ from ipdesk.store.connection import GuardedConnection
 from ipdesk.store.database import LazyDatabase
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
-from ipdesk.workspace.city import CityOffice, FeedbackInbox
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
 from ipdesk.workspace.plans import Plans
 from ipdesk.workspace.reports import Lights, Reports
 from ipdesk.workspace.settings import AuditTrail, Settings
-from ipdesk.workspace.signoff import SignOff
-from ipdesk.workspace.trust import Trust
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.city import CityOffice, FeedbackInbox
+    from ipdesk.workspace.signoff import SignOff
+    from ipdesk.workspace.trust import Trust
 
 MEMORY = ":memory:"
 SYSTEM_ACTOR = "ipdesk"
@@ -112,11 +115,33 @@ class Workspace:
         self.evidence = EvidenceBox(self)
         self.reports = Reports(self)
         self.lights = Lights(self)
-        self.signoff = SignOff(self)
         self.audit = AuditTrail(self)
-        self.trust = Trust(self)
-        self.city = CityOffice(self)
-        self.feedback = FeedbackInbox(self)
+        # signoff, trust, city and feedback (below) are made, and their code imported, when first used: the
+        # clerk's window opens without the city's or the signatures' code.
+
+    @functools.cached_property
+    def signoff(self) -> SignOff:
+        from ipdesk.workspace.signoff import SignOff
+
+        return SignOff(self)
+
+    @functools.cached_property
+    def trust(self) -> Trust:
+        from ipdesk.workspace.trust import Trust
+
+        return Trust(self)
+
+    @functools.cached_property
+    def city(self) -> CityOffice:
+        from ipdesk.workspace.city import CityOffice
+
+        return CityOffice(self)
+
+    @functools.cached_property
+    def feedback(self) -> FeedbackInbox:
+        from ipdesk.workspace.city import FeedbackInbox
+
+        return FeedbackInbox(self)
 
     def load_plan(self, plan_id: int) -> None:
         """Make ``plan_id`` the plan this workspace works on (``ws.plans.use`` switches and remembers it)."""
