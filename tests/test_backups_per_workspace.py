@@ -96,12 +96,26 @@ def test_a_backup_of_another_workspace_is_refused_and_changes_nothing(two, capsy
         assert unit.progress.get(47, UNIT, NOV).achievements == "单位的内容"
 
 
-def _as_release_8(path: Path) -> None:
-    """Make ``path`` what an earlier release (schema 8) wrote: no workspace identity stored."""
+def _without_identity(path: Path) -> None:
+    """Make ``path`` what earlier releases wrote: no workspace identity stored."""
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE workspace_identity")
-    conn.execute("PRAGMA user_version = 8")
     conn.commit()
+    conn.close()
+
+
+def _identity_step(path: Path) -> None:
+    """What the migration that brought workspace identities does to such a database when this release opens it."""
+    from ipdesk.paths import migrations_dir
+    from ipdesk.store import migrations
+
+    step = next(s for s in migrations.steps() if s.name == "workspace_identity")
+    assert (migrations_dir() / f"{step.number:04d}_{step.name}.sql").exists()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in migrations.statements(step.sql):
+        conn.execute(statement)
+    conn.execute("COMMIT")
     conn.close()
 
 
@@ -110,8 +124,9 @@ def test_backups_made_by_an_earlier_release_are_found_for_their_own_database(two
     legacy = unit_db.parent / "backups" / "before"  # where earlier releases kept every database's backups
     legacy.mkdir(parents=True)
     for db in (unit_db, city_db):
-        _as_release_8(db)
+        _without_identity(db)
         shutil.copyfile(db, legacy / f"{db.stem}-2026-11-20-093000-manual.db")
+        _identity_step(db)  # as when this release first opens it
     # A copy of city.db that bears unit.db's name: found by name, but its audit chain says whose it is.
     shutil.copyfile(city_db, legacy / "unit-2026-11-21-093000-manual.db")
     old_unit, old_city = legacy / "unit-2026-11-20-093000-manual.db", legacy / "city-2026-11-20-093000-manual.db"
@@ -120,7 +135,7 @@ def test_backups_made_by_an_earlier_release_are_found_for_their_own_database(two
 
     os.utime(legacy / "unit-2026-11-21-093000-manual.db", (time.time() + 60, time.time() + 60))
 
-    with Workspace(unit_db) as unit:  # the upgrade to schema 9 keeps the identity its old backups yield
+    with Workspace(unit_db) as unit:  # the identity the upgrade stored is the one its old backups yield
         assert unit.backups is not None
         seen = {b.path for b in unit.backups.all()}
     assert old_unit in seen and old_city not in seen
@@ -129,8 +144,26 @@ def test_backups_made_by_an_earlier_release_are_found_for_their_own_database(two
     assert newest is not None and newest.path != legacy / "unit-2026-11-21-093000-manual.db"
     with pytest.raises(InvalidInput):
         Workspace.restore(unit_db, legacy / "unit-2026-11-21-093000-manual.db")
-    Workspace.restore(unit_db, old_unit)  # its own old backup restores (and is upgraded when next opened)
+    Workspace.restore(unit_db, old_unit)  # its own old backup restores
     with Workspace(unit_db) as unit:
         assert unit.progress.get(47, UNIT, NOV).achievements == "单位的内容"
     assert _identity(unit_db) == _identity(old_unit)
     assert old_city.exists()  # this release never rotates or deletes what an earlier one left
+
+
+def test_a_database_of_an_earlier_release_keeps_the_identity_its_old_copies_yield(tmp_path):
+    """A real database of release 0.1 (schema 1): upgraded, it stores as its identity what its copies from before
+    the upgrade (the backup made before it, and any older one) yield."""
+    from .conftest import FIXTURES
+
+    old = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "ipdesk-v1.db", old)
+    before = _identity(old)
+    with Workspace(old) as ws:
+        assert ws.backups is not None
+        upgrade = next(b.path for b in ws.backups.all() if b.kind == "before")
+    assert before is not None and len(before) == 64
+    assert _identity(old) == before == _identity(upgrade)
+    conn = sqlite3.connect(old)
+    assert conn.execute("SELECT id FROM workspace_identity").fetchone()[0] == before  # stored, not derived
+    conn.close()
