@@ -519,14 +519,14 @@ def test_the_toolbar_period_kind_is_the_setting(qtbot, window, workspace):
 
 
 def test_settings_period_kind_moves_the_toolbar(qtbot, window, workspace, monkeypatch):
-    from ipdesk.ui import main_window as module
+    from ipdesk.ui.setup_dialog import SetupDialog  # the window loads it when 设置 is first opened
 
     def exec_and_choose_year(dialog):
         dialog.kind.setCurrentIndex(dialog.kind.findData(PeriodKind.YEAR.value))
         dialog.accept()
         return True
 
-    monkeypatch.setattr(module.SetupDialog, "exec", exec_and_choose_year)
+    monkeypatch.setattr(SetupDialog, "exec", exec_and_choose_year)
     window.open_settings()
     assert window.picker.kind.currentData() == PeriodKind.YEAR.value
     assert window.period.kind is PeriodKind.YEAR
