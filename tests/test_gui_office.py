@@ -409,6 +409,30 @@ def test_the_global_error_handler_speaks_chinese_and_logs_details(qtbot, monkeyp
         threading.excepthook = threading.__excepthook__
 
 
+def test_the_log_file_rotates_through_logging(monkeypatch):
+    """Past its limit the log moves aside to ipdesk.log.1 (one kept) and a new one begins: stdlib logging's
+    RotatingFileHandler, never a hand-made rename."""
+    import logging.handlers
+
+    from ipdesk.ui import log_file
+
+    monkeypatch.setattr(log_file, "LOG_LIMIT_BYTES", 4000)
+    log = log_file.log_path()
+    for number in range(40):
+        try:
+            raise ValueError(f"错误第{number}号")
+        except ValueError as error:
+            assert log_file.write_log(error, f"第{number}次") == log
+    files = [h for h in logging.getLogger("ipdesk").handlers if isinstance(h, logging.FileHandler)]
+    assert len(files) == 1 and isinstance(files[0], logging.handlers.RotatingFileHandler)
+    older = log.with_name("ipdesk.log.1")
+    assert sorted(p.name for p in log.parent.iterdir()) == ["ipdesk.log", "ipdesk.log.1"]
+    assert log.stat().st_size <= 4000 and older.stat().st_size <= 4000
+    newest = log.read_text(encoding="utf-8")
+    assert "错误第39号" in newest and "Traceback" in newest and newest.startswith("==== ")
+    assert "错误第0号" not in newest + older.read_text(encoding="utf-8")  # the oldest went with the rotation
+
+
 # -- feedback ------------------------------------------------------------------------------------------------------
 def _submitted(workspace):
     from ipdesk.workspace.sample_data import fill_sample

@@ -192,3 +192,49 @@ def test_a_unit_the_other_plan_lacks_is_chosen_again(qtbot, workspace, tmp_path,
     new = switch_plan(win, "xian-2026-2030")
     qtbot.addWidget(new)
     assert new.unit == "市科技局" and workspace.settings.get("unit") == "市科技局"
+
+
+def test_damage_reported_after_a_switch_offers_the_restore(qtbot, workspace, tmp_path, monkeypatch):
+    """The application's host owns the window: after a plan switch the error handler reports to the new window, so
+    a damaged database found then still offers the newest good backup (never "Internal C++ object already
+    deleted" from the window the switch let go)."""
+    import sqlite3
+
+    import shiboken6
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from ipdesk.ui.error_handler import ErrorHandler
+    from ipdesk.ui.host import HOST
+    from ipdesk.ui.main_window import MainWindow
+    from ipdesk.ui.plan_menu import switch_plan
+
+    first = MainWindow(workspace, UNIT, today=TODAY)  # as app.run shows it (not closed by qtbot: the switch does)
+    handler = ErrorHandler()
+    HOST.attach(handler)
+    HOST.adopt(first)
+    first.show()
+    try:
+        good = workspace.backup_before("manual")
+        workspace.plans.save(workspace.plans.read(task_list(tmp_path / "next.xlsx")))
+        new = switch_plan(first, "xian-2026-2030")
+        assert new is not None
+        qtbot.addWidget(new)
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(first)  # the old window is gone for good
+        assert HOST.window is new and handler.window is new
+
+        asked = []
+
+        def question(parent, title, text, *args, **kwargs):
+            asked.append((parent, text))
+            return QMessageBox.StandardButton.No
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        handler.handle(sqlite3.DatabaseError("database disk image is malformed"))
+        assert len(asked) == 1
+        parent, text = asked[0]
+        assert parent is new and "已损坏" in text and good is not None and good.name in text
+        assert handler.shown == []  # offered as damage, not shown as an error
+    finally:
+        HOST.release()

@@ -73,7 +73,7 @@ def test_acknowledged_edits_survive_sigkill_at_random_moments(tmp_path):
     Workspace(db).close()
     rng = random.Random(7)
     lost = 0
-    for _ in range(12):
+    for _ in range(6):  # bench/crash_trials.py runs hundreds of these
         acked = kill_trial(db, rng.uniform(0.05, 0.4))
         with Workspace(db, backups=False) as ws:
             assert ws.integrity() == "ok"
@@ -155,8 +155,8 @@ def test_daily_backup_on_start_with_rotation(tmp_path):
         start = dt.date(2025, 1, 1)
         for day in range(40):
             shelf.automatic(ws.db.conn, start + dt.timedelta(days=day))
-    daily = sorted((tmp_path / "backups" / "daily").glob("*.db"))
-    monthly = sorted((tmp_path / "backups" / "monthly").glob("*.db"))
+    daily = sorted((tmp_path / "backups" / "ws.db" / "daily").glob("*.db"))
+    monthly = sorted((tmp_path / "backups" / "ws.db" / "monthly").glob("*.db"))
     assert len(daily) == 14 and daily[-1].name == "ws-2025-02-09.db"
     assert [p.name for p in monthly] == ["ws-2025-01.db", "ws-2025-02.db"]
     assert backups.check(daily[-1]) >= 1
@@ -191,7 +191,7 @@ def test_imports_keep_few_backups_and_never_push_out_the_one_before_an_upgrade(t
             kept = made.rename(made.with_name(f"ws-2026-11-0{n + 1}-090000-import.db"))
             os.utime(kept, (time.time() - 900 + n, time.time() - 900 + n))
         last = ws.backup_before("import")
-    names = sorted(p.name for p in (tmp_path / "backups" / "before").glob("*.db"))
+    names = sorted(p.name for p in (tmp_path / "backups" / "ws.db" / "before").glob("*.db"))
     assert upgrade.name in names and last.name in names
     imports = [n for n in names if n.endswith("-import.db")]
     assert len(imports) == backups.KEEP_BEFORE["import"] == 5
