@@ -224,3 +224,22 @@ def test_a_network_share_is_recognised_on_each_platform(tmp_path):
         from ipdesk.store.location import mount_type
 
         assert mount_type(Path("/mnt/科室 共享/ipdesk.db"), "//nas/k /mnt/科室\\040共享 cifs rw 0 0\n") == "cifs"
+
+
+def test_json_output_survives_a_code_page_without_chinese(tmp_path):
+    """`--json` through a pipe on an English Windows (code page 1252): the same data, escaped, never "?"."""
+    import json
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "ipdesk", "--db", str(tmp_path / "工作 区.db"), "plan", "--json"],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("cp1252", errors="replace")
+    assert b"?" not in result.stdout
+    assert json.loads(result.stdout.decode("ascii"))["title"].startswith("西安市")

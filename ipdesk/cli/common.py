@@ -192,7 +192,13 @@ def folder(path: Path) -> Path:
 def emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
     """Print ``data`` as JSON (``--json``) or the readable table; the command succeeded."""
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        try:
+            text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            # a pipe on an English Windows is code page 1252: the same JSON with \uXXXX escapes, never "?"
+            text = json.dumps(data, ensure_ascii=True, indent=2)
+        print(text)
     else:
         print(table())
     return EXIT_OK
