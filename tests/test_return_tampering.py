@@ -34,7 +34,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from ipdesk.reports.return_format import canonical_json, read_return, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
+from ipdesk.reports.return_format import read_return
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import Verdict, VerdictStatus, verify_file
@@ -906,7 +907,7 @@ def run_verify(signed: Signed, files: list[Path], home: Path) -> Run:
     """``python -m ipdesk.cli --db DB verify --json FILES…`` as the user would run it."""
     command = [sys.executable, "-m", "ipdesk.cli", "--db", str(signed.db), "verify", "--json", *map(str, files)]
     env = {**os.environ, "IPDESK_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", env=env, cwd=ROOT, timeout=600)
     return Run(files, result)
 
 

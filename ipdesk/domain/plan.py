@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import is_count
+from ipdesk.domain.validation import ValidationRule
 
 
 class UnitKind(StrEnum):
@@ -136,6 +137,7 @@ class ProjectTarget:
     measure: str  # "cumulative" (累计到目标年), "level" (目标年水平), "per_year" (每年)
     quote: str
     owners: tuple[str, ...]
+    indicator_seq: int | None = None  # the headline indicator that measures the same quantity: entered there once
 
     @property
     def counts(self) -> bool:
@@ -178,6 +180,7 @@ class Plan:
     corrections: tuple[str, ...] = field(default=())
     city: str = ""  # the city the plan is for (西安市); "" takes it from the title
     report_title: str = ""  # the progress form's title without the period; "" takes it from the title
+    rules: tuple[ValidationRule, ...] = ()  # 校验规则 across the figures units enter
 
     def __post_init__(self) -> None:
         if not self.city:
@@ -199,6 +202,16 @@ class Plan:
             if task.seq == seq:
                 return task
         raise KeyError(seq)
+
+    def indicator(self, seq: int) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.seq == seq:
+                return indicator
+        raise KeyError(seq)
+
+    def linked_targets(self, indicator_seq: int) -> list[tuple[Project, ProjectTarget]]:
+        """The project sub-targets that measure the same quantity as indicator ``indicator_seq``."""
+        return [(p, t) for p in self.projects for t in p.targets if t.indicator_seq == indicator_seq]
 
     def indicator_role(self, indicator: Indicator, unit_name: str) -> Role | None:
         """A unit's part in an indicator: by the task-list row that assigns it, or by the indicator's own units."""

@@ -195,6 +195,15 @@ def format_value(value: object, fmt: str = "") -> str:
     return f"{prefix}{shown}{'%' if percent else ''}{suffix}"
 
 
+def plain_format_text(value: float, fmt: str) -> str | None:
+    """What a number shows in ``fmt`` when ``fmt`` is General or one of the plain formats ipdesk writes (digits,
+    decimals, a percent sign, literal text before and after); None for any other format, whose rendering is not
+    known here (sections, conditions, colours, dates)."""
+    if fmt in ("", "General"):
+        return general(value)
+    return format_value(value, fmt) if _parse_format(fmt) is not None else None
+
+
 def general(value: float) -> str:
     """A number as the General format shows it: no trailing zeros, up to 10 significant digits."""
     if float(value).is_integer():

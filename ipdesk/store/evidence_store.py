@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 _CHUNK = 1024 * 1024
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in [*"123456789", *"¹²³"])}
 
 
 @functools.cache  # compiled when first needed, not when the program starts
@@ -49,14 +50,8 @@ def safe_file_name(name: str) -> str:
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
-    if stem.upper() in {
-        "CON",
-        "PRN",
-        "AUX",
-        "NUL",
-        *(f"COM{i}" for i in range(1, 10)),
-        *(f"LPT{i}" for i in range(1, 10)),
-    }:
+    # Windows takes a device name followed by any extension (NUL.tar.gz) or by spaces (CON .txt) as the device
+    if base.split(".")[0].rstrip(" ").upper() in _RESERVED:
         stem = f"_{stem}"
     ext = ext[:16]
     stem = stem[: 120 - len(ext) - 1] if ext else stem[:120]

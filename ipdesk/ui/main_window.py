@@ -42,7 +42,7 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
-from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
+from ipdesk.domain.reports import Missing, ReportAction, ReportStatus, ReturnComment, allowed_actions
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
@@ -425,9 +425,10 @@ class MainWindow(QMainWindow):
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
-        self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
-        self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
-        self.revise_action.setEnabled(status.locked)
+        allowed = allowed_actions(status)  # the life cycle's table decides, never the window
+        self.submit_action.setEnabled(ReportAction.SUBMIT in allowed)
+        self.sign_action.setEnabled(ReportAction.SIGN in allowed)
+        self.revise_action.setEnabled(ReportAction.REVISE in allowed)
         for action in (self.carry_all_action, self.carry_one_action):  # nothing to carry into a locked period
             action.setEnabled(not status.locked)
         if self.ws.read_only:
@@ -700,6 +701,19 @@ class MainWindow(QMainWindow):
             self.missing_dialog = dialog
             dialog.open()
             return
+        warnings = self.ws.reports.rule_warnings(self.unit, self.period)
+        if warnings:  # 提醒: asked once, for all of them
+            answer = QMessageBox.question(
+                self,
+                self.tr("请核对数据"),
+                self.tr("以下数据可能有误，请核对：\n\n{0}\n\n仍要提交审核吗？").format(
+                    "\n".join(v.text for v in warnings)
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
             self.ws.reports.submit(self.unit, self.period)
         except IpdeskError as error:
@@ -710,6 +724,9 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
 
     def go_to_missing(self, item: Missing) -> None:
+        if item.kind == "target":
+            self.tabs.setCurrentWidget(self.indicators)
+            return
         if item.kind == "indicator":
             self.tabs.setCurrentWidget(self.indicators)
             self.indicators.select_indicator(item.seq)

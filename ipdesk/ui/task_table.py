@@ -176,14 +176,22 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self.text = ""
 
     def set_filters(self, *, category=None, role=None, status="any", light=None, text: str = "") -> None:
-        begin = getattr(self, "beginFilterChange", None)  # Qt ≥ 6.10; invalidateFilter() is deprecated there
-        if begin:
+        # Qt ≥ 6.10 brackets a filter change with beginFilterChange()/endFilterChange(Direction) and deprecates
+        # invalidateFilter(); Qt 6.9 has beginFilterChange() but neither Direction nor that endFilterChange, and 6.8
+        # has none of them. Looked up by name: the type stubs of each version know only their own.
+        direction = getattr(QSortFilterProxyModel, "Direction", None)
+        begin, end = getattr(self, "beginFilterChange", None), getattr(self, "endFilterChange", None)
+
+        def change() -> None:
+            self.category, self.role, self.status, self.light = category, role, status, light
+            self.text = text.strip().casefold()
+
+        if direction is not None and begin is not None and end is not None:
             begin()
-        self.category, self.role, self.status, self.light = category, role, status, light
-        self.text = text.strip().casefold()
-        if begin:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            change()
+            end(direction.Rows)
         else:
+            change()
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:

@@ -261,6 +261,34 @@ class Workspace:
 
         return restore(Path(path) if path else default_database_path(), backup)
 
+    @staticmethod
+    def restore_unopened(path: str | Path | None, backup: Path) -> Path | None:
+        """``ipdesk restore``: replace the database at ``path`` (default location if None), which no ipdesk may have
+        open, with ``backup``. The backup is checked first; while another ipdesk writes the database the restore is
+        refused (``WorkspaceInUse``); what is replaced is backed up (reason "restore") when it can still be read,
+        and kept beside the database under another name. Returns where the old file was kept."""
+        from ipdesk.store.backups import check, refuse_another_workspace, restore
+
+        database = Path(path) if path else default_database_path()
+        check(backup)
+        refuse_another_workspace(database, backup)
+        lock = WriterLock(database)
+        if database.parent.is_dir() and not lock.acquire():
+            raise WorkspaceInUse(f"数据库正在被使用（{lock.holder() or '未知进程'}），请先关闭 ipdesk 再恢复")
+        try:
+            if database.exists():
+                try:  # one more copy of what is being replaced, when it can still be read
+                    conn = connection.connect(database)
+                    try:
+                        BackupShelf(database).before(conn, "restore")
+                    finally:
+                        conn.close()
+                except Exception:
+                    pass
+            return restore(database, backup)
+        finally:
+            lock.release()
+
     # -- which side this workspace is on ------------------------------------------------------------------------
     CITY = "city"
     UNIT = "unit"
@@ -367,6 +395,12 @@ class Workspace:
     @actor.setter
     def actor(self, name: str | None) -> None:
         self._actor = name
+
+    def busy(self) -> bool:
+        """True while another thread (a background operation) is using the database: every statement and every
+        transaction holds one lock (the one writer, ``store/connection.py``), so a save made now would wait for it.
+        The window's autosave and retry timers ask this and try again shortly instead of freezing the window."""
+        return self.db.busy()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[Workspace]:
