@@ -36,7 +36,10 @@ def register(command: Command) -> None:
     revise.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     revise.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
     verify = command(
-        "verify", "验证报送文件（xlsx、pdf、p7s）：有效 / 已被修改 / 签名人未知 / 不是ipdesk文件 / 文件损坏", cmd_verify
+        "verify",
+        "验证报送文件（xlsx、pdf、p7s）：有效 / 已被修改 / 内容不一致 / 签名人未知 / 需要升级 / "
+        "不是ipdesk文件 / 文件损坏",
+        cmd_verify,
     )
     verify.add_argument("files", nargs="+", type=Path, metavar="文件", help="要验证的文件")
     verify.add_argument(
