@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import ClassVar
 
+from ipdesk.domain.accounting import UnitAccount
 from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Unit
-from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState
+from ipdesk.domain.returns import ReceivedReturn
 from ipdesk.exchange.consolidate import Position
 
 RULES_FORMAT = "ipdesk-scoring-rules"
@@ -138,7 +139,7 @@ class ScoreCard:
 def score_year(
     units: list[Unit],
     year_end: dict[str, Position],
-    submissions: dict[str, list[Submission]],
+    accounts: dict[str, UnitAccount],
     returned: dict[str, list[ReceivedReturn]],
     rules: ScoringRules,
     today: dt.date,
@@ -146,8 +147,9 @@ def score_year(
 ) -> list[ScoreCard]:
     """Each unit's score card, ranked within its group.
 
-    ``year_end``: the return that speaks for each unit at the year's end; ``submissions``: for each unit, its
-    cells of the completeness matrix for the year's reporting periods; ``returned``: the versions sent back.
+    ``year_end``: the return that speaks for each unit at the year's end; ``accounts``: each unit's account of the
+    returns due in the year (``domain.accounting``: periods before the office began collecting are in none, and
+    cost nothing); ``returned``: the versions sent back.
     """
     cards = []
     for unit in units:
@@ -165,9 +167,9 @@ def score_year(
                     unexplained.append(task.seq)
         items.append(_item("完成牵头任务", lead_done, rules.done_lead, "第{}项"))
         items.append(_item("完成协作任务", coop_done, rules.done_coop, "第{}项"))
-        cells = submissions.get(unit.name, [])
-        missing = [c.period for c in cells if c.state is SubmissionState.OVERDUE]
-        late = [c.period for c in cells if c.on_time is False]
+        own = accounts.get(unit.name)
+        missing = own.missing if own is not None else []
+        late = [r.period for r in own.late_returns] if own is not None else []
         items.append(_item("未报送", missing, rules.missing_return, None))
         items.append(_item("逾期报送", late, rules.late_return, None))
         items.append(_item("红灯或滞后任务未说明原因", unexplained, rules.unexplained, "第{}项"))
