@@ -392,8 +392,10 @@ class Accounting:
         return sum(len(a.missing) for a in self.accounts.values())
 
     def deadline(self) -> dt.date | None:
-        """The deadline of the stretch's last return (the one of the period itself under the office's rhythm)."""
-        return self.rules.deadline(self.periods[-1]) if self.periods else None
+        """The deadline of the stretch's last return (the one of the period itself under the office's rhythm), also
+        while that return's period has not begun; None when nothing of the stretch is collected."""
+        owed = [p for p in self.rules.periods_in(self.start, self.end) if self.rules.collected(p)]
+        return self.rules.deadline(owed[-1]) if owed else None
 
     def tally_text(self) -> str:
         """The header the window and ``city status`` show: returns due, received (on time and late), missing; then

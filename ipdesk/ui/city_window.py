@@ -226,7 +226,7 @@ class CityWindow(QMainWindow):
         bar.addWidget(QLabel(self.tr(" 报送周期 ")))
         self.kind_box = QComboBox()
         self._fill_kinds()
-        self.kind_box.currentIndexChanged.connect(lambda _: self.refresh())
+        self.kind_box.currentIndexChanged.connect(lambda _: self.refresh(keep_place=False))
         bar.addWidget(self.kind_box)
         bar.addWidget(QLabel(self.tr(" 单位 ")))
         self.group_box = QComboBox()
@@ -265,11 +265,15 @@ class CityWindow(QMainWindow):
         return action
 
     # -- the matrix -------------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, keep_place: bool = True) -> None:
+        """Read the matrix afresh; the selected cell stays, unless the columns changed kind (then the newest period
+        due is selected)."""
         current = self.view.currentIndex()
-        position = (current.row(), current.column()) if current.isValid() else None
+        position = (current.row(), current.column()) if current.isValid() and keep_place else None
         kind = PeriodKind(self.kind_box.currentData())
         matrix = self.ws.city.matrix(kind, self.group_box.currentData(), self.today)
+        # a longer column says more: 已齐 3/3 逾期1期
+        self.view.horizontalHeader().setDefaultSectionSize(96 if kind is self.ws.settings.report_kind() else 136)
         self.model.set_matrix(matrix)
         column = position[1] if position else max(self._latest_due_column(), 0)
         row = position[0] if position else 0
@@ -433,7 +437,7 @@ class CityWindow(QMainWindow):
         dialog = CitySettingsDialog(self.ws, self)
         if dialog.exec():
             self._fill_kinds()
-            self.refresh()
+            self.refresh(keep_place=False)
 
     def open_office_key(self) -> None:
         self.office_key_dialog = OfficeKeyDialog(self.ws, self)
