@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from ipdesk.domain.deadlines import deadline, plan_periods
 from ipdesk.domain.periods import Period, PeriodKind
@@ -47,9 +48,18 @@ class CollectionRules:
     def deadline(self, period: Period) -> dt.date:
         return deadline(period, self.due_day)
 
+    @cached_property
+    def _rhythm_periods(self) -> tuple[Period, ...]:
+        return tuple(plan_periods(self.rhythm, *self.span))
+
+    @cached_property
+    def _bounds(self) -> tuple[tuple[Period, dt.date, dt.date], ...]:
+        """Each rhythm period with its first and last day, worked out once (the matrix asks thousands of times)."""
+        return tuple((p, p.start, p.end) for p in self._rhythm_periods)
+
     def rhythm_periods(self) -> list[Period]:
         """Every rhythm period of the plan, collected or not."""
-        return plan_periods(self.rhythm, *self.span)
+        return list(self._rhythm_periods)
 
     def collected(self, period: Period) -> bool:
         """A rhythm period is collected when it ends on or after the first collected month's first day."""
@@ -57,7 +67,7 @@ class CollectionRules:
 
     def periods_in(self, start: dt.date, end: dt.date) -> list[Period]:
         """The rhythm periods of the plan that end within ``start``–``end`` (collected or not)."""
-        return [p for p in self.rhythm_periods() if start <= p.end <= end]
+        return [p for p, _, last in self._bounds if start <= last <= end]
 
 
 class ReturnState(StrEnum):
@@ -439,7 +449,7 @@ def account(
     have not begun by ``today`` are left out; one that has begun but whose deadline has not passed is 未到期.
     """
     start, end = stretch_of(period)
-    in_stretch = [p for p in rules.periods_in(start, end) if p.start <= today]
+    in_stretch = [p for p, first, last in rules._bounds if start <= last <= end and first <= today]
     collected = [p for p in in_stretch if rules.collected(p)]
     skipped = tuple(p for p in in_stretch if not rules.collected(p))
     wanted = {p.code for p in collected}
@@ -447,13 +457,13 @@ def account(
     for item in received:
         if item.period in wanted:
             by_key.setdefault((item.unit, item.period), []).append(item)
-    deadlines = {p.code: rules.deadline(p) for p in collected}
+    owed = [(p, p.code, rules.deadline(p)) for p in collected]
     accounts = {}
     for unit in units:
         items = []
-        for p in collected:
-            versions = tuple(sorted(by_key.get((unit, p.code), ()), key=lambda v: v.version))
-            due = deadlines[p.code]
+        for p, code, due in owed:
+            found = by_key.get((unit, code))
+            versions = tuple(sorted(found, key=lambda v: v.version)) if found else ()
             items.append(DueReturn(unit, p, due, return_state(versions, due, today), versions))
         accounts[unit] = UnitAccount(unit, start, end, tuple(items), skipped)
     return Accounting(start, end, rules, tuple(collected), skipped, accounts)

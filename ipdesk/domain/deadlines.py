@@ -13,6 +13,7 @@ reports say so: ``calendar_note``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,6 +60,7 @@ def next_working_day(day: dt.date) -> dt.date:
     return day
 
 
+@functools.lru_cache(maxsize=4096)
 def deadline(period: Period, due_day: int) -> dt.date:
     """When the return for ``period`` is due: the ``due_day``th of the month after it, or the next working day when
     that day is a weekend or a holiday (2025-10-05, in the National Day holiday, becomes 2025-10-09)."""

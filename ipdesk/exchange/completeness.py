@@ -68,5 +68,11 @@ def build_matrix(
         kind = rules.rhythm
     periods = periods_shown(rules, kind, today)
     names = [u.name for u in units]
-    columns = {p.code: account(rules, names, received, p, today) for p in periods}
+    by_period: dict[str, list[ReceivedReturn]] = {}
+    for item in received:
+        by_period.setdefault(item.period, []).append(item)
+    columns = {}
+    for p in periods:
+        own = [item for r in rules.periods_in(p.start, p.end) for item in by_period.get(r.code, ())]
+        columns[p.code] = account(rules, names, own, p, today)
     return Matrix(tuple(units), tuple(periods), columns)
