@@ -32,6 +32,7 @@ from functools import cached_property
 
 from ipdesk.domain.deadlines import deadline, plan_periods
 from ipdesk.domain.periods import Period, PeriodKind
+from ipdesk.domain.plan import Unit
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import ReceivedReturn, Timeliness
 
@@ -418,6 +419,40 @@ class Accounting:
         )
         counts = Counter(a.state for a in self.accounts.values())
         return text + "各单位：" + "，".join(f"{state.label} {counts[state]}" for state in UnitState if counts[state])
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The completeness matrix (报送情况): every unit × every period of a kind, each column the accounting of that
+    period (built by ``exchange.completeness.build_matrix``)."""
+
+    units: tuple[Unit, ...]
+    periods: tuple[Period, ...]
+    columns: dict[str, Accounting]
+
+    def cell(self, unit: str, period: str | Period) -> UnitAccount:
+        return self.columns[str(period)][unit]
+
+    def column(self, period: str | Period) -> list[UnitAccount]:
+        accounting = self.columns[str(period)]
+        return [accounting[u.name] for u in self.units]
+
+    def counts(self, period: str | Period) -> Counter[UnitState]:
+        return Counter(a.state for a in self.column(period))
+
+    def on_time(self, period: str | Period) -> tuple[int, int]:
+        """(returns received on time, returns received) in the column: DHIS2's two reporting counts."""
+        column = self.column(period)
+        return sum(a.on_time for a in column), sum(a.received for a in column)
+
+    def deadline(self, period: str | Period) -> dt.date | None:
+        """The deadline of the column's last return (the one of the column itself under the office's rhythm)."""
+        return self.columns[str(period)].deadline()
+
+
+def kinds_shown(rhythm: PeriodKind) -> list[PeriodKind]:
+    """The column kinds the matrix offers: the rhythm and every longer kind."""
+    return [kind for kind in PeriodKind if kind.months >= rhythm.months]
 
 
 def return_state(versions: Sequence[ReceivedReturn], due: dt.date, today: dt.date) -> ReturnState:

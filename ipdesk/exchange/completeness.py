@@ -9,45 +9,12 @@ begun, and that owe at least one collected return, are shown; columns shorter th
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 
-from ipdesk.domain.accounting import Accounting, CollectionRules, UnitAccount, UnitState, account
+from ipdesk.domain.accounting import CollectionRules, Matrix, account
 from ipdesk.domain.deadlines import plan_periods
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Unit
 from ipdesk.domain.returns import ReceivedReturn
-
-
-@dataclass(frozen=True)
-class Matrix:
-    units: tuple[Unit, ...]
-    periods: tuple[Period, ...]
-    columns: dict[str, Accounting]
-
-    def cell(self, unit: str, period: str | Period) -> UnitAccount:
-        return self.columns[str(period)][unit]
-
-    def column(self, period: str | Period) -> list[UnitAccount]:
-        accounting = self.columns[str(period)]
-        return [accounting[u.name] for u in self.units]
-
-    def counts(self, period: str | Period) -> Counter[UnitState]:
-        return Counter(a.state for a in self.column(period))
-
-    def on_time(self, period: str | Period) -> tuple[int, int]:
-        """(returns received on time, returns received) in the column: DHIS2's two reporting counts."""
-        column = self.column(period)
-        return sum(a.on_time for a in column), sum(a.received for a in column)
-
-    def deadline(self, period: str | Period) -> dt.date | None:
-        """The deadline of the column's last return (the one of the column itself under the office's rhythm)."""
-        return self.columns[str(period)].deadline()
-
-
-def kinds_shown(rhythm: PeriodKind) -> list[PeriodKind]:
-    """The column kinds the matrix offers: the rhythm and every longer kind."""
-    return [kind for kind in PeriodKind if kind.months >= rhythm.months]
 
 
 def periods_shown(rules: CollectionRules, kind: PeriodKind, today: dt.date) -> list[Period]:

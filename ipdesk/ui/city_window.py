@@ -41,7 +41,7 @@ from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.workspace import Workspace
 
 if TYPE_CHECKING:
-    from ipdesk.exchange.completeness import Matrix
+    from ipdesk.domain.accounting import Matrix
 
 STATE_COLOURS = {  # background, text
     UnitState.NOT_DUE: ("#f0f0f0", "#555555"),
@@ -246,7 +246,7 @@ class CityWindow(QMainWindow):
 
     def _fill_kinds(self) -> None:
         """The office's rhythm and every longer kind (a quarter under a monthly rhythm is its three months)."""
-        from ipdesk.exchange.completeness import kinds_shown
+        from ipdesk.domain.accounting import kinds_shown
 
         rhythm = self.ws.settings.report_kind()
         self.kind_box.blockSignals(True)

@@ -20,8 +20,7 @@ from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
-    from ipdesk.domain.accounting import Accounting, CollectionRules, UnitAccount
-    from ipdesk.exchange.completeness import Matrix
+    from ipdesk.domain.accounting import Accounting, CollectionRules, Matrix, UnitAccount
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
     from ipdesk.reports.snapshot import ReportSnapshot
