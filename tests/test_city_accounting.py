@@ -72,6 +72,9 @@ def test_status_for_a_quarter_under_a_monthly_rhythm(office):
     assert accounts[FAYUAN].summary == "已报 3/3，逾期报送 1 期（最多 4 天）"
     assert accounts[BEILIN].state is UnitState.INCOMPLETE and accounts[BEILIN].summary == "已报 2/3，缺 2025年9月"
     assert accounts[KEJI].state is UnitState.OVERDUE and len(accounts[KEJI].missing) == 3
+    assert ws.city.timeliness_text(FAYUAN, "2025-09") == "截止日 2025年10月9日，逾期报送4天"  # the review dialog
+    assert ws.city.timeliness_text(SCJ, "2025-09") == "截止日 2025年10月9日，按时"
+    assert ws.city.timeliness_text(SCJ, "2025-03") == ""  # before collection began
     assert sum(1 for a in accounts.values() if a.state is UnitState.OVERDUE) == 43 - 3
     reminders = {r.unit: r for r in ws.city.reminders("2025Q3", today=TODAY)}
     assert SCJ not in reminders and FAYUAN not in reminders

@@ -313,6 +313,21 @@ class CityOffice:
             values[s.PDF_FONT] = pdf_font
         return s.update(values) if values else False
 
+    def timeliness_text(self, unit: str | Unit, period: str | Period) -> str:
+        """截止日 2025年10月9日，逾期报送4天 — for the return of one unit and rhythm period ("" when the period is not
+        one the office collects)."""
+        from ipdesk.domain.periods import chinese_date
+
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        rules = self.collection_rules()
+        if when.kind is not rules.rhythm or not rules.collected(when):
+            return ""
+        found = self.accounting(when)[name].returns
+        if not found:
+            return ""
+        due = found[0]
+        return f"截止日 {chinese_date(due.deadline)}" + (f"，{due.timeliness_text}" if due.timeliness_text else "")
+
     def status(self, period: str | Period, today: dt.date | None = None) -> list[UnitAccount]:
         """Each unit's account for one period of any kind (a quarter under a monthly rhythm: its three months)."""
         return self.accounting(period, today).units()
