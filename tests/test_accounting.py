@@ -232,3 +232,14 @@ def test_the_months_add_up_to_the_year():
     assert sum(m.missing for m in months) == year.missing == 10
     phases = [(dt.date(2025, 1, 1), dt.date(2025, 6, 30)), (dt.date(2025, 7, 1), dt.date(2025, 12, 31))]
     assert [account(office, UNITS, received, span, AFTER).collected for span in phases] == [False, True]
+
+
+def test_a_month_under_a_quarterly_rhythm_owes_the_quarter_only_in_its_last_month():
+    office = rules(PeriodKind.QUARTER)
+    received = year_of_returns(office, 2025, {"甲": ON_TIME, "丙": SILENT})
+    august = account(office, ["甲", "丙"], received, Period.parse("2025-08"), AFTER)
+    assert not august.collected and not august.not_collected
+    assert august["丙"].state is UnitState.NOT_DUE and august["丙"].summary == "本期无应报"
+    assert "报送周期为季报" in august.tally_text()
+    september = account(office, ["甲", "丙"], received, Period.parse("2025-09"), AFTER)
+    assert [p.code for p in september.periods] == ["2025Q3"] and september["丙"].missing[0].code == "2025Q3"

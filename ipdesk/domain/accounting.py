@@ -265,8 +265,8 @@ class UnitAccount:
     # -- in words ----------------------------------------------------------------------------------------------
     @property
     def state(self) -> UnitState:
-        if not self.returns:
-            return UnitState.NOT_COLLECTED
+        if not self.returns:  # before collection began; or no return of the rhythm ends in the stretch (yet)
+            return UnitState.NOT_COLLECTED if self.not_collected else UnitState.NOT_DUE
         owed = self.owed
         if not owed:
             return UnitState.NOT_DUE
@@ -282,7 +282,7 @@ class UnitAccount:
     def timeliness(self) -> Timeliness:
         """How the unit reported over the stretch, as reports and the 通报 say it."""
         if not self.returns:
-            return Timeliness.NOT_COLLECTED
+            return Timeliness.NOT_COLLECTED if self.not_collected else Timeliness.NOT_DUE
         if not self.owed:
             return Timeliness.NOT_DUE
         if self.missing:
@@ -313,7 +313,7 @@ class UnitAccount:
     def summary(self) -> str:
         """已报 3/3 · 缺 2025年9月 · 逾期报送 1 期（最多 4 天） · 退回 2025年8月 · 未纳入汇总."""
         if not self.returns:
-            return "未纳入汇总"
+            return "未纳入汇总" if self.not_collected else "本期无应报"
         if not self.owed:
             return "未到期"
         parts = [f"已报 {self.received}/{self.due}"]
@@ -412,7 +412,9 @@ class Accounting:
         """The header the window and ``city status`` show: returns due, received (on time and late), missing; then
         the units by state."""
         if not self.periods:
-            return "未纳入汇总（在本办公室开始汇总之前）"
+            if self.not_collected:
+                return "未纳入汇总（在本办公室开始汇总之前）"
+            return f"本期没有应报的报送（报送周期为{self.rules.rhythm.label}，每期报送计入该期最后一个月）"
         text = (
             f"{len(self.accounts)} 个单位应报 {self.due} 份，已收到 {self.received} 份，其中按时 {self.on_time} 份、"
             f"逾期报送 {self.late} 份；未报 {self.missing} 份。"

@@ -150,6 +150,11 @@ class CityReports:
             raise InvalidInput(f"{when.chinese}尚未开始，没有可汇总的报送材料")
         consolidation = self.consolidation(when)
         accounting = self.accounting(when.start, when.end, today)
+        if not accounting.collected and not accounting.not_collected:
+            rhythm = accounting.rules.rhythm
+            raise InvalidInput(
+                f"报送周期为{rhythm.label}，{when.chinese}没有应报的报送；请按{rhythm.label}所在的期次生成报告"
+            )
         if not accounting.collected:
             first = self._ws.city.collecting_from()
             raise InvalidInput(
@@ -454,7 +459,9 @@ class CityReports:
                 self._ws.plan, Period(end.year, PeriodKind.YEAR), positions, self._ws.settings.thresholds()
             ).status_counts()
             months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
-            rows.append(PhaseRow(name, months, accounting.collected, accounting.due, accounting.on_time, counts))
+            # 未纳入汇总 only for a phase wholly before collection began (a phase not yet begun owes nothing yet)
+            collected = accounting.collected or not accounting.not_collected
+            rows.append(PhaseRow(name, months, collected, accounting.due, accounting.on_time, counts))
         return rows
 
     def _unit_summary(
