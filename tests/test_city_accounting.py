@@ -164,6 +164,12 @@ def test_city_settings_and_status_on_the_command_line(office, capsys):
     assert rows[SCJ]["state"] == "逾期" and rows[SCJ]["missing"] == ["2025Q3"]  # now a quarterly return is owed
     assert main(["--db", db, "city", "settings", "--from", "2021-01"]) == 2
     assert "不在方案实施期内" in capsys.readouterr().err
+    bad = ["--deadline-day", "40", "--rhythm", "year"]  # refused as a whole: the rhythm does not change either
+    assert main(["--db", db, "city", "settings", *bad]) == 2 and "1 日至 28 日" in capsys.readouterr().err
+    assert main(["--db", db, "city", "settings", "--green", "80%", "--yellow", "90%"]) == 2
+    assert "预警阈值" in capsys.readouterr().err
+    assert main(["--db", db, "city", "settings", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rhythm"] == "quarter"
     assert main(["--db", db, "city", "settings", "--rhythm", "month", "--deadline-day", "5", "--from", "all"]) == 0
     capsys.readouterr()
     with Workspace(db) as again:
