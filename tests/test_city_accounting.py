@@ -100,10 +100,11 @@ def test_the_same_unit_reads_the_same_everywhere(office, tmp_path):
     assert month.periods[0].code == "2025-07"  # nothing before the first collected month
     # the scores' 报送 part for the year so far (deadlines up to 9 October have passed)
     cards = {c.unit: {i.cause: i for i in c.items} for c in ws.city.reports.scores(2025, TODAY)}
-    assert (cards[SCJ]["未报送"].count, cards[SCJ]["逾期报送"].count) == (0, 0)  # January–June cost nothing
-    assert (cards[FAYUAN]["逾期报送"].count, cards[FAYUAN]["逾期报送"].detail) == (1, "2025年9月")
-    assert (cards[BEILIN]["未报送"].count, cards[BEILIN]["未报送"].detail) == (1, "2025年9月")
-    assert cards[KEJI]["未报送"].count == 3
+    scj, court, beilin, keji = (cards[u]["报送"] for u in (SCJ, FAYUAN, BEILIN, KEJI))
+    assert scj.count == 3 and "按时 3 期，逾期 0 期" in scj.detail and "未报送 0 期" in scj.detail  # not Jan–Jun
+    assert court.count == 3 and "按时 2 期，逾期 1 期" in court.detail and "（2025年9月）" in court.detail
+    assert beilin.count == 3 and "未报送 1 期（2025年9月）" in beilin.detail
+    assert keji.count == 3 and "未报送 3 期" in keji.detail
     # the quarter's report and its 通报
     paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
     workbook = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
@@ -124,7 +125,8 @@ def test_the_year_counts_only_the_collected_months_and_the_final_evaluation_says
     assert [p.code for p in year.periods] == [f"2025-{m:02d}" for m in range(7, 13)]
     assert year[SCJ].received == 3 and [p.code for p in year[SCJ].missing] == ["2025-10", "2025-11", "2025-12"]
     cards = {c.unit: {i.cause: i for i in c.items} for c in ws.city.reports.scores(2025, after)}
-    assert cards[SCJ]["未报送"].count == 3 and cards[KEJI]["未报送"].count == 6  # not 9 and 12
+    assert cards[SCJ]["报送"].count == 6 and "未报送 3 期" in cards[SCJ]["报送"].detail  # not 12 due, 9 missing
+    assert cards[KEJI]["报送"].count == 6 and "未报送 6 期" in cards[KEJI]["报送"].detail
     paths = ws.city.reports.final(tmp_path, after)
     workbook = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
     rows = [row for row in workbook["分阶段"].iter_rows(values_only=True) if row[1] and "月—" in str(row[1])]

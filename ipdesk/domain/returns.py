@@ -51,6 +51,15 @@ class TrustedCertificate:
         return not self.superseded_at
 
 
+class ImportOutcome(StrEnum):
+    """What became of one file given to 导入 (the value is what the office reads: the import's result column)."""
+
+    IMPORTED = "已导入"
+    DUPLICATE = "已有相同版本"
+    HISTORY = "已存为历史版本"
+    REFUSED = "拒绝"
+
+
 def days_late(due: dt.date, today: dt.date) -> int:
     """Days past the due date (0 when not yet due)."""
     return max((today - due).days, 0)
