@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             begin = time.perf_counter()
             matrix = ws.city.matrix(today=dt.date(2026, 11, 25))
             matrix_runs.append(time.perf_counter() - begin)
-        cells = len(matrix.cells)
+        cells = len(matrix.units) * len(matrix.periods)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
 

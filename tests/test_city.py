@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from ipdesk import Workspace
 from ipdesk.domain import InvalidInput
+from ipdesk.domain.accounting import UnitState
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import SubmissionState
 from ipdesk.exchange.importing import Outcome
 from ipdesk.signing.identity import KeyStore
 
@@ -380,15 +380,16 @@ def test_the_matrix_counts_what_was_received(made, city):
     city.city.import_files([files[(BEILIN, "2025-10", 1)][".xlsx"], files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
     matrix = city.city.matrix(today=TODAY)
     assert matrix.periods[0].code == "2022-07" and matrix.periods[-1].code == "2025-11"
-    assert len(matrix.units) == 43 and len(matrix.cells) == 43 * 41
+    assert len(matrix.units) == 43 and len(matrix.periods) == 41
     october = matrix.counts("2025-10")
-    assert october[SubmissionState.PENDING] == 1 and october[SubmissionState.OVERDUE] == 42
-    assert matrix.cell(YANTA, "2025-09").state is SubmissionState.PENDING
-    assert matrix.cell(YANTA, "2025-10").state is SubmissionState.OVERDUE
-    assert matrix.cell(YANTA, "2025-11").state is SubmissionState.NOT_DUE  # due on 5 December
+    assert october[UnitState.PENDING] == 1 and october[UnitState.OVERDUE] == 42
+    assert matrix.cell(YANTA, "2025-09").state is UnitState.PENDING
+    assert matrix.cell(YANTA, "2025-10").state is UnitState.OVERDUE
+    assert matrix.cell(YANTA, "2025-11").state is UnitState.NOT_DUE  # due on 5 December
     beilin = matrix.cell(BEILIN, "2025-10")
-    assert beilin.latest.version == 1 and beilin.due == dt.date(2025, 11, 5)
-    assert beilin.on_time is False  # received after the 5th: reported, but late
+    assert beilin.returns[0].latest.version == 1 and beilin.returns[0].deadline == dt.date(2025, 11, 5)
+    assert beilin.returns[0].on_time is False and beilin.late == 1  # received after the 5th: reported, but late
+    assert beilin.text.startswith("待审 逾期") and beilin.text.endswith("天")  # received now, signed now
     assert matrix.on_time("2025-10") == (0, 1)
     districts = city.city.matrix(unit_group="区县", today=TODAY)
     assert len(districts.units) == 13 and all(u.kind.group == "区县" for u in districts.units)
@@ -410,7 +411,7 @@ def test_status_remind_and_the_reminder_workbook(tmp_path, made, city):
     city.city.return_to_unit(BEILIN, "2025-10", "请核实", None, tmp_path / "fb", CITY_PASS, "张主任", create=True)
     items = city.city.reminders("2025-10", today=TODAY)
     assert len(items) == 43
-    assert items[0].unit == BEILIN and items[0].state is SubmissionState.RETURNED
+    assert items[0].unit == BEILIN and items[0].state is UnitState.RETURNED
     yanta = next(r for r in items if r.unit == YANTA)
     assert (yanta.clerk, yanta.phone, yanta.last_period, yanta.days_late) == ("王芳", "029-8888", "2025年9月", 15)
     never = next(r for r in items if r.unit == KEJI)
@@ -421,7 +422,7 @@ def test_status_remind_and_the_reminder_workbook(tmp_path, made, city):
     assert sheet["A1"].value == "2025年10月报送情况催报名单"
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, values_only=False)]
     assert rows[0][1] == BEILIN and rows[0][3] == "已退回"
-    assert any(r[1] == YANTA and r[7] == "029-8888" and r[5] == 15 for r in rows)
+    assert any(r[1] == YANTA and r[8] == "029-8888" and r[6] == 15 and r[4] == "2025年10月" for r in rows)
     with pytest.raises(InvalidInput):
         city.city.status("2021-12")
 
@@ -457,7 +458,7 @@ def test_accept_and_refused_decisions(made, city):
     with pytest.raises(InvalidInput) as error:
         city.city.accept(BEILIN, "2025-10")
     assert "已经接收" in str(error.value)
-    assert city.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is SubmissionState.ACCEPTED
+    assert city.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is UnitState.ACCEPTED
 
 
 def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
@@ -527,7 +528,7 @@ def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
     assert all(c.answered for c in desk.ws.reports.comments(KEJI, "2025-09"))
     result = city.city.import_files([v2[".xlsx"]], today=TODAY)[0]
     assert result.outcome is Outcome.IMPORTED and result.version == 2
-    assert city.city.matrix(today=TODAY).cell(KEJI, "2025-09").state is SubmissionState.PENDING
+    assert city.city.matrix(today=TODAY).cell(KEJI, "2025-09").state is UnitState.PENDING
     changes = city.city.snapshot(KEJI, "2025-09")
     assert next(t for t in changes.tasks if t.seq == seq).problems == "专家评审推迟，已补充说明"
 
@@ -603,12 +604,12 @@ def test_the_day_received_decides_whether_a_return_came_on_time(tmp_path, city):
     result = city.city.import_files([files[".xlsx"]], today=TODAY, received_on=dt.date(2025, 10, 3))[0]
     assert result.outcome is Outcome.IMPORTED
     cell = city.city.matrix(today=TODAY).cell(unit, "2025-09")
-    assert cell.first_received_at.startswith("2025-10-03") and cell.on_time is True
+    assert cell.returns[0].first_received == dt.date(2025, 10, 3) and cell.returns[0].on_time is True
     late = UnitDesk(tmp_path / "late", "灞桥区人民政府")
     late.ws.signoff.keys.create("灞桥区人民政府", "李强", PASS, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
     city.trust.add(late.certificate())
     city.city.import_files([late.sign("2025-09", tmp_path / "late-out", now=signed_on)[".xlsx"]], today=TODAY)
-    assert city.city.matrix(today=TODAY).cell("灞桥区人民政府", "2025-09").on_time is False  # received the 20th
+    assert city.city.matrix(today=TODAY).cell("灞桥区人民政府", "2025-09").late == 1  # received the 20th
     desk.ws.close()
     late.ws.close()
 

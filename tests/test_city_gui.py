@@ -12,8 +12,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from ipdesk import Workspace
+from ipdesk.domain.accounting import UnitState
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import SubmissionState
 from ipdesk.signing.identity import KeyStore
 from ipdesk.ui.operations import BackgroundOp
 
@@ -72,8 +72,8 @@ def test_the_matrix_opens_on_the_period_being_chased(window):
     assert window.model.periods[0].code == "2022-07" and window.model.periods[-1].code == "2025-11"
     assert window.current_period().code == "2025-10"  # due on 5 November, the newest one due by the 20th
     assert cell_text(window, BEILIN, "2025-10") == "逾期"
-    assert cell_text(window, BEILIN, "2025-11") == "未报"
-    assert "应报 43 个单位，已报 0 个" in window.summary.text()
+    assert cell_text(window, BEILIN, "2025-11") == "未到期"
+    assert "43 个单位应报 43 份，已收到 0 份" in window.summary.text() and "逾期 43" in window.summary.text()
     window.group_box.setCurrentIndex(window.group_box.findText("区县"))
     assert window.model.rowCount() == 13
     window.kind_box.setCurrentIndex(window.kind_box.findData(window.kind_box.itemData(1)))
@@ -87,8 +87,8 @@ def test_dropping_files_imports_them_and_says_how_each_went(window, returns):
     outcomes = {results.item(r, 2).text(): results.item(r, 0).text() for r in range(results.rowCount())}
     assert outcomes[BEILIN] == "已导入" and outcomes[YANTA] == "拒绝"  # 雁塔区's certificate is not registered
     assert "签名人未知" in results.item(1, 4).text() or "签名人未知" in results.item(0, 4).text()
-    assert cell_text(window, BEILIN, "2025-10") == "待审"
-    assert "已报 1 个" in window.summary.text()
+    assert cell_text(window, BEILIN, "2025-10").startswith("待审 逾期")  # due 5 November, signed (and received) now
+    assert "已收到 1 份，其中按时 0 份、逾期报送 1 份；未报 42 份" in window.summary.text()
 
 
 def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
@@ -129,9 +129,9 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     received = window.ws.city.received(BEILIN, "2025-10")
     assert received.status is ReportStatus.RETURNED and received.comment == "请补充第三季度的佐证材料"
     assert list((tmp_path / "feedback").glob("*退回意见.json"))
-    assert cell_text(window, BEILIN, "2025-10") == "已退回"
+    assert cell_text(window, BEILIN, "2025-10").startswith("已退回")
     assert not dialog.accept_button.isEnabled()
-    assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is SubmissionState.RETURNED
+    assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025-10").state is UnitState.RETURNED
     # The feedback file lost on the way: written again, the same bytes, from the review dialog.
     assert dialog.feedback_button.isVisibleTo(dialog)
     sent = next((tmp_path / "feedback").glob("*退回意见.json"))
@@ -260,7 +260,17 @@ def test_city_settings_change_the_deadline_and_the_rhythm(window):
     dialog.person.setText("王科长")
     dialog.accept()
     assert window.ws.settings.due_day() == 10 and window.ws.settings.report_kind().value == "quarter"
-    assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025Q3").due == dt.date(2025, 10, 10)
+    assert window.ws.city.matrix(today=TODAY).deadline("2025Q3") == dt.date(2025, 10, 10)
+    window._fill_kinds()  # what open_settings does after the dialog: months are no longer offered
+    assert [window.kind_box.itemData(n) for n in range(window.kind_box.count())] == ["quarter", "half", "year"]
+    dialog = CitySettingsDialog(window.ws, window)
+    dialog.since.setCurrentIndex(dialog.since.findData("2025-07"))
+    dialog.green.setValue(90)
+    dialog.phone.setText("029-86786666")
+    dialog.accept()
+    office = window.ws.city.office_settings()
+    assert (office.collecting_from.code, office.green, office.phone) == ("2025-07", 0.9, "029-86786666")
+    assert [p.code for p in window.ws.city.matrix(today=TODAY).periods] == ["2025Q3", "2025Q4"]
 
 
 def test_the_received_date_applies_to_one_import_and_then_returns_to_today(window, returns):

@@ -472,13 +472,13 @@ def test_phases_before_collection_are_not_collected_and_no_chart_is_drawn_withou
     copy = Workspace(ws.backup_to(tmp_path / "copy.db"), actor="张主任")
     copy.city.set_collecting_from("2025-07")
     phases = copy.city.reports._phases(dt.date(2026, 11, 25))
-    assert [name for name, *_ in phases] == [
-        "启动部署阶段（未纳入汇总）",
-        "推进实施阶段（未纳入汇总）",
-        "巩固提升阶段（未纳入汇总）",
-        "方案期末",
+    assert [(phase.name, phase.collected) for phase in phases] == [
+        ("启动部署阶段", False),
+        ("推进实施阶段", False),
+        ("巩固提升阶段", False),
+        ("方案期末", True),
     ]
-    assert all(expected == 0 and not counts for _, _, expected, _, _, counts in phases[:3])
+    assert all(phase.expected == 0 and not phase.counts and phase.rate is None for phase in phases[:3])
     plan = copy.plan
     consolidation = copy.city.reports.consolidation((plan.start_date, plan.end_date))
     drawn = copy.city.reports._trajectories(Period.parse(str(plan.end_year)), consolidation)

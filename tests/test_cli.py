@@ -32,7 +32,7 @@ COMMANDS = [
     "trust",
     "feedback",
 ]
-CITY_STEPS = ["import", "status", "remind", "show", "accept", "return", "feedback", "report", "rules"]
+CITY_STEPS = ["import", "status", "remind", "show", "accept", "return", "feedback", "report", "settings", "rules"]
 
 
 @pytest.fixture

@@ -91,11 +91,16 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
         metavar="日期",
         help="市局收到这些文件的日期，如 2025-10-03（默认今天）：是否按时报送以此为准",
     )
-    status = step("status", "某一报送期各单位的报送情况：未报 / 逾期 / 待审 / 已接收 / 已退回", cmd_city_status)
-    status.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    status = step(
+        "status",
+        "某一报送期（月、季度、半年、年）各单位应报、已报、缺报的期次和状态："
+        "未到期 / 已齐 / 缺报 / 逾期 / 待审 / 已接收 / 已退回 / 未纳入汇总",
+        cmd_city_status,
+    )
+    status.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3、2025H2、2025")
     status.add_argument("--group", choices=UNIT_GROUPS, metavar="类别", help="只列市级部门、区县或开发区（新区）")
-    remind = step("remind", "催报名单：仍欠该期报送的单位及其填报人、电话，导出为 Excel", cmd_city_remind)
-    remind.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    remind = step("remind", "催报名单：仍欠该期报送的单位、所缺的期次及其填报人、电话，导出为 Excel", cmd_city_remind)
+    remind.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3（列出缺报月份）")
     remind.add_argument("--out", required=True, type=Path, metavar="文件", help="写入的 .xlsx 文件")
     show = step("show", "查看收到的报送材料（只读）及与该单位上期相比的变化", cmd_city_show)
     show.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
@@ -136,6 +141,29 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
     )
     report.add_argument("--final", action="store_true", help="方案终期评估（不需要 --period）")
     report.add_argument("--out", required=True, type=Path, metavar="文件夹", help="写入的文件夹（不存在时创建）")
+    settings = step(
+        "settings",
+        "市局的设置：不带选项时显示；报送周期、开始汇总的报送期、截止日、预警阈值、经办人、电话、PDF 字体"
+        "（与窗口中的“设置”是同一组设置）",
+        cmd_city_settings,
+    )
+    settings.add_argument(
+        "--rhythm", choices=["month", "quarter", "half", "year"], help="各单位的报送周期：月、季度、半年、年"
+    )
+    settings.add_argument(
+        "--from",
+        dest="since",
+        metavar="报送期",
+        help="从哪一期开始汇总，如 2025-07 或 2025Q3（更早的报送期未纳入汇总）；all 表示方案实施以来全部",
+    )
+    settings.add_argument("--deadline-day", type=int, metavar="N", help="报送截止日：次月 N 日（1–28），遇节假日顺延")
+    settings.add_argument("--green", metavar="X", help="绿灯阈值（达到序时进度的比例），如 0.95 或 95%%")
+    settings.add_argument("--yellow", metavar="Y", help="黄灯阈值，如 0.85 或 85%%")
+    settings.add_argument("--person", metavar="姓名", help="经办人（签发退回意见时使用）")
+    settings.add_argument("--phone", metavar="电话", help="市局联系电话")
+    settings.add_argument(
+        "--pdf-font", metavar="字体", help="PDF 字体：simsun、fangsong、simhei（本机有时）；空为随程序提供"
+    )
     rules = step("rules", "年度考核的计分规则：查看，或导出 / 导入规则文件（.json）", cmd_city_rules)
     rules.add_argument("--export", type=Path, metavar="文件", help="把当前规则导出为文件")
     rules.add_argument("--import", dest="import_file", type=Path, metavar="文件", help="导入规则文件并立即使用")
@@ -194,42 +222,50 @@ def cmd_city_import(args: argparse.Namespace) -> int:
 
 def cmd_city_status(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
-    from ipdesk.domain.periods import Period, chinese_datetime
+    from ipdesk.domain.accounting import UnitAccount
+    from ipdesk.domain.periods import Period, chinese_date, chinese_datetime
+    from ipdesk.domain.returns import ReceivedReturn
 
     period = Period.parse(args.period)
     with open_workspace(args) as ws:
-        groups = {u.name: u.kind.group for u in ws.plan.units}
-        cells = [c for c in ws.city.status(period) if args.group is None or groups[c.unit] == args.group]
-        data = [
-            {
-                "unit": c.unit,
-                "state": c.state.label,
-                "version": c.latest.version if c.latest else None,
-                "signed_at": c.latest.signed_at if c.latest else "",
-                "received_at": c.latest.received_at if c.latest else "",
-                "due": c.due.isoformat(),
-                "on_time": c.on_time,
-            }
-            for c in cells
-        ]
+        accounting = ws.city.accounting(period, unit_group=args.group)
+        accounts = accounting.units()
+        deadline = accounting.deadline()
+
+        def newest(account: UnitAccount) -> ReceivedReturn | None:
+            received = [r for r in account.returns if r.latest is not None]
+            return received[-1].latest if received else None
+
+        data = []
+        for account in accounts:
+            latest = newest(account)
+            data.append(
+                {
+                    **{k: v for k, v in account.to_dict().items() if k != "returns"},
+                    "summary": account.summary,
+                    "deadline": deadline.isoformat() if deadline else "",
+                    "version": latest.version if latest else None,
+                    "signed_at": latest.signed_at if latest else "",
+                    "received_at": latest.received_at if latest else "",
+                    "returns": account.to_dict()["returns"],
+                }
+            )
 
         def table() -> str:
-            rows = [
-                (
-                    c.unit,
-                    c.state.label,
-                    f"v{c.latest.version}" if c.latest else "",
-                    chinese_datetime(c.latest.received_at) if c.latest else "",
-                    {True: "按时", False: "逾期报送", None: ""}[c.on_time],
+            rows = []
+            for account in accounts:
+                latest = newest(account)
+                rows.append(
+                    (
+                        account.unit,
+                        account.text,
+                        account.summary,
+                        chinese_datetime(latest.received_at) if latest else "",
+                    )
                 )
-                for c in cells
-            ]
-            tally: dict[str, int] = {}
-            for c in cells:
-                tally[c.state.label] = tally.get(c.state.label, 0) + 1
-            head = f"{period.chinese}报送情况（截止日 {cells[0].due:%Y-%m-%d}）：" if cells else ""
-            head += "，".join(f"{k} {v}" for k, v in tally.items())
-            return head + "\n" + render_table(["单位", "状态", "版本", "收到时间", "及时性"], rows)
+            head = f"{period.chinese}报送情况"
+            head += f"（截止日 {chinese_date(deadline)}）：" if deadline else "："
+            return head + accounting.tally_text() + "\n" + render_table(["单位", "状态", "报送情况", "最近收到"], rows)
 
         return emit(args, data, table)
 
@@ -242,7 +278,72 @@ def cmd_city_remind(args: argparse.Namespace) -> int:
         items = ws.city.reminders(period)
         path = ws.city.write_reminders(period, args.out)
         data = {"file": str(path), "period": period.code, "units": [r.to_dict() for r in items]}
-        return emit(args, data, lambda: f"已写出催报名单（{len(items)} 个单位）：{path}")
+        lines = [f"已写出催报名单（{len(items)} 个单位）：{path}"]
+        lines += [f"{r.unit}：{r.state.label}，{r.owed_text}" for r in items]
+        return emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_city_settings(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        changing = any(
+            value is not None
+            for value in (
+                args.rhythm,
+                args.since,
+                args.deadline_day,
+                args.green,
+                args.yellow,
+                args.person,
+                args.phone,
+                args.pdf_font,
+            )
+        )
+        changed = False
+        if changing:
+            whole = args.since is not None and args.since.strip() in ("all", "全部", "")
+            changed = ws.city.change_settings(
+                rhythm=args.rhythm,
+                collecting_from=None if whole else args.since,
+                whole_plan=whole,
+                due_day=args.deadline_day,
+                green=_threshold(args.green),
+                yellow=_threshold(args.yellow),
+                person=args.person,
+                phone=args.phone,
+                pdf_font=args.pdf_font,
+            )
+        office = ws.city.office_settings()
+        data = {**office.to_dict(), "changed": changed}
+
+        def table() -> str:
+            since = office.collecting_from
+            lines = [
+                f"报送周期：{office.rhythm.label}（{office.rhythm.value}）",
+                f"开始汇总：{since.chinese + '（' + since.code + '）' if since else '方案实施以来全部'}",
+                f"报送截止日：次月 {office.due_day} 日（遇法定节假日或休息日顺延至下一个工作日）",
+                f"绿灯阈值：{office.green * 100:g}%　黄灯阈值：{office.yellow * 100:g}%",
+                f"经办人：{office.person or '（未设置）'}　联系电话：{office.phone or '（未设置）'}",
+                f"PDF 字体：{office.pdf_font or '随程序提供的字体（文泉驿微米黑）'}",
+            ]
+            if changing:
+                lines.insert(0, "已保存设置：" if changed else "设置没有变化：")
+            return "\n".join(lines)
+
+        return emit(args, data, table)
+
+
+def _threshold(text: str | None) -> float | None:
+    """0.95, 95 or 95%: a light threshold as a fraction."""
+    from ipdesk.domain import InvalidInput
+
+    if text is None:
+        return None
+    cleaned = text.strip().rstrip("%％")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise InvalidInput(f"预警阈值应为数字，如 0.95 或 95%：“{text}”") from None
+    return value / 100 if text.strip().endswith(("%", "％")) or value > 1.5 else value
 
 
 def cmd_city_show(args: argparse.Namespace) -> int:

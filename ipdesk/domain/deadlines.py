@@ -2,11 +2,18 @@
 
 Everything is computed against the plan's span, not against today alone, so the lists read sensibly before the plan
 starts (nothing due yet), during it, and after it ends (the plan's last periods stay open until they are submitted).
+
+The deadline rule is one for both sides — the unit's 待办 and the city office's accounting: the Nth day of the month
+after the period (设置 → 报送截止日), moved to the next working day when it falls on a weekend or a statutory holiday.
+Working days follow China's published holiday arrangements, 调休 make-up working days included, as the maintained
+``chinesecalendar`` library knows them; for a year beyond its knowledge only weekends are skipped (and the office's
+reports say so: ``calendar_note``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +29,55 @@ class DueState(StrEnum):
     @property
     def label(self) -> str:
         return {"overdue": "已逾期", "due": "待报送", "open": "填报中"}[self.value]
+
+
+def is_working_day(day: dt.date) -> bool:
+    """True on a working day in China: Monday to Friday except statutory holidays, and the 调休 weekend days worked
+    in their place. For a year the calendar library does not know yet, Monday to Friday."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:  # a year not (yet) published in the library
+        return day.weekday() < 5
+
+
+def holidays_known(year: int) -> bool:
+    """Whether the statutory holidays and 调休 days of ``year`` are known (else only weekends are skipped)."""
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """``day`` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+@functools.lru_cache(maxsize=4096)
+def deadline(period: Period, due_day: int) -> dt.date:
+    """When the return for ``period`` is due: the ``due_day``th of the month after it, or the next working day when
+    that day is a weekend or a holiday (2025-10-05, in the National Day holiday, becomes 2025-10-09)."""
+    return next_working_day(period.due_date(due_day))
+
+
+def calendar_note(deadlines: list[dt.date]) -> str:
+    """A sentence for a report's notes when some of ``deadlines`` fall in a year whose holidays are not known ("" when
+    all are known)."""
+    unknown = sorted({day.year for day in deadlines if not holidays_known(day.year)})
+    if not unknown:
+        return ""
+    years = "、".join(f"{year}年" for year in unknown)
+    return (
+        f"本程序的节假日日历尚未收录{years}的法定节假日和调休安排，这些年份的截止日只顺延周末，"
+        "未顺延法定节假日；请更新 ipdesk 后重新生成。"
+    )
 
 
 @dataclass(frozen=True)
@@ -95,7 +151,7 @@ def due_periods(
             continue
         if since is not None and period.end < since:
             continue
-        due = period.due_date(due_day)
+        due = deadline(period, due_day)
         if period.end >= today:
             state = DueState.OPEN
         elif today > due:

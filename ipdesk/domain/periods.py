@@ -158,7 +158,8 @@ class Period:
         return Period(self.year - 1, self.kind, 12 // self.kind.months)
 
     def due_date(self, day_of_next_month: int = 5) -> dt.date:
-        """When the return for this period is due: by default the 5th of the month after it ends."""
+        """The nominal due day: by default the 5th of the month after the period ends. The deadline itself moves to
+        the next working day (``domain.deadlines.deadline``): use that wherever a deadline is shown or judged."""
         after = self.end + dt.timedelta(days=1)
         last_day = calendar.monthrange(after.year, after.month)[1]
         return after.replace(day=min(max(day_of_next_month, 1), last_day))

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from ipdesk.domain.numbers import is_count, number_text, target_text
 from ipdesk.domain.periods import Period
@@ -57,8 +58,9 @@ def reporting_table(timeliness: dict[str, Timeliness], groups: dict[str, str]) -
         Column("未按时报送的单位", "text", min_chars=12),
     )
     rows: list[Row] = []
+    collected = {u: t for u, t in timeliness.items() if t is not Timeliness.NOT_COLLECTED}
     for group in (*GROUPS, "合计"):
-        members = [u for u in timeliness if group == "合计" or groups.get(u) == group]
+        members = [u for u in collected if group == "合计" or groups.get(u) == group]
         if not members:
             continue
         counts = Counter(timeliness[u] for u in members)
@@ -259,8 +261,8 @@ def supervision_notes(consolidation: Consolidation, due_day: int, kind_label: st
     return [
         f"各单位的情况取自其在本期内最后一次报送的材料（{kind_label}）：本期有同周期报送的取该期，否则取本期内最近一期；"
         "已被退回、尚未重新报送的材料不计入。未报送的单位在其承担的每项任务下列明“未报送”。",
-        f"报送及时性按每期次月 {due_day} 日的截止日计算：本期内各期均按时报送为“按时报送”，有一期逾期为“逾期报送”，"
-        "有一期未报送为“未报送”。",
+        f"报送及时性按每期次月 {due_day} 日的截止日计算（遇法定节假日或休息日顺延至下一个工作日，调休上班日为工作日），"
+        "以办公室收到第一版的日期为准：本期内各期均按时报送为“按时报送”，有一期逾期为“逾期报送”，有一期未报送为“未报送”。",
         "完成状态：未启动——尚未开展工作；推进中——已开展，按计划序时推进；已完成——已全部完成任务内容；"
         "滞后——进度落后于序时要求；持续推进——常态化工作，长期持续开展。项次为各单位承担任务的次数之和。",
         "不重复计算：主要指标的全市数值取牵头单位填报的数值（方案列有两个牵头单位的，取所属期最新的一位，同期取列第一位"
@@ -408,8 +410,25 @@ def final_target_table(consolidation: Consolidation) -> Table:
     return Table("示范工程终期", "三、示范工程目标终期完成情况", table.columns, table.items)
 
 
-def phase_table(rows: list[tuple[str, str, int, int, float | None, Counter[str]]]) -> Table:
-    """Per phase: (name, months, returns expected, returns received on time, on-time share, parts by status)."""
+@dataclass(frozen=True)
+class PhaseRow:
+    """One phase of the plan in the final evaluation: the returns due in it (from the office's accounting) and its
+    tasks' state at its end. A phase before the office began collecting is 未纳入汇总 (``collected`` False)."""
+
+    name: str
+    months: str
+    collected: bool
+    expected: int  # returns due
+    on_time: int  # returns received on time
+    counts: Counter[str]  # task parts by status at the phase's end
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.expected if self.collected and self.expected else None
+
+
+def phase_table(rows: list[PhaseRow]) -> Table:
+    """Per phase: returns expected, received on time, on-time share, parts by status at its end."""
     columns = (
         Column("阶段", "word"),
         Column("时间", "word"),
@@ -422,19 +441,22 @@ def phase_table(rows: list[tuple[str, str, int, int, float | None, Counter[str]]
         Column("阶段末|完成率", "number"),
     )
     items = []
-    for name, months, expected, on_time, rate, counts in rows:
-        total = sum(counts.values())
+    for row in rows:
+        if not row.collected:
+            items.append(cells(row.name, row.months, *(["未纳入汇总"] * 7)))
+            continue
+        total = sum(row.counts.values())
         items.append(
             cells(
-                name,
-                months,
-                expected,
-                on_time,
-                Cell(rate, PERCENT),
-                counts["done"],
-                counts["lagging"],
-                counts[NOT_REPORTED],
-                share(counts["done"], total),
+                row.name,
+                row.months,
+                row.expected,
+                row.on_time,
+                Cell(row.rate, PERCENT),
+                row.counts["done"],
+                row.counts["lagging"],
+                row.counts[NOT_REPORTED],
+                share(row.counts["done"], total),
             )
         )
     return Table("分阶段", "四、分阶段情况", columns, tuple(items))

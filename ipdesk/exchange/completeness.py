@@ -1,74 +1,45 @@
-"""The completeness matrix (报送情况): every unit × every period of a kind, from the returns received.
+"""The completeness matrix (报送情况): every unit × every period of a kind, from the office's accounting.
 
-Each cell is a ``Submission`` (未报 / 逾期 / 待审 / 已接收 / 已退回, with the due date and whether the first version
-came on time). Only periods of the plan's span that have begun are shown; due dates follow the deadline rule in 设置
-(the Nth day of the month after the period).
+Each cell is the unit's ``UnitAccount`` for that period (``domain.accounting``): under the office's own rhythm one
+return (未到期 / 逾期 / 待审 / 已接收 / 已退回, and 逾期N天 when it came late); for a longer column — quarters under a
+monthly rhythm — the returns of its months (已齐 / 缺报 / 逾期 …, 已报 2/3). Only periods of the plan's span that have
+begun, and that owe at least one collected return, are shown; columns shorter than the rhythm are not offered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 
+from ipdesk.domain.accounting import CollectionRules, Matrix, account
 from ipdesk.domain.deadlines import plan_periods
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Unit
-from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState, submission_state
+from ipdesk.domain.returns import ReceivedReturn
 
 
-@dataclass(frozen=True)
-class Matrix:
-    units: tuple[Unit, ...]
-    periods: tuple[Period, ...]
-    cells: dict[tuple[str, str], Submission]
-
-    def cell(self, unit: str, period: str | Period) -> Submission:
-        return self.cells[(unit, str(period))]
-
-    def column(self, period: str | Period) -> list[Submission]:
-        return [self.cells[(u.name, str(period))] for u in self.units]
-
-    def counts(self, period: str | Period) -> Counter[SubmissionState]:
-        return Counter(s.state for s in self.column(period))
-
-    def on_time(self, period: str | Period) -> tuple[int, int]:
-        """(reported on time, reported at all) for the period: DHIS2's two reporting rates."""
-        reported = [s for s in self.column(period) if s.first_received_at]
-        return sum(1 for s in reported if s.on_time), len(reported)
-
-
-def periods_shown(kind: PeriodKind, span: tuple[dt.date, dt.date], today: dt.date) -> list[Period]:
-    """The plan's periods of ``kind`` that have begun by ``today`` (all of them once the plan has ended)."""
-    return [p for p in plan_periods(kind, *span) if p.start <= today]
+def periods_shown(rules: CollectionRules, kind: PeriodKind, today: dt.date) -> list[Period]:
+    """The plan's periods of ``kind`` that have begun by ``today`` and owe a collected return."""
+    return [
+        p
+        for p in plan_periods(kind, *rules.span)
+        if p.start <= today and any(rules.collected(r) for r in rules.periods_in(p.start, p.end))
+    ]
 
 
 def build_matrix(
-    units: list[Unit],
-    periods: list[Period],
-    received: list[ReceivedReturn],
-    due_day: int,
-    today: dt.date,
+    rules: CollectionRules, units: list[Unit], kind: PeriodKind, received: list[ReceivedReturn], today: dt.date
 ) -> Matrix:
-    """The matrix from every version received (in any order)."""
-    wanted = {p.code for p in periods}
-    latest: dict[tuple[str, str], ReceivedReturn] = {}
-    first: dict[tuple[str, str], str] = {}
+    """The matrix from every version received (in any order). ``kind`` shorter than the rhythm is read as the
+    rhythm."""
+    if kind.months < rules.rhythm.months:
+        kind = rules.rhythm
+    periods = periods_shown(rules, kind, today)
+    names = [u.name for u in units]
+    by_period: dict[str, list[ReceivedReturn]] = {}
     for item in received:
-        if item.period not in wanted:
-            continue
-        key = (item.unit, item.period)
-        if key not in latest or item.version > latest[key].version:
-            latest[key] = item
-        if key not in first or item.received_at < first[key]:
-            first[key] = item.received_at
-    cells = {}
-    for period in periods:
-        due = period.due_date(due_day)
-        for unit in units:
-            key = (unit.name, period.code)
-            found = latest.get(key)
-            cells[key] = Submission(
-                unit.name, period, submission_state(found, due, today), due, found, first.get(key, "")
-            )
-    return Matrix(tuple(units), tuple(periods), cells)
+        by_period.setdefault(item.period, []).append(item)
+    columns = {}
+    for p in periods:
+        own = [item for r in rules.periods_in(p.start, p.end) for item in by_period.get(r.code, ())]
+        columns[p.code] = account(rules, names, own, p, today)
+    return Matrix(tuple(units), tuple(periods), columns)

@@ -46,7 +46,8 @@ class NoticeFacts:
 
     @property
     def expected(self) -> int:
-        return len(self.timeliness)
+        """Units that owed returns in the period (those whose months all lie before collection began owe none)."""
+        return sum(1 for value in self.timeliness.values() if value is not Timeliness.NOT_COLLECTED)
 
     def units(self, state: Timeliness) -> list[str]:
         return [unit for unit, value in self.timeliness.items() if value is state]

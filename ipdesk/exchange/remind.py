@@ -1,5 +1,6 @@
-"""The 催报 list: the units still owing a period, with their clerk and phone from their last return, as a workbook
-the office can print or send round."""
+"""The 催报 list: the units still owing returns of a period — for a long period (a quarter under a monthly rhythm)
+only those missing something, with the months missing — their clerk and phone from their last return, as a
+workbook the office can print or send round."""
 
 from __future__ import annotations
 
@@ -7,20 +8,25 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipdesk.domain.accounting import ReturnState, UnitAccount, UnitState
 from ipdesk.domain.periods import Period, chinese_date
-from ipdesk.domain.returns import Submission, SubmissionState, days_late
 
 
 @dataclass(frozen=True)
 class Reminder:
     unit: str
     kind: str  # 市级部门 / 区县 / 开发区（新区）
-    state: SubmissionState
-    due: dt.date
-    days_late: int
+    state: UnitState
+    due: dt.date  # the deadline of the earliest return still owed
+    days_late: int  # days past that deadline (0 before it)
     clerk: str
     phone: str
     last_period: str  # the last period the unit reported, in words ("" when never)
+    owed: tuple[Period, ...] = ()  # the periods whose return is missing, sent back, or coming due
+
+    @property
+    def owed_text(self) -> str:
+        return "、".join(p.chinese for p in self.owed)
 
     def to_dict(self) -> dict:
         return {
@@ -29,6 +35,7 @@ class Reminder:
             "state": self.state.label,
             "due": self.due.isoformat(),
             "days_late": self.days_late,
+            "owed": [p.code for p in self.owed],
             "clerk": self.clerk,
             "phone": self.phone,
             "last_period": self.last_period,
@@ -36,22 +43,33 @@ class Reminder:
 
 
 def reminders(
-    cells: list[Submission], kinds: dict[str, str], contacts: dict[str, tuple[str, str, str]], today: dt.date
+    accounts: list[UnitAccount], kinds: dict[str, str], contacts: dict[str, tuple[str, str, str]], today: dt.date
 ) -> list[Reminder]:
-    """The owing units of a period, the most overdue first. ``contacts``: unit → (clerk, phone, last period)."""
-    found = [
-        Reminder(
-            cell.unit,
-            kinds.get(cell.unit, ""),
-            cell.state,
-            cell.due,
-            days_late(cell.due, today),
-            *contacts.get(cell.unit, ("", "", "")),
+    """The owing units of a period, the returned first, then the most overdue. ``contacts``: unit → (clerk, phone,
+    last period). A unit owes when a due return is missing or sent back; before a deadline, when nothing of the
+    period has come yet (a reminder ahead of the deadline)."""
+    found = []
+    for item in accounts:
+        if not (item.state.owing or item.state is UnitState.NOT_DUE):
+            continue
+        owed = [r for r in item.returns if r.state.owing and (item.state is UnitState.NOT_DUE or r.due)]
+        if not owed:
+            continue
+        first = min(owed, key=lambda r: r.deadline)
+        overdue = [r for r in owed if r.state is not ReturnState.NOT_DUE]
+        late = max((today - r.deadline).days for r in overdue) if overdue else 0
+        found.append(
+            Reminder(
+                item.unit,
+                kinds.get(item.unit, ""),
+                item.state,
+                first.deadline,
+                max(late, 0),
+                *contacts.get(item.unit, ("", "", "")),
+                owed=tuple(r.period for r in owed),
+            )
         )
-        for cell in cells
-        if cell.state.owing
-    ]
-    order = {SubmissionState.RETURNED: 0, SubmissionState.OVERDUE: 1, SubmissionState.NOT_DUE: 2}
+    order = {UnitState.RETURNED: 0, UnitState.OVERDUE: 1, UnitState.INCOMPLETE: 1, UnitState.NOT_DUE: 2}
     return sorted(found, key=lambda r: (order.get(r.state, 3), -r.days_late))
 
 
@@ -60,6 +78,7 @@ COLUMNS = (
     ("单位", 28),
     ("类别", 12),
     ("状态", 9),
+    ("缺报期次", 20),
     ("应报日期", 14),
     ("逾期天数", 9),
     ("填报人", 10),
@@ -103,6 +122,7 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
             r.unit,
             r.kind,
             r.state.label,
+            r.owed_text,
             chinese_date(r.due),
             r.days_late or None,
             r.clerk,
@@ -110,7 +130,7 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
             r.last_period or "（从未报送）",
         )
         for n, r in enumerate(items, 1)
-    ] or [("（无）", "本期各单位均已报送", "", "", "", None, "", "", "")]
+    ] or [("（无）", "本期各单位均已报送", "", "", "", "", None, "", "", "")]
     for offset, values in enumerate(rows, 4):
         for number, value in enumerate(values, 1):
             cell = sheet.cell(offset, number, value)
@@ -119,7 +139,7 @@ def write_reminders(items: list[Reminder], period: Period, office: str, today: d
             cell.alignment = Alignment(
                 vertical="center", wrap_text=True, horizontal="center" if number != 2 else "left"
             )
-            if number == 8 and isinstance(value, str):
+            if number == 9 and isinstance(value, str):
                 cell.data_type = "s"  # a phone number is text, never a number or a formula
     sheet.freeze_panes = "A4"
     sheet.print_title_rows = "3:3"

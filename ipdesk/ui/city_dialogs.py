@@ -199,7 +199,7 @@ class ReviewDialog(QDialog):
         self.header.setText(
             self.tr(
                 "<b>{0}　{1}　v{2}（{3}）</b><br/>审核人 {4} 于 {5} 签署　收到 {6}　填报人 {7} {8}　"
-                "报送格式 {9}　方案 {10}"
+                "报送格式 {9}　方案 {10}<br/>{11}"
             ).format(
                 _escape(self.unit),
                 self.period.chinese,
@@ -212,6 +212,7 @@ class ReviewDialog(QDialog):
                 _escape(h.phone),
                 item.format,
                 item.plan_code or "—",
+                self.ws.city.timeliness_text(self.unit, self.period),
             )
         )
         self.tasks.changes = self.ws.city.changes(self.unit, self.period) if is_latest else {}

@@ -54,7 +54,7 @@ class SideDialog(QDialog):
         form = QFormLayout(self.city_form)
         form.addRow(self.tr("经办人"), self.person)
         form.addRow(self.tr("从哪个月开始汇总"), self.since)
-        hint = QLabel(self.tr("更早的报送期不列入报送情况（不会显示为逾期）；以后可在“审阅”菜单中修改。"))
+        hint = QLabel(self.tr("更早的报送期不列入报送情况（不会显示为逾期）；以后可在“文件 → 设置”中修改。"))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         form.addRow("", hint)
@@ -111,35 +111,64 @@ def choose_side(ws: Workspace) -> str | None:
 
 
 class CitySettingsDialog(QDialog):
-    """设置 of the city office's workspace: who works it, the reporting rhythm and deadline, the PDF's font."""
+    """设置 of the city office's workspace: who works it and the phone, the reporting rhythm, the first collected
+    month and the deadline, the light thresholds, the PDF's font — the same stored values as ``ipdesk city
+    settings`` (``ws.city.change_settings``)."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
-        from PySide6.QtWidgets import QSpinBox
+        from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
         super().__init__(parent)
         self.ws = ws
         self.setWindowTitle(self.tr("设置"))
-        settings = ws.settings
-        self.person = QLineEdit(settings.get(settings.REVIEWER_NAME))
+        current = ws.city.office_settings()
+        self.person = QLineEdit(current.person)
+        self.phone = QLineEdit(current.phone)
         self.kind = QComboBox()
         for kind in PeriodKind:
             self.kind.addItem(kind.label, kind.value)
-        self.kind.setCurrentIndex(max(self.kind.findData(settings.report_kind().value), 0))
+        self.kind.setCurrentIndex(max(self.kind.findData(current.rhythm.value), 0))
+        self.since = QComboBox()
+        plan = ws.plan
+        self.since.addItem(self.tr("方案实施以来全部"), "")
+        for month in plan_periods(PeriodKind.MONTH, plan.start_date, plan.end_date):
+            self.since.addItem(month.chinese, month.code)
+        code = current.collecting_from.code if current.collecting_from else ""
+        self.since.setCurrentIndex(max(self.since.findData(code), 0))
         self.due_day = QSpinBox()
         self.due_day.setRange(1, 28)
-        self.due_day.setValue(settings.due_day())
+        self.due_day.setValue(current.due_day)
         self.due_day.setPrefix(self.tr("次月 "))
         self.due_day.setSuffix(self.tr(" 日"))
+        self.due_day.setToolTip(self.tr("遇法定节假日或休息日顺延至下一个工作日（调休上班日为工作日）"))
+        self.green = QDoubleSpinBox()
+        self.yellow = QDoubleSpinBox()
+        for box, value in ((self.green, current.green), (self.yellow, current.yellow)):
+            box.setRange(1, 150)
+            box.setDecimals(0)
+            box.setSuffix(" %")
+            box.setValue(round(value * 100))
         self.face = QComboBox()
         self.face.addItem(self.tr("随程序提供的字体（文泉驿微米黑）"), "")
         for key, shown in ws.reports.pdf_faces().items():
             self.face.addItem(shown, key)
-        self.face.setCurrentIndex(max(self.face.findData(settings.get(settings.PDF_FONT)), 0))
+        self.face.setCurrentIndex(max(self.face.findData(current.pdf_font), 0))
         form = QFormLayout()
         form.addRow(self.tr("经办人"), self.person)
+        form.addRow(self.tr("联系电话"), self.phone)
         form.addRow(self.tr("各单位的报送周期"), self.kind)
+        form.addRow(self.tr("从哪一期开始汇总"), self.since)
         form.addRow(self.tr("报送截止日"), self.due_day)
+        form.addRow(self.tr("绿灯阈值（达到序时进度的）"), self.green)
+        form.addRow(self.tr("黄灯阈值"), self.yellow)
         form.addRow(self.tr("PDF 字体"), self.face)
+        hint = QLabel(
+            self.tr(
+                "开始汇总之前的报送期“未纳入汇总”：不催报、不计未报送、不扣分。修改后报送情况和各报告随即按新设置计算。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -148,22 +177,24 @@ class CitySettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 240)
+        self.resize(560, 380)
 
     def accept(self) -> None:
-        from ipdesk.domain.reports import person_name
-
-        settings = self.ws.settings
+        since = self.since.currentData()
         try:
-            settings.update(
-                {
-                    settings.REVIEWER_NAME: person_name(self.person.text(), "经办人"),
-                    settings.REPORT_KIND: self.kind.currentData(),
-                    settings.DUE_DAY: str(self.due_day.value()),
-                    settings.PDF_FONT: self.face.currentData(),
-                }
+            self.ws.city.change_settings(
+                rhythm=self.kind.currentData(),
+                collecting_from=since or None,
+                whole_plan=not since,
+                due_day=self.due_day.value(),
+                green=self.green.value() / 100,
+                yellow=self.yellow.value() / 100,
+                person=self.person.text(),
+                phone=self.phone.text(),
+                pdf_font=self.face.currentData(),
             )
         except IpdeskError as error:
             self.error.setText(str(error))

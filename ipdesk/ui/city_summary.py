@@ -41,9 +41,15 @@ REPORT_KINDS = {
 
 
 def choose_period(parent: QWidget, ws: Workspace, kind: PeriodKind, today: dt.date) -> Period | None:
-    """Ask which period (of the plan, begun by today); the newest ended one is offered first."""
+    """Ask which period (of the plan, begun by today, not before the office began collecting); the newest ended one
+    is offered first."""
     plan = ws.plan
-    periods = [p for p in plan_periods(kind, plan.start_date, plan.end_date) if p.start <= today]
+    since = ws.city.collecting_from()
+    periods = [
+        p
+        for p in plan_periods(kind, plan.start_date, plan.end_date)
+        if p.start <= today and (since is None or p.end >= since.start)
+    ]
     if not periods:
         QMessageBox.information(parent, "ipdesk", parent.tr("方案实施期还没有开始，没有可汇总的报送期"))
         return None

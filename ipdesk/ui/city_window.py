@@ -1,14 +1,17 @@
 """The city office's window (市领导小组办公室汇总): who has reported what, importing returns, review, 催报.
 
-The centre is the completeness matrix — every unit × every begun period of the chosen kind, each cell 未报 / 逾期 /
-待审 / 已接收 / 已退回 in colour and word. Files and folders dropped on the window (or chosen) are imported with a
-progress bar that can be stopped; double-clicking a cell opens that return for review.
+The centre is the completeness matrix — every unit × every begun period of the chosen kind (the office's rhythm or
+longer), each cell the unit's account for that period from the office's accounting (``domain.accounting``): 未到期 /
+逾期 / 待审 / 已接收 / 已退回 for one return, with 逾期N天 when it came late; 已齐 3/3 / 缺报 2/3 over several.
+Files and folders dropped on the window (or chosen) are imported with a progress bar that can be stopped;
+double-clicking a cell opens that return for review.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QKeySequence
@@ -27,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ipdesk.domain.accounting import ReturnState, UnitAccount, UnitState
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_datetime
-from ipdesk.domain.returns import ImportOutcome, Submission, SubmissionState
+from ipdesk.domain.returns import ImportOutcome
 from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
 from ipdesk.ui.city_summary import RulesDialog, choose_period, write_report
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
@@ -37,61 +41,77 @@ from ipdesk.ui.operations import run_with_progress
 from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.workspace import Workspace
 
+if TYPE_CHECKING:
+    from ipdesk.domain.accounting import Matrix
+
 STATE_COLOURS = {  # background, text
-    SubmissionState.NOT_DUE: ("#f0f0f0", "#555555"),
-    SubmissionState.OVERDUE: ("#f8d0d0", "#8b0000"),
-    SubmissionState.PENDING: ("#fff1c2", "#6b4f00"),
-    SubmissionState.ACCEPTED: ("#d8f0d8", "#1b5e20"),
-    SubmissionState.RETURNED: ("#ffe0b2", "#8a4b00"),
+    UnitState.NOT_DUE: ("#f0f0f0", "#555555"),
+    UnitState.OVERDUE: ("#f8d0d0", "#8b0000"),
+    UnitState.INCOMPLETE: ("#fbe3e3", "#8b0000"),
+    UnitState.PENDING: ("#fff1c2", "#6b4f00"),
+    UnitState.ACCEPTED: ("#d8f0d8", "#1b5e20"),
+    UnitState.COMPLETE: ("#e3f2e3", "#1b5e20"),
+    UnitState.RETURNED: ("#ffe0b2", "#8a4b00"),
+    UnitState.NOT_COLLECTED: ("#ffffff", "#999999"),
 }
+LATE_TEXT = "#b03a00"  # a return received late keeps its state's background, its words turn orange-brown
 ALL_UNITS = "全部单位"
+KIND_WORDS = {
+    PeriodKind.MONTH: "按月",
+    PeriodKind.QUARTER: "按季度",
+    PeriodKind.HALF: "按半年",
+    PeriodKind.YEAR: "按年度",
+}
 
 
 class MatrixModel(RowsTableModel):
     """Rows: units; columns: periods; a cell: the unit's state for the period."""
 
-    def __init__(self, due_day: int, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.due_day = due_day
         self.periods: list[Period] = []
-        self.cells: dict[tuple[str, str], Submission] = {}
+        self.matrix: Matrix | None = None
 
-    def set_matrix(self, matrix) -> None:
+    def set_matrix(self, matrix: Matrix) -> None:
         self.beginResetModel()
         self.rows = list(matrix.units)
         self.periods = list(matrix.periods)
-        self.cells = matrix.cells
+        self.matrix = matrix
         self.endResetModel()
+
+    def account(self, unit: str, period: Period) -> UnitAccount:
+        assert self.matrix is not None  # there are cells only once a matrix is set
+        return self.matrix.cell(unit, period)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.periods)
 
-    def cell(self, index: QModelIndex) -> Submission:
-        return self.cells[(self.rows[index.row()].name, self.periods[index.column()].code)]
+    def cell(self, index: QModelIndex | QPersistentModelIndex) -> UnitAccount:
+        return self.account(self.rows[index.row()].name, self.periods[index.column()])
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Horizontal:
                 return _column_title(self.periods[section])
             return self.rows[section].name
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and self.matrix:
             period = self.periods[section]
-            return self.tr("{0}，截止日 {1}").format(period.chinese, chinese_date(period.due_date(self.due_day)))
+            due = self.matrix.deadline(period)
+            return self.tr("{0}，截止日 {1}").format(period.chinese, chinese_date(due) if due else "—")
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        cell = self.cells[(self.rows[index.row()].name, self.periods[index.column()].code)]
+        cell = self.cell(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            text = cell.state.label
-            if cell.latest is not None and cell.latest.version > 1:
-                text += f" v{cell.latest.version}"
-            return text
+            return cell.text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             background, foreground = STATE_COLOURS[cell.state]
+            if role == Qt.ItemDataRole.ForegroundRole and cell.late and not cell.missing:
+                foreground = LATE_TEXT
             return QBrush(QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground))
         if role == Qt.ItemDataRole.ToolTipRole:
             return _cell_tip(cell)
@@ -104,18 +124,23 @@ def _column_title(period: Period) -> str:
     return period.chinese.replace("年第", "年").replace("季度", "季")
 
 
-def _cell_tip(cell: Submission) -> str:
-    lines = [f"{cell.unit} {cell.period.chinese}：{cell.state.label}", f"截止日：{chinese_date(cell.due)}"]
-    if cell.latest is not None:
-        item = cell.latest
-        lines += [
-            f"最新版本：v{item.version}，{item.signed_by} 于 {chinese_datetime(item.signed_at)} 签署",
-            f"收到：{chinese_datetime(item.received_at)}",
-        ]
-        if cell.on_time is not None:
-            lines.append("按时报送" if cell.on_time else "逾期报送")
-        if item.comment:
-            lines.append(f"退回意见：{item.comment}")
+def _cell_tip(cell: UnitAccount) -> str:
+    """The unit's account in words: each return's deadline, and each version with the day it was received."""
+    lines = [f"{cell.unit}：{cell.summary}"]
+    for item in cell.returns:
+        line = f"{item.period.chinese}：截止日 {chinese_date(item.deadline)}，{item.state.label}"
+        if item.timeliness_text:
+            line += f"（{item.timeliness_text}）"
+        lines.append(line)
+        for version in item.versions:
+            lines.append(
+                f"　v{version.version}：{version.signed_by} 于 {chinese_datetime(version.signed_at)} 签署，"
+                f"{chinese_datetime(version.received_at)} 收到，{version.status.label}"
+            )
+        if item.state is ReturnState.RETURNED and item.latest is not None and item.latest.comment:
+            lines.append(f"　退回意见：{item.latest.comment}")
+    for period in cell.not_collected:
+        lines.append(f"{period.chinese}：未纳入汇总")
     return "\n".join(lines)
 
 
@@ -127,13 +152,13 @@ class CityWindow(QMainWindow):
         self._damage_offered = False
         self.setWindowTitle(self.tr("ipdesk — {0}汇总").format(ws.city.name))
         self.setAcceptDrops(True)
-        self.model = MatrixModel(ws.settings.due_day(), self)
+        self.model = MatrixModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.horizontalHeader().setDefaultSectionSize(74)
+        self.view.horizontalHeader().setDefaultSectionSize(96)
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # The selected cell keeps its state colour and gets a frame: the colour is the information.
@@ -147,6 +172,7 @@ class CityWindow(QMainWindow):
                 f'<span style="background:{bg};color:{fg}">&nbsp;{state.label}&nbsp;</span>'
                 for state, (bg, fg) in STATE_COLOURS.items()
             )
+            + f'　<span style="color:{LATE_TEXT}">逾期N天 = 逾期报送</span>'
             + self.tr("　双击单元格审阅；把报送文件或文件夹拖到窗口上即可导入")
         )
         central = QWidget()
@@ -200,10 +226,8 @@ class CityWindow(QMainWindow):
         bar.addSeparator()
         bar.addWidget(QLabel(self.tr(" 报送周期 ")))
         self.kind_box = QComboBox()
-        for kind in PeriodKind:
-            self.kind_box.addItem(kind.label, kind)
-        self.kind_box.setCurrentIndex(list(PeriodKind).index(self.ws.settings.report_kind()))
-        self.kind_box.currentIndexChanged.connect(lambda _: self.refresh())
+        self._fill_kinds()
+        self.kind_box.currentIndexChanged.connect(lambda _: self.refresh(keep_place=False))
         bar.addWidget(self.kind_box)
         bar.addWidget(QLabel(self.tr(" 单位 ")))
         self.group_box = QComboBox()
@@ -221,6 +245,18 @@ class CityWindow(QMainWindow):
         self.received_on.setToolTip(self.tr("导入的文件是哪一天收到的（如 U 盘上周送来）：是否按时报送以此为准"))
         bar.addWidget(self.received_on)
 
+    def _fill_kinds(self) -> None:
+        """The office's rhythm and every longer kind (a quarter under a monthly rhythm is its three months)."""
+        from ipdesk.domain.accounting import kinds_shown
+
+        rhythm = self.ws.settings.report_kind()
+        self.kind_box.blockSignals(True)
+        self.kind_box.clear()
+        for kind in kinds_shown(rhythm):
+            self.kind_box.addItem(self.tr(KIND_WORDS[kind]) if kind is not rhythm else kind.label, kind)
+        self.kind_box.setCurrentIndex(0)
+        self.kind_box.blockSignals(False)
+
     def _action(self, text: str, shortcut, slot, menu) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -230,11 +266,15 @@ class CityWindow(QMainWindow):
         return action
 
     # -- the matrix -------------------------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, keep_place: bool = True) -> None:
+        """Read the matrix afresh; the selected cell stays, unless the columns changed kind (then the newest period
+        due is selected)."""
         current = self.view.currentIndex()
-        position = (current.row(), current.column()) if current.isValid() else None
+        position = (current.row(), current.column()) if current.isValid() and keep_place else None
         kind = PeriodKind(self.kind_box.currentData())
         matrix = self.ws.city.matrix(kind, self.group_box.currentData(), self.today)
+        # a longer column says more: 已齐 3/3 逾期1期
+        self.view.horizontalHeader().setDefaultSectionSize(96 if kind is self.ws.settings.report_kind() else 136)
         self.model.set_matrix(matrix)
         column = position[1] if position else max(self._latest_due_column(), 0)
         row = position[0] if position else 0
@@ -247,7 +287,10 @@ class CityWindow(QMainWindow):
 
     def _latest_due_column(self) -> int:
         """The newest period whose return is due by now (the one the office is chasing)."""
-        due = [n for n, p in enumerate(self.model.periods) if p.due_date(self.ws.settings.due_day()) <= self.today]
+        matrix = self.model.matrix
+        due = [
+            n for n, p in enumerate(self.model.periods) if matrix and (matrix.deadline(p) or self.today) <= self.today
+        ]
         return due[-1] if due else self.model.columnCount() - 1
 
     def current_period(self) -> Period | None:
@@ -256,22 +299,13 @@ class CityWindow(QMainWindow):
 
     def show_summary(self) -> None:
         period = self.current_period()
-        if period is None:
+        matrix = self.model.matrix
+        if period is None or matrix is None:
             self.summary.setText(self.tr("没有可显示的报送期"))
             return
-        cells = [self.model.cells[(u.name, period.code)] for u in self.model.rows]
-        counts = {state: sum(1 for c in cells if c.state is state) for state in SubmissionState}
-        reported = [c for c in cells if c.first_received_at]
-        on_time = sum(1 for c in reported if c.on_time)
-        text = self.tr("{0}（截止日 {1}）：应报 {2} 个单位，已报 {3} 个，其中按时 {4} 个；").format(
-            period.chinese,
-            chinese_date(period.due_date(self.ws.settings.due_day())),
-            len(cells),
-            len(reported),
-            on_time,
-        )
-        text += "，".join(f"{state.label} {counts[state]}" for state in SubmissionState)
-        self.summary.setText(text)
+        due = matrix.deadline(period)
+        when = self.tr("{0}（截止日 {1}）：").format(period.chinese, chinese_date(due) if due else "—")
+        self.summary.setText(when + matrix.columns[period.code].tally_text())
 
     # -- importing --------------------------------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -331,13 +365,15 @@ class CityWindow(QMainWindow):
         if not index.isValid():
             return
         cell = self.model.cell(index)
-        if cell.latest is None:
+        received = [r for r in cell.returns if r.received]
+        if not received:
+            period = self.model.periods[index.column()]
             self.statusBar().showMessage(
-                self.tr("尚未收到{0}{1}的报送材料（{2}）").format(cell.unit, cell.period.chinese, cell.state.label),
-                6000,
+                self.tr("尚未收到{0}{1}的报送材料（{2}）").format(cell.unit, period.chinese, cell.state.label), 6000
             )
             return
-        self.review_dialog = ReviewDialog(self.ws, cell.unit, cell.period, self)
+        # a long column (a quarter of months): the newest return received
+        self.review_dialog = ReviewDialog(self.ws, cell.unit, received[-1].period, self)
         self.review_dialog.decided.connect(self.refresh)
         self.review_dialog.show()
 
@@ -401,9 +437,8 @@ class CityWindow(QMainWindow):
 
         dialog = CitySettingsDialog(self.ws, self)
         if dialog.exec():
-            self.model.due_day = self.ws.settings.due_day()
-            self.kind_box.setCurrentIndex(list(PeriodKind).index(self.ws.settings.report_kind()))
-            self.refresh()
+            self._fill_kinds()
+            self.refresh(keep_place=False)
 
     def open_office_key(self) -> None:
         self.office_key_dialog = OfficeKeyDialog(self.ws, self)

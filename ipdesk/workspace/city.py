@@ -16,13 +16,13 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
 from ipdesk.domain.plan import Unit, UnitKind
 from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, ReturnComment, next_status, person_name
-from ipdesk.domain.returns import ReceivedReturn, Submission
+from ipdesk.domain.returns import ReceivedReturn
 from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.domain.accounting import Accounting, CollectionRules, Matrix, UnitAccount
     from ipdesk.exchange.checks import ReturnNotes
-    from ipdesk.exchange.completeness import Matrix
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
     from ipdesk.reports.snapshot import ReportSnapshot
@@ -220,40 +220,143 @@ class CityOffice:
             notes = f"；校验发现 {len(lines)} 处需核对：" + "；".join(lines) if lines else ""
         return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}{notes}")
 
-    # -- who has reported --------------------------------------------------------------------------------------
+    # -- who has reported: the office's accounting --------------------------------------------------------------
+    def collection_rules(self) -> CollectionRules:
+        """The office's rules as stored now (rhythm, first collected month, deadline day): read afresh every time,
+        so that a change in 设置 or ``city settings`` shows in every figure at once."""
+        from ipdesk.domain.accounting import CollectionRules
+
+        ws = self._ws
+        since = ws.settings.get(ws.settings.CITY_FROM)
+        return CollectionRules(
+            rhythm=ws.settings.report_kind(),
+            span=(ws.plan.start_date, ws.plan.end_date),
+            due_day=ws.settings.due_day(),
+            collecting_from=Period.parse(since).start if since else None,
+        )
+
+    def accounting(
+        self,
+        period: str | Period | tuple[dt.date, dt.date],
+        today: dt.date | None = None,
+        unit_group: str | None = None,
+    ) -> Accounting:
+        """Each unit's account of the returns due over ``period`` (any kind) or a span of days."""
+        from ipdesk.domain.accounting import account
+
+        ws = self._ws
+        stretch = period if isinstance(period, tuple) else self.plan_period(period)
+        units = [u.name for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
+        received = city_store.all_received(ws.db, plan_id=ws.plan_id)
+        return account(self.collection_rules(), units, received, stretch, today or dt.date.today())
+
     def matrix(
         self, kind: PeriodKind | None = None, unit_group: str | None = None, today: dt.date | None = None
     ) -> Matrix:
-        """Every unit (of ``unit_group``: 市级部门, 区县 or 开发区（新区）) × every begun period of ``kind``."""
-        from ipdesk.exchange.completeness import build_matrix, periods_shown
-
-        ws = self._ws
-        today = today or dt.date.today()
-        periods = periods_shown(kind or ws.settings.report_kind(), (ws.plan.start_date, ws.plan.end_date), today)
-        since = ws.settings.get(ws.settings.CITY_FROM)
-        if since:  # periods before the office began collecting with ipdesk are not chased here
-            first_day = Period.parse(since).start
-            periods = [p for p in periods if p.end >= first_day]
-        units = [u for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
-        received = city_store.all_received(ws.db, [p.code for p in periods], ws.plan_id)
-        return build_matrix(units, periods, received, ws.settings.due_day(), today)
-
-    def set_collecting_from(self, month: str | Period | None) -> None:
-        """The first month this office collects with ipdesk (None: the plan's whole span); earlier periods are left
-        out of the matrix, so that a newcomer is not greeted by years of 逾期."""
-        self.claim()
-        code = "" if month is None else self.plan_period(month).code
-        self._ws.settings.set(self._ws.settings.CITY_FROM, code)
-
-    def status(self, period: str | Period, today: dt.date | None = None) -> list[Submission]:
-        """Each unit's state for one period."""
+        """Every unit (of ``unit_group``: 市级部门, 区县 or 开发区（新区）) × every begun period of ``kind`` (the rhythm
+        by default; a kind shorter than the rhythm is read as the rhythm) that owes a collected return."""
         from ipdesk.exchange.completeness import build_matrix
 
         ws = self._ws
-        when = self.plan_period(period)
-        received = city_store.all_received(ws.db, [when.code], ws.plan_id)
-        matrix = build_matrix(list(ws.plan.units), [when], received, ws.settings.due_day(), today or dt.date.today())
-        return matrix.column(when)
+        today = today or dt.date.today()
+        rules = self.collection_rules()
+        units = [u for u in ws.plan.units if unit_group is None or u.kind.group == unit_group]
+        received = city_store.all_received(ws.db, plan_id=ws.plan_id)
+        return build_matrix(rules, units, kind or rules.rhythm, received, today)
+
+    def set_collecting_from(self, month: str | Period | None) -> None:
+        """The first period this office collects with ipdesk (None: the plan's whole span), kept as its first month.
+        Earlier periods are 未纳入汇总 everywhere — not chased, not counted, not scored — so that a newcomer is not
+        greeted by years of 逾期."""
+        self.claim()
+        code = "" if month is None else self.plan_period(month).months()[0].code
+        self._ws.settings.set(self._ws.settings.CITY_FROM, code)
+
+    def collecting_from(self) -> Period | None:
+        """The first month collected with ipdesk (None: the plan's whole span)."""
+        code = self._ws.settings.get(self._ws.settings.CITY_FROM)
+        return Period.parse(code) if code else None
+
+    # -- the office's settings (设置 in the window, ``ipdesk city settings``) -----------------------------------------
+    def office_settings(self) -> OfficeSettings:
+        """Every setting of the office, as stored."""
+        s = self._ws.settings
+        thresholds = s.thresholds()
+        return OfficeSettings(
+            rhythm=s.report_kind(),
+            collecting_from=self.collecting_from(),
+            due_day=s.due_day(),
+            green=thresholds.green,
+            yellow=thresholds.yellow,
+            person=s.get(s.REVIEWER_NAME),
+            phone=s.get(s.CLERK_PHONE),
+            pdf_font=s.get(s.PDF_FONT),
+        )
+
+    def change_settings(
+        self,
+        *,
+        rhythm: PeriodKind | str | None = None,
+        collecting_from: str | Period | None = None,
+        whole_plan: bool = False,
+        due_day: int | None = None,
+        green: float | None = None,
+        yellow: float | None = None,
+        person: str | None = None,
+        phone: str | None = None,
+        pdf_font: str | None = None,
+    ) -> bool:
+        """Change the office's settings given (None: left as it is) together, checked as a whole; ``whole_plan``
+        collects from the plan's start. Returns False when nothing changed. Every figure is read afresh from these
+        stored values (``collection_rules``), so a new rhythm or first period shows everywhere at once."""
+        from ipdesk.domain.reports import person_name
+
+        self.claim()
+        s = self._ws.settings
+        values: dict[str, str] = {}
+        if rhythm is not None:
+            try:
+                values[s.REPORT_KIND] = PeriodKind(rhythm).value
+            except ValueError:
+                raise InvalidInput("报送周期应为 month（月）、quarter（季度）、half（半年）或 year（年）") from None
+        if whole_plan:
+            values[s.CITY_FROM] = ""
+        elif collecting_from is not None:
+            values[s.CITY_FROM] = self.plan_period(collecting_from).months()[0].code
+        if due_day is not None:
+            values[s.DUE_DAY] = str(due_day)
+        if green is not None:
+            values[s.LIGHT_GREEN] = _fraction(green)
+        if yellow is not None:
+            values[s.LIGHT_YELLOW] = _fraction(yellow)
+        if person is not None:
+            values[s.REVIEWER_NAME] = person_name(person, "经办人")
+        if phone is not None:
+            values[s.CLERK_PHONE] = phone.strip()
+        if pdf_font is not None:
+            if pdf_font and pdf_font not in self._ws.reports.pdf_faces():
+                raise InvalidInput(f"没有这种 PDF 字体：{pdf_font}（可选：{'、'.join(self._ws.reports.pdf_faces())}）")
+            values[s.PDF_FONT] = pdf_font
+        return s.update(values) if values else False
+
+    def timeliness_text(self, unit: str | Unit, period: str | Period) -> str:
+        """截止日 2025年10月9日，逾期报送4天 — for the return of one unit and rhythm period ("" when the period is not
+        one the office collects)."""
+        from ipdesk.domain.periods import chinese_date
+
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        rules = self.collection_rules()
+        if when.kind is not rules.rhythm or not rules.collected(when):
+            return ""
+        found = self.accounting(when)[name].returns
+        if not found:
+            return ""
+        due = found[0]
+        return f"截止日 {chinese_date(due.deadline)}" + (f"，{due.timeliness_text}" if due.timeliness_text else "")
+
+    def status(self, period: str | Period, today: dt.date | None = None) -> list[UnitAccount]:
+        """Each unit's account for one period of any kind (a quarter under a monthly rhythm: its three months)."""
+        return self.accounting(period, today).units()
 
     def plan_period(self, period: str | Period) -> Period:
         when = as_period(period)
@@ -266,13 +369,14 @@ class CityOffice:
         return when
 
     def reminders(self, period: str | Period, today: dt.date | None = None) -> list[Reminder]:
-        """The units still owing ``period``, with the clerk and phone of their last return."""
+        """The units still owing returns of ``period`` (for a long period, those missing one), with the clerk and
+        phone of their last return."""
         from ipdesk.exchange.remind import reminders
 
         today = today or dt.date.today()
-        cells = self.status(period, today)
+        accounts = self.status(period, today)
         kinds = {u.name: u.kind.group for u in self._ws.plan.units}
-        return reminders(cells, kinds, self._contacts(), today)
+        return reminders(accounts, kinds, self._contacts(), today)
 
     def _contacts(self) -> dict[str, tuple[str, str, str]]:
         """Each unit's clerk and phone as its newest return gives them, and that return's period in words."""
@@ -500,6 +604,40 @@ class CityOffice:
     def unit_groups(self) -> list[str]:
         """The groups units are filtered by: 市级部门, 区县, 开发区（新区）."""
         return list(dict.fromkeys(kind.group for kind in UnitKind))
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    """The office's settings: its reporting rhythm, first collected month, deadline day, light thresholds, the person
+    who works it and the phone, and the PDF font."""
+
+    rhythm: PeriodKind
+    collecting_from: Period | None  # None: the plan's whole span
+    due_day: int
+    green: float
+    yellow: float
+    person: str
+    phone: str
+    pdf_font: str
+
+    def to_dict(self) -> dict:
+        return {
+            "rhythm": self.rhythm.value,
+            "from": self.collecting_from.code if self.collecting_from else "",
+            "deadline_day": self.due_day,
+            "green": self.green,
+            "yellow": self.yellow,
+            "person": self.person,
+            "phone": self.phone,
+            "pdf_font": self.pdf_font,
+        }
+
+
+def _fraction(value: float) -> str:
+    """A light threshold as stored: 0.95; 95 (a percentage) is read as 0.95."""
+    if value != value:
+        raise InvalidInput("预警阈值应为数字，如 0.95 或 95%")
+    return f"{value / 100 if value > 1.5 else value:g}"
 
 
 class FeedbackInbox:

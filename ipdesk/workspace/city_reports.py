@@ -15,16 +15,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipdesk.domain.deadlines import plan_periods
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState, Timeliness, timeliness
+from ipdesk.domain.returns import ReceivedReturn, Timeliness
 from ipdesk.store import city_store
 
 if TYPE_CHECKING:
+    from ipdesk.domain.accounting import Accounting
     from ipdesk.domain.plan import Plan, Unit
     from ipdesk.exchange.city_files import BarChart, CityReport
+    from ipdesk.exchange.city_tables import PhaseRow
     from ipdesk.exchange.consolidate import Consolidation, Position
     from ipdesk.exchange.scoring import Adjustment, ScoreCard, ScoringRules, UnitYear
     from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 RULES_SETTING = "scoring_rules"
 ADJUSTMENTS_SETTING = "score_adjustments"
-NOT_COLLECTED = "（未纳入汇总）"  # {year: [{unit, points, reason}]}
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
 
 
@@ -71,25 +71,12 @@ class CityReports:
         label = span if isinstance(span, Period) else Period(self._ws.plan.end_year, PeriodKind.YEAR)
         return consolidate(self._ws.plan, label, positions, self._ws.settings.thresholds())
 
-    def _cells(self, start: dt.date, end: dt.date, today: dt.date) -> dict[str, list[Submission]]:
-        """Each unit's matrix cells for the reporting periods (of the workspace's kind) inside the days given."""
-        from ipdesk.exchange.completeness import build_matrix
-
-        ws = self._ws
-        kind = ws.settings.report_kind()
-        periods = [
-            p
-            for p in plan_periods(kind, ws.plan.start_date, ws.plan.end_date)
-            if p.start >= start and p.end <= end and p.start <= today
-        ]
-        since = ws.settings.get(ws.settings.CITY_FROM)
-        if since:
-            periods = [p for p in periods if p.end >= Period.parse(since).start]
-        matrix = build_matrix(list(ws.plan.units), periods, self._received(), ws.settings.due_day(), today)
-        return {u.name: [matrix.cell(u.name, p) for p in periods] for u in ws.plan.units}
+    def accounting(self, start: dt.date, end: dt.date, today: dt.date) -> Accounting:
+        """The office's accounting of the returns due from ``start`` to ``end`` (``ws.city.accounting``)."""
+        return self._ws.city.accounting((start, end), today)
 
     def timeliness(self, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Timeliness]:
-        return {unit: timeliness(cells) for unit, cells in self._cells(start, end, today).items()}
+        return self.accounting(start, end, today).timeliness()
 
     # -- the scoring rules ---------------------------------------------------------------------------------------
     def rules(self) -> ScoringRules:
@@ -141,6 +128,9 @@ class CityReports:
         from ipdesk.exchange.scoring import score_year
 
         today = today or dt.date.today()
+        period = self._ws.city.plan_period(Period(year, PeriodKind.YEAR))
+        if not self.accounting(period.start, period.end, today).collected:
+            return []  # the whole year lies before the office began collecting: nothing is scored
         return score_year(self.unit_years(year, today), rules or self.rules())
 
     def unit_years(self, year: int, today: dt.date) -> list[UnitYear]:
@@ -205,14 +195,14 @@ class CityReports:
     def _reporting(
         self, start: dt.date, end: dt.date, today: dt.date
     ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
-        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns."""
+        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns
+        (periods before the office began collecting are in none)."""
         found = {}
-        for unit, cells in self._cells(start, end, today).items():
-            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+        for unit, own in self.accounting(start, end, today).accounts.items():
             found[unit] = (
-                tuple(c.period.chinese for c in due),
-                tuple(c.period.chinese for c in due if c.on_time),
-                tuple(c.period.chinese for c in due if c.on_time is False),
+                tuple(r.period.chinese for r in own.owed),
+                tuple(r.period.chinese for r in own.owed if r.on_time),
+                tuple(r.period.chinese for r in own.owed if r.late),
             )
         return found
 
@@ -264,11 +254,22 @@ class CityReports:
         if when.start > today:
             raise InvalidInput(f"{when.chinese}尚未开始，没有可汇总的报送材料")
         consolidation = self.consolidation(when)
-        on_time = self.timeliness(when.start, when.end, today)
+        accounting = self.accounting(when.start, when.end, today)
+        if not accounting.collected and not accounting.not_collected:
+            rhythm = accounting.rules.rhythm
+            raise InvalidInput(
+                f"报送周期为{rhythm.label}，{when.chinese}没有应报的报送；请按{rhythm.label}所在的期次生成报告"
+            )
+        if not accounting.collected:
+            first = self._ws.city.collecting_from()
+            raise InvalidInput(
+                f"{when.chinese}在本办公室开始汇总的{first.chinese if first else ''}之前，未纳入汇总，"
+                "没有报送情况可统计"
+            )
         cards = self.scores(when.year, today) if when.kind is PeriodKind.YEAR else []
-        report = self._period_report(when, consolidation, on_time, cards, today)
+        report = self._period_report(when, consolidation, accounting, cards, today)
         paths = write_files(report, Path(folder), self._ws.settings.get(self._ws.settings.PDF_FONT))
-        paths.append(self._write_notice(when, consolidation, on_time, cards, today, Path(folder)))
+        paths.append(self._write_notice(when, consolidation, accounting.timeliness(), cards, today, Path(folder)))
         return paths
 
     def _groups(self) -> dict[str, str]:
@@ -278,7 +279,7 @@ class CityReports:
         self,
         period: Period,
         consolidation: Consolidation,
-        on_time: dict[str, Timeliness],
+        accounting: Accounting,
         cards: list[ScoreCard],
         today: dt.date,
     ) -> CityReport:
@@ -288,8 +289,10 @@ class CityReports:
         ws = self._ws
         name = KIND_NAMES[period.kind]
         groups = self._groups()
+        on_time = accounting.timeliness()
         tables = city_tables.supervision_tables(consolidation, on_time, groups)
         notes = city_tables.supervision_notes(consolidation, ws.settings.due_day(), ws.settings.report_kind().label)
+        notes += self._accounting_notes(accounting)
         notes += consistency_notes(consolidation)
         if cards:
             tables = [city_tables.ranking_table(cards), city_tables.breakdown_table(cards), *tables]
@@ -302,18 +305,34 @@ class CityReports:
             summary=tuple(self._summary(consolidation, on_time, cards)),
             tables=tuple(tables),
             notes=tuple(notes),
-            bars=tuple(self._bars(consolidation, period, today)),
+            bars=tuple(self._bars(consolidation, accounting)),
             trajectories=tuple(trajectories),
             trajectory_year=period.year,
             trajectory_caption="虚线为按方案基数和年均预增计算的各年预期值，圆点为全市数值（牵头单位各年最后一次报送的"
             "数值，相邻年份连线），方框为基数。",
         )
 
+    def _accounting_notes(self, accounting: Accounting) -> list[str]:
+        """What the report's figures leave out (months before the office began collecting) and how deadlines were
+        set (working days; a year whose holidays the calendar does not know)."""
+        from ipdesk.domain.deadlines import calendar_note
+
+        notes = []
+        if accounting.not_collected:
+            first, last = accounting.not_collected[0], accounting.not_collected[-1]
+            which = first.chinese if first == last else f"{first.chinese}至{last.chinese}"
+            notes.append(f"{which}在本办公室开始用 ipdesk 汇总之前，未纳入汇总：不计应报、不计未报送、不扣分。")
+        note = calendar_note([accounting.rules.deadline(p) for p in accounting.periods])
+        if note:
+            notes.append(note)
+        return notes
+
     def _summary(
         self, consolidation: Consolidation, on_time: dict[str, Timeliness], cards: list[ScoreCard]
     ) -> list[str]:
         from ipdesk.exchange.notice import percent
 
+        on_time = {u: t for u, t in on_time.items() if t is not Timeliness.NOT_COLLECTED}
         expected = len(on_time)
         tally = Counter(on_time.values())
         counts = consolidation.status_counts()
@@ -349,7 +368,7 @@ class CityReports:
                 lines.append(f"年度考核{group}前三名：" + "、".join(f"{c.unit}（{c.total:g}分）" for c in best) + "。")
         return lines
 
-    def _bars(self, consolidation: Consolidation, period: Period, today: dt.date) -> list[BarChart]:
+    def _bars(self, consolidation: Consolidation, accounting: Accounting | None) -> list[BarChart]:
         from ipdesk.exchange.city_files import BarChart
         from ipdesk.exchange.city_tables import GROUPS
 
@@ -367,20 +386,20 @@ class CityReports:
         charts = []
         if any(p.reported for p in consolidation.parts()):  # no chart without data
             charts.append(BarChart("各类单位任务完成情况", series, tuple(rows)))
-        cells = self._cells(period.start, period.end, today)
-        periods = sorted({c.period for unit_cells in cells.values() for c in unit_cells})
-        if len(periods) > 1:
+        if accounting is not None and len(accounting.periods) > 1:
             monthly = []
-            for each in periods:
-                column = [c for unit_cells in cells.values() for c in unit_cells if c.period == each]
-                due = [c for c in column if c.state is not SubmissionState.NOT_DUE or c.latest is not None] or column
+            for each in accounting.periods:
+                due = [r for r in accounting.returns() if r.period == each and r.due]
+                if not due:
+                    continue
                 shares = (
-                    sum(1 for c in due if c.on_time) / len(due),
-                    sum(1 for c in due if c.on_time is False) / len(due),
-                    sum(1 for c in due if c.latest is None) / len(due),
+                    sum(1 for r in due if r.on_time) / len(due),
+                    sum(1 for r in due if r.late) / len(due),
+                    sum(1 for r in due if not r.received) / len(due),
                 )
                 monthly.append((each.chinese, shares))
-            charts.append(BarChart("各期报送及时情况", ("按时报送", "逾期报送", "未报送"), tuple(monthly)))
+            if monthly:
+                charts.append(BarChart("各期报送及时情况", ("按时报送", "逾期报送", "未报送"), tuple(monthly)))
         return charts
 
     def _trajectories(self, period: Period, consolidation: Consolidation) -> list[IndicatorLine]:
@@ -455,11 +474,8 @@ class CityReports:
         from ipdesk.reports.files import safe_part, write_atomically
 
         ws = self._ws
-        upcoming = [
-            p
-            for p in plan_periods(ws.settings.report_kind(), ws.plan.start_date, ws.plan.end_date)
-            if p.due_date(ws.settings.due_day()) >= today
-        ]
+        rules = ws.city.collection_rules()
+        upcoming = [p for p in rules.rhythm_periods() if rules.deadline(p) >= today]
         next_period = upcoming[0] if upcoming else None
         extra = []
         if cards:
@@ -474,7 +490,7 @@ class CityReports:
             ws.city.name,
             today,
             next_period,
-            next_period.due_date(ws.settings.due_day()) if next_period else None,
+            rules.deadline(next_period) if next_period else None,
             extra,
         )
         name = f"{safe_part(ws.plan.city or '汇总')}_{period.code}_通报（草稿）.docx"
@@ -525,9 +541,11 @@ class CityReports:
                 "（如技术合同成交额、保护社会满意度），取该指标的数值和结论。",
                 "重点任务以牵头单位报送的状态为准：牵头单位均报告已完成的为“已完成”，协作单位的状态列在其后。",
                 *consistency_notes(consolidation),
-                "阶段的完成情况取各单位在该阶段内最后一次报送；按时率为该阶段各期按时报送的单位期次占应报期次的比例。",
+                "阶段的完成情况取各单位在该阶段内最后一次报送；按时率为该阶段各期按时报送的单位期次占应报期次的比例；"
+                "本办公室开始用 ipdesk 汇总之前的阶段为“未纳入汇总”，不计应报期次和按时率。",
+                *self._accounting_notes(self.accounting(plan.start_date, plan.end_date, today)),
             ),
-            bars=tuple(self._bars(consolidation, final_year, today)[:1]),
+            bars=tuple(self._bars(consolidation, None)),
             trajectories=tuple(self._trajectories(final_year, consolidation)),
             trajectory_year=plan.end_year,
             trajectory_caption="虚线为按方案基数和年均预增计算的各年预期值，圆点为全市数值（牵头单位各年最后一次报送的"
@@ -541,44 +559,41 @@ class CityReports:
         )
         return paths
 
-    def _phases(self, today: dt.date) -> list[tuple[str, str, int, int, float | None, Counter[str]]]:
+    def _phases(self, today: dt.date) -> list[PhaseRow]:
+        from ipdesk.exchange.city_tables import PhaseRow
         from ipdesk.exchange.consolidate import choose_positions, consolidate
 
-        rows: list[tuple[str, str, int, int, float | None, Counter[str]]] = []
+        rows = []
         plan = self._ws.plan
         spans = [(p.name, Period.parse(p.start_month).start, Period.parse(p.end_month).end) for p in plan.phases]
         if spans and spans[-1][2] < plan.end_date:  # the months after the last phase, up to the plan's end
             spans.append(("方案期末", spans[-1][2] + dt.timedelta(days=1), plan.end_date))
-        since = self._ws.settings.get(self._ws.settings.CITY_FROM)
-        collected_from = Period.parse(since).start if since else None
         for name, start, end in spans:
+            accounting = self.accounting(start, end, today)
             months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
-            if collected_from is not None and end < collected_from:  # before the office collected: no figures
-                rows.append((f"{name}{NOT_COLLECTED}", months, 0, 0, None, Counter()))
+            # 未纳入汇总 only for a phase wholly before collection began (a phase not yet begun owes nothing yet)
+            if not accounting.collected and accounting.not_collected:
+                rows.append(PhaseRow(name, months, False, 0, 0, Counter()))  # no figures at all
                 continue
-            cells = [c for unit_cells in self._cells(start, end, today).values() for c in unit_cells]
-            due = [c for c in cells if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
-            on_time = sum(1 for c in due if c.on_time)
             positions = choose_positions((start, end), self._received(), self._read)
             counts = consolidate(
                 self._ws.plan, Period(end.year, PeriodKind.YEAR), positions, self._ws.settings.thresholds()
             ).status_counts()
-            rows.append((name, months, len(due), on_time, on_time / len(due) if due else None, counts))
+            rows.append(PhaseRow(name, months, True, accounting.due, accounting.on_time, counts))
         return rows
 
     def _unit_summary(
         self, consolidation: Consolidation, today: dt.date
     ) -> list[tuple[str, str, int, int, int, Counter[str]]]:
         plan = self._ws.plan
-        cells = self._cells(plan.start_date, plan.end_date, today)
+        accounting = self.accounting(plan.start_date, plan.end_date, today)
         by_unit = consolidation.by_unit()
         rows = []
         for unit in plan.units:
-            own = cells.get(unit.name, [])
-            due = [c for c in own if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
-            received = sum(1 for c in own if c.latest is not None)
-            on_time = sum(1 for c in own if c.on_time)
-            rows.append((unit.name, unit.kind.group, len(due), received, on_time, by_unit.get(unit.name, Counter())))
+            own = accounting[unit.name]
+            rows.append(
+                (unit.name, unit.kind.group, own.due, own.received, own.on_time, by_unit.get(unit.name, Counter()))
+            )
         return rows
 
     def _final_summary(self, consolidation: Consolidation, phases: list, units: list) -> list[str]:
@@ -665,20 +680,18 @@ class CityReports:
                 )
             )
         items.append(("heading", "四、分阶段情况"))
-        for name, months, expected, on_time, rate, counts in phases:
-            if name.endswith(NOT_COLLECTED):
-                items.append(
-                    ("body", f"{name.removesuffix(NOT_COLLECTED)}（{months}）：未纳入汇总（办公室开始收集报送之前）。")
-                )
+        for phase in phases:
+            if not phase.collected:
+                items.append(("body", f"{phase.name}（{phase.months}）：在开始用 ipdesk 汇总之前，未纳入汇总。"))
                 continue
-            total = sum(counts.values())
-            done = counts["done"]
+            total = sum(phase.counts.values())
+            rate = phase.rate
             rate_text = f"{rate * 100:.1f}%" if rate is not None else "—"
             items.append(
                 (
                     "body",
-                    f"{name}（{months}）：应报 {expected} 期次，按时报送 {on_time} 期次（{rate_text}）；阶段末已完成 "
-                    f"{done} 项次（共 {total} 项次）。",
+                    f"{phase.name}（{phase.months}）：应报 {phase.expected} 期次，按时报送 {phase.on_time} 期次"
+                    f"（{rate_text}）；阶段末已完成 {phase.counts['done']} 项次（共 {total} 项次）。",
                 )
             )
         items.append(("heading", "五、分单位情况"))

@@ -75,6 +75,7 @@ class Settings:
             when = Period.parse(value)
             if when.kind is not PeriodKind.MONTH:
                 raise InvalidInput("起始报送期应写成月份，如 2025-09")
+            self._ws.plan_period(when)
         elif key == self.WORKSPACE_KIND and value not in ("unit", "city"):
             raise InvalidInput("工作区类型应为单位填报（unit）或市领导小组办公室汇总（city）")
         elif key == self.DUE_DAY:

@@ -1,0 +1,179 @@
+"""The office's accounting end to end, on returns signed and received on chosen days: ``city status`` and ``city
+remind`` for a quarter under a monthly rhythm, ``city settings``, the matrix, the reports, the scores, the 通报 and the
+final evaluation all read the same unit the same way; months before the first collected period count nowhere.
+
+Received (the office collects from July 2025; deadlines: July → 5 August, August → 5 September, September → 9
+October, the 5th falling in the National Day holiday):
+- 市市场监管局: March (before collection began), July, August, September, each on its deadline day;
+- 市法院: July and August on time, September on 13 October (4 days late);
+- 碑林区: July and August on time, September never;
+- 市科技局: nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from ipdesk import Workspace
+from ipdesk.domain.accounting import UnitState
+from ipdesk.domain.periods import PeriodKind
+from ipdesk.domain.returns import Timeliness
+from ipdesk.signing.identity import KeyStore
+
+from .unit_desk import UnitDesk
+
+SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
+TODAY = dt.date(2025, 10, 20)
+SENT = {  # unit → (period, day received)
+    SCJ: [
+        ("2025-03", dt.date(2025, 4, 7)),
+        ("2025-07", dt.date(2025, 8, 5)),
+        ("2025-08", dt.date(2025, 9, 5)),
+        ("2025-09", dt.date(2025, 10, 9)),
+    ],
+    FAYUAN: [("2025-07", dt.date(2025, 8, 4)), ("2025-08", dt.date(2025, 9, 1)), ("2025-09", dt.date(2025, 10, 13))],
+    BEILIN: [("2025-07", dt.date(2025, 8, 5)), ("2025-08", dt.date(2025, 9, 5))],
+}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    root = tmp_path_factory.mktemp("accounting")
+    ws = Workspace(root / "city.db", actor="张主任")
+    ws.signoff._keys = KeyStore(root / "city-keys")
+    desks = {}
+    for unit in (SCJ, FAYUAN, BEILIN, KEJI):
+        desk = desks[unit] = UnitDesk(root / unit, unit)
+        desk.ws.signoff.keys.create(unit, "李强", "单位签署口令", now=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+        ws.trust.add(desk.certificate())
+    ws.city.change_settings(collecting_from="2025-07")
+    for unit, sent in SENT.items():
+        for period, day in sent:
+            signed_on = dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=dt.UTC)
+            files = desks[unit].sign(period, root / "out", now=signed_on)
+            result = ws.city.import_files([files[".xlsx"]], today=TODAY, received_on=day)[0]
+            assert result.outcome.value == "已导入", result.reason
+    yield ws, root
+    ws.close()
+    for desk in desks.values():
+        desk.ws.close()
+
+
+def test_status_for_a_quarter_under_a_monthly_rhythm(office):
+    ws, _ = office
+    accounts = {a.unit: a for a in ws.city.status("2025Q3", today=TODAY)}
+    assert accounts[SCJ].state is UnitState.COMPLETE and accounts[SCJ].summary == "已报 3/3"
+    assert accounts[FAYUAN].state is UnitState.COMPLETE and accounts[FAYUAN].late == 1
+    assert accounts[FAYUAN].summary == "已报 3/3，逾期报送 1 期（最多 4 天）"
+    assert accounts[BEILIN].state is UnitState.INCOMPLETE and accounts[BEILIN].summary == "已报 2/3，缺 2025年9月"
+    assert accounts[KEJI].state is UnitState.OVERDUE and len(accounts[KEJI].missing) == 3
+    assert ws.city.timeliness_text(FAYUAN, "2025-09") == "截止日 2025年10月9日，逾期报送4天"  # the review dialog
+    assert ws.city.timeliness_text(SCJ, "2025-09") == "截止日 2025年10月9日，按时"
+    assert ws.city.timeliness_text(SCJ, "2025-03") == ""  # before collection began
+    assert sum(1 for a in accounts.values() if a.state is UnitState.OVERDUE) == 43 - 3
+    reminders = {r.unit: r for r in ws.city.reminders("2025Q3", today=TODAY)}
+    assert SCJ not in reminders and FAYUAN not in reminders
+    assert [p.code for p in reminders[BEILIN].owed] == ["2025-09"] and reminders[BEILIN].days_late == 11
+    assert reminders[KEJI].owed_text == "2025年7月、2025年8月、2025年9月"
+    # the March return came before collection began: the first half-year is not collected, not missing
+    first_half = {a.unit: a for a in ws.city.status("2025H1", today=TODAY)}
+    assert {a.state for a in first_half.values()} == {UnitState.NOT_COLLECTED}
+
+
+def test_the_same_unit_reads_the_same_everywhere(office, tmp_path):
+    """Status, the matrix, the report's reporting table, the scores and the 通报 for 2025Q3 and the year."""
+    ws, _ = office
+    expected = {SCJ: Timeliness.ON_TIME, FAYUAN: Timeliness.LATE, BEILIN: Timeliness.MISSING, KEJI: Timeliness.MISSING}
+    status = {a.unit: a.timeliness for a in ws.city.status("2025Q3", today=TODAY)}
+    matrix = ws.city.matrix(PeriodKind.QUARTER, today=TODAY)
+    in_matrix = {unit: matrix.cell(unit, "2025Q3").timeliness for unit in expected}
+    reported = ws.city.reports.timeliness(dt.date(2025, 7, 1), dt.date(2025, 9, 30), TODAY)
+    assert {u: status[u] for u in expected} == in_matrix == {u: reported[u] for u in expected} == expected
+    month = ws.city.matrix(today=TODAY)
+    assert month.cell(FAYUAN, "2025-09").text == "待审 逾期4天" and month.cell(SCJ, "2025-09").text == "待审"
+    assert month.cell(BEILIN, "2025-09").text == "逾期"
+    assert month.periods[0].code == "2025-07"  # nothing before the first collected month
+    # the scores' 报送 part for the year so far (deadlines up to 9 October have passed)
+    cards = {c.unit: {i.cause: i for i in c.items} for c in ws.city.reports.scores(2025, TODAY)}
+    scj, court, beilin, keji = (cards[u]["报送"] for u in (SCJ, FAYUAN, BEILIN, KEJI))
+    assert scj.count == 3 and "按时 3 期，逾期 0 期" in scj.detail and "未报送 0 期" in scj.detail  # not Jan–Jun
+    assert court.count == 3 and "按时 2 期，逾期 1 期" in court.detail and "（2025年9月）" in court.detail
+    assert beilin.count == 3 and "未报送 1 期（2025年9月）" in beilin.detail
+    assert keji.count == 3 and "未报送 3 期" in keji.detail
+    # the quarter's report and its 通报
+    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
+    workbook = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
+    table = " ".join(str(c) for row in workbook["报送情况"].iter_rows(values_only=True) for c in row if c)
+    assert f"{FAYUAN}（逾期报送）" in table and f"{BEILIN}（未报送）" in table and f"{KEJI}（未报送）" in table
+    assert SCJ not in table
+    notice = "\n".join(p.text for p in Document(str(next(p for p in paths if p.suffix == ".docx"))).paragraphs)
+    assert f"逾期报送的单位：{FAYUAN}。" in notice
+    missing_line = next(line for line in notice.splitlines() if "未报送的单位：" in line)
+    assert BEILIN in missing_line and KEJI in missing_line and SCJ not in missing_line and FAYUAN not in missing_line
+    assert "本期应报送单位 43 个，按时报送 1 个" in notice
+
+
+def test_the_year_counts_only_the_collected_months_and_the_final_evaluation_says_not_collected(office, tmp_path):
+    ws, _ = office
+    after = dt.date(2026, 1, 20)
+    year = ws.city.accounting("2025", after)
+    assert [p.code for p in year.periods] == [f"2025-{m:02d}" for m in range(7, 13)]
+    assert year[SCJ].received == 3 and [p.code for p in year[SCJ].missing] == ["2025-10", "2025-11", "2025-12"]
+    cards = {c.unit: {i.cause: i for i in c.items} for c in ws.city.reports.scores(2025, after)}
+    assert cards[SCJ]["报送"].count == 6 and "未报送 3 期" in cards[SCJ]["报送"].detail  # not 12 due, 9 missing
+    assert cards[KEJI]["报送"].count == 6 and "未报送 6 期" in cards[KEJI]["报送"].detail
+    paths = ws.city.reports.final(tmp_path, after)
+    workbook = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
+    rows = [row for row in workbook["分阶段"].iter_rows(values_only=True) if row[1] and "月—" in str(row[1])]
+    before, last = rows[:-1], rows[-1]
+    assert before and all(row[2] == "未纳入汇总" and row[4] == "未纳入汇总" for row in before)
+    assert last[0] == "方案期末" and last[2] == 43 * 6 and last[3] == 3 + 2 + 2  # July–December, on time
+    notes = " ".join(str(c) for row in workbook["总体情况"].iter_rows(values_only=True) for c in row if c)
+    assert "2022年7月至2025年6月在本办公室开始用 ipdesk 汇总之前，未纳入汇总" in notes
+
+
+def test_city_settings_and_status_on_the_command_line(office, capsys):
+    from ipdesk.cli import main
+
+    ws, root = office
+    db = str(ws.path)
+    ws.close()  # the last test of the module: the command line opens the database itself
+    assert main(["--db", db, "city", "settings", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["rhythm"], shown["from"], shown["deadline_day"]) == ("month", "2025-07", 5)
+    assert main(["--db", db, "city", "status", "--period", "2025Q3", "--json"]) == 0
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
+    keys = ("due", "received", "on_time", "late", "missing", "state")
+    assert [rows[SCJ][k] for k in keys] == [3, 3, 3, 0, [], "已齐"]
+    assert [rows[FAYUAN][k] for k in keys] == [3, 3, 2, 1, [], "已齐"]
+    assert [rows[BEILIN][k] for k in keys] == [3, 2, 2, 0, ["2025-09"], "缺报"]
+    assert main(["--db", db, "city", "status", "--period", "2025Q3"]) == 0
+    text = capsys.readouterr().out
+    assert "已报 2/3，缺 2025年9月" in text and "逾期报送 1 份" in text
+    out = root / "remind.xlsx"
+    assert main(["--db", db, "city", "remind", "--period", "2025Q3", "--out", str(out), "--json"]) == 0
+    units = {u["unit"]: u for u in json.loads(capsys.readouterr().out)["units"]}
+    assert SCJ not in units and FAYUAN not in units and units[BEILIN]["owed"] == ["2025-09"]
+    assert main(["--db", db, "city", "settings", "--rhythm", "quarter", "--deadline-day", "10"]) == 0
+    assert "已保存设置" in capsys.readouterr().out
+    assert main(["--db", db, "city", "status", "--period", "2025Q3", "--json"]) == 0
+    rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[SCJ]["state"] == "逾期" and rows[SCJ]["missing"] == ["2025Q3"]  # now a quarterly return is owed
+    assert main(["--db", db, "city", "settings", "--from", "2021-01"]) == 2
+    assert "不在方案实施期内" in capsys.readouterr().err
+    bad = ["--deadline-day", "40", "--rhythm", "year"]  # refused as a whole: the rhythm does not change either
+    assert main(["--db", db, "city", "settings", *bad]) == 2 and "1 日至 28 日" in capsys.readouterr().err
+    assert main(["--db", db, "city", "settings", "--green", "80%", "--yellow", "90%"]) == 2
+    assert "预警阈值" in capsys.readouterr().err
+    assert main(["--db", db, "city", "settings", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rhythm"] == "quarter"
+    assert main(["--db", db, "city", "settings", "--rhythm", "month", "--deadline-day", "5", "--from", "all"]) == 0
+    capsys.readouterr()
+    with Workspace(db) as again:
+        assert again.city.collecting_from() is None
+        assert len(again.city.accounting("2025", dt.date(2026, 1, 20))[SCJ].missing) == 8  # March counts now
