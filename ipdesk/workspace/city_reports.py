@@ -205,7 +205,10 @@ class CityReports:
     def _reporting(
         self, start: dt.date, end: dt.date, today: dt.date
     ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
-        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns."""
+        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns.
+
+        The one place the 年考核 reads timeliness from: it reads the completeness matrix's cells today and is to read
+        ``domain.accounting`` (working-day deadlines, 未纳入汇总) once that lands — nothing else in scoring changes."""
         found = {}
         for unit, cells in self._cells(start, end, today).items():
             due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
