@@ -100,6 +100,9 @@ def _as_release_8(path: Path) -> None:
     """Make ``path`` what an earlier release (schema 8) wrote: no workspace identity stored."""
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE workspace_identity")
+    conn.execute("DROP TABLE validation_rule")  # and nothing of step 10 (the judgement) either
+    for table, column in (("indicator", "kind"), ("indicator", "kind_note"), ("project_target", "indicator_seq")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()
