@@ -435,17 +435,33 @@ def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
     assert [(c.task_seq, c.answered) for c in open_comments] == [(None, False), (seq, False)]
     assert not desk.ws.feedback.import_file(feedback).imported  # the same file again changes nothing
 
-    # the unit answers the task's comment, submits and signs v2; the office imports it
+    # the unit edits the task: the comment stays open until the clerk marks it 已处理, with what was done
     progress = desk.ws.progress.get(seq, KEJI, "2025-09")
     desk.ws.progress.save(progress.with_changes(problems="专家评审推迟，已补充说明"))
-    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, True]
+    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, False]
+    task_comment = desk.ws.reports.comments(KEJI, "2025-09")[1]
+    assert task_comment.id is not None
+    desk.ws.reports.mark_comment(KEJI, "2025-09", task_comment.id, "  已在存在问题中说明  ")
+    assert [(c.answered, c.answer) for c in desk.ws.reports.comments(KEJI, "2025-09")] == [
+        (False, ""),
+        (True, "已在存在问题中说明"),
+    ]
+    trail = [e for e in desk.ws.audit.entries() if e.entity == "return_comment" and e.field == "answer"]
+    assert trail and trail[-1].new_value == "已在存在问题中说明"
     v2 = desk.sign("2025-09", tmp_path / "v2")
-    assert all(c.answered for c in desk.ws.reports.comments(KEJI, "2025-09"))
+    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, True]  # submit handles none
+    with pytest.raises(InvalidInput):  # a signed version's answers are what was sent
+        desk.ws.reports.mark_comment(KEJI, "2025-09", task_comment.id, "改写", handled=True)
     result = city.city.import_files([v2[".xlsx"]], today=TODAY)[0]
     assert result.outcome is Outcome.IMPORTED and result.version == 2
     assert city.city.matrix(today=TODAY).cell(KEJI, "2025-09").state is SubmissionState.PENDING
     changes = city.city.snapshot(KEJI, "2025-09")
     assert next(t for t in changes.tasks if t.seq == seq).problems == "专家评审推迟，已补充说明"
+    # the return of v2 carries how each comment of the 退回 of v1 was handled (format 2.1's "answers")
+    assert [(a.returned_version, a.task_seq, a.handled, a.answer) for a in changes.answers] == [
+        (1, None, False, ""),
+        (1, seq, True, "已在存在问题中说明"),
+    ]
 
 
 def test_cli_city_month(tmp_path, made, capsys):

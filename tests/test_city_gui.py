@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from ipdesk import Workspace
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import SubmissionState
 from ipdesk.signing.identity import KeyStore
 from ipdesk.ui.operations import BackgroundOp
+from ipdesk.ui.task_editor import AUTOSAVE_MS
+from ipdesk.ui.task_table import SEQ_ROLE, TaskTableModel
 
 from .unit_desk import UnitDesk
 
@@ -238,13 +240,61 @@ def test_the_clerk_imports_the_city_feedback_and_sees_the_comment_beside_the_tas
     window.import_feedback_file(feedback)
     assert shown and "已新建第 2 版" in shown[-1]
     assert window.period.code == "2025-10" and ws.reports.state(YANTA, "2025-10").version == 2
-    assert "请补充佐证材料" in window.report_state.text()
-    window.select_task(seq)
-    assert window.editor.comment_banner.isVisibleTo(window) and "请说明进度依据" in window.editor.comment_banner.text()
+    # the comment on the whole report is in a bar above the task list, never in the toolbar
+    assert "请补充佐证材料" not in window.report_state.text() and "v2 填报中" in window.report_state.text()
+    assert window.comment_bar.isVisibleTo(window) and "请补充佐证材料" in window.comment_bar.text.text()
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(1280, 720)
-    window.grab().save(str(tmp_path / "feedback.png"))
+    qtbot.waitUntil(lambda: window.size().width() == 1280)
+    bar = window.findChild(QToolBar, "periodBar")
+    for action in (window.carry_all_action, window.submit_action, window.export_action):
+        button = bar.widgetForAction(action)
+        assert button is not None and button.isVisible(), action.text()  # not pushed behind the » overflow
+        assert bar.rect().contains(button.geometry()), action.text()
+    # the commented task is marked in the table's 意见 column
+    column = TaskTableModel.COMMENT
+    assert not window.table.horizontalHeader().isSectionHidden(column)
+    marks = {
+        window.proxy.index(r, 0).data(SEQ_ROLE): window.proxy.index(r, column).data()
+        for r in range(window.proxy.rowCount())
+    }
+    assert marks[seq] == "待处理" and sum(1 for m in marks.values() if m) == 1
+    window.select_task(seq)
+    box = window.editor.comment_box
+    assert box.isVisibleTo(window) and "请说明进度依据" in box.rows[0][1].text()
+    window.grab().save(str(tmp_path / "feedback-1280x720.png"))
+    # the comment stays while the clerk types, through autosaves
+    window.editor.problems.setFocus()
+    qtbot.keyClicks(window.editor.problems, "jin du yi ju")
+    qtbot.wait(AUTOSAVE_MS + 300)
+    assert "jin du yi ju" in ws.progress.get(seq, YANTA, "2025-10").problems  # saved …
+    assert box.isVisibleTo(window) and "请说明进度依据" in box.rows[0][1].text()  # … and still in sight
+    window.grab().save(str(tmp_path / "feedback-typing-1280x720.png"))
+    # 已处理 with what was done: kept, the table says so, the box shows the answer
+    box.rows[0][2].setText("已补充进度依据")
+    qtbot.mouseClick(box.rows[0][3], Qt.MouseButton.LeftButton)
+    handled = next(c for c in ws.reports.comments(YANTA, "2025-10") if c.task_seq == seq)
+    assert handled.answered and handled.answer == "已补充进度依据"
+    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, 0).data(SEQ_ROLE) == seq)
+    assert window.proxy.index(row, column).data() == "已处理"
+    assert "已补充进度依据" in window.editor.comment_box.rows[0][1].text()
+    # submit lists the comment still open (the whole report's) and can go back to it
+    listed = []
+
+    def answer(box_self):
+        listed.append(box_self.informativeText())
+        return next(b for b in box_self.buttons() if b.text() == "返回处理")
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda self: answer(self))
+    window.comment_bar.close_button.click()  # put away for now …
+    assert not window.comment_bar.isVisibleTo(window)
+    window.submit()
+    assert listed and "请补充佐证材料" in listed[0]  # … still listed at 提交审核
+    assert ws.reports.state(YANTA, "2025-10").status is ReportStatus.DRAFT
+    assert window.comment_bar.isVisibleTo(window)  # 返回处理 brings the bar back
     window.select_task(next(r.task.seq for r in window.model.rows if r.task.seq != seq))
-    assert not window.editor.comment_banner.isVisibleTo(window)
+    assert not window.editor.comment_box.isVisibleTo(window)
     window.close()
 
 

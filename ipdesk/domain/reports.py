@@ -151,7 +151,9 @@ class ReturnComment:
 
     task_seq: int | None
     comment: str
-    answered: bool = False
+    answered: bool = False  # the clerk marked it 已处理
+    answer: str = ""  # what the clerk wrote when marking it 已处理 (may be empty)
+    id: int | None = None  # the stored comment's number, once stored
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class ReviewDialog(QDialog):
         self.task_view.setModel(self.proxy)
         self.task_view.setSortingEnabled(True)
         self.task_view.setColumnHidden(TaskTableModel.CHANGED, True)  # a signed return has no editing times
+        self.task_view.setColumnHidden(TaskTableModel.COMMENT, True)  # nor the unit's own marks of comments
         self.task_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.task_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.task_view.setWordWrap(True)

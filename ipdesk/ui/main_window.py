@@ -45,6 +45,7 @@ from ipdesk.domain.plan import Role, TaskKind
 from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
+from ipdesk.ui.comment_panel import ReturnCommentBar
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self.period: Period = ws.reports.default_period(self.today)
         self.locked_because = ""
-        self.open_comments: list[ReturnComment] = []  # the city's comments not yet answered, for this period
+        self.comments: list[ReturnComment] = []  # the city's comments of the last 退回 of this period
         self.status = ReportStatus.DRAFT  # of the period shown, as last read
         self._withdraw_agreed: tuple[str, str, int] | None = None  # the submitted report the clerk chose to change
         self._damage_offered = False
@@ -142,6 +143,8 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.comment_bar = ReturnCommentBar()  # the city's comment on the whole report: here, not in the toolbar
+        left_layout.addWidget(self.comment_bar)
         left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table)
@@ -201,6 +204,8 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(self.show_message)
         self.editor.damaged.connect(self.offer_restore)
         self.editor.may_edit = self.may_edit
+        self.editor.comment_box.handle.connect(self.handle_comment)
+        self.comment_bar.handle.connect(self.handle_comment)
         self.indicators.message.connect(self.show_message)
         self.indicators.changed.connect(self._after_change)
         self.indicators.damaged.connect(self.offer_restore)
@@ -362,14 +367,22 @@ class MainWindow(QMainWindow):
         self.flush()
         keep = self.current_seq()
         counts = self.ws.evidence.counts(self.unit, self.period)
+        self.comments = self.ws.reports.comments(self.unit, self.period)
+        marks = self._comment_marks()
         rows = [
-            TaskRow(r.task, r.role, r.progress, self.ws.lights.for_task(r.progress), counts.get(r.task.seq, 0))
+            TaskRow(
+                r.task,
+                r.role,
+                r.progress,
+                self.ws.lights.for_task(r.progress),
+                counts.get(r.task.seq, 0),
+                marks.get(r.task.seq, ""),
+            )
             for r in self.ws.progress.for_unit(self.unit, self.period)
             if r.task.kind is not TaskKind.INDICATOR
         ]
         self.model.set_rows(rows)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
-        self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
         self.indicators.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
@@ -395,11 +408,13 @@ class MainWindow(QMainWindow):
         if status is not ReportStatus.SUBMITTED:
             self._withdraw_agreed = None  # the next submission is asked about afresh
         text = self.tr("{0}：{1}").format(self.period.chinese, status.label)
-        returned = [
-            c for c in self.ws.reports.comments(self.unit, self.period) if c.task_seq is None and not c.answered
-        ]
-        if returned and state is not None:
-            text += self.tr("（第 {0} 版，市局退回意见：{1}）").format(state.version, returned[0].comment)
+        if state is not None and state.version > 1:  # v2 填报中: after a 退回 or 修订 the version matters
+            text = self.tr("{0}：v{1} {2}").format(self.period.chinese, state.version, status.label)
+        open_count = sum(1 for c in self.comments if not c.answered)
+        if open_count:
+            text += self.tr("（{0} 条退回意见待处理）").format(open_count)
+        whole = next((c for c in self.comments if c.task_seq is None), None)
+        self.comment_bar.show_comment(whole, state.version - 1 if state else 1, status.locked or self.ws.read_only)
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
@@ -421,14 +436,10 @@ class MainWindow(QMainWindow):
 
     def _after_change(self) -> None:
         """After a change was saved: the report's status may have moved (a submitted report is withdrawn by a
-        change), and with it 待办; a comment of the city's on the task changed is answered."""
+        change), and with it 待办. The city's comments stay as they are: only 已处理 handles them."""
         before = self.status
         if self._refresh_report_state() is not before:
             self._refresh_todo()
-        if self.open_comments:
-            self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
-            seq = self.current_seq()
-            self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -484,7 +495,37 @@ class MainWindow(QMainWindow):
             return
         row = self.model.rows[self.model.row_of(seq)]
         self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
-        self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
+        self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
+
+    def _comment_marks(self) -> dict[int, str]:
+        """Task → "open" or "handled" for the tasks the last 退回 commented on (the table's 意见 column)."""
+        marks: dict[int, str] = {}
+        for comment in self.comments:
+            if comment.task_seq is not None and marks.get(comment.task_seq) != "open":
+                marks[comment.task_seq] = "handled" if comment.answered else "open"
+        return marks
+
+    def handle_comment(self, comment_id: int, answer: str, handled: bool) -> None:
+        """已处理 (or 重新打开) on a comment of the city's, from the bar above the table or the editor's box."""
+        try:
+            changed = self.ws.reports.mark_comment(self.unit, self.period, comment_id, answer, handled)
+        except IpdeskError as error:
+            self.show_message(self.tr("没有改动：{0}").format(user_message(error)))
+            return
+        self.comments = self.ws.reports.comments(self.unit, self.period)
+        marks = self._comment_marks()
+        for row in self.model.rows:
+            if row.comment != marks.get(row.task.seq, ""):
+                row.comment = marks.get(row.task.seq, "")
+                self.model.update_row(row)
+        self._refresh_report_state()
+        seq = self.current_seq()
+        self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
+        left = sum(1 for c in self.comments if not c.answered)
+        self.show_message(
+            (self.tr("意见已标记为已处理") if changed.answered else self.tr("意见已改回待处理"))
+            + (self.tr("；还有 {0} 条待处理").format(left) if left else self.tr("；退回意见已全部处理"))
+        )
 
     def step_task(self, direction: int) -> None:
         rows = self.proxy.rowCount()
@@ -502,7 +543,12 @@ class MainWindow(QMainWindow):
         counts = self.ws.evidence.counts(self.unit, self.period)
         self.model.update_row(
             TaskRow(
-                row.task, row.role, row.progress, self.ws.lights.for_task(row.progress), counts.get(row.task.seq, 0)
+                row.task,
+                row.role,
+                row.progress,
+                self.ws.lights.for_task(row.progress),
+                counts.get(row.task.seq, 0),
+                self._comment_marks().get(row.task.seq, ""),
             )
         )
         before = self.status
@@ -548,7 +594,18 @@ class MainWindow(QMainWindow):
         self.indicators.commit()
 
     def save_now(self) -> None:
+        """Ctrl+S: 已保存 only once every write committed; otherwise what was not saved, and why."""
         self.flush()
+        pending = [d for d in self.editor.drafts.values() if d.pending]
+        problems = [d.problem or d.percent_problem for d in pending]
+        problems += [typed.problem for typed in self.indicators.drafts.values()]
+        if problems:
+            count = len(problems)
+            self.statusBar().showMessage(
+                self.tr("没有保存：{0}（{1} 处内容仍在输入框中，会自动重试）").format(problems[0].rstrip("。"), count),
+                MESSAGE_MS * 2,
+            )
+            return
         self.show_message(self.tr("已保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S")))
 
     def show_message(self, text: str) -> None:
@@ -669,6 +726,8 @@ class MainWindow(QMainWindow):
 
     def submit(self) -> None:
         self.flush()
+        if not self._agree_to_open_comments():
+            return
         missing = self.ws.reports.missing(self.unit, self.period)
         if missing:
             dialog = MissingDialog(missing, self.period.chinese, self)
@@ -684,6 +743,35 @@ class MainWindow(QMainWindow):
         self._refresh_report_state()
         self._refresh_todo()
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
+
+    def _agree_to_open_comments(self) -> bool:
+        """提交审核 with comments of the 退回 not marked 已处理: list them and let the clerk go back to them."""
+        still_open = [c for c in self.comments if not c.answered]
+        if not still_open:
+            return True
+        lines = [
+            (self.tr("整份报告") if c.task_seq is None else self.tr("第{0}项").format(c.task_seq)) + "：" + c.comment
+            for c in still_open
+        ]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("还有退回意见未处理"))
+        box.setText(self.tr("市局退回意见中有 {0} 条还没有标记“已处理”：").format(len(still_open)))
+        box.setInformativeText("\n".join(lines) + self.tr("\n\n仍要提交审核吗？"))
+        go_back = box.addButton(self.tr("返回处理"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然提交"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go_back)
+        box.exec()
+        if box.clickedButton() is go_back:
+            first = still_open[0]
+            if first.task_seq is not None:
+                self.tabs.setCurrentIndex(0)
+                self.select_task(first.task_seq)
+            else:
+                self.comment_bar.dismissed.discard(first.id or 0)
+                self._refresh_report_state()
+            return False
+        return True
 
     def go_to_missing(self, item: Missing) -> None:
         if item.kind == "indicator":

@@ -44,7 +44,9 @@ from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, Sto
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
 from ipdesk.domain.progress import Progress
+from ipdesk.domain.reports import ReturnComment
 from ipdesk.domain.statuses import TaskStatus
+from ipdesk.ui.comment_panel import TaskCommentBox
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import LIGHT_COLOURS
 from ipdesk.workspace import Evidence, TaskProgress, Workspace
@@ -188,14 +190,8 @@ class TaskEditor(QWidget):
         self.lock_banner.setWordWrap(True)
         self.lock_banner.setStyleSheet("background: #eef; color: #223; padding: 6px; border: 1px solid #99b;")
         self.lock_banner.hide()
-        # The city office's comment on this task when it returned the report, until the unit has answered it.
-        self.comment_banner = QLabel()
-        self.comment_banner.setWordWrap(True)
-        self.comment_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.comment_banner.setStyleSheet(
-            "background: #fff3e0; color: #5d3200; padding: 6px; border: 1px solid #e0a050;"
-        )
-        self.comment_banner.hide()
+        # The city office's comments on this task from the last 退回: in sight until the clerk marks them 已处理.
+        self.comment_box = TaskCommentBox()
 
         status_line = QHBoxLayout()
         status_line.addWidget(self.status)
@@ -237,7 +233,7 @@ class TaskEditor(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(self.lock_banner)
-        layout.addWidget(self.comment_banner)
+        layout.addWidget(self.comment_box)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.saved_at, 0, Qt.AlignmentFlag.AlignTop)
@@ -272,12 +268,9 @@ class TaskEditor(QWidget):
     def text_boxes(self) -> tuple[QPlainTextEdit, QPlainTextEdit, QPlainTextEdit]:
         return self.achievements, self.problems, self.next_steps
 
-    def show_comments(self, comments: list[str]) -> None:
-        """The city office's open comments on the task shown (empty: none)."""
-        self.comment_banner.setVisible(bool(comments))
-        self.comment_banner.setText(
-            self.tr("市局退回意见：{0}（修改本任务后即视为已答复）").format("；".join(comments)) if comments else ""
-        )
+    def show_comments(self, comments: list[ReturnComment]) -> None:
+        """The city office's comments of the last 退回 on the task shown (empty: none)."""
+        self.comment_box.show_comments(comments, self.locked)
 
     @property
     def fields(self) -> tuple[QWidget, ...]:

@@ -16,6 +16,7 @@ from ipdesk.ui.rows_model import RowsTableModel
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
 
+COMMENT_COLOURS = ("#fff3e0", "#5d3200")  # the city's comments: the orange of their box in the editor
 LIGHT_COLOURS = {
     Light.GREEN: ("#d8f0d8", "#1b5e20"),
     Light.YELLOW: ("#fff1c2", "#7a5b00"),
@@ -44,6 +45,7 @@ class TaskRow:
     progress: Progress
     light: Light
     evidence: int = 0
+    comment: str = ""  # the city's comment on the task from the last 退回: "" none, "open", "handled"
 
     def search_text(self) -> str:
         p = self.progress
@@ -61,8 +63,20 @@ class TaskRow:
 
 
 class TaskTableModel(RowsTableModel):
-    COLUMNS: tuple[str, ...] = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
-    SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
+    COLUMNS: tuple[str, ...] = (
+        "序号",
+        "任务类别",
+        "任务名称",
+        "角色",
+        "状态",
+        "进度",
+        "预警",
+        "佐证",
+        "修改时间",
+        "意见",
+    )
+    # 意见 comes last so that column widths remembered before it existed still fit their columns
+    SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED, COMMENT = range(len(COLUMNS))
 
     rows: list[TaskRow]
 
@@ -92,9 +106,20 @@ class TaskTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.LIGHT and row.light is not Light.NONE:
                 return self.tr("按序时进度计算的预警：{0}").format(row.light.label)
+            if column == self.COMMENT and row.comment:
+                return (
+                    self.tr("市局对本任务有退回意见，尚未标记“已处理”")
+                    if row.comment == "open"
+                    else self.tr("市局对本任务的退回意见已标记“已处理”")
+                )
             return row.task.content
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.SEQ, self.PERCENT, self.EVIDENCE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.COMMENT and row.comment == "open":
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(COMMENT_COLOURS[0]))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(COMMENT_COLOURS[1]))
         if column == self.LIGHT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             brushes = light_brushes(row.light)
             if brushes:
@@ -121,6 +146,8 @@ class TaskTableModel(RowsTableModel):
             return str(row.evidence) if row.evidence else ""
         if column == self.CHANGED:
             return short_time(progress.updated_at)
+        if column == self.COMMENT:
+            return {"open": self.tr("待处理"), "handled": self.tr("已处理")}.get(row.comment, "")
         return ""
 
     def _sort_key(self, row: TaskRow, column: int):
@@ -132,6 +159,8 @@ class TaskTableModel(RowsTableModel):
             return row.light.rank
         if column == self.EVIDENCE:
             return row.evidence
+        if column == self.COMMENT:
+            return {"open": 2, "handled": 1}.get(row.comment, 0)
         if column == self.STATUS:
             return list(TaskStatus).index(row.progress.status) if row.progress.status else -1
         return self._display(row, column)

@@ -20,7 +20,7 @@ from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
 from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.store import entries_store, evidence_store, report_store
+from ipdesk.store import entries_store, evidence_store
 from ipdesk.store.evidence_store import Evidence
 from ipdesk.workspace.plan import as_period
 
@@ -86,8 +86,6 @@ class ProgressBook:
                 ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor, ws.plan.code
             )
             changed(fields)
-            if fields:  # the unit has answered the city's comment on this task, if any
-                report_store.answer_comments(ws.db, ws.ids.units[unit], progress.period.code, task.seq)
         return fields
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:

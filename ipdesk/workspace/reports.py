@@ -57,6 +57,9 @@ class Lights:
         )
 
 
+MAX_ANSWER = 2000  # characters of a clerk's note on how a comment of the city was handled
+
+
 class Reports:
     """A unit's report for a period: status, the checks before 提交审核, and which periods are owed."""
 
@@ -115,8 +118,6 @@ class Reports:
                 )
             if action.opens_new_version:
                 report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor, ws.plan.code)
-            if action is ReportAction.SUBMIT:  # the corrected version answers the comment on the whole report
-                report_store.answer_comments(ws.db, unit_id, when.code, None)
             state = self.state(name, when)
             assert state is not None  # just written
             return state
@@ -172,14 +173,46 @@ class Reports:
 
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
         """The city's comments the report was last returned with (or those on ``version``); ``answered`` once the
-        unit has changed that task (or, for the whole report, submitted the next version)."""
+        clerk has marked the comment 已处理 (editing the task does not: the comment stays in sight until then)."""
         name, when = self._ws.units.name_of(unit), as_period(period)
         if version is None:
-            returned = [v for v in self.versions(name, when) if v.status is ReportStatus.RETURNED]
-            if not returned:
+            version = self._last_returned(name, when)
+            if version is None:
                 return []
-            version = returned[-1].version
         return report_store.return_comments(self._ws.db, self._ws.ids.units[name], when.code, version)
+
+    def _last_returned(self, unit: str, period: Period) -> int | None:
+        returned = [v for v in self.versions(unit, period) if v.status is ReportStatus.RETURNED]
+        return returned[-1].version if returned else None
+
+    def open_comments(self, unit: str | Unit, period: str | Period) -> list[ReturnComment]:
+        """The comments of the last 退回 the clerk has not marked 已处理 yet (listed again at 提交审核)."""
+        return [c for c in self.comments(unit, period) if not c.answered]
+
+    def mark_comment(
+        self, unit: str | Unit, period: str | Period, comment_id: int, answer: str = "", handled: bool = True
+    ) -> ReturnComment:
+        """已处理: the clerk marks a comment of the last 退回 handled, with what was done (``answer``, may be empty);
+        ``handled=False`` opens it again. Kept in the audit log and, with the answer, in the next signed return."""
+        ws = self._ws
+        if ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        name, when = ws.units.name_of(unit), as_period(period)
+        answer = answer.strip()
+        if len(answer) > MAX_ANSWER:
+            raise InvalidInput(f"处理说明最多 {MAX_ANSWER} 字，现有 {len(answer)} 字")
+        version = self._last_returned(name, when)
+        found = next((c for c in self.comments(name, when) if c.id == comment_id), None) if version else None
+        if version is None or found is None:
+            raise InvalidInput(f"{when.chinese}的报告没有这条退回意见（可能已被新的退回取代）")
+        state = self.state(name, when)
+        if state is not None and state.status.locked:
+            raise InvalidInput(f"{when.chinese}的报告已{state.status.label}，不能再改动意见的处理情况")
+        with ws.db.atomic():
+            report_store.mark_comment(
+                ws.db, name, when.code, version, comment_id, handled, answer, ws.actor, ws.plan.code
+            )
+        return next(c for c in self.comments(name, when) if c.id == comment_id)
 
     def missing(self, unit: str | Unit, period: str | Period) -> list[Missing]:
         """What stops the period from being submitted, in task-list order."""
