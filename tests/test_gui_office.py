@@ -255,6 +255,21 @@ def test_a_failed_save_keeps_the_text_says_so_beside_the_field_and_retries(qtbot
     assert "未保存" not in editor.labels["achievements"].text() and "已保存" in editor.saved_at.text()
 
 
+def test_ctrl_s_says_saved_only_after_the_write_succeeded(qtbot, window, workspace, monkeypatch):
+    select(window, qtbot, 47)
+    disk_full(monkeypatch)
+    ime_type(window.editor.achievements, "完成申报材料")
+    window.activateWindow()
+    qtbot.keyClick(window.editor.achievements, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    shown = window.statusBar().currentMessage()
+    assert "已保存" not in shown and "没有保存" in shown and "磁盘空间已满" in shown
+    assert workspace.progress.get(47, UNIT, NOV).achievements == ""
+    monkeypatch.undo()
+    window.save_now()
+    assert window.statusBar().currentMessage().startswith("已保存")
+    assert workspace.progress.get(47, UNIT, NOV).achievements == "完成申报材料"
+
+
 def test_a_draft_of_another_task_is_saved_by_the_timer(qtbot, window, workspace, monkeypatch):
     import ipdesk.ui.task_editor as task_editor
 
