@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, PeriodKind, Progress, TaskStatus
+from ipdesk.domain.deadlines import DueState
 from ipdesk.domain.reports import ReportStatus
 
 from .conftest import ROOT
@@ -419,7 +420,8 @@ def _submitted(workspace):
 def test_editing_a_submitted_report_asks_first_and_says_what_happens(qtbot, window, workspace, monkeypatch):
     _submitted(workspace)
     window.load_period()
-    assert "2025年11月" not in [i.period.chinese for i in workspace.reports.due(UNIT, TODAY)]
+    due = {i.period: i.state for i in workspace.reports.due(UNIT, TODAY)}
+    assert due[NOV] is DueState.TO_SIGN  # submitted is not sent: 待办 keeps it, 待签署
     select(window, qtbot, 47)
     before = workspace.progress.get(47, UNIT, NOV).next_steps
     asked = []
@@ -439,7 +441,7 @@ def test_editing_a_submitted_report_asks_first_and_says_what_happens(qtbot, wind
     assert workspace.reports.status(UNIT, NOV) is ReportStatus.DRAFT
     assert "填报中" in window.report_state.text()
     assert "撤回" in window.statusBar().currentMessage()
-    assert any(item.period == NOV for item in workspace.reports.due(UNIT, TODAY))
+    assert any(item.period == NOV and not item.state.in_flight for item in workspace.reports.due(UNIT, TODAY))
     todo = [window.todo.model.item(r).text() for r in range(window.todo.model.rowCount())]
     assert any("2025年11月" in text for text in todo)  # 待办 follows at once
     assert window.submit_action.isEnabled()

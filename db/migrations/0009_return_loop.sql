@@ -12,3 +12,17 @@ CREATE TABLE report_sending (
     sent_at     TEXT,
     sent_by     TEXT
 );
+
+-- The city office's copy of a return's evidence package, checked file by file against the list the return signed:
+-- 'verified' (stored under its SHA-256 in the workspace's evidence folder), 'missing' or 'altered' (not stored).
+CREATE TABLE received_evidence (
+    received_id INTEGER NOT NULL REFERENCES received_return(id),
+    path        TEXT NOT NULL,      -- where it lies in the package: 第17项/专利清单.pdf
+    task_seq    INTEGER NOT NULL,
+    file_name   TEXT NOT NULL,      -- as the return lists it
+    sha256      TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('verified', 'missing', 'altered')),
+    checked_at  TEXT NOT NULL,
+    PRIMARY KEY (received_id, path)
+);

@@ -307,3 +307,41 @@ def signed_record(db: Database, unit_id: int, period: str, version: int) -> dict
         )
     }
     return record
+
+
+def sending_states(db: Database, unit_id: int) -> dict[str, tuple[str, str | None, bool]]:
+    """Period → (latest version's status, folder it was exported to, marked sent) for a unit's reports."""
+    rows = db.execute(
+        "SELECT r.period, r.status, s.exported_to, s.sent_at IS NOT NULL FROM report r"
+        " LEFT JOIN report_sending s ON s.report_id = r.id"
+        " WHERE r.unit_id = ? AND r.version = (SELECT max(version) FROM report x"
+        " WHERE x.unit_id = r.unit_id AND x.period = r.period)",
+        [unit_id],
+    ).fetchall()
+    return {period: (status, exported_to, bool(sent)) for period, status, exported_to, sent in rows}
+
+
+def record_sending(
+    db: Database, unit: str, unit_id: int, period: str, what: str, value: str, actor: str, plan: str
+) -> None:
+    """The latest version left the office: ``what`` is "exported" (``value`` the folder) or "sent" (已报送)."""
+    row = db.execute(
+        "SELECT id, version FROM report WHERE unit_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
+        [unit_id, period],
+    ).fetchone()
+    if row is None:
+        return
+    identifier, version = row
+    db.execute("INSERT OR IGNORE INTO report_sending (report_id) VALUES (?)", [identifier])
+    if what == "exported":
+        db.execute(
+            "UPDATE report_sending SET exported_at = ?, exported_to = ? WHERE report_id = ?",
+            [audit.now(), value, identifier],
+        )
+        changes = [("exported_to", None, value)]
+    else:
+        db.execute(
+            "UPDATE report_sending SET sent_at = ?, sent_by = ? WHERE report_id = ?", [audit.now(), actor, identifier]
+        )
+        changes = [("sent", None, value or "已报送")]
+    audit.record(db, actor, "update", "report", _key(unit, period, version, plan), changes)

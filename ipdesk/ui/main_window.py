@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self.picker.kind_changed.connect(self.set_report_kind)
         self.todo.open_period.connect(self.open_period)
         self.todo.start_from.connect(self.start_reporting_from)
+        self.todo.mark_sent.connect(self.mark_sent)
         self.tabs.currentChanged.connect(lambda _: self.flush())
 
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
@@ -671,6 +672,16 @@ class MainWindow(QMainWindow):
         self._refresh_todo()
         self.show_message(self.tr("待办从{0}开始列出（可在“设置”中修改）").format(period.chinese))
 
+    def mark_sent(self, period: Period) -> None:
+        """待办's 标记为已报送: the signed return went to the city office; 待办 lets the period go."""
+        try:
+            self.ws.reports.mark_sent(self.unit, period)
+        except IpdeskError as error:
+            self.show_message(self.tr("没有标记：{0}").format(user_message(error)))
+            return
+        self._refresh_todo()
+        self.show_message(self.tr("{0}的报告已标记为已报送").format(period.chinese))
+
     def show_help(self) -> None:
         from ipdesk.ui.help_dialog import HelpDialog
 
@@ -992,8 +1003,25 @@ class MainWindow(QMainWindow):
             return
         folder, formats, unit, period = Path(dialog.folder.text()), dialog.formats(), self.unit, self.period
         self.ws.settings.set(LAST_FOLDER, str(folder))
+        split = False
+        size, limit = self.ws.reports.evidence_size(unit, period), self.ws.settings.evidence_mail_bytes()
+        if size > limit:  # too large for office mail: say so, and offer parts that each fit
+            mb, limit_mb = size / 1024 / 1024, limit // 1024 // 1024
+            answer = QMessageBox.question(
+                self,
+                self.tr("佐证材料较大"),
+                self.tr(
+                    "本期佐证材料共 {0:.1f} MB，超过邮件附件上限 {1} MB（可在“设置”中修改）。\n\n"
+                    "要把佐证材料包拆分成每个不超过 {1} MB 的几个包吗？\n选“否”则导出为一个包（可用U盘报送）。"
+                ).format(mb, limit_mb),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            split = answer == QMessageBox.StandardButton.Yes
 
         def done(paths: list[Path]) -> None:
+            self._refresh_todo()  # 待导出 → 已导出
             self.show_message(self.tr("已导出：{0}").format("、".join(p.name for p in paths)))
             if dialog.open_after.isChecked():
                 open_folder(folder)
@@ -1002,7 +1030,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("导出失败"), str(error))
 
         run_in_background(
-            self, self.tr("正在导出报告…"), lambda: self.ws.reports.export(unit, period, folder, formats), done, failed
+            self,
+            self.tr("正在导出报告…"),
+            lambda: self.ws.reports.export(unit, period, folder, formats, split_evidence=split),
+            done,
+            failed,
         )
 
     def open_settings(self) -> None:

@@ -15,7 +15,7 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
 from ipdesk.domain.plan import Unit, UnitKind
 from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, ReturnComment, next_status, person_name
-from ipdesk.domain.returns import ReceivedReturn, Submission
+from ipdesk.domain.returns import ReceivedEvidence, ReceivedReturn, Submission
 from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
@@ -167,6 +167,9 @@ class CityOffice:
                     if city_store.add_file(ws.db, existing.id, kind, name, content, sha256)
                 ]
                 note = f"；已一并保存本文件（{'、'.join(added)}）" if added else ""
+                stored = city_store.evidence(ws.db, existing.id)
+                if incoming.evidence_parts and any(e.state != "verified" for e in stored):
+                    note += self._store_evidence(existing.id, incoming)  # the package came with this file
                 return result(Outcome.DUPLICATE, f"已于 {chinese_datetime(existing.received_at)} 导入{note}")
             newest = city_store.received(ws.db, unit_id, period.code)
             header = incoming.document.snapshot.header
@@ -188,11 +191,45 @@ class CityOffice:
             )
             for kind, name, content, sha256 in incoming.files:
                 city_store.add_file(ws.db, identifier, kind, name, content, sha256)
+            evidence = self._store_evidence(identifier, incoming)
         if newest is not None and newest.version > version:
-            return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
+            return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存{evidence}")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
         warning = f"；{incoming.warning}" if incoming.warning else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}")
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{evidence}{warning}")
+
+    def _store_evidence(self, received_id: int, incoming: Incoming) -> str:
+        """Check the evidence package beside the return against the list the return signed; keep the files that
+        match (by SHA-256, in the evidence folder) and record each file's state. Returns a note for the result
+        ("" when the return lists no evidence)."""
+        from ipdesk.reports.evidence_package import check_package, package_paths
+        from ipdesk.store import evidence_store
+
+        lines = incoming.document.snapshot.evidence
+        if not lines:
+            return ""
+        if not incoming.evidence_parts:
+            found = [
+                ReceivedEvidence(path, line.task_seq, line.file_name, line.sha256, line.size, "missing")
+                for path, line in package_paths(lines).items()
+            ]
+            city_store.record_evidence(self._ws.db, received_id, found)
+            return f"；未随附佐证材料包（清单列有 {len(found)} 个文件），佐证材料未核验"
+        kept: dict[str, bytes] = {}
+        check = check_package(list(incoming.evidence_parts), lines, kept)
+        for line in check.verified.values():
+            extension = Path(line.file_name).suffix.lower()[:16]
+            evidence_store.store_bytes(self._ws.evidence.folder, line.sha256, kept[line.sha256], extension)
+        found = [
+            ReceivedEvidence(path, line.task_seq, line.file_name, line.sha256, line.size, "verified")
+            for path, line in check.verified.items()
+        ]
+        found += [ReceivedEvidence(p, x.task_seq, x.file_name, x.sha256, x.size, "missing") for p, x in check.missing]
+        found += [ReceivedEvidence(p, x.task_seq, x.file_name, x.sha256, x.size, "altered") for p, x in check.altered]
+        city_store.record_evidence(self._ws.db, received_id, found)
+        if check.complete:
+            return f"；{check.summary()}"
+        return f"；佐证材料未通过核验：{'；'.join(check.problems())}"
 
     # -- who has reported --------------------------------------------------------------------------------------
     def matrix(
@@ -341,6 +378,38 @@ class CityOffice:
                 same = False
             paths.append(target if same else write_bytes_into(folder, name, content))
         return paths
+
+    def evidence(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReceivedEvidence]:
+        """The evidence files the return lists, each with what its package held (与签署一致 / 缺失 / 已被改动)."""
+        return city_store.evidence(self._ws.db, self._require(unit, period, version).id)
+
+    def evidence_copy(self, unit: str | Unit, period: str | Period, which: str, version: int | None = None) -> Path:
+        """A verified evidence file of the return as a file to open, under its original name: written once into
+        ``received-copies/…/佐证材料/`` beside the workspace. ``which`` is its place in the package (第17项/名称.pdf),
+        its name, or its number in ``evidence()`` (from 1)."""
+        import tempfile
+
+        from ipdesk.reports.files import safe_part, write_bytes_into
+
+        item = self._require(unit, period, version)
+        files = city_store.evidence(self._ws.db, item.id)
+        chosen = None
+        if which.isdigit() and 1 <= int(which) <= len(files):
+            chosen = files[int(which) - 1]
+        else:
+            chosen = next((f for f in files if which in (f.path, f.file_name)), None)
+        if chosen is None:
+            listed = "、".join(f.path for f in files) or "（无）"
+            raise InvalidInput(f"该报告没有佐证材料“{which}”；清单中有：{listed}")
+        if chosen.state != "verified":
+            raise InvalidInput(f"佐证材料“{chosen.path}”{chosen.state_label}，没有可打开的副本")
+        stored = self._ws.evidence.stored_copy(chosen.sha256, Path(chosen.file_name).suffix.lower()[:16])
+        base = self._ws.path.parent if self._ws.path is not None else Path(tempfile.gettempdir())
+        folder = base / "received-copies" / f"{safe_part(item.unit)}_{safe_part(item.period)}_v{item.version}"
+        target = folder / chosen.path
+        if target.is_file() and target.stat().st_size == chosen.size:
+            return target
+        return write_bytes_into(target.parent, target.name, stored.read_bytes())
 
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
         item = self._require(unit, period, version)

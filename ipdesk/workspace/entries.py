@@ -278,3 +278,13 @@ class EvidenceBox:
         """Where the stored copy is, to open it."""
         extension = evidence_store.extension_of(self._ws.db, evidence.sha256)
         return evidence_store.stored_path(self.folder, evidence.sha256, extension)
+
+    def stored_copy(self, sha256: str, extension: str | None = None) -> Path:
+        """The stored copy of the file with this SHA-256 (a signed version's evidence is never deleted); the city
+        office's copies of received evidence are kept by hash and the extension of their name (``extension``)."""
+        if extension is None:
+            extension = evidence_store.extension_of(self._ws.db, sha256)
+        path = evidence_store.stored_path(self.folder, sha256, extension)
+        if not path.is_file():
+            raise InvalidInput(f"佐证材料的存档副本缺失（{sha256[:12]}…），请从备份恢复 evidence 文件夹")
+        return path

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipdesk.domain.deadlines import DueItem, default_period, due_periods
+from ipdesk.domain.deadlines import DueItem, default_period, due_periods, sending_state
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_percent, indicator_light, task_light
@@ -269,6 +269,12 @@ class Reports:
         """
         ws = self._ws
         first = ws.settings.first_period()
+        name = ws.units.name_of(unit)
+        in_flight = {}
+        for code, (status, folder, sent) in report_store.sending_states(ws.db, ws.ids.units[name]).items():
+            state = sending_state(status, folder, sent)
+            if state is not None:
+                in_flight[code] = (state, folder or "")
         return due_periods(
             kind or ws.settings.report_kind(),
             ws.plan.start_date,
@@ -277,7 +283,32 @@ class Reports:
             ws.settings.due_day(),
             self.submitted_periods(unit),
             since=first.start if first else None,
+            in_flight=in_flight,
         )
+
+    def mark_sent(self, unit: str | Unit, period: str | Period, how: str = "") -> None:
+        """已报送: the clerk says the signed version went to the city office (by mail, USB stick …); 待办 lets it go."""
+        ws = self._ws
+        if ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        name, when = ws.units.name_of(unit), as_period(period)
+        state = self.state(name, when)
+        if state is None or state.status not in (ReportStatus.SIGNED, ReportStatus.ACCEPTED):
+            raise InvalidInput(f"{when.chinese}的报告尚未签署，签署并导出后才能报送")
+        with ws.db.atomic():
+            report_store.record_sending(
+                ws.db, name, ws.ids.units[name], when.code, "sent", how.strip(), ws.actor, ws.plan.code
+            )
+
+    def _record_export(self, unit: str | Unit, period: Period, folder: Path) -> None:
+        ws = self._ws
+        if ws.read_only:
+            return
+        name = ws.units.name_of(unit)
+        with ws.db.atomic():
+            report_store.record_sending(
+                ws.db, name, ws.ids.units[name], period.code, "exported", str(folder), ws.actor, ws.plan.code
+            )
 
     def default_period(self, today: dt.date | None = None, kind: PeriodKind | None = None) -> Period:
         ws = self._ws
@@ -302,10 +333,13 @@ class Reports:
         folder: str | Path,
         formats: tuple[str, ...] = ("xlsx", "pdf"),
         today: dt.date | None = None,
+        split_evidence: bool = False,
     ) -> list[Path]:
         """Write the report's workbook and/or PDF into ``folder``; returns the paths written.
 
-        Only a period of the plan has a report (``Workspace.plan_period``).
+        A signed version also gets its evidence package beside it (``reports.evidence_package``), split into parts of
+        at most the 邮件附件 setting when ``split_evidence``. Only a period of the plan has a report
+        (``Workspace.plan_period``).
         """
         from ipdesk.reports.export import export_report, export_signed
 
@@ -316,9 +350,33 @@ class Reports:
         if len(wanted) == 1:
             signed = self._ws.signoff.signed(wanted[0], period)
             if signed is not None:  # a signed version: the files made when it was signed, byte for byte
-                return export_signed(signed.snapshot, signed.files, Path(folder), formats, face)
+                written = export_signed(signed.snapshot, signed.files, Path(folder), formats, face)
+                written += self._write_evidence(signed.snapshot, signed.files, Path(folder), split_evidence)
+                self._record_export(wanted[0], period, Path(folder))
+                return written
         snapshot = self.snapshot(units, period, today)
         return export_report(snapshot, Path(folder), formats, face)
+
+    def evidence_size(self, unit: str | Unit, period: str | Period) -> int:
+        """Bytes of evidence the signed version of the period lists (0 when not signed or without evidence)."""
+        from ipdesk.reports.evidence_package import package_paths
+
+        signed = self._ws.signoff.signed(unit, self._ws.plan_period(period))
+        if signed is None:
+            return 0
+        return sum(line.size for line in package_paths(signed.snapshot.evidence).values())
+
+    def _write_evidence(self, snapshot, files: dict[str, tuple[str, bytes]], folder: Path, split: bool) -> list[Path]:
+        from ipdesk.reports.evidence_package import write_package
+
+        if not snapshot.evidence:
+            return []
+        stem = Path(files["xlsx"][0]).stem
+        source = self._ws.evidence.stored_copy
+        limit = self._ws.settings.evidence_mail_bytes() if split else None
+        for old in folder.glob(f"{stem}_佐证材料*.zip"):  # an earlier export's parts would mix with these
+            old.unlink(missing_ok=True)
+        return write_package(folder, stem, snapshot.evidence, lambda line: source(line.sha256), limit)
 
     def pdf_faces(self) -> dict[str, str]:
         """The official Windows faces present on this machine that the PDF may use (setting value → name)."""
