@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -433,7 +434,9 @@ def _submit_all(workspace):
     workspace.reports.submit(UNIT, NOV)
 
 
-def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, workspace):
+def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, workspace, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
     from ipdesk.ui.signing_dialogs import SignDialog
 
     _submit_all(workspace)
@@ -442,6 +445,17 @@ def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, wor
     window.sign()
     dialog = window.sign_dialog
     assert isinstance(dialog, SignDialog) and dialog.creating
+    # the reviewer sees what is signed: unit, period, version, tasks by light, and can open the draft PDF
+    summary = dialog.summary.text()
+    assert UNIT in summary and "2025年11月" in summary and "第 1 版（已提交审核）" in summary
+    lights = [window.model.rows[r].light.label for r in range(window.model.rowCount())]
+    red = lights.count("红灯")
+    assert red and f"红灯 {red} 项" in summary and f"任务 {len(lights)} 项" in summary
+    assert "填报完整" in summary
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    dialog.preview_button.click()
+    assert opened and opened[0].endswith(".pdf") and "草稿" in Path(opened[0]).name and Path(opened[0]).is_file()
     ime_type(dialog.passphrase, "口令一二三四")
     ime_type(dialog.confirm, "口令一二三")
     dialog.accept()
@@ -482,6 +496,7 @@ def test_revise_after_signing(qtbot, window, workspace, monkeypatch):
     select(window, qtbot, 47)
     assert not window.editor.achievements.isReadOnly()
     assert "第 2 版" in window.statusBar().currentMessage()
+    assert "v2 填报中" in window.report_state.text()  # after 修订 the toolbar names the version
 
 
 def test_verify_dialog_gives_a_verdict_per_file(qtbot, window, workspace, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,16 @@ from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_pe
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
-from ipdesk.domain.reports import Missing, ReportAction, ReportState, ReportStatus, ReturnComment, next_status
+from ipdesk.domain.reports import (
+    Missing,
+    ReportAction,
+    ReportOverview,
+    ReportState,
+    ReportStatus,
+    ReturnComment,
+    next_status,
+)
+from ipdesk.domain.statuses import TaskStatus
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -213,6 +223,35 @@ class Reports:
                 ws.db, name, when.code, version, comment_id, handled, answer, ws.actor, ws.plan.code
             )
         return next(c for c in self.comments(name, when) if c.id == comment_id)
+
+    def overview(self, unit: str | Unit, period: str | Period) -> ReportOverview:
+        """What the reviewer is about to sign, in figures (the sign dialog shows it)."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        state = self.state(name, when)
+        rows = [r for r in ws.progress.for_unit(name, when) if r.task.kind is not TaskKind.INDICATOR]
+        lights = Counter(ws.lights.for_task(r.progress) for r in rows)
+        statuses = Counter(r.progress.status for r in rows)
+        by_light = tuple(
+            (light.label, lights[light])
+            for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.NONE)
+            if lights[light]
+        )
+        by_status = tuple((s.label, statuses[s]) for s in TaskStatus if statuses[s])
+        if statuses[None]:
+            by_status += (("未填", statuses[None]),)
+        return ReportOverview(
+            unit=name,
+            period_name=when.chinese,
+            version=state.version if state else 1,
+            status_label=(state.status if state else ReportStatus.DRAFT).label,
+            tasks=len(rows),
+            by_light=by_light,
+            by_status=by_status,
+            missing=tuple(m.message for m in self.missing(name, when)),
+            open_comments=len(self.open_comments(name, when)),
+            evidence_files=sum(ws.evidence.counts(name, when).values()),
+        )
 
     def missing(self, unit: str | Unit, period: str | Period) -> list[Missing]:
         """What stops the period from being submitted, in task-list order."""
