@@ -1,0 +1,80 @@
+"""The clerk's side of a month: 待办 until the return is sent, and what the reviewer is shown before signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ipdesk import Workspace
+from ipdesk.domain import InvalidInput
+from ipdesk.domain.deadlines import DueState
+from ipdesk.signing.identity import KeyStore
+from ipdesk.workspace.sample_data import fill_sample
+
+UNIT = "碑林区人民政府"
+TODAY = dt.date(2025, 12, 3)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    ws = Workspace(tmp_path / "unit.db", actor="王芳")
+    ws.signoff._keys = KeyStore(tmp_path / "keys")
+    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强", "first_period": "2025-10"})
+    yield ws
+    ws.close()
+
+
+def _states(ws: Workspace) -> dict[str, tuple[DueState, str]]:
+    return {item.period.code: (item.state, item.folder) for item in ws.reports.due(UNIT, TODAY)}
+
+
+def test_a_period_stays_in_todo_until_it_is_sent(ws, tmp_path):
+    assert _states(ws)["2025-11"][0] is DueState.DUE
+    fill_sample(ws, UNIT, "2025-11", mark=False)
+    with pytest.raises(InvalidInput):  # nothing signed to send yet
+        ws.reports.mark_sent(UNIT, "2025-11")
+    ws.reports.submit(UNIT, "2025-11")
+    assert _states(ws)["2025-11"] == (DueState.TO_SIGN, "")
+    ws.signoff.sign(UNIT, "2025-11", "签署口令123", create=True)
+    assert _states(ws)["2025-11"] == (DueState.TO_EXPORT, "")
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    ws.reports.export(UNIT, "2025-11", folder)
+    assert _states(ws)["2025-11"] == (DueState.EXPORTED, str(folder))
+    assert "2025-10" in _states(ws)  # October, never submitted, is still owed
+    ws.reports.mark_sent(UNIT, "2025-11")
+    assert "2025-11" not in _states(ws)
+    sent = [e for e in ws.audit.entries() if e.entity == "report" and e.field in ("sent", "exported_to")]
+    assert sorted(e.field for e in sent) == ["exported_to", "sent"]
+
+
+def test_a_revised_version_is_owed_again_and_follows_the_same_way(ws, tmp_path):
+    fill_sample(ws, UNIT, "2025-11", mark=False)
+    ws.reports.submit(UNIT, "2025-11")
+    ws.signoff.sign(UNIT, "2025-11", "签署口令123", create=True)
+    ws.reports.export(UNIT, "2025-11", tmp_path)
+    ws.reports.mark_sent(UNIT, "2025-11")
+    ws.signoff.revise(UNIT, "2025-11")
+    assert _states(ws)["2025-11"][0] is DueState.OPEN or _states(ws)["2025-11"][0] is DueState.DUE
+    ws.reports.submit(UNIT, "2025-11")
+    assert _states(ws)["2025-11"] == (DueState.TO_SIGN, "")  # v2's own way out, not v1's
+
+
+def test_the_overview_counts_what_is_signed(ws):
+    fill_sample(ws, UNIT, "2025-11", mark=False)
+    rows = [r for r in ws.progress.for_unit(UNIT, "2025-11") if r.task.kind.value != "indicator"]
+    red = sum(1 for r in rows if ws.lights.for_task(r.progress).label == "红灯")
+    overview = ws.reports.overview(UNIT, "2025-11")
+    assert overview.tasks == len(rows) == 30
+    assert dict(overview.by_light).get("红灯", 0) == red
+    assert sum(count for _, count in overview.by_light) == len(rows)
+    assert sum(count for _, count in overview.by_status) == len(rows)
+    assert overview.version == 1 and overview.missing == ()
+    # a task emptied: it is counted as 未填 and named as missing
+    first = rows[0].progress
+    ws.progress.save(first.with_changes(status=None, achievements=""))
+    overview = ws.reports.overview(UNIT, "2025-11")
+    assert dict(overview.by_status)["未填"] == 1
+    assert len(overview.missing) == 2 and any("未选择完成状态" in m for m in overview.missing)
+    assert any(line.startswith("尚缺 2 处") for line in overview.lines())
