@@ -361,6 +361,15 @@ def test_review_shows_the_return_and_what_changed(made, city):
             assert "进度" not in "".join(changes[task.seq])
     city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)
     assert {tuple(c) for c in city.city.changes(YANTA, "2025-10").values()} == {("上期无报送，无法比较",)}
+    # v2 of the same period is compared with v1, not with the month before
+    city.city.import_files([files[(BEILIN, "2025-10", 2)][".xlsx"]], today=TODAY)
+    assert city.city.compared_with(BEILIN, "2025-10") == "v1"
+    v1, v2 = city.city.snapshot(BEILIN, "2025-10", 1), city.city.snapshot(BEILIN, "2025-10")
+    edited = [t.seq for t in v2.tasks if t.achievements != next(o for o in v1.tasks if o.seq == t.seq).achievements]
+    assert len(edited) == 1 and "第二版" in next(t for t in v2.tasks if t.seq == edited[0]).achievements
+    changes = city.city.changes(BEILIN, "2025-10")
+    assert changes[edited[0]] == ["工作进展已更新"]
+    assert all(changes[t.seq] == ["与v1相同"] for t in v2.tasks if t.seq != edited[0])
 
 
 def test_accept_and_refused_decisions(made, city):

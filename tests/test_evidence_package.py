@@ -209,3 +209,47 @@ def test_a_package_too_large_for_mail_is_split_and_the_parts_verify_together(tmp
     assert "佐证材料 3 个，与签署的清单一致" in result.reason
     city.close()
     ws.close()
+
+
+# -- the city in batches ---------------------------------------------------------------------------------------------
+def test_trust_add_takes_a_folder_and_accept_all_valid_leaves_returns_with_notes(tmp_path):
+    units = ["碑林区人民政府", "雁塔区人民政府", "莲湖区人民政府", "新城区人民政府"]
+    desks = {unit: UnitDesk(tmp_path / unit, unit) for unit in units}
+    out = tmp_path / "out"
+    files = {}
+    for unit, desk in desks.items():
+        if unit == "莲湖区人民政府":  # evidence listed in the return; its package will not travel
+            seq = next(r.task.seq for r in desk.ws.progress.for_unit(unit, PERIOD) if r.task.kind.value != "indicator")
+            desk.ws.evidence.add(seq, unit, PERIOD, _write(tmp_path / "src", "会议纪要.pdf", b"minutes"))
+        files[unit] = desk.sign(PERIOD, out)
+    certificates = tmp_path / "证书"
+    certificates.mkdir()
+    for desk in desks.values():
+        shutil.copy(desk.certificate(), certificates)
+    (certificates / "说明.txt").write_text("不是证书", encoding="utf-8")  # not searched for
+    (certificates / "坏的.cer").write_bytes(b"not a certificate")
+
+    city = Workspace(tmp_path / "city.db", actor="张主任")
+    registered = city.trust.add_many([certificates])
+    assert len(registered) == 5
+    refused = [(path.name, reason) for path, registration, reason in registered if registration is None]
+    assert len(refused) == 1 and refused[0][0] == "坏的.cer" and refused[0][1]
+    assert {t.holder for t in city.trust.all()} == set(units)
+
+    lianhu = files["莲湖区人民政府"][".xlsx"]
+    for package in lianhu.parent.glob("*莲湖*_佐证材料*.zip"):
+        package.unlink()
+    city.city.import_files([f[".xlsx"] for f in files.values()], today=TODAY)
+    city.city.accept("新城区人民政府", PERIOD)  # decided already
+    accepted, skipped = city.city.accept_all_valid(PERIOD)
+    assert sorted(accepted) == ["碑林区人民政府", "雁塔区人民政府"]
+    reasons = dict(skipped)
+    assert set(reasons) == {"莲湖区人民政府", "新城区人民政府"}
+    assert "佐证材料 1 个未通过核验" in reasons["莲湖区人民政府"]
+    assert "已接收" in reasons["新城区人民政府"]
+    assert city.city.received("碑林区人民政府", PERIOD).status.label == "已接收"
+    assert city.city.received("莲湖区人民政府", PERIOD).status.value == "signed"  # 待审
+    assert city.city.accept_all_valid(PERIOD)[0] == []  # nothing left to accept
+    city.close()
+    for desk in desks.values():
+        desk.ws.close()

@@ -343,15 +343,59 @@ class CityOffice:
         return self._read(self._require(unit, period, version))
 
     def previous(self, unit: str | Unit, period: str | Period) -> ReportSnapshot | None:
-        """The unit's newest return for the period before, to compare with."""
+        """What the newest return is compared with: version n−1 of the same period when there is one (the version
+        the office returned), else the unit's newest return for the period before."""
+        versions = self.versions(unit, period)
+        if len(versions) > 1:
+            return self._read(versions[-2])
         item = self.received(unit, as_period(period).previous())
         return self._read(item) if item is not None else None
 
+    def compared_with(self, unit: str | Unit, period: str | Period) -> str:
+        """上一版 when the review compares with version n−1, else 上期."""
+        versions = self.versions(unit, period)
+        return f"v{versions[-2].version}" if len(versions) > 1 else "上期"
+
     def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
-        """What changed, task by task, since the unit's previous period."""
+        """What changed, task by task, since version n−1 (after a 退回) or the unit's previous period."""
         from ipdesk.exchange.review import task_changes
 
-        return task_changes(self.snapshot(unit, period), self.previous(unit, period))
+        return task_changes(self.snapshot(unit, period), self.previous(unit, period), self.compared_with(unit, period))
+
+    def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
+        """The 提醒 of the return (``exchange.review.review_notes``): [] when it may be accepted as it is."""
+        from ipdesk.exchange.review import review_notes
+
+        item = self._require(unit, period, version)
+        trusted = next((t for t in self._ws.trust.all() if t.fingerprint == item.fingerprint), None)
+        states = [e.state for e in city_store.evidence(self._ws.db, item.id)]
+        return review_notes(self._read(item), states, bool(trusted and trusted.superseded_at))
+
+    def accept_all_valid(self, period: str | Period) -> tuple[list[str], list[tuple[str, str]]]:
+        """接收 every 待审 return of ``period`` that verified with no 提醒; returns the units accepted and, for every
+        other unit with a return of the period, why it was left (待审 with 提醒, already decided …)."""
+        self._check_side()
+        self.claim()
+        when = self.plan_period(period)
+        newest: dict[str, ReceivedReturn] = {}
+        for item in city_store.all_received(self._ws.db, [when.code], self._ws.plan_id):
+            newest[item.unit] = item  # oldest version first: the last one is the newest
+        accepted: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        for unit in [u.name for u in self._ws.plan.units if u.name in newest]:
+            item = newest[unit]
+            if item.status is not ReportStatus.SIGNED:
+                skipped.append((unit, f"v{item.version} {item.status.label}，无需接收"))
+                continue
+            notes = self.notes(unit, when)
+            if notes:
+                skipped.append((unit, f"v{item.version} 有提醒：" + "；".join(notes)))
+                continue
+            with self._ws.db.atomic():
+                new = next_status(item.status, ReportAction.ACCEPT, self._what(item))
+                city_store.decide(self._ws.db, item, new, self._ws.actor)
+            accepted.append(unit)
+        return accepted, skipped
 
     def files(self, unit: str | Unit, period: str | Period, version: int | None = None) -> dict[str, tuple[str, bytes]]:
         """The files the return came in (kind → (name, bytes)), exactly as received."""
