@@ -118,8 +118,15 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
 
     def fill_and_accept(self):
+        # the tasks with their name, status and light; the file goes beside the workspace unless chosen
+        headers = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())]
+        assert headers[:4] == ["序号", "任务名称", "状态", "预警"]
+        first = min(dialog.tasks.lines.values(), key=lambda t: t.seq)
+        assert self.model.item(0, 1).text() == first.name and self.model.item(0, 2).text() == first.status_label
+        assert self.model.item(0, 3).text() == first.light_label
+        assert self.folder.text() == str(window.ws.path.parent)
         self.whole.setPlainText("请补充第三季度的佐证材料")
-        self.model.item(0, 2).setText("进度偏高，请核实")
+        self.model.item(0, ReturnDialog.COMMENT).setText("进度偏高，请核实")
         self.passphrase.setText("市局签署口令")
         self.confirm.setText("市局签署口令")
         self.folder.setText(str(tmp_path / "feedback"))
@@ -139,6 +146,39 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     sent = next((tmp_path / "feedback").glob("*退回意见.json"))
     again = dialog.write_feedback_again(str(tmp_path / "again"))
     assert again.name == sent.name and again.read_bytes() == sent.read_bytes()
+
+
+def test_a_return_and_its_files_are_one_row_with_the_whole_reason(window, returns):
+    files, certificates, _ = returns
+    window.ws.trust.add(certificates[YANTA])
+    drop(window, [files[BEILIN][".xlsx"], files[BEILIN][".pdf"], files[YANTA][".xlsx"], files[YANTA][".pdf"]])
+    results = window.results_dialog.model
+    assert results.rowCount() == 2  # two returns, not four files
+    row = next(r for r in range(2) if results.item(r, 2).text() == BEILIN)
+    assert results.item(row, 0).text() == "已导入"
+    assert results.item(row, 1).text().splitlines() == [files[BEILIN][".xlsx"].name, files[BEILIN][".pdf"].name]
+    assert "已有相同版本" not in results.item(row, 0).text()
+    assert results.item(row, 4).text() in results.item(row, 4).toolTip()  # the whole reason, never cut
+
+
+def test_the_matrix_accepts_a_selection(window, returns, monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+
+    files, certificates, _ = returns
+    window.ws.trust.add(certificates[YANTA])
+    window.import_paths([files[BEILIN][".xlsx"], files[YANTA][".xlsx"]])
+    window.results_dialog.close()
+    column = [p.code for p in window.model.periods].index("2025-10")
+    selection = window.view.selectionModel()
+    selection.clearSelection()
+    for unit in (BEILIN, YANTA):
+        row = [u.name for u in window.model.rows].index(unit)
+        selection.select(window.model.index(row, column), QItemSelectionModel.SelectionFlag.Select)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    window.accept_selected_action.trigger()
+    assert told and "已接收 2 份报告" in told[0]
+    assert cell_text(window, BEILIN, "2025-10") == cell_text(window, YANTA, "2025-10") == "已接收"
 
 
 def test_certificates_dialog_registers_with_the_fingerprint_shown(window, returns, monkeypatch):
