@@ -564,3 +564,32 @@ def test_damage_found_after_start_offers_the_newest_good_backup(qtbot, window, w
     window.start_integrity_check()
     assert good.name in asked[0]
     assert "已从备份恢复" in told[0]
+
+
+def _drop_on(widget, paths) -> None:
+    """Drag ``paths`` over ``widget`` and drop them, as the file manager does (enter, move, drop)."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = widget.rect().center()
+    actions, button, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(widget, QDragEnterEvent(QPoint(where), actions, data, button, none))
+    QApplication.sendEvent(widget, QDragMoveEvent(QPoint(where), actions, data, button, none))
+    QApplication.sendEvent(widget, QDropEvent(QPointF(where), actions, data, button, none))
+
+
+def test_a_file_dropped_on_the_evidence_box_is_attached_elsewhere_verified(qtbot, window, workspace, tmp_path):
+    select(window, qtbot, 47)
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    _drop_on(window.editor.evidence_view.viewport(), [photo])
+    attached = workspace.evidence.for_task(47, UNIT, NOV)
+    assert [e.file_name for e in attached] == ["现场照片.jpg"]
+    assert window.editor.evidence_model.rowCount() == 1
+    assert getattr(window, "verify_dialog", None) is None  # not taken for a return to verify
+    _drop_on(window.table.viewport(), [photo])  # elsewhere on the window: verified, as before
+    assert window.verify_dialog.isVisible()
+    assert len(workspace.evidence.for_task(47, UNIT, NOV)) == 1
+    window.verify_dialog.close()

@@ -110,6 +110,46 @@ class TextBox(QPlainTextEdit):
         return QSize(hint.width(), self.fontMetrics().lineSpacing() * self._lines + 12)
 
 
+class EvidenceList(QListView):
+    """The task's evidence files; files dropped on it are attached (dropped anywhere else, the window verifies
+    them as received returns)."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+
+    def _local_files(self, event) -> list[Path]:
+        data = event.mimeData()
+        if not data.hasUrls():
+            return []
+        return [
+            Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile() and Path(url.toLocalFile()).is_file()
+        ]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._local_files(event) and self.isEnabled():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._local_files(event) and self.isEnabled():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        files = self._local_files(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(files)
+
+
 class TaskEditor(QWidget):
     saved = Signal(object)  # the saved TaskProgress (of the task shown, or of a draft saved on retry)
     message = Signal(str)  # a line for the status bar
@@ -173,7 +213,9 @@ class TaskEditor(QWidget):
         self.saved_at.setStyleSheet("color: #2e7d32;")
 
         self.evidence_model = QStandardItemModel(self)
-        self.evidence_view = QListView()
+        self.evidence_view = EvidenceList()
+        self.evidence_view.files_dropped.connect(self.drop_evidence)
+        self.evidence_view.setToolTip(self.tr("把文件拖到这里即可添加为本任务的佐证材料；双击打开"))
         self.evidence_view.setModel(self.evidence_model)
         self.evidence_view.setMaximumHeight(64)
         self.evidence_view.setMinimumHeight(36)
@@ -577,6 +619,15 @@ class TaskEditor(QWidget):
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料"))
         if files:
             self.add_evidence([Path(f) for f in files])
+
+    def drop_evidence(self, files: list[Path]) -> None:
+        """Files dropped on the evidence box: attached, as 添加文件… would (asked first for a submitted report)."""
+        if self.row is None or self.locked:
+            self.message.emit(self.tr("本期已锁定，不能添加佐证材料"))
+            return
+        if not self._allowed_to_edit():
+            return
+        self.add_evidence(files)
 
     def add_evidence(self, files: list[Path]) -> None:
         """Copy files in off the GUI thread (they may be large, or on a slow USB stick)."""
