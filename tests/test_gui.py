@@ -593,3 +593,56 @@ def test_a_file_dropped_on_the_evidence_box_is_attached_elsewhere_verified(qtbot
     assert window.verify_dialog.isVisible()
     assert len(workspace.evidence.for_task(47, UNIT, NOV)) == 1
     window.verify_dialog.close()
+
+
+def _keys_in_readme() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| 快捷键 | 作用 |") :].split("\n\n", 1)[0]
+    return [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+
+
+def test_the_focus_chain_and_the_keys_the_readme_lists(qtbot, window):
+    from PySide6.QtWidgets import QComboBox
+
+    listed = _keys_in_readme()
+    assert "Tab / Shift+Tab" in listed and "F6 / Shift+F6" in listed
+    shortcuts = {
+        a.shortcut().toString() for a in window.findChildren(type(window.save_action)) if not a.shortcut().isEmpty()
+    }
+    for entry in listed:
+        for key in entry.replace("↑", "Up").replace("↓", "Down").split(" / "):
+            if key in ("Tab", "Shift+Tab"):
+                continue
+            assert key.replace("Enter", "Return") in shortcuts or key in shortcuts, key
+    # Tab from the search box goes through the filters into the table, and Tab leaves the table for the editor
+    window.search.setFocus()
+    chain = [window.focusWidget()]
+    for _ in range(12):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        chain.append(window.focusWidget())
+        if chain[-1] is window.editor.status:
+            break
+    assert window.table in chain, chain
+    assert chain[chain.index(window.table) + 1] is window.editor.status  # out of the table in one key
+    qtbot.keyClick(window.editor.status, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.focusWidget() is window.table  # and back
+    # F6 cycles the panes: task list → editor → 待办 → task list
+    qtbot.keyClick(window.table, Qt.Key.Key_F6)
+    assert window.focusWidget() is window.editor.status
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)
+    assert window.focusWidget() is window.todo.view
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)
+    assert window.focusWidget() is window.table
+    qtbot.keyClick(window.table, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert window.focusWidget() is window.todo.view
+    # Alt+↓ on a focused combo box opens its list instead of moving to the next task
+    select(window, qtbot, 47)
+    window.editor.status.setFocus()
+    opened = []
+    window.editor.status.showPopup = lambda: opened.append(True)  # the real popup would block offscreen
+    qtbot.keyClick(window.editor.status, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert opened and window.editor.row.task.seq == 47
+    assert isinstance(window.editor.status, QComboBox)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.row.task.seq != 47  # elsewhere Alt+↓ is still the next task

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it), as in Windows lists
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)  # the name takes the room
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         self.editor_scroll.setWidget(self.editor)
         self.editor_scroll.setWidgetResizable(True)
         self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the table straight to the fields
         self.editor_scroll.setMinimumWidth(380)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -335,6 +337,9 @@ class MainWindow(QMainWindow):
 
         view_menu = menus.addMenu(self.tr("视图(&V)"))
         view_menu.addAction(self.todo_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action("下一个窗格", "F6", lambda: self.cycle_panes(1), view_menu, "在任务列表、编辑区和待办之间切换")
+        self._action("上一个窗格", "Shift+F6", lambda: self.cycle_panes(-1), view_menu)
         help_menu = menus.addMenu(self.tr("帮助(&H)"))
         self.help_action = self._action(
             "使用说明", QKeySequence.StandardKey.HelpContents, self.show_help, help_menu, "填报、提交、签署、导出的步骤"
@@ -498,6 +503,31 @@ class MainWindow(QMainWindow):
         self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
         self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
 
+    def panes(self) -> list[tuple[QWidget, QWidget]]:
+        """F6's stops, each (the pane, the widget that takes the focus): the task list (on the indicators tab, its
+        table), the editor's first field, 待办 when shown."""
+        if self.tabs.currentIndex() != 0:
+            stops: list[tuple[QWidget, QWidget]] = [(self.indicators, self.indicators.table)]
+        else:
+            stops = [(self.table, self.table)]
+            if self.editor.isEnabled():
+                first = self.editor.status if self.editor.status.isEnabled() else self.editor.achievements
+                stops.append((self.editor_scroll, first))
+        if self.todo_dock.isVisible():
+            stops.append((self.todo_dock, self.todo.view))
+        return stops
+
+    def cycle_panes(self, direction: int) -> None:
+        """F6 / Shift+F6: move the focus to the next (previous) pane."""
+        stops = self.panes()
+        focused = self.focusWidget()
+        current = next(
+            (n for n, (pane, _) in enumerate(stops) if focused is pane or (focused and pane.isAncestorOf(focused))),
+            None,
+        )
+        target = stops[0] if current is None else stops[(current + direction) % len(stops)]
+        target[1].setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _comment_marks(self) -> dict[int, str]:
         """Task → "open" or "handled" for the tasks the last 退回 commented on (the table's 意见 column)."""
         marks: dict[int, str] = {}
@@ -529,6 +559,10 @@ class MainWindow(QMainWindow):
         )
 
     def step_task(self, direction: int) -> None:
+        focused = self.focusWidget()
+        if isinstance(focused, QComboBox):  # Alt+↓/↑ on a combo box opens its list, as everywhere in Windows
+            focused.showPopup()
+            return
         rows = self.proxy.rowCount()
         if rows == 0:
             return

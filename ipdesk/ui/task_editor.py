@@ -184,6 +184,8 @@ class TaskEditor(QWidget):
         self.content.setMaximumHeight(72)
         self.content.setMinimumHeight(40)
         self.content.setToolTip(self.tr("任务清单原文（只读）"))
+        self.content.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # read, not filled: Tab goes past it to 完成状态
+        self.content.setTabChangesFocus(True)
 
         self.status = QComboBox()
         self.status.addItem(self.tr("（请选择）"), None)
