@@ -630,3 +630,47 @@ def test_a_damaged_database_at_start_offers_the_backup_or_a_look(qtbot, tmp_path
     finally:
         if ws is not None:
             ws.close()
+
+
+# -- 沿用上期 is a starting point ------------------------------------------------------------------------------------
+def test_carried_texts_are_marked_until_edited_warned_at_submit_and_printed_as_same(
+    qtbot, window, workspace, monkeypatch
+):
+    from ipdesk.reports.layout import progress_text, task_table
+    from ipdesk.workspace.sample_data import fill_sample
+
+    october = NOV.previous()
+    fill_sample(workspace, UNIT, october, mark=False)
+    window.carry_forward_all()
+    carried = workspace.progress.carried(UNIT, NOV)
+    copied = [seq for seq, fields in carried.items() if "achievements" in fields]
+    assert len(copied) == len(window.model.rows)  # every task had October's progress to copy
+    select(window, qtbot, copied[0])
+    editor = window.editor
+    assert editor.carried_note.isVisibleTo(window) and "沿用上期，请更新" in editor.carried_note.text()
+    assert "工作进展及成效" in editor.carried_note.text() and "background" in editor.achievements.styleSheet()
+    # edited: the mark goes, at once and in what is stored
+    ime_type(editor.achievements, "；十一月新增专利质押融资 2 亿元")
+    assert "工作进展及成效" not in editor.carried_note.text() and editor.achievements.styleSheet() == ""
+    editor.flush()
+    assert "achievements" not in workspace.progress.carried(UNIT, NOV).get(copied[0], ())
+    # submit warns with the number and the list, and can go back
+    told = []
+
+    def clicked(box):
+        told.append(box.text() + box.informativeText())
+        return next(b for b in box.buttons() if b.text() == "返回更新")
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", clicked)
+    window.submit()
+    assert told and f"{len(copied) - 1} 项工作进展与上期相同" in told[0]
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.DRAFT
+    assert window.editor.row.task.seq == copied[1]
+    # the printed report never passes an unedited copy off as November's progress
+    snapshot = workspace.reports.snapshot(UNIT, NOV, TODAY)
+    lines = {t.seq: t for t in snapshot.tasks}
+    assert progress_text(lines[copied[1]]).startswith("（同上期）")
+    assert not progress_text(lines[copied[0]]).startswith("（同上期）")
+    table = task_table(snapshot)
+    assert any("（同上期）" in str(cell.value) for row in table.items if isinstance(row, tuple) for cell in row)

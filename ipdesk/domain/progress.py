@@ -138,3 +138,18 @@ class TargetValue:
 
     def with_changes(self, **changes: Any) -> TargetValue:
         return replace(self, **changes)
+
+
+CARRIED_TEXTS = ("achievements", "problems", "next_steps")
+
+
+def same_as_previous(progress: Progress, previous: Progress | None) -> tuple[str, ...]:
+    """The text fields of ``progress`` that repeat the previous period's word for word (what 沿用上期 copied and
+    nobody has edited since): marked 沿用上期，请更新 in the editor and 同上期 in the printed report."""
+    if previous is None:
+        return ()
+    return tuple(
+        name
+        for name in CARRIED_TEXTS
+        if getattr(progress, name).strip() and getattr(progress, name) == getattr(previous, name)
+    )

@@ -57,9 +57,19 @@ def task_content_text(task: TaskLine) -> str:
     return f"{task.content}\n（本单位协作；牵头单位：{leads}）" if leads else f"{task.content}\n（本单位协作）"
 
 
+SAME_AS_BEFORE = "（同上期）"
+
+
+def carried_text(task: TaskLine, field: str) -> str:
+    """A text field as printed: one copied by 沿用上期 and left as it was says so (同上期), never passing for this
+    period's own account."""
+    text: str = getattr(task, field)
+    return f"{SAME_AS_BEFORE}{text}" if text and field in task.carried else text
+
+
 def progress_text(task: TaskLine) -> str:
     """工作进展及成效, with the evidence supporting it named (a few) or counted."""
-    text = task.achievements
+    text = carried_text(task, "achievements")
     if task.evidence:
         named = "、".join(task.evidence[:EVIDENCE_NAMED])
         more = "等，见佐证材料清单" if len(task.evidence) > EVIDENCE_NAMED else ""
@@ -100,8 +110,8 @@ def task_table(snapshot: ReportSnapshot) -> Table:
                 Cell(task.percent, decimals_format(task.percent, 1, '"%"')) if task.percent is not None else Cell(""),
                 light_cell(task.light, task.light_label),
                 Cell(progress_text(task)),
-                Cell(task.problems),
-                Cell(task.next_steps),
+                Cell(carried_text(task, "problems")),
+                Cell(carried_text(task, "next_steps")),
             )
         )
     return Table("任务进展情况", "一、重点任务进展情况", columns, tuple(items))

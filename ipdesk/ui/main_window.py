@@ -559,8 +559,10 @@ class MainWindow(QMainWindow):
         )
 
     def step_task(self, direction: int) -> None:
+        """Alt+↓/↑: the next (previous) task; the focus stays where it was (in the table, or in the same field of
+        the editor). On a combo box Alt+↓/↑ opens its list instead, as everywhere in Windows."""
         focused = self.focusWidget()
-        if isinstance(focused, QComboBox):  # Alt+↓/↑ on a combo box opens its list, as everywhere in Windows
+        if isinstance(focused, QComboBox):
             focused.showPopup()
             return
         rows = self.proxy.rowCount()
@@ -569,8 +571,8 @@ class MainWindow(QMainWindow):
         current = self.table.currentIndex().row()
         target = max(0, min(rows - 1, current + direction)) if current >= 0 else 0
         self.select_task(self.proxy.index(target, 0).data(SEQ_ROLE))
-        if self.editor.isEnabled():
-            self.editor.status.setFocus()
+        if focused is not None and self.editor.isAncestorOf(focused) and self.editor.isEnabled():
+            focused.setFocus()  # the same field of the next task
 
     def _task_saved(self, row: TaskProgress) -> None:
         if row.progress.period != self.period:  # a draft of another period saved on retry
@@ -771,7 +773,7 @@ class MainWindow(QMainWindow):
 
     def submit(self) -> None:
         self.flush()
-        if not self._agree_to_open_comments():
+        if not self._agree_to_open_comments() or not self._agree_to_carried():
             return
         missing = self.ws.reports.missing(self.unit, self.period)
         if missing:
@@ -788,6 +790,32 @@ class MainWindow(QMainWindow):
         self._refresh_report_state()
         self._refresh_todo()
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
+
+    def _agree_to_carried(self) -> bool:
+        """提交审核 with 工作进展 that repeat the previous period word for word: say how many, list them, go back."""
+        same = [
+            seq for seq, fields in self.ws.progress.carried(self.unit, self.period).items() if "achievements" in fields
+        ]
+        same = [seq for seq in same if self.model.row_of(seq) >= 0]  # tasks of this table (not indicator rows)
+        if not same:
+            return True
+        names = [f"第{seq}项 {self.model.rows[self.model.row_of(seq)].task.name}" for seq in same]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("工作进展与上期相同"))
+        box.setText(self.tr("{0} 项工作进展与上期相同（沿用上期后没有更新）：").format(len(same)))
+        shown = "\n".join(names[:15]) + (self.tr("\n……等 {0} 项").format(len(names)) if len(names) > 15 else "")
+        box.setInformativeText(shown + self.tr("\n\n报告中这些内容将标注“同上期”。仍要提交审核吗？"))
+        go_back = box.addButton(self.tr("返回更新"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然提交"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go_back)
+        box.exec()
+        if box.clickedButton() is go_back:
+            self.tabs.setCurrentIndex(0)
+            self.select_task(same[0])
+            self.editor.achievements.setFocus()
+            return False
+        return True
 
     def _agree_to_open_comments(self) -> bool:
         """提交审核 with comments of the 退回 not marked 已处理: list them and let the clerk go back to them."""

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
-from ipdesk.domain.progress import Progress
+from ipdesk.domain.progress import CARRIED_TEXTS, Progress, same_as_previous
 from ipdesk.domain.reports import ReturnComment
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.comment_panel import TaskCommentBox
@@ -62,6 +62,7 @@ FIELD_LABELS = {
     "next_steps": "下步计划",
 }
 UNSAVED_COLOUR = "#b00020"
+CARRIED_TINT = "#fff6d5"  # a text that still repeats the previous period (沿用上期，请更新)
 
 
 @dataclass
@@ -207,6 +208,16 @@ class TaskEditor(QWidget):
         self.problems = self._text_box(self.tr("存在的困难和问题；红灯、滞后任务必须说明原因"))
         self.next_steps = self._text_box(self.tr("下一步的工作安排"))
 
+        # 沿用上期 is a starting point: texts that still repeat the previous period are tinted and named here.
+        self.previous: Progress | None = None
+        self.carried_note = QLabel()
+        self.carried_note.setObjectName("carriedNote")
+        self.carried_note.setWordWrap(True)
+        self.carried_note.setStyleSheet(
+            f"#carriedNote {{ color: #7a5b00; background: {CARRIED_TINT}; padding: 2px 4px; }}"
+        )
+        self.carried_note.hide()
+
         self.save_state = QLabel()
         self.save_state.setObjectName("saveState")
         self.save_state.setWordWrap(True)
@@ -267,6 +278,7 @@ class TaskEditor(QWidget):
         form.addRow(self.tr("任务内容"), self.content)
         form.addRow(self.labels["status"], status_line)
         form.addRow("", self.percent_error)
+        form.addRow("", self.carried_note)
         form.addRow(self.labels["achievements"], self.achievements)
         form.addRow(self.labels["problems"], self.problems)
         form.addRow(self.labels["next_steps"], self.next_steps)
@@ -335,6 +347,8 @@ class TaskEditor(QWidget):
                 for box in (*self.text_boxes, self.content):
                     box.setPlainText("")
                 self.evidence_model.clear()
+                self.previous = None
+                self._show_carried()
                 self._show_state(None)
                 return
             task, progress = row.task, row.progress
@@ -359,6 +373,11 @@ class TaskEditor(QWidget):
             self.remove_button.setEnabled(not self.locked)
             self._show_light(progress)
             self._load_evidence()
+            try:
+                self.previous = self.ws.progress.get(task.seq, progress.unit, progress.period.previous())
+            except IpdeskError:  # the period before the plan's first
+                self.previous = None
+            self._show_carried()
         finally:
             self._loading = False
         self.dirty = draft is not None
@@ -394,9 +413,28 @@ class TaskEditor(QWidget):
         )
 
     # -- saving ---------------------------------------------------------------------------------------------
+    def _show_carried(self) -> None:
+        """Tint the texts that repeat the previous period word for word and say 沿用上期，请更新 above them."""
+        same: tuple[str, ...] = ()
+        if self.row is not None and self.previous is not None:
+            typed = self.row.progress.with_changes(
+                achievements=self.achievements.toPlainText(),
+                problems=self.problems.toPlainText(),
+                next_steps=self.next_steps.toPlainText(),
+            )
+            same = same_as_previous(typed, self.previous)
+        for name, box in zip(CARRIED_TEXTS, self.text_boxes, strict=True):
+            box.setStyleSheet(f"QPlainTextEdit {{ background: {CARRIED_TINT}; }}" if name in same else "")
+            box.setToolTip(self.tr("与上期相同（沿用上期），请按本期情况更新") if name in same else "")
+        self.carried_note.setText(
+            self.tr("沿用上期，请更新：{0}").format("、".join(self.tr(FIELD_LABELS[n]) for n in same)) if same else ""
+        )
+        self.carried_note.setVisible(bool(same))
+
     def _edited(self, *_: object) -> None:
         if self._loading or self.row is None or self.locked:
             return
+        self._show_carried()
         self.dirty = True
         self._timer.start()
 

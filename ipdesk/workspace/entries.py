@@ -18,7 +18,14 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
+from ipdesk.domain.progress import (
+    IndicatorValue,
+    LargeChange,
+    Progress,
+    TargetValue,
+    large_change,
+    same_as_previous,
+)
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store
 from ipdesk.store.evidence_store import Evidence
@@ -97,6 +104,17 @@ class ProgressBook:
 
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
+
+    def carried(self, unit: str | Unit, period: str | Period) -> dict[int, tuple[str, ...]]:
+        """Task → the text fields that repeat the previous period's word for word (沿用上期 not yet updated)."""
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        previous = {row.task.seq: row.progress for row in self.for_unit(name, when.previous())}
+        found = {}
+        for row in self.for_unit(name, when):
+            same = same_as_previous(row.progress, previous.get(row.task.seq))
+            if same:
+                found[row.task.seq] = same
+        return found
 
     def carry_forward(
         self, unit: str | Unit, period: str | Period, task_seqs: list[int] | None = None, overwrite: bool = False

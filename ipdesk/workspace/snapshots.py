@@ -31,6 +31,7 @@ def build_snapshot(
     names = [ws.units.name_of(u) for u in units]
     tasks, indicators, targets, evidence = [], [], [], []
     for unit in names:
+        carried = ws.progress.carried(unit, when)
         counts_by_task = {e_seq: ws.evidence.for_task(e_seq, unit, when) for e_seq in ws.evidence.counts(unit, when)}
         for row in ws.progress.for_unit(unit, when):
             task, progress = row.task, row.progress
@@ -54,6 +55,7 @@ def build_snapshot(
                     next_steps=progress.next_steps,
                     evidence=tuple(f.file_name for f in files),
                     lead_units=task.lead_units,
+                    carried=carried.get(task.seq, ()),
                 )
             )
             evidence += [EvidenceLine(unit, task.seq, task.name, f.file_name, f.size, f.sha256) for f in files]
