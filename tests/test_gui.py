@@ -646,3 +646,11 @@ def test_the_focus_chain_and_the_keys_the_readme_lists(qtbot, window):
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert window.editor.row.task.seq != 47  # elsewhere Alt+↓ is still the next task
+
+
+def test_a_unit_that_leads_no_indicator_is_told_so(qtbot, window, workspace):
+    assert workspace.indicators.for_unit(UNIT) == []  # 碑林区 leads none of the 15
+    window.tabs.setCurrentWidget(window.indicators)
+    panel = window.indicators
+    assert panel.no_indicators.isVisibleTo(window) and "不牵头主要发展指标" in panel.no_indicators.text()
+    assert not panel.table.isVisibleTo(window)

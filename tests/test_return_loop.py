@@ -78,3 +78,26 @@ def test_the_overview_counts_what_is_signed(ws):
     assert dict(overview.by_status)["未填"] == 1
     assert len(overview.missing) == 2 and any("未选择完成状态" in m for m in overview.missing)
     assert any(line.startswith("尚缺 2 处") for line in overview.lines())
+
+
+def test_the_reason_for_a_large_change_goes_when_the_value_is_corrected_back(tmp_path):
+    from ipdesk import Period
+    from ipdesk.domain.progress import IndicatorValue, with_change_reason
+
+    ws = Workspace(tmp_path / "bureau.db", actor="王芳")
+    unit = "市市场监管局(知识产权局)"
+    indicator = ws.indicators.for_unit(unit)[0].indicator
+    october, november = Period.parse("2025-10"), Period.parse("2025-11")
+    ws.indicator_values.save(IndicatorValue(indicator.seq, unit, october, 100.0, "按季度统计"))
+    jump = IndicatorValue(indicator.seq, unit, november, 1000.0, "按季度统计")
+    assert ws.indicator_values.large_change(jump) is not None
+    ws.indicator_values.save(jump.with_changes(note=with_change_reason("按季度统计", "统计口径调整")))
+    assert ws.indicator_values.get(indicator.seq, unit, "2025-11").note == "按季度统计；变化原因：统计口径调整"
+    # 1000 was a slip for 100.0: corrected, the explanation no longer fits and is taken out …
+    stored = ws.indicator_values.get(indicator.seq, unit, "2025-11")
+    ws.indicator_values.save(stored.with_changes(value=105.0))
+    assert ws.indicator_values.get(indicator.seq, unit, "2025-11").note == "按季度统计"
+    # … while the audit log keeps it
+    notes = [e.old_value for e in ws.audit.entries() if e.field == "note" and e.old_value]
+    assert "按季度统计；变化原因：统计口径调整" in notes
+    ws.close()

@@ -172,7 +172,8 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
         Column("说明及数据来源", min_chars=6),
     )
     rows = tuple(indicator_row(snapshot, line) for line in snapshot.indicators)
-    return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows)
+    empty = "（无）" if snapshot.several_units else "（本单位不牵头主要发展指标，本表无需填报）"
+    return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows, empty)
 
 
 def target_table(snapshot: ReportSnapshot) -> Table:
@@ -207,7 +208,8 @@ def target_table(snapshot: ReportSnapshot) -> Table:
                 Cell(t.quote),
             )
         )
-    return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items))
+    empty = "（无）" if snapshot.several_units else "（本单位不负责示范工程的量化目标，本表无需填报）"
+    return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items), empty)
 
 
 def spaced_hash(text: str) -> str:

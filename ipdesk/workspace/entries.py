@@ -19,12 +19,14 @@ from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
 from ipdesk.domain.progress import (
+    CHANGE_REASON,
     IndicatorValue,
     LargeChange,
     Progress,
     TargetValue,
     large_change,
     same_as_previous,
+    without_change_reason,
 )
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store
@@ -168,6 +170,8 @@ class IndicatorValues:
             check_whole(entry.value, indicator.unit_of_measure, f"指标“{indicator.name}”的数值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
+        if CHANGE_REASON in entry.note and self.large_change(entry) is None:  # the value needs no reason any more
+            entry = entry.with_changes(note=without_change_reason(entry.note))
         with guarded_change(ws, unit, entry.period) as changed:
             fields = entries_store.save_indicator_value(
                 ws.db, ws.ids.units[unit], ws.ids.indicators[indicator.seq], entry, ws.actor, ws.plan.code
@@ -214,6 +218,8 @@ class TargetValues:
             check_whole(entry.value, target.unit_of_measure, f"目标“{target.name}”的累计值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
+        if CHANGE_REASON in entry.note and self.large_change(entry) is None:  # the value needs no reason any more
+            entry = entry.with_changes(note=without_change_reason(entry.note))
         with guarded_change(ws, unit, entry.period) as changed:
             target_id = ws.ids.targets[(entry.project_no, entry.target_seq)]
             fields = entries_store.save_target_value(
