@@ -253,3 +253,36 @@ def test_trust_add_takes_a_folder_and_accept_all_valid_leaves_returns_with_notes
     city.close()
     for desk in desks.values():
         desk.ws.close()
+
+
+def test_the_command_line_takes_a_folder_of_certificates_accepts_in_one_call_and_opens_evidence(
+    signed, tmp_path, capsys
+):
+    import json
+
+    from ipdesk.cli import main
+
+    _, files, certificate, _, (first, _) = signed
+    folder = tmp_path / "证书"
+    folder.mkdir()
+    shutil.copy(certificate, folder)
+    db = str(tmp_path / "city.db")
+    assert main(["--db", db, "trust", "add", str(folder), "--json"]) == 0
+    registered = json.loads(capsys.readouterr().out)
+    assert [r["holder"] for r in registered] == [UNIT] and not registered[0]["refused"]
+    assert main(["--db", db, "city", "import", str(files[".xlsx"]), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "city", "show", "--unit", UNIT, "--period", PERIOD, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert {e["state"] for e in shown["evidence"]} == {"verified"} and shown["notes"] == []
+    assert (
+        main(["--db", db, "city", "show", "--unit", UNIT, "--period", PERIOD, "--evidence", f"第{first}项/_CON.pdf"])
+        == 0
+    )
+    opened = Path(capsys.readouterr().out.strip())
+    assert opened.read_bytes() == b"%PDF-1.4 reserved name\n"
+    assert main(["--db", db, "city", "accept", "--period", PERIOD]) == 2  # neither --unit nor --all-valid
+    capsys.readouterr()
+    assert main(["--db", db, "city", "accept", "--period", PERIOD, "--all-valid", "--json"]) == 0
+    batch = json.loads(capsys.readouterr().out)
+    assert batch["accepted"] == [UNIT] and batch["skipped"] == []
