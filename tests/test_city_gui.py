@@ -363,3 +363,16 @@ def test_the_received_date_applies_to_one_import_and_then_returns_to_today(windo
     window.results_dialog.close()
     assert "收到日期按 2025-11-03 计" in window.statusBar().currentMessage()
     assert window.received_on.date() == QDate(2025, 11, 20)  # the next files are today's unless said otherwise
+
+
+def test_contacts_are_edited_in_the_city_window(window):
+    window.contacts_action.trigger()
+    dialog = window.contacts_dialog
+    row = next(r for r in range(dialog.model.rowCount()) if dialog.model.item(r, 0).text() == YANTA)
+    dialog.model.item(row, 1).setText("孙立")
+    dialog.model.item(row, 2).setText("电话")
+    dialog.accept()
+    assert "不是号码" in dialog.error.text() and window.ws.plans.contacts().get(YANTA) is None
+    dialog.model.item(row, 2).setText("029-85550000")
+    dialog.accept()
+    assert window.ws.plans.contacts()[YANTA] == ("孙立", "029-85550000")

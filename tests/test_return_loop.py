@@ -101,3 +101,36 @@ def test_the_reason_for_a_large_change_goes_when_the_value_is_corrected_back(tmp
     notes = [e.old_value for e in ws.audit.entries() if e.field == "note" and e.old_value]
     assert "按季度统计；变化原因：统计口径调整" in notes
     ws.close()
+
+
+def test_the_roster_carries_whom_to_call_and_the_reminders_use_it(tmp_path):
+    from openpyxl import load_workbook
+
+    from ipdesk.domain import InvalidInput as Refused
+
+    ws = Workspace(tmp_path / "city.db", actor="张主任")
+    ws.set_kind("city")
+    ws.plans.set_contact("碑林区人民政府", "赵敏", "029-87654321")
+    with pytest.raises(Refused):
+        ws.plans.set_contact("雁塔区人民政府", "钱", "电话号码")
+    exported = ws.plans.export_roster(tmp_path / "名册.xlsx")
+    sheet = load_workbook(exported).active
+    header = [c.value for c in sheet[2]]
+    assert header[-2:] == ["联系人", "联系电话"]
+    row = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[1] == "碑林区人民政府")
+    assert row[-2:] == ("赵敏", "029-87654321")
+    # edited in Excel and imported with the roster
+    for cells in sheet.iter_rows(min_row=3):
+        if cells[1].value == "雁塔区人民政府":
+            cells[6].value, cells[7].value = "孙立", "029-85550000"
+    book = sheet.parent
+    book.save(tmp_path / "名册-改.xlsx")
+    _, rejected = ws.plans.import_roster(tmp_path / "名册-改.xlsx")
+    assert rejected == []
+    assert ws.plans.contacts()["雁塔区人民政府"] == ("孙立", "029-85550000")
+    assert ws.plans.contacts()["碑林区人民政府"] == ("赵敏", "029-87654321")
+    # 催报: a unit that never reported has someone to call
+    reminders = {r.unit: r for r in ws.city.reminders("2025-10", today=dt.date(2025, 11, 20))}
+    assert (reminders["雁塔区人民政府"].clerk, reminders["雁塔区人民政府"].phone) == ("孙立", "029-85550000")
+    assert any(e.entity == "unit_contact" and e.new_value == "孙立" for e in ws.audit.entries())
+    ws.close()

@@ -26,3 +26,13 @@ CREATE TABLE received_evidence (
     checked_at  TEXT NOT NULL,
     PRIMARY KEY (received_id, path)
 );
+
+-- Whom the city office calls about a unit (催报): a contact person and phone per unit of a city's roster, kept
+-- beside the roster (not in the plan: a changed phone number changes no plan), edited in the roster workbook.
+CREATE TABLE unit_contact (
+    city   TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    person TEXT NOT NULL DEFAULT '',
+    phone  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (city, name)
+);

@@ -758,3 +758,59 @@ class OfficeKeyDialog(QDialog):
             return
         self.error.setStyleSheet("color: #1b5e20;")
         self.error.setText(self.tr("证书已导出：{0}").format(path))
+
+
+class ContactsDialog(QDialog):
+    """单位联系人: whom the office calls at each unit (催报), edited here or in the roster workbook."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle(self.tr("单位联系人"))
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels([self.tr("单位"), self.tr("联系人"), self.tr("联系电话")])
+        self.before = ws.plans.contacts()
+        for unit in ws.plan.units:
+            person, phone = self.before.get(unit.name, ("", ""))
+            name = QStandardItem(unit.name)
+            name.setEditable(False)
+            self.model.appendRow([name, QStandardItem(person), QStandardItem(phone)])
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setColumnWidth(0, 260)
+        self.view.setColumnWidth(1, 120)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        note = QLabel(
+            self.tr(
+                "双击填写。催报名单中，尚未报送过的单位列出这里的联系人；也可在“方案 → 单位名册”导出的表中填写后导入。"
+            )
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 560)
+
+    def accept(self) -> None:
+        """Save the rows that changed; a row refused (a phone with letters) is named and nothing after it saved."""
+        for row in range(self.model.rowCount()):
+            unit = self.model.item(row, 0).text()
+            person, phone = self.model.item(row, 1).text().strip(), self.model.item(row, 2).text().strip()
+            if (person, phone) == self.before.get(unit, ("", "")):
+                continue
+            try:
+                self.ws.plans.set_contact(unit, person, phone)
+            except IpdeskError as error:
+                self.error.setText(self.tr("{0}：{1}").format(unit, error))
+                self.view.setCurrentIndex(self.model.index(row, 2))
+                self.before = self.ws.plans.contacts()
+                return
+        super().accept()

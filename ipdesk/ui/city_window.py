@@ -179,6 +179,7 @@ class CityWindow(QMainWindow):
         self.remind_action = self._action(self.tr("导出催报名单…"), "Ctrl+E", self.export_reminders, files)
         files.addSeparator()
         self.trust_action = self._action(self.tr("信任的证书…"), None, self.open_certificates, files)
+        self.contacts_action = self._action(self.tr("单位联系人…"), None, self.open_contacts, files)
         self.key_action = self._action(self.tr("本局签署证书…"), None, self.open_office_key, files)
         files.addSeparator()
         self._action(self.tr("设置…"), "Ctrl+,", self.open_settings, files)
@@ -425,6 +426,12 @@ class CityWindow(QMainWindow):
         self.certificates_dialog = CertificatesDialog(self.ws, self)
         self.certificates_dialog.changed.connect(self.refresh)
         self.certificates_dialog.show()
+
+    def open_contacts(self) -> None:
+        from ipdesk.ui.city_dialogs import ContactsDialog
+
+        self.contacts_dialog = ContactsDialog(self.ws, self)
+        self.contacts_dialog.open()
 
     def open_settings(self) -> None:
         from ipdesk.ui.city_setup import CitySettingsDialog

@@ -286,7 +286,8 @@ class CityOffice:
         return reminders(cells, kinds, self._contacts(), today)
 
     def _contacts(self) -> dict[str, tuple[str, str, str]]:
-        """Each unit's clerk and phone as its newest return gives them, and that return's period in words."""
+        """Each unit's clerk and phone as its newest return gives them, and that return's period in words; for a unit
+        without (a return that names a phone), the contact person and phone of the roster."""
         ws = self._ws
         newest: dict[str, ReceivedReturn] = {}
         for item in city_store.all_received(ws.db, plan_id=ws.plan_id):
@@ -299,6 +300,11 @@ class CityOffice:
         for unit, item in newest.items():
             header = self._read(item).header
             found[unit] = (header.clerk, header.phone, header.period_name)
+        # the roster's contact for a unit that never reported (or whose return named no phone): someone to call
+        for unit, (person, phone) in ws.plans.contacts().items():
+            clerk, known_phone, last = found.get(unit, ("", "", ""))
+            if not known_phone:
+                found[unit] = (clerk or person, phone, last)
         return found
 
     def write_reminders(self, period: str | Period, path: str | Path, today: dt.date | None = None) -> Path:
