@@ -376,14 +376,7 @@ class MainWindow(QMainWindow):
         self.comments = self.ws.reports.comments(self.unit, self.period)
         marks = self._comment_marks()
         rows = [
-            TaskRow(
-                r.task,
-                r.role,
-                r.progress,
-                self.ws.lights.for_task(r.progress),
-                counts.get(r.task.seq, 0),
-                marks.get(r.task.seq, ""),
-            )
+            self._task_row(r, counts, marks)
             for r in self.ws.progress.for_unit(self.unit, self.period)
             if r.task.kind is not TaskKind.INDICATOR
         ]
@@ -528,6 +521,18 @@ class MainWindow(QMainWindow):
         target = stops[0] if current is None else stops[(current + direction) % len(stops)]
         target[1].setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _task_row(self, row: TaskProgress, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
+        """A row of the task table: the task, its light, its evidence count and its 意见 mark."""
+        seq = row.task.seq
+        return TaskRow(
+            row.task,
+            row.role,
+            row.progress,
+            self.ws.lights.for_task(row.progress),
+            counts.get(seq, 0),
+            marks.get(seq, ""),
+        )
+
     def _comment_marks(self) -> dict[int, str]:
         """Task → "open" or "handled" for the tasks the last 退回 commented on (the table's 意见 column)."""
         marks: dict[int, str] = {}
@@ -578,16 +583,7 @@ class MainWindow(QMainWindow):
         if row.progress.period != self.period:  # a draft of another period saved on retry
             return
         counts = self.ws.evidence.counts(self.unit, self.period)
-        self.model.update_row(
-            TaskRow(
-                row.task,
-                row.role,
-                row.progress,
-                self.ws.lights.for_task(row.progress),
-                counts.get(row.task.seq, 0),
-                self._comment_marks().get(row.task.seq, ""),
-            )
-        )
+        self.model.update_row(self._task_row(row, counts, self._comment_marks()))
         before = self.status
         self._after_change()
         message = self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S"))
