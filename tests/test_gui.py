@@ -327,7 +327,7 @@ def test_a_large_jump_needs_confirmation_and_a_note(qtbot, court_window, workspa
     qtbot.keyClicks(panel.value, "96")
     panel.commit()
     stored = workspace.indicator_values.get(14, "市法院", NOV)
-    assert (stored.value, stored.note) == (96, "上期为半年数据")
+    assert (stored.value, stored.note) == (96, "变化原因：上期为半年数据")
 
 
 def test_project_target_values(qtbot, court_window, workspace):

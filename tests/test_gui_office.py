@@ -469,7 +469,7 @@ def test_the_large_change_question_is_asked_once_and_the_value_is_saved(qtbot, w
         panel.value.editingFinished.emit()
         assert len(calls) == 1 and "+92%" in calls[0]
         stored = workspace.indicator_values.get(14, "市法院", NOV)
-        assert (stored.value, stored.note) == (96, "上期为半年数据")
+        assert (stored.value, stored.note) == (96, "变化原因：上期为半年数据")
         assert "未保存" not in panel.error.text()
     finally:
         forget_unsaved(win)
