@@ -471,6 +471,9 @@ def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
         (1, None, False, ""),
         (1, seq, True, "已在存在问题中说明"),
     ]
+    # the comment on the whole return was signed unhandled: a 提醒, so accept --all-valid leaves it for review
+    assert city.city.notes(KEJI, "2025-09") == ["上次退回的意见有 1 条该单位未标记已处理"]
+    assert KEJI not in city.city.accept_all_valid("2025-09")[0]
 
 
 def test_cli_city_month(tmp_path, made, capsys):

@@ -112,6 +112,7 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     assert dialog.task_view.isColumnHidden(TaskTableModel.CHANGED)
     assert "工作进展及成效" in dialog.detail.toPlainText()
     assert dialog.accept_button.isEnabled() and not dialog.feedback_button.isVisibleTo(dialog)
+    assert "提醒" not in dialog.header.text()  # verified, no package expected (no evidence listed), no 退回 before
 
     from ipdesk.ui.city_dialogs import ReturnDialog
 

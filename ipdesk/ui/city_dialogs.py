@@ -153,6 +153,7 @@ class ReviewDialog(QDialog):
         self.open_button = QPushButton(self.tr("打开原文件"))
         self.open_button.clicked.connect(self.open_files)
         self.evidence: list = []  # ReceivedEvidence of the version shown
+        self.answers: dict = {}  # task seq (None: the whole return) → CommentAnswer of the version shown
         self.evidence_button = QPushButton(self.tr("佐证材料…"))
         self.evidence_button.setToolTip(self.tr("随报告收到的佐证材料：与签署的清单核对的结果，单击打开"))
         self.evidence_button.clicked.connect(self.show_evidence_menu)
@@ -221,7 +222,21 @@ class ReviewDialog(QDialog):
                 item.format,
                 item.plan_code or "—",
             )
+            + "".join(
+                f'<br/><span style="color:#8a4b00"><b>提醒：</b>{_escape(note)}</span>'
+                for note in self.ws.city.notes(self.unit, self.period, item.version)
+            )
         )
+        self.answers = {a.task_seq: a for a in snapshot.answers}  # how the unit handled the last 退回's comments
+        whole = self.answers.get(None)
+        if whole is not None:
+            state = "已处理" if whole.handled else "未标记已处理"
+            said = f"：{_escape(whole.answer)}" if whole.answer else ""
+            self.header.setText(
+                self.header.text()
+                + f"<br/><b>对 v{whole.returned_version} 整份报告的退回意见</b>“{_escape(whole.comment)}”"
+                + f"——单位{state}{said}"
+            )
         self.tasks.changes = self.ws.city.changes(self.unit, self.period) if is_latest else {}
         self.tasks.against = self.ws.city.compared_with(self.unit, self.period) if is_latest else "上期"
         self.tasks.headerDataChanged.emit(Qt.Orientation.Horizontal, ReviewTasksModel.CHANGES, ReviewTasksModel.CHANGES)
@@ -270,6 +285,14 @@ class ReviewDialog(QDialog):
         comment = self.tasks.comments.get(task.seq)
         if comment:
             parts.append(f'<b style="color:#8a4b00">退回意见：</b>{_escape(comment)}')
+        answer = self.answers.get(task.seq)
+        if answer is not None:  # this version answers a 退回: what the unit said it did about the comment
+            state = "已处理" if answer.handled else "未标记已处理"
+            said = f"：{_escape(answer.answer)}" if answer.answer else ""
+            parts.append(
+                f"<b>上次退回意见（v{answer.returned_version}）：</b>{_escape(answer.comment)}"
+                f"<br/><b>单位处理情况（{state}）</b>{said}"
+            )
         self.detail.setHtml("<br/>".join(parts))
 
     # -- decisions ---------------------------------------------------------------------------------------------------
