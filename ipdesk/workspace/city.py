@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
@@ -347,6 +347,12 @@ class CityOffice:
     def snapshot(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReportSnapshot:
         """The received return as signed (read-only: the same data the unit's reviewer signed)."""
         return self._read(self._require(unit, period, version))
+
+    def document(self, unit: str | Unit, period: str | Period, version: int | None = None) -> dict[str, Any]:
+        """The received return as the signed return format's document (plain data, as ``--json`` prints it)."""
+        from ipdesk.reports.return_format import to_document
+
+        return to_document(self.snapshot(unit, period, version))
 
     def previous(self, unit: str | Unit, period: str | Period) -> ReportSnapshot | None:
         """What the newest return is compared with: version n−1 of the same period when there is one (the version

@@ -236,6 +236,35 @@ class Workspace:
 
         return restore(Path(path) if path else default_database_path(), backup)
 
+    @staticmethod
+    def restore_unopened(path: str | Path | None, backup: Path) -> Path | None:
+        """``ipdesk restore``: replace the database at ``path`` (default location if None), which no ipdesk may have
+        open, with ``backup``. The backup is checked first; while another ipdesk writes the database the restore is
+        refused (``WorkspaceInUse``); what is replaced is copied into ``backups/before/`` when it can still be read,
+        and kept beside the database under another name. Returns where the old file was kept."""
+        from ipdesk.store.backups import check, copy_database, restore
+
+        database = Path(path) if path else default_database_path()
+        check(backup)
+        lock = WriterLock(database)
+        if database.parent.is_dir() and not lock.acquire():
+            raise WorkspaceInUse(f"数据库正在被使用（{lock.holder() or '未知进程'}），请先关闭 ipdesk 再恢复")
+        try:
+            if database.exists():
+                try:  # one more copy of what is being replaced, when it can still be read
+                    conn = connection.connect(database)
+                    try:
+                        copy_database(
+                            conn, BackupShelf(database).folder / "before" / f"{database.stem}-before-restore.db"
+                        )
+                    finally:
+                        conn.close()
+                except Exception:
+                    pass
+            return restore(database, backup)
+        finally:
+            lock.release()
+
     # -- which side this workspace is on ------------------------------------------------------------------------
     CITY = "city"
     UNIT = "unit"

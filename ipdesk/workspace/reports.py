@@ -365,6 +365,13 @@ class Reports:
         wanted = units if isinstance(units, list) else [units]
         return build_snapshot(self._ws, [self._ws.units.name_of(u) for u in wanted], period, today)
 
+    @staticmethod
+    def parse_formats(text: str) -> tuple[str, ...]:
+        """The file formats named in ``text`` ("xlsx", "pdf" or "xlsx,pdf"); ``InvalidInput`` for others."""
+        from ipdesk.reports.export import parse_formats
+
+        return parse_formats(text)
+
     def export(
         self,
         units: str | Unit | list[str | Unit],
