@@ -10,7 +10,9 @@ from ipdesk.cli.common import EXIT_OK, EXIT_REFUSED, Command, backup_advice, emi
 
 def register(command: Command) -> None:
     backup = command("backup", "备份工作数据库（程序运行时也可以进行）；默认写入备份文件夹", cmd_backup)
-    backup.add_argument("--out", type=Path, metavar="文件", help="备份文件路径（默认：数据库旁 backups/before/）")
+    backup.add_argument(
+        "--out", type=Path, metavar="文件", help="备份文件路径（默认：数据库旁 backups/数据库文件名/before/）"
+    )
     restore = command("restore", "从备份恢复：先检查备份完好，被替换的数据库改名保留", cmd_restore)
     restore.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
     audit = command("audit", "修改记录：audit verify 检查审计链是否完整，报告第一处断开", cmd_audit)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ipdesk.cli.common import EXIT_OK, EXIT_REFUSED, Command, Parser, date, emit, open_workspace, passphrase
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.returns import ImportOutcome
 
 EXIT_SOME_REFUSED = EXIT_REFUSED
 
@@ -206,7 +208,7 @@ def cmd_city_import(args: argparse.Namespace) -> int:
         )
 
     emit(args, data, table)
-    refused = any(r.outcome.value == "拒绝" for r in results)
+    refused = any(r.outcome is ImportOutcome.REFUSED for r in results)
     return EXIT_SOME_REFUSED if refused or not results else EXIT_OK
 
 
@@ -279,7 +281,7 @@ def cmd_city_show(args: argparse.Namespace) -> int:
         if args.evidence:
             copy = ws.city.evidence_copy(unit, period, args.evidence, args.version)
             return emit(args, {"evidence": args.evidence, "path": str(copy)}, lambda: str(copy))
-        notes = ws.city.notes(unit, period, args.version)
+        notes = ws.city.reminders_of(unit, period, args.version)
         data = {
             "unit": unit.name,
             "period": period.code,
@@ -541,7 +543,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         }
         if not result.imported:
             head = "该退回意见以前已导入，未作改动"
-        elif result.state.version > result.returned_version + 1 or result.state.status.value != "draft":
+        elif result.state.version > result.returned_version + 1 or result.state.status is not ReportStatus.DRAFT:
             head = (
                 f"已导入退回意见：{result.unit}{result.period.chinese}第 {result.returned_version} 版已退回；"
                 f"本工作区已有第 {result.state.version} 版，请按意见修改后报送"

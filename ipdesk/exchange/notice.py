@@ -81,12 +81,18 @@ def notice_facts(
     extra: list[str] | None = None,
 ) -> NoticeFacts:
     parts = consolidation.parts()
+
+    def current(part) -> bool:
+        """Reported for this period itself: a unit that sent nothing for the period's last return has nothing
+        quoted as its current state (its older figures are marked in the tables, 8月数据)."""
+        return part.reported and not part.data_mark(consolidation.period)
+
     red: dict[str, list[tuple[int, str]]] = {}
     for task in consolidation.ordered_tasks():
         for part in task.parts:
-            if part.needs_attention:
+            if part.needs_attention and current(part):
                 red.setdefault(part.unit, []).append((task.seq, task.name))
-    reported = {p.unit for p in parts if p.reported}
+    reported = {p.unit for p in parts if current(p)}
     candidates = []
     for unit in consolidation.reporting_units:
         own = [p for p in parts if p.unit == unit]
@@ -100,7 +106,7 @@ def notice_facts(
     for task in consolidation.ordered_tasks():
         for part in task.parts:
             text = part.problems.strip()
-            if part.reported and text and text not in seen:
+            if current(part) and text and text not in seen:
                 seen.add(text)
                 problems.append((part.unit, text))
     subject = f"{consolidation.period.chinese}{progress_subject(consolidation.plan.report_title)}"

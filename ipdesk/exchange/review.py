@@ -71,7 +71,7 @@ def review_notes(
     - evidence that did not verify against the signed list (missing, altered, or no package at all);
     - comments of the last 退回 the unit did not mark 已处理 (format 2.1's ``answers``).
 
-    数据一致性 notes (figures that contradict each other, issue 19) are added here, by ``consistency_notes``.
+    The 校验规则 and 数据一致性 notes (``exchange.checks``) are added to these by ``City.reminders_of``.
     """
     notes = []
     if superseded_key:
@@ -84,11 +84,4 @@ def review_notes(
     open_answers = [a for a in snapshot.answers if not a.handled]
     if open_answers:
         notes.append(f"上次退回的意见有 {len(open_answers)} 条该单位未标记已处理")
-    notes += consistency_notes(snapshot)
     return notes
-
-
-def consistency_notes(snapshot: ReportSnapshot) -> list[str]:
-    """数据一致性: notes on figures of one return that contradict each other. The hook where issue 19's checks
-    (light against status, percent against status …) return their notes, each one line of Chinese; none yet."""
-    return []

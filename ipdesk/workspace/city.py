@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.exchange.checks import ReturnNotes
     from ipdesk.exchange.completeness import Matrix
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
@@ -80,7 +82,7 @@ class CityOffice:
         office received the files (a USB stick handed in last week; default: today): whether a return came on time
         is judged by it.
         """
-        from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
+        from ipdesk.exchange.importing import ImportResult, Outcome, collect
 
         self.claim()
         today = today or dt.date.today()
@@ -96,13 +98,33 @@ class CityOffice:
                 break
             if progress is not None:
                 progress(number, len(files), path.name)
-            found = examine(path, context)
-            if not isinstance(found, ImportResult) and context.received_on is not None:
-                found = replace(found, received_on=context.received_on)
-            results.append(found if isinstance(found, ImportResult) else self._store(found))
+            results.append(self._import_one(path, context))
         if progress is not None:
             progress(len(files), len(files), "")
         return results
+
+    def _import_one(self, path: Path, context) -> ImportResult:
+        """One file of a batch: whatever its content, a result for it and never an end to the batch. A file whose
+        data the database refuses (a value no check foresaw) is refused with that reason, its transaction rolled
+        back; only a failure of the database itself (locked, disk full, damaged) stops the batch."""
+        from ipdesk.exchange.importing import ImportResult, Outcome, examine
+
+        found = examine(path, context)
+        if isinstance(found, ImportResult):
+            return found
+        if context.received_on is not None:
+            found = replace(found, received_on=context.received_on)
+        try:
+            return self._store(found)
+        except (sqlite3.IntegrityError, OverflowError, ValueError, KeyError) as error:
+            return ImportResult(
+                str(path),
+                Outcome.REFUSED,
+                f"文件中的数据不符合规定，未导入（技术信息：{type(error).__name__}）",
+                found.unit,
+                found.period,
+                found.version,
+            )
 
     def _context(self, today: dt.date):
         from ipdesk.exchange.importing import ImportContext, PlanFacts
@@ -196,7 +218,11 @@ class CityOffice:
             return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存{evidence}")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
         warning = f"；{incoming.warning}" if incoming.warning else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{evidence}{warning}")
+        notes = ""
+        if header.plan_code == ws.plan.code:  # the plan's rules judge returns filled against it
+            lines = self.notes(unit, period, version).lines()
+            notes = f"；校验发现 {len(lines)} 处需核对：" + "；".join(lines) if lines else ""
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{evidence}{warning}{notes}")
 
     def _store_evidence(self, received_id: int, incoming: Incoming) -> str:
         """Check the evidence package beside the return against the list the return signed; keep the files that
@@ -368,20 +394,40 @@ class CityOffice:
         versions = self.versions(unit, period)
         return f"v{versions[-2].version}" if len(versions) > 1 else "上期"
 
+    def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReturnNotes:
+        """The return's 校验规则 violations (必须 / 提醒) and 数据一致性 notes, against the current plan.
+
+        ``notes(...).has_notes`` tells whether a person should look at it before it is accepted."""
+        from ipdesk.exchange.checks import return_notes
+
+        return return_notes(self._ws.plan, self.snapshot(unit, period, version), self.previous(unit, period))
+
     def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
         """What changed, task by task, since version n−1 (after a 退回) or the unit's previous period."""
         from ipdesk.exchange.review import task_changes
 
         return task_changes(self.snapshot(unit, period), self.previous(unit, period), self.compared_with(unit, period))
 
-    def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
-        """The 提醒 of the return (``exchange.review.review_notes``): [] when it may be accepted as it is."""
+    def review_notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
+        """What the exchange itself tells about the return (``exchange.review.review_notes``): signed with a replaced
+        key, evidence not verified, comments of a 退回 not handled."""
         from ipdesk.exchange.review import review_notes
 
         item = self._require(unit, period, version)
         trusted = next((t for t in self._ws.trust.all() if t.fingerprint == item.fingerprint), None)
         states = [e.state for e in city_store.evidence(self._ws.db, item.id)]
         return review_notes(self._read(item), states, bool(trusted and trusted.superseded_at))
+
+    def reminders_of(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
+        """Every 提醒 of the return: ``review_notes`` and, for a return of the current plan, its 校验规则 and 数据一致性
+        notes (``notes``). [] when it may be accepted as it is (``accept_all_valid``)."""
+        found = self.review_notes(unit, period, version)
+        item = self._require(unit, period, version)
+        if item.plan_code in ("", self._ws.plan.code):
+            checked = self.notes(unit, period, version)
+            if checked.has_notes:
+                found += checked.lines()
+        return found
 
     def accept_all_valid(self, period: str | Period) -> tuple[list[str], list[tuple[str, str]]]:
         """接收 every 待审 return of ``period`` that verified with no 提醒; returns the units accepted and, for every
@@ -399,7 +445,7 @@ class CityOffice:
             if item.status is not ReportStatus.SIGNED:
                 skipped.append((unit, f"v{item.version} {item.status.label}，无需接收"))
                 continue
-            notes = self.notes(unit, when)
+            notes = self.reminders_of(unit, when)
             if notes:
                 skipped.append((unit, f"v{item.version} 有提醒：" + "；".join(notes)))
                 continue
@@ -601,7 +647,7 @@ class FeedbackInbox:
         ws = self._ws
         if ws.kind == ws.CITY:
             raise InvalidInput("这是市领导小组办公室的汇总工作区；退回意见应在单位的填报工作区导入")
-        checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
+        checked = feedback_file.read(Path(path), ws.trust.registered("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
             here = any(p.code == item.plan_code for p in ws.plans.all())

@@ -18,9 +18,10 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Unit
 from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, next_status, person_name
+from ipdesk.domain.signed_text import text_sha256
 from ipdesk.paths import user_data_dir
 from ipdesk.reports.files import report_file_name
-from ipdesk.reports.return_format import read_return, text_sha256
+from ipdesk.reports.return_format import read_return
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
