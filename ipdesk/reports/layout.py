@@ -58,6 +58,10 @@ def task_content_text(task: TaskLine) -> str:
 
 
 SAME_AS_BEFORE = "（同上期）"
+# What an empty table says: why, in a unit's own report (碑林区 leads no indicator); （无） in a consolidation.
+NO_INDICATORS = "（本单位不牵头主要发展指标，本表无需填报）"
+NO_TARGETS = "（本单位不负责示范工程的量化目标，本表无需填报）"
+EMPTY_TEXTS = ("（无）", NO_INDICATORS, NO_TARGETS)
 
 
 def carried_text(task: TaskLine, field: str) -> str:
@@ -172,7 +176,7 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
         Column("说明及数据来源", min_chars=6),
     )
     rows = tuple(indicator_row(snapshot, line) for line in snapshot.indicators)
-    empty = "（无）" if snapshot.several_units else "（本单位不牵头主要发展指标，本表无需填报）"
+    empty = "（无）" if snapshot.several_units else NO_INDICATORS
     return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows, empty)
 
 
@@ -208,7 +212,7 @@ def target_table(snapshot: ReportSnapshot) -> Table:
                 Cell(t.quote),
             )
         )
-    empty = "（无）" if snapshot.several_units else "（本单位不负责示范工程的量化目标，本表无需填报）"
+    empty = "（无）" if snapshot.several_units else NO_TARGETS
     return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items), empty)
 
 
