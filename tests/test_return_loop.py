@@ -134,3 +134,21 @@ def test_the_roster_carries_whom_to_call_and_the_reminders_use_it(tmp_path):
     assert (reminders["雁塔区人民政府"].clerk, reminders["雁塔区人民政府"].phone) == ("孙立", "029-85550000")
     assert any(e.entity == "unit_contact" and e.new_value == "孙立" for e in ws.audit.entries())
     ws.close()
+
+
+def test_a_return_with_carried_texts_verifies_and_says_so(ws, tmp_path):
+    from ipdesk.exchange.importing import ImportOutcome
+
+    fill_sample(ws, UNIT, "2025-10", mark=False)
+    ws.progress.carry_forward(UNIT, "2025-11")
+    ws.reports.submit(UNIT, "2025-11")
+    ws.signoff.sign(UNIT, "2025-11", "签署口令123", create=True)
+    files = {p.suffix: p for p in ws.reports.export(UNIT, "2025-11", tmp_path)}
+    signed = ws.signoff.signed(UNIT, "2025-11").snapshot
+    assert all("achievements" in t.carried for t in signed.tasks)
+    city = Workspace(tmp_path / "city.db", actor="张主任")
+    city.trust.add(ws.signoff.keys.export_certificate(UNIT, tmp_path / "unit.cer"))
+    results = city.city.import_files([files[".xlsx"], files[".pdf"]], today=TODAY)
+    assert [r.outcome for r in results] == [ImportOutcome.IMPORTED, ImportOutcome.DUPLICATE], results[0].reason
+    assert city.city.snapshot(UNIT, "2025-11").tasks[0].carried == signed.tasks[0].carried
+    city.close()
