@@ -536,7 +536,7 @@ def test_the_toolbar_period_kind_is_the_setting(qtbot, window, workspace):
 
 
 def test_settings_period_kind_moves_the_toolbar(qtbot, window, workspace, monkeypatch):
-    from ipdesk.ui import main_window as module
+    from ipdesk.ui import setup_dialog as module  # the window loads the dialog when it is first opened
 
     def exec_and_choose_year(dialog):
         dialog.kind.setCurrentIndex(dialog.kind.findData(PeriodKind.YEAR.value))

@@ -25,7 +25,6 @@ from ipdesk.domain.reports import (
 )
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.domain.validation import Reference, Violation, check_rules
-from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
