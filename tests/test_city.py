@@ -446,6 +446,15 @@ def test_review_shows_the_return_and_what_changed(made, city):
             assert "进度" not in "".join(changes[task.seq])
     city.city.import_files([files[(YANTA, "2025-10", 1)][".xlsx"]], today=TODAY)
     assert {tuple(c) for c in city.city.changes(YANTA, "2025-10").values()} == {("上期无报送，无法比较",)}
+    # v2 of the same period is compared with v1, not with the month before
+    city.city.import_files([files[(BEILIN, "2025-10", 2)][".xlsx"]], today=TODAY)
+    assert city.city.compared_with(BEILIN, "2025-10") == "v1"
+    v1, v2 = city.city.snapshot(BEILIN, "2025-10", 1), city.city.snapshot(BEILIN, "2025-10")
+    edited = [t.seq for t in v2.tasks if t.achievements != next(o for o in v1.tasks if o.seq == t.seq).achievements]
+    assert len(edited) == 1 and "第二版" in next(t for t in v2.tasks if t.seq == edited[0]).achievements
+    changes = city.city.changes(BEILIN, "2025-10")
+    assert changes[edited[0]] == ["工作进展已更新"]
+    assert all(changes[t.seq] == ["与v1相同"] for t in v2.tasks if t.seq != edited[0])
 
 
 def test_accept_and_refused_decisions(made, city):
@@ -520,17 +529,37 @@ def test_feedback_round_trip_from_city_to_unit_and_back(tmp_path, made, city):
     assert [(c.task_seq, c.answered) for c in open_comments] == [(None, False), (seq, False)]
     assert not desk.ws.feedback.import_file(feedback).imported  # the same file again changes nothing
 
-    # the unit answers the task's comment, submits and signs v2; the office imports it
+    # the unit edits the task: the comment stays open until the clerk marks it 已处理, with what was done
     progress = desk.ws.progress.get(seq, KEJI, "2025-09")
     desk.ws.progress.save(progress.with_changes(problems="专家评审推迟，已补充说明"))
-    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, True]
+    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, False]
+    task_comment = desk.ws.reports.comments(KEJI, "2025-09")[1]
+    assert task_comment.id is not None
+    desk.ws.reports.mark_comment(KEJI, "2025-09", task_comment.id, "  已在存在问题中说明  ")
+    assert [(c.answered, c.answer) for c in desk.ws.reports.comments(KEJI, "2025-09")] == [
+        (False, ""),
+        (True, "已在存在问题中说明"),
+    ]
+    trail = [e for e in desk.ws.audit.entries() if e.entity == "return_comment" and e.field == "answer"]
+    assert trail and trail[-1].new_value == "已在存在问题中说明"
     v2 = desk.sign("2025-09", tmp_path / "v2")
-    assert all(c.answered for c in desk.ws.reports.comments(KEJI, "2025-09"))
+    assert [c.answered for c in desk.ws.reports.comments(KEJI, "2025-09")] == [False, True]  # submit handles none
+    with pytest.raises(InvalidInput):  # a signed version's answers are what was sent
+        desk.ws.reports.mark_comment(KEJI, "2025-09", task_comment.id, "改写", handled=True)
     result = city.city.import_files([v2[".xlsx"]], today=TODAY)[0]
     assert result.outcome is Outcome.IMPORTED and result.version == 2
     assert city.city.matrix(today=TODAY).cell(KEJI, "2025-09").state is UnitState.PENDING
     changes = city.city.snapshot(KEJI, "2025-09")
     assert next(t for t in changes.tasks if t.seq == seq).problems == "专家评审推迟，已补充说明"
+    # the return of v2 carries how each comment of the 退回 of v1 was handled (format 2.1's "answers")
+    assert [(a.returned_version, a.task_seq, a.handled, a.answer) for a in changes.answers] == [
+        (1, None, False, ""),
+        (1, seq, True, "已在存在问题中说明"),
+    ]
+    # the comment on the whole return was signed unhandled: a 提醒, so accept --all-valid leaves it for review
+    assert city.city.review_notes(KEJI, "2025-09") == ["上次退回的意见有 1 条该单位未标记已处理"]
+    assert "上次退回的意见有 1 条该单位未标记已处理" in city.city.reminders_of(KEJI, "2025-09")
+    assert KEJI not in city.city.accept_all_valid("2025-09")[0]
 
 
 def test_cli_city_month(tmp_path, made, capsys):

@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from ipdesk import Workspace
 from ipdesk.domain.accounting import UnitState
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.signing.identity import KeyStore
 from ipdesk.ui.operations import BackgroundOp
+from ipdesk.ui.task_editor import AUTOSAVE_MS
+from ipdesk.ui.task_table import SEQ_ROLE, TaskTableModel
 
 from .unit_desk import UnitDesk
 
@@ -110,14 +112,22 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     assert dialog.task_view.isColumnHidden(TaskTableModel.CHANGED)
     assert "工作进展及成效" in dialog.detail.toPlainText()
     assert dialog.accept_button.isEnabled() and not dialog.feedback_button.isVisibleTo(dialog)
+    assert "提醒" not in dialog.header.text()  # verified, no package expected (no evidence listed), no 退回 before
 
     from ipdesk.ui.city_dialogs import ReturnDialog
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
 
     def fill_and_accept(self):
+        # the tasks with their name, status and light; the file goes beside the workspace unless chosen
+        headers = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())]
+        assert headers[:4] == ["序号", "任务名称", "状态", "预警"]
+        first = min(dialog.tasks.lines.values(), key=lambda t: t.seq)
+        assert self.model.item(0, 1).text() == first.name and self.model.item(0, 2).text() == first.status_label
+        assert self.model.item(0, 3).text() == first.light_label
+        assert self.folder.text() == str(window.ws.path.parent)
         self.whole.setPlainText("请补充第三季度的佐证材料")
-        self.model.item(0, 2).setText("进度偏高，请核实")
+        self.model.item(0, ReturnDialog.COMMENT).setText("进度偏高，请核实")
         self.passphrase.setText("市局签署口令")
         self.confirm.setText("市局签署口令")
         self.folder.setText(str(tmp_path / "feedback"))
@@ -137,6 +147,39 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     sent = next((tmp_path / "feedback").glob("*退回意见.json"))
     again = dialog.write_feedback_again(str(tmp_path / "again"))
     assert again.name == sent.name and again.read_bytes() == sent.read_bytes()
+
+
+def test_a_return_and_its_files_are_one_row_with_the_whole_reason(window, returns):
+    files, certificates, _ = returns
+    window.ws.trust.add(certificates[YANTA])
+    drop(window, [files[BEILIN][".xlsx"], files[BEILIN][".pdf"], files[YANTA][".xlsx"], files[YANTA][".pdf"]])
+    results = window.results_dialog.model
+    assert results.rowCount() == 2  # two returns, not four files
+    row = next(r for r in range(2) if results.item(r, 2).text() == BEILIN)
+    assert results.item(row, 0).text() == "已导入"
+    assert results.item(row, 1).text().splitlines() == [files[BEILIN][".xlsx"].name, files[BEILIN][".pdf"].name]
+    assert "已有相同版本" not in results.item(row, 0).text()
+    assert results.item(row, 4).text() in results.item(row, 4).toolTip()  # the whole reason, never cut
+
+
+def test_the_matrix_accepts_a_selection(window, returns, monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+
+    files, certificates, _ = returns
+    window.ws.trust.add(certificates[YANTA])
+    window.import_paths([files[BEILIN][".xlsx"], files[YANTA][".xlsx"]])
+    window.results_dialog.close()
+    column = [p.code for p in window.model.periods].index("2025-10")
+    selection = window.view.selectionModel()
+    selection.clearSelection()
+    for unit in (BEILIN, YANTA):
+        row = [u.name for u in window.model.rows].index(unit)
+        selection.select(window.model.index(row, column), QItemSelectionModel.SelectionFlag.Select)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    window.accept_selected_action.trigger()
+    assert told and "已接收 2 份报告" in told[0]
+    assert cell_text(window, BEILIN, "2025-10") == cell_text(window, YANTA, "2025-10") == "已接收"
 
 
 def test_certificates_dialog_registers_with_the_fingerprint_shown(window, returns, monkeypatch):
@@ -238,13 +281,61 @@ def test_the_clerk_imports_the_city_feedback_and_sees_the_comment_beside_the_tas
     window.import_feedback_file(feedback)
     assert shown and "已新建第 2 版" in shown[-1]
     assert window.period.code == "2025-10" and ws.reports.state(YANTA, "2025-10").version == 2
-    assert "请补充佐证材料" in window.report_state.text()
-    window.select_task(seq)
-    assert window.editor.comment_banner.isVisibleTo(window) and "请说明进度依据" in window.editor.comment_banner.text()
+    # the comment on the whole report is in a bar above the task list, never in the toolbar
+    assert "请补充佐证材料" not in window.report_state.text() and "v2 填报中" in window.report_state.text()
+    assert window.comment_bar.isVisibleTo(window) and "请补充佐证材料" in window.comment_bar.text.text()
+    window.setWindowState(Qt.WindowState.WindowNoState)
     window.resize(1280, 720)
-    window.grab().save(str(tmp_path / "feedback.png"))
+    qtbot.waitUntil(lambda: window.size().width() == 1280)
+    bar = window.findChild(QToolBar, "periodBar")
+    for action in (window.carry_all_action, window.submit_action, window.export_action):
+        button = bar.widgetForAction(action)
+        assert button is not None and button.isVisible(), action.text()  # not pushed behind the » overflow
+        assert bar.rect().contains(button.geometry()), action.text()
+    # the commented task is marked in the table's 意见 column
+    column = TaskTableModel.COMMENT
+    assert not window.table.horizontalHeader().isSectionHidden(column)
+    marks = {
+        window.proxy.index(r, 0).data(SEQ_ROLE): window.proxy.index(r, column).data()
+        for r in range(window.proxy.rowCount())
+    }
+    assert marks[seq] == "待处理" and sum(1 for m in marks.values() if m) == 1
+    window.select_task(seq)
+    box = window.editor.comment_box
+    assert box.isVisibleTo(window) and "请说明进度依据" in box.rows[0][1].text()
+    window.grab().save(str(tmp_path / "feedback-1280x720.png"))
+    # the comment stays while the clerk types, through autosaves
+    window.editor.problems.setFocus()
+    qtbot.keyClicks(window.editor.problems, "jin du yi ju")
+    qtbot.wait(AUTOSAVE_MS + 300)
+    assert "jin du yi ju" in ws.progress.get(seq, YANTA, "2025-10").problems  # saved …
+    assert box.isVisibleTo(window) and "请说明进度依据" in box.rows[0][1].text()  # … and still in sight
+    window.grab().save(str(tmp_path / "feedback-typing-1280x720.png"))
+    # 已处理 with what was done: kept, the table says so, the box shows the answer
+    box.rows[0][2].setText("已补充进度依据")
+    qtbot.mouseClick(box.rows[0][3], Qt.MouseButton.LeftButton)
+    handled = next(c for c in ws.reports.comments(YANTA, "2025-10") if c.task_seq == seq)
+    assert handled.answered and handled.answer == "已补充进度依据"
+    row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, 0).data(SEQ_ROLE) == seq)
+    assert window.proxy.index(row, column).data() == "已处理"
+    assert "已补充进度依据" in window.editor.comment_box.rows[0][1].text()
+    # submit lists the comment still open (the whole report's) and can go back to it
+    listed = []
+
+    def answer(box_self):
+        listed.append(box_self.informativeText())
+        return next(b for b in box_self.buttons() if b.text() == "返回处理")
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda self: answer(self))
+    window.comment_bar.close_button.click()  # put away for now …
+    assert not window.comment_bar.isVisibleTo(window)
+    window.submit()
+    assert listed and "请补充佐证材料" in listed[0]  # … still listed at 提交审核
+    assert ws.reports.state(YANTA, "2025-10").status is ReportStatus.DRAFT
+    assert window.comment_bar.isVisibleTo(window)  # 返回处理 brings the bar back
     window.select_task(next(r.task.seq for r in window.model.rows if r.task.seq != seq))
-    assert not window.editor.comment_banner.isVisibleTo(window)
+    assert not window.editor.comment_box.isVisibleTo(window)
     window.close()
 
 
@@ -283,6 +374,19 @@ def test_the_received_date_applies_to_one_import_and_then_returns_to_today(windo
     window.results_dialog.close()
     assert "收到日期按 2025-11-03 计" in window.statusBar().currentMessage()
     assert window.received_on.date() == QDate(2025, 11, 20)  # the next files are today's unless said otherwise
+
+
+def test_contacts_are_edited_in_the_city_window(window):
+    window.contacts_action.trigger()
+    dialog = window.contacts_dialog
+    row = next(r for r in range(dialog.model.rowCount()) if dialog.model.item(r, 0).text() == YANTA)
+    dialog.model.item(row, 1).setText("孙立")
+    dialog.model.item(row, 2).setText("电话")
+    dialog.accept()
+    assert "不是号码" in dialog.error.text() and window.ws.plans.contacts().get(YANTA) is None
+    dialog.model.item(row, 2).setText("029-85550000")
+    dialog.accept()
+    assert window.ws.plans.contacts()[YANTA] == ("孙立", "029-85550000")
 
 
 def test_the_office_enters_adjustments_with_their_reason_and_the_ranking_follows(window, qtbot, returns):

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -326,7 +327,7 @@ def test_a_large_jump_needs_confirmation_and_a_note(qtbot, court_window, workspa
     qtbot.keyClicks(panel.value, "96")
     panel.commit()
     stored = workspace.indicator_values.get(14, "市法院", NOV)
-    assert (stored.value, stored.note) == (96, "上期为半年数据")
+    assert (stored.value, stored.note) == (96, "变化原因：上期为半年数据")
 
 
 def test_a_target_that_is_an_indicator_shows_the_indicator(qtbot, court_window, workspace):
@@ -460,7 +461,9 @@ def _submit_all(workspace):
     workspace.reports.submit(UNIT, NOV)
 
 
-def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, workspace):
+def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, workspace, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
     from ipdesk.ui.signing_dialogs import SignDialog
 
     _submit_all(workspace)
@@ -469,6 +472,17 @@ def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, wor
     window.sign()
     dialog = window.sign_dialog
     assert isinstance(dialog, SignDialog) and dialog.creating
+    # the reviewer sees what is signed: unit, period, version, tasks by light, and can open the draft PDF
+    summary = dialog.summary.text()
+    assert UNIT in summary and "2025年11月" in summary and "第 1 版（已提交审核）" in summary
+    lights = [window.model.rows[r].light.label for r in range(window.model.rowCount())]
+    red = lights.count("红灯")
+    assert red and f"红灯 {red} 项" in summary and f"任务 {len(lights)} 项" in summary
+    assert "填报完整" in summary
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    dialog.preview_button.click()
+    assert opened and opened[0].endswith(".pdf") and "草稿" in Path(opened[0]).name and Path(opened[0]).is_file()
     ime_type(dialog.passphrase, "口令一二三四")
     ime_type(dialog.confirm, "口令一二三")
     dialog.accept()
@@ -533,6 +547,7 @@ def test_revise_after_signing(qtbot, window, workspace, monkeypatch):
     select(window, qtbot, 47)
     assert not window.editor.achievements.isReadOnly()
     assert "第 2 版" in window.statusBar().currentMessage()
+    assert "v2 填报中" in window.report_state.text()  # after 修订 the toolbar names the version
 
 
 def test_verify_dialog_gives_a_verdict_per_file(qtbot, window, workspace, tmp_path):
@@ -600,3 +615,93 @@ def test_damage_found_after_start_offers_the_newest_good_backup(qtbot, window, w
     window.start_integrity_check()
     assert good.name in asked[0]
     assert "已从备份恢复" in told[0]
+
+
+def _drop_on(widget, paths) -> None:
+    """Drag ``paths`` over ``widget`` and drop them, as the file manager does (enter, move, drop)."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = widget.rect().center()
+    actions, button, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(widget, QDragEnterEvent(QPoint(where), actions, data, button, none))
+    QApplication.sendEvent(widget, QDragMoveEvent(QPoint(where), actions, data, button, none))
+    QApplication.sendEvent(widget, QDropEvent(QPointF(where), actions, data, button, none))
+
+
+def test_a_file_dropped_on_the_evidence_box_is_attached_elsewhere_verified(qtbot, window, workspace, tmp_path):
+    select(window, qtbot, 47)
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    _drop_on(window.editor.evidence_view.viewport(), [photo])
+    attached = workspace.evidence.for_task(47, UNIT, NOV)
+    assert [e.file_name for e in attached] == ["现场照片.jpg"]
+    assert window.editor.evidence_model.rowCount() == 1
+    assert getattr(window, "verify_dialog", None) is None  # not taken for a return to verify
+    _drop_on(window.table.viewport(), [photo])  # elsewhere on the window: verified, as before
+    assert window.verify_dialog.isVisible()
+    assert len(workspace.evidence.for_task(47, UNIT, NOV)) == 1
+    window.verify_dialog.close()
+
+
+def _keys_in_readme() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| 快捷键 | 作用 |") :].split("\n\n", 1)[0]
+    return [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+
+
+def test_the_focus_chain_and_the_keys_the_readme_lists(qtbot, window):
+    from PySide6.QtWidgets import QComboBox
+
+    listed = _keys_in_readme()
+    assert "Tab / Shift+Tab" in listed and "F6 / Shift+F6" in listed
+    shortcuts = {
+        a.shortcut().toString() for a in window.findChildren(type(window.save_action)) if not a.shortcut().isEmpty()
+    }
+    for entry in listed:
+        for key in entry.replace("↑", "Up").replace("↓", "Down").split(" / "):
+            if key in ("Tab", "Shift+Tab"):
+                continue
+            assert key.replace("Enter", "Return") in shortcuts or key in shortcuts, key
+    # Tab from the search box goes through the filters into the table, and Tab leaves the table for the editor
+    window.search.setFocus()
+    chain = [window.focusWidget()]
+    for _ in range(12):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        chain.append(window.focusWidget())
+        if chain[-1] is window.editor.status:
+            break
+    assert window.table in chain, chain
+    assert chain[chain.index(window.table) + 1] is window.editor.status  # out of the table in one key
+    qtbot.keyClick(window.editor.status, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.focusWidget() is window.table  # and back
+    # F6 cycles the panes: task list → editor → 待办 → task list
+    qtbot.keyClick(window.table, Qt.Key.Key_F6)
+    assert window.focusWidget() is window.editor.status
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)
+    assert window.focusWidget() is window.todo.view
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F6)
+    assert window.focusWidget() is window.table
+    qtbot.keyClick(window.table, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert window.focusWidget() is window.todo.view
+    # Alt+↓ on a focused combo box opens its list instead of moving to the next task
+    select(window, qtbot, 47)
+    window.editor.status.setFocus()
+    opened = []
+    window.editor.status.showPopup = lambda: opened.append(True)  # the real popup would block offscreen
+    qtbot.keyClick(window.editor.status, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert opened and window.editor.row.task.seq == 47
+    assert isinstance(window.editor.status, QComboBox)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.editor.row.task.seq != 47  # elsewhere Alt+↓ is still the next task
+
+
+def test_a_unit_that_leads_no_indicator_is_told_so(qtbot, window, workspace):
+    assert workspace.indicators.for_unit(UNIT) == []  # 碑林区 leads none of the 15
+    window.tabs.setCurrentWidget(window.indicators)
+    panel = window.indicators
+    assert panel.no_indicators.isVisibleTo(window) and "不牵头主要发展指标" in panel.no_indicators.text()
+    assert not panel.table.isVisibleTo(window)

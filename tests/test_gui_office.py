@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, PeriodKind, Progress, TaskStatus
+from ipdesk.domain.deadlines import DueState
 from ipdesk.domain.reports import ReportStatus
 
 from .conftest import ROOT
@@ -271,6 +272,21 @@ def test_a_failed_save_keeps_the_text_says_so_beside_the_field_and_retries(qtbot
     assert "未保存" not in editor.labels["achievements"].text() and "已保存" in editor.saved_at.text()
 
 
+def test_ctrl_s_says_saved_only_after_the_write_succeeded(qtbot, window, workspace, monkeypatch):
+    select(window, qtbot, 47)
+    disk_full(monkeypatch)
+    ime_type(window.editor.achievements, "完成申报材料")
+    window.activateWindow()
+    qtbot.keyClick(window.editor.achievements, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    shown = window.statusBar().currentMessage()
+    assert "已保存" not in shown and "没有保存" in shown and "磁盘空间已满" in shown
+    assert workspace.progress.get(47, UNIT, NOV).achievements == ""
+    monkeypatch.undo()
+    window.save_now()
+    assert window.statusBar().currentMessage().startswith("已保存")
+    assert workspace.progress.get(47, UNIT, NOV).achievements == "完成申报材料"
+
+
 def test_a_draft_of_another_task_is_saved_by_the_timer(qtbot, window, workspace, monkeypatch):
     import ipdesk.ui.task_editor as task_editor
 
@@ -444,7 +460,8 @@ def _submitted(workspace):
 def test_editing_a_submitted_report_asks_first_and_says_what_happens(qtbot, window, workspace, monkeypatch):
     _submitted(workspace)
     window.load_period()
-    assert "2025年11月" not in [i.period.chinese for i in workspace.reports.due(UNIT, TODAY)]
+    due = {i.period: i.state for i in workspace.reports.due(UNIT, TODAY)}
+    assert due[NOV] is DueState.TO_SIGN  # submitted is not sent: 待办 keeps it, 待签署
     select(window, qtbot, 47)
     before = workspace.progress.get(47, UNIT, NOV).next_steps
     asked = []
@@ -464,7 +481,7 @@ def test_editing_a_submitted_report_asks_first_and_says_what_happens(qtbot, wind
     assert workspace.reports.status(UNIT, NOV) is ReportStatus.DRAFT
     assert "填报中" in window.report_state.text()
     assert "撤回" in window.statusBar().currentMessage()
-    assert any(item.period == NOV for item in workspace.reports.due(UNIT, TODAY))
+    assert any(item.period == NOV and not item.state.in_flight for item in workspace.reports.due(UNIT, TODAY))
     todo = [window.todo.model.item(r).text() for r in range(window.todo.model.rowCount())]
     assert any("2025年11月" in text for text in todo)  # 待办 follows at once
     assert window.submit_action.isEnabled()
@@ -492,7 +509,7 @@ def test_the_large_change_question_is_asked_once_and_the_value_is_saved(qtbot, w
         panel.value.editingFinished.emit()
         assert len(calls) == 1 and "+92%" in calls[0]
         stored = workspace.indicator_values.get(14, "市法院", NOV)
-        assert (stored.value, stored.note) == (96, "上期为半年数据")
+        assert (stored.value, stored.note) == (96, "变化原因：上期为半年数据")
         assert "未保存" not in panel.error.text()
     finally:
         forget_unsaved(win)
@@ -653,3 +670,47 @@ def test_a_damaged_database_at_start_offers_the_backup_or_a_look(qtbot, tmp_path
     finally:
         if ws is not None:
             ws.close()
+
+
+# -- 沿用上期 is a starting point ------------------------------------------------------------------------------------
+def test_carried_texts_are_marked_until_edited_warned_at_submit_and_printed_as_same(
+    qtbot, window, workspace, monkeypatch
+):
+    from ipdesk.reports.layout import progress_text, task_table
+    from ipdesk.workspace.sample_data import fill_sample
+
+    october = NOV.previous()
+    fill_sample(workspace, UNIT, october, mark=False)
+    window.carry_forward_all()
+    carried = workspace.progress.carried(UNIT, NOV)
+    copied = [seq for seq, fields in carried.items() if "achievements" in fields]
+    assert len(copied) == len(window.model.rows)  # every task had October's progress to copy
+    select(window, qtbot, copied[0])
+    editor = window.editor
+    assert editor.carried_note.isVisibleTo(window) and "沿用上期，请更新" in editor.carried_note.text()
+    assert "工作进展及成效" in editor.carried_note.text() and "background" in editor.achievements.styleSheet()
+    # edited: the mark goes, at once and in what is stored
+    ime_type(editor.achievements, "；十一月新增专利质押融资 2 亿元")
+    assert "工作进展及成效" not in editor.carried_note.text() and editor.achievements.styleSheet() == ""
+    editor.flush()
+    assert "achievements" not in workspace.progress.carried(UNIT, NOV).get(copied[0], ())
+    # submit warns with the number and the list, and can go back
+    told = []
+
+    def clicked(box):
+        told.append(box.text() + box.informativeText())
+        return next(b for b in box.buttons() if b.text() == "返回更新")
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", clicked)
+    window.submit()
+    assert told and f"{len(copied) - 1} 项工作进展与上期相同" in told[0]
+    assert workspace.reports.status(UNIT, NOV) is ReportStatus.DRAFT
+    assert window.editor.row.task.seq == copied[1]
+    # the printed report never passes an unedited copy off as November's progress
+    snapshot = workspace.reports.snapshot(UNIT, NOV, TODAY)
+    lines = {t.seq: t for t in snapshot.tasks}
+    assert progress_text(lines[copied[1]]).startswith("（同上期）")
+    assert not progress_text(lines[copied[0]]).startswith("（同上期）")
+    table = task_table(snapshot)
+    assert any("（同上期）" in str(cell.value) for row in table.items if isinstance(row, tuple) for cell in row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import string
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,10 +155,13 @@ def test_a_workspace_evidence_and_export_under_chinese_paths_with_spaces(tmp_pat
     assert len(long_folder.name) == 105 and len(long_folder.name.encode()) < 255
     long_folder.mkdir()
     exported = desk.ws.reports.export("碑林区人民政府", "2025Q3", long_folder)
-    assert sorted(p.suffix for p in exported) == [".p7s", ".pdf", ".xlsx"]
+    assert sorted(p.suffix for p in exported) == [".p7s", ".pdf", ".xlsx", ".zip"]  # the zip: the evidence package
+    package = next(p for p in exported if p.suffix == ".zip")
+    with zipfile.ZipFile(package) as archive:  # under its own name, with its spaces and full-width brackets
+        assert archive.read("第47项/" + source.name) == source.read_bytes()
     assert sorted(p.name for p in long_folder.iterdir()) == sorted(p.name for p in exported)  # no temporary file
     for path in [*signed.values(), *exported]:
-        if path.suffix != ".p7s":
+        if path.suffix not in (".p7s", ".zip"):
             assert desk.ws.signoff.verify(path).status == "有效", path
     desk.ws.close()
 

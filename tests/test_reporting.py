@@ -85,7 +85,9 @@ def test_due_list_and_default_period(ws):
     assert len(items) == 42 and items[0].period.code == "2025-12"
     fill_all(ws, period=Period.parse("2025-12"))
     ws.reports.submit(UNIT, "2025-12")
-    items = ws.reports.due(UNIT, today=dt.date(2026, 11, 24))
+    listed = ws.reports.due(UNIT, today=dt.date(2026, 11, 24))
+    assert [(i.period.code, i.state) for i in listed if i.state.in_flight] == [("2025-12", DueState.TO_SIGN)]
+    items = [i for i in listed if not i.state.in_flight]  # submitted is not yet sent: listed until then
     assert len(items) == 41 and items[0].period.code == "2025-11" and items[0].state is DueState.OVERDUE
     assert ws.reports.default_period(today=dt.date(2026, 11, 24)).code == "2025-12"
     ws.settings.set("report_kind", "quarter")

@@ -351,7 +351,7 @@ def test_the_signed_workbook_stays_valid_when_opened_and_saved_by_openpyxl(signe
     resaved = changed_workbook(signed.v1["xlsx"], tmp_path / "resaved.xlsx", lambda book: None)
     verdict = signed.verify(resaved)
     assert verdict.status is VerdictStatus.VALID, verdict.detail
-    assert (verdict.unit, verdict.period, verdict.version, verdict.format) == (UNIT, PERIOD, 1, "2.0")
+    assert (verdict.unit, verdict.period, verdict.version, verdict.format) == (UNIT, PERIOD, 1, "2.1")
 
 
 @dataclass(frozen=True)
@@ -732,7 +732,7 @@ def changed_pdfs(signed, sealer, unit_sealer, tmp_path_factory) -> dict[str, Pat
 def test_the_signed_pdf_is_valid(signed):
     verdict = signed.verify(signed.v1["pdf"])
     assert verdict.status is VerdictStatus.VALID, verdict.detail
-    assert (verdict.unit, verdict.period, verdict.version, verdict.format) == (UNIT, PERIOD, 1, "2.0")
+    assert (verdict.unit, verdict.period, verdict.version, verdict.format) == (UNIT, PERIOD, 1, "2.1")
 
 
 def test_changing_only_the_document_information_is_caught_and_the_identity_is_the_signed_one(signed, changed_pdfs):

@@ -484,7 +484,7 @@ def test_cli_submit_sign_export_verify(tmp_path, capsys):
         "plan",
         "format",
     }
-    assert {(v["plan"], v["format"]) for v in verdicts} == {("xian-2022-2025", "2.0")}
+    assert {(v["plan"], v["format"]) for v in verdicts} == {("xian-2022-2025", "2.1")}
     cer = tmp_path / "unit.cer"
     assert main(["--db", str(db), "keys", "export-cert", "--unit", "碑林区", "--out", str(cer)]) == 0
     capsys.readouterr()

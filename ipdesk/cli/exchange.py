@@ -106,9 +106,24 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
     show.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     show.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
     show.add_argument("--version", type=int, metavar="版本", help="默认为收到的最新版本")
-    accept = step("accept", "接收某单位某期的报送材料（最新版本）", cmd_city_accept)
-    accept.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    show.add_argument(
+        "--evidence",
+        metavar="序号或路径",
+        help="写出一个核验一致的佐证材料（清单中的序号，或包中的路径如 第17项/专利清单.pdf）并给出文件位置",
+    )
+    accept = step(
+        "accept",
+        "接收某单位某期的报送材料（最新版本）；--all-valid 接收该期全部无提醒的待审报告",
+        cmd_city_accept,
+    )
+    accept.add_argument("--unit", metavar="单位", help="单位全称或其中唯一的一段")
     accept.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    accept.add_argument(
+        "--all-valid",
+        action="store_true",
+        help="接收该期每一份签名有效且没有提醒（旧证书、佐证材料未通过核验、退回意见未处理、数据一致性）的待审报告，"
+        "并列出其余单位及原因",
+    )
     back = step(
         "return",
         "退回某单位某期的报送材料并写出市局签名的退回意见文件（--comment 对整份报告；--task 序号 --comment 对该任务）",
@@ -170,7 +185,12 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
 
     trust = command("trust", "信任的证书：登记（add）、列出（list）、移除（remove）", cmd_trust)
     trust.add_argument("action", choices=["add", "list", "remove"], help="add 登记；list 列出；remove 移除")
-    trust.add_argument("target", nargs="?", metavar="证书或指纹", help="add：证书文件（.cer/.pem）；remove：证书指纹")
+    trust.add_argument(
+        "targets",
+        nargs="*",
+        metavar="证书或指纹",
+        help="add：一个或多个证书文件（.cer/.crt/.pem/.der），或存放它们的文件夹；remove：证书指纹",
+    )
     trust.add_argument("--yes", action="store_true", help="确认登记更换后的新证书（单位更换签署密钥时需要）")
 
     feedback = command("feedback", "单位：导入市局的退回意见文件（feedback import 文件）", cmd_feedback)
@@ -358,6 +378,11 @@ def cmd_city_show(args: argparse.Namespace) -> int:
         changes = ws.city.changes(unit, period) if args.version in (None, item.version if item else None) else {}
         comments = ws.city.comments(unit, period, args.version)
         assert item is not None
+        evidence = ws.city.evidence(unit, period, args.version)
+        if args.evidence:
+            copy = ws.city.evidence_copy(unit, period, args.evidence, args.version)
+            return emit(args, {"evidence": args.evidence, "path": str(copy)}, lambda: str(copy))
+        notes = ws.city.reminders_of(unit, period, args.version)
         data = {
             "unit": unit.name,
             "period": period.code,
@@ -367,6 +392,11 @@ def cmd_city_show(args: argparse.Namespace) -> int:
             "return": ws.city.document(unit, period, args.version),
             "changes": {str(k): v for k, v in changes.items()},
             "comments": [{"task": c.task_seq, "comment": c.comment} for c in comments],
+            "evidence": [
+                {"number": n, "path": e.path, "task": e.task_seq, "size": e.size, "sha256": e.sha256, "state": e.state}
+                for n, e in enumerate(evidence, 1)
+            ],
+            "notes": notes,
         }
 
         def table() -> str:
@@ -398,16 +428,42 @@ def cmd_city_show(args: argparse.Namespace) -> int:
             lines += [
                 f"意见（{'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}）：{c.comment}" for c in comments
             ]
+            if evidence:
+                lines.append("佐证材料（用 --evidence 序号 打开）：")
+                lines += [f"  {n}. {e.path}（{e.size:,} 字节，{e.state_label}）" for n, e in enumerate(evidence, 1)]
+            lines += [f"提醒：{note}" for note in notes]
             return "\n".join(lines)
 
         return emit(args, data, table)
 
 
 def cmd_city_accept(args: argparse.Namespace) -> int:
+    from ipdesk.domain.errors import InvalidInput
     from ipdesk.domain.periods import Period
 
     period = Period.parse(args.period)
+    if args.all_valid == bool(args.unit):
+        raise InvalidInput("请给出 --unit 单位（接收一份），或 --all-valid（接收该期全部无提醒的待审报告），二者选一")
     with open_workspace(args) as ws:
+        if args.all_valid:
+            accepted, skipped = ws.city.accept_all_valid(period)
+            batch = {
+                "period": period.code,
+                "accepted": accepted,
+                "skipped": [{"unit": unit, "reason": reason} for unit, reason in skipped],
+            }
+
+            def listing() -> str:
+                lines = [
+                    f"已接收{period.chinese}的报告 {len(accepted)} 份"
+                    + ("：" + "、".join(accepted) if accepted else "")
+                ]
+                if skipped:
+                    lines.append(f"未接收 {len(skipped)} 份：")
+                    lines += [f"  {unit}：{reason}" for unit, reason in skipped]
+                return "\n".join(lines)
+
+            return emit(args, batch, listing)
         unit = ws.units.find(args.unit)
         item = ws.city.accept(unit, period)
         data = {"unit": unit.name, "period": period.code, "version": item.version, "status": item.status.value}
@@ -520,18 +576,48 @@ def cmd_trust(args: argparse.Namespace) -> int:
                 listing,
                 lambda: render_table(["持有单位", "类别", "登记日期", "状态/更换日期", "指纹（SHA-256）"], rows),
             )
-        if not args.target:
+        if not args.targets:
             raise InvalidInput("请给出证书文件（add）或证书指纹（remove）")
         if args.action == "remove":
-            removed = ws.trust.remove(args.target)
+            if len(args.targets) > 1:
+                raise InvalidInput("一次移除一个证书：请只给出一个指纹")
+            removed = ws.trust.remove(args.targets[0])
             data = {"fingerprint": removed.fingerprint, "holder": removed.holder, "removed": True}
             return emit(args, data, lambda: f"已移除 {removed.holder} 的证书 {removed.fingerprint}")
-        registration = ws.trust.check(args.target)
+        if len(args.targets) > 1 or Path(args.targets[0]).is_dir():  # several at once: one line per file
+            results = ws.trust.add_many([Path(t) for t in args.targets], key_change_confirmed=args.yes)
+            many = [
+                {
+                    "file": str(path),
+                    "holder": r.holder if r else "",
+                    "fingerprint": r.fingerprint if r else "",
+                    "already": r.already if r else False,
+                    "refused": reason,
+                }
+                for path, r, reason in results
+            ]
+            added = sum(1 for _, r, _ in results if r is not None and not r.already)
+
+            def summary() -> str:
+                lines = [
+                    f"{path.name}：" + (reason if r is None else ("已登记过" if r.already else f"已登记 {r.holder}"))
+                    for path, r, reason in results
+                ]
+                refused = sum(1 for _, r, _ in results if r is None)
+                lines.append(
+                    f"共 {len(results)} 个文件：新登记 {added} 个" + (f"，未登记 {refused} 个" if refused else "")
+                )
+                return "\n".join(lines)
+
+            emit(args, many, summary)
+            return 1 if any(r is None for _, r, _ in results) else 0
+        target = args.targets[0]
+        registration = ws.trust.check(target)
         if registration.key_change and not args.yes and sys.stdin.isatty():
             print(registration.describe())
             if input("确认登记新证书？（输入 是 或 yes）").strip().lower() in ("是", "yes", "y"):
                 args.yes = True
-        registration = ws.trust.add(args.target, key_change_confirmed=args.yes)
+        registration = ws.trust.add(target, key_change_confirmed=args.yes)
         data = {
             "fingerprint": registration.fingerprint,
             "holder": registration.holder,

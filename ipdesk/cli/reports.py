@@ -17,6 +17,11 @@ def register(command: Command) -> None:
     export.add_argument(
         "--out", type=Path, default=Path("."), metavar="文件夹", help="写入的文件夹（默认：当前文件夹）"
     )
+    export.add_argument(
+        "--split-evidence",
+        action="store_true",
+        help="佐证材料包超过邮件附件上限（设置 evidence_mail_mb，默认 20 MB）时拆分为几个包",
+    )
     submit = command("submit", "提交审核：检查某单位某期是否填报完整，完整则标记为已提交", cmd_submit)
     submit.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     submit.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
@@ -37,8 +42,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         period = plan_period(ws, args.period)
-        paths = ws.reports.export(unit, period, args.out, formats)
+        paths = ws.reports.export(unit, period, args.out, formats, split_evidence=args.split_evidence)
         data = [str(p) for p in paths]
+        size, limit = ws.reports.evidence_size(unit, period), ws.settings.evidence_mail_bytes()
+        if size > limit and not args.split_evidence and not args.json:  # said, not refused: a USB stick takes it
+            print(
+                f"注意：佐证材料共 {size / 1024 / 1024:.1f} MB，超过邮件附件上限 {limit // 1024 // 1024} MB；"
+                "用邮件报送请加 --split-evidence 拆分",
+                file=sys.stderr,
+            )
         return emit(args, data, lambda: "\n".join(data))
 
 

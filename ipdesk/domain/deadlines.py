@@ -25,10 +25,26 @@ class DueState(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
     OPEN = "open"
+    # submitted, but not on its way yet: the period stays in 待办 until it is sent
+    TO_SIGN = "to_sign"
+    TO_EXPORT = "to_export"
+    EXPORTED = "exported"
 
     @property
     def label(self) -> str:
-        return {"overdue": "已逾期", "due": "待报送", "open": "填报中"}[self.value]
+        return {
+            "overdue": "已逾期",
+            "due": "待报送",
+            "open": "填报中",
+            "to_sign": "待签署",
+            "to_export": "待导出",
+            "exported": "已导出，待报送",
+        }[self.value]
+
+    @property
+    def in_flight(self) -> bool:
+        """Submitted in ipdesk, not yet sent to the city office."""
+        return self in (DueState.TO_SIGN, DueState.TO_EXPORT, DueState.EXPORTED)
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -85,6 +101,22 @@ class DueItem:
     period: Period
     due_date: dt.date
     state: DueState
+    folder: str = ""  # 已导出: where the files were written
+
+
+def sending_state(status: str, exported_to: str | None, sent: bool) -> DueState | None:
+    """Where a submitted period is on its way out: 待签署 → 待导出 → 已导出 (with the folder), None once sent.
+
+    ``status`` is the latest version's status code; a period accepted by the city office, or marked 已报送 by the
+    clerk (``sent``), is done; a draft is not on its way (it is owed as usual).
+    """
+    if sent or status == "accepted":
+        return None
+    if status == "submitted":
+        return DueState.TO_SIGN
+    if status == "signed":
+        return DueState.EXPORTED if exported_to else DueState.TO_EXPORT
+    return None
 
 
 def plan_periods(kind: PeriodKind, span_start: dt.date, span_end: dt.date) -> list[Period]:
@@ -139,14 +171,21 @@ def due_periods(
     due_day: int,
     submitted: set[str],
     since: dt.date | None = None,
+    in_flight: dict[str, tuple[DueState, str]] | None = None,
 ) -> list[DueItem]:
     """Periods of the plan not yet submitted that are owed (ended) or being filled (current), newest first.
 
     ``since`` is the first day of the period from which the unit reports with ipdesk: earlier periods were
-    reported some other way (on paper, by e-mail) and are not owed here.
+    reported some other way (on paper, by e-mail) and are not owed here. ``in_flight`` names the periods submitted
+    but not yet sent (state and, once exported, the folder): they stay listed, with that state.
     """
     items = []
+    flying = in_flight or {}
     for period in plan_periods(kind, span_start, span_end):
+        if period.code in flying:
+            state, folder = flying[period.code]
+            items.append(DueItem(period, period.due_date(due_day), state, folder))
+            continue
         if period.code in submitted or period.start > today:
             continue
         if since is not None and period.end < since:

@@ -68,6 +68,23 @@ def large_change(previous: float | None, new: float | None, limit: float = LARGE
     return change if abs(change.share) > limit else None
 
 
+CHANGE_REASON = "变化原因："  # how the reason given for a large change is written into 说明
+
+
+def with_change_reason(note: str, reason: str) -> str:
+    """说明 with the reason for a large change added (marked, so that it can be taken out again)."""
+    note = without_change_reason(note)
+    added = f"{CHANGE_REASON}{reason.strip()}"
+    return f"{note}；{added}" if note else added
+
+
+def without_change_reason(note: str) -> str:
+    """说明 without the reason for a large change: the value it explained was corrected back (the audit log keeps
+    the note as it was)."""
+    parts = [part for part in note.split("；") if not part.strip().startswith(CHANGE_REASON)]
+    return "；".join(parts).strip()
+
+
 @dataclass(frozen=True)
 class Progress:
     """A unit's progress on one task in one period. Empty text and ``None`` mean "not entered yet"."""
@@ -158,3 +175,18 @@ class TargetValue:
 
     def with_changes(self, **changes: Any) -> TargetValue:
         return replace(self, **changes)
+
+
+CARRIED_TEXTS = ("achievements", "problems", "next_steps")
+
+
+def same_as_previous(progress: Progress, previous: Progress | None) -> tuple[str, ...]:
+    """The text fields of ``progress`` that repeat the previous period's word for word (what 沿用上期 copied and
+    nobody has edited since): marked 沿用上期，请更新 in the editor and 同上期 in the printed report."""
+    if previous is None:
+        return ()
+    return tuple(
+        name
+        for name in CARRIED_TEXTS
+        if getattr(progress, name).strip() and getattr(progress, name) == getattr(previous, name)
+    )

@@ -151,7 +151,9 @@ class ReturnComment:
 
     task_seq: int | None
     comment: str
-    answered: bool = False
+    answered: bool = False  # the clerk marked it 已处理
+    answer: str = ""  # what the clerk wrote when marking it 已处理 (may be empty)
+    id: int | None = None  # the stored comment's number, once stored
 
 
 @dataclass(frozen=True)
@@ -179,3 +181,40 @@ def person_name(text: str | None, role: str = "审核人") -> str:
     if any(not ch.isprintable() for ch in name) or any(ch in name for ch in "<>\\/|;=\"'"):
         raise InvalidInput(f"{role}姓名“{name}”中有不能使用的字符")
     return name
+
+
+@dataclass(frozen=True)
+class ReportOverview:
+    """What a reviewer signs, in figures: the unit, period and version, tasks by light and by status, what is missing
+    and the city's comments not marked 已处理."""
+
+    unit: str
+    period_name: str
+    version: int
+    status_label: str
+    tasks: int
+    by_light: tuple[tuple[str, int], ...]  # (灯 label, count), red first; only lights that occur
+    by_status: tuple[tuple[str, int], ...]  # (status label, count) in the order of the statuses; 未填 last
+    missing: tuple[str, ...]
+    open_comments: int
+    evidence_files: int
+
+    def lines(self) -> list[str]:
+        """The overview as lines of Chinese text, for the sign dialog and the command line."""
+        lights = "，".join(f"{label} {count} 项" for label, count in self.by_light) or "无"
+        statuses = "，".join(f"{label} {count} 项" for label, count in self.by_status) or "无"
+        lines = [
+            f"{self.unit}　{self.period_name}　第 {self.version} 版（{self.status_label}）",
+            f"任务 {self.tasks} 项：{lights}",
+            f"完成状态：{statuses}",
+            f"佐证材料 {self.evidence_files} 个",
+        ]
+        if self.open_comments:
+            lines.append(f"市局退回意见 {self.open_comments} 条尚未标记已处理")
+        if self.missing:
+            lines.append(
+                f"尚缺 {len(self.missing)} 处：" + "；".join(self.missing[:5]) + ("…" if len(self.missing) > 5 else "")
+            )
+        else:
+            lines.append("填报完整")
+        return lines

@@ -87,3 +87,19 @@ class Timeliness(StrEnum):
             "not_due": "未到期",
             "not_collected": "未纳入汇总",
         }[self.value]
+
+
+@dataclass(frozen=True)
+class ReceivedEvidence:
+    """One evidence file a received return lists, and what its package held: 'verified', 'missing' or 'altered'."""
+
+    path: str  # where it lies in the package: 第17项/专利清单.pdf
+    task_seq: int
+    file_name: str
+    sha256: str
+    size: int
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return {"verified": "与签署一致", "missing": "缺失", "altered": "已被改动"}.get(self.state, self.state)

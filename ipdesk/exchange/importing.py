@@ -24,6 +24,7 @@ from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import ImportOutcome, TrustedCertificate
 from ipdesk.exchange.trust import replaced_key_note, replaced_key_problem, signing_moment
+from ipdesk.reports.evidence_package import is_package, parts_beside
 from ipdesk.reports.return_format import ReturnDocument
 from ipdesk.signing.verify import VerdictStatus, verify_file
 
@@ -103,6 +104,7 @@ class Incoming:
     warning: str = ""  # accepted, but the office should know (signed with a key since replaced)
     received_on: dt.date | None = None  # the day the office received it, when not today
     plan_code: str = ""  # the workspace's plan the return was checked against
+    evidence_parts: tuple[Path, ...] = ()  # the evidence package (or its parts) found beside the file
 
     @property
     def unit(self) -> str:
@@ -136,6 +138,14 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[ImportResult]]:
             )
         elif not path.exists():
             refused.append(ImportResult(str(path), Outcome.REFUSED, "找不到该文件或文件夹"))
+        elif is_package(path):
+            beside = [p for p in path.parent.glob("*") if p.suffix.lower() in RETURN_SUFFIXES]
+            if not any(path.stem.startswith(p.stem) for p in beside):
+                refused.append(
+                    ImportResult(
+                        str(path), Outcome.REFUSED, "佐证材料包随同名报送文件一起导入：请把它和报送文件放在同一文件夹"
+                    )
+                )
         elif path.suffix.lower() == ".p7s":
             refused.append(
                 ImportResult(str(path), Outcome.REFUSED, "分离式签名文件随同名工作簿一起导入：请导入对应的 .xlsx 文件")
@@ -185,7 +195,10 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if problem:
         return refuse(problem, *facts)
     files = tuple(_files(path, verdict.fingerprint))
-    return Incoming(path, document, verdict.fingerprint, files, warning=warning, plan_code=plan_code)
+    parts = tuple(parts_beside(path))
+    return Incoming(
+        path, document, verdict.fingerprint, files, warning=warning, plan_code=plan_code, evidence_parts=parts
+    )
 
 
 def _signed_in_the_future(signed_at: str, clock: dt.datetime) -> str:

@@ -18,7 +18,7 @@ from ipdesk.domain.plan import Unit, UnitKind
 from ipdesk.paths import resources_dir
 
 ROSTER_FORMAT = 1
-ROSTER_HEADERS = ("代码", "名称", "类别", "简称", "其他名称", "备注")
+ROSTER_HEADERS = ("代码", "名称", "类别", "简称", "其他名称", "备注", "联系人", "联系电话")
 _KIND_WORDS = {
     "市级部门": UnitKind.DEPARTMENT,
     "部门": UnitKind.DEPARTMENT,
@@ -112,8 +112,9 @@ def _numbered(code: str, start: str) -> bool:
     return code.startswith(start) and code[len(start) :].isdigit()
 
 
-def write_roster_workbook(roster: Roster, target: Path) -> None:
-    """The roster as a workbook to edit: one unit a row."""
+def write_roster_workbook(roster: Roster, target: Path, contacts: dict[str, tuple[str, str]] | None = None) -> None:
+    """The roster as a workbook to edit: one unit a row, with whom to call there (联系人, 联系电话)."""
+    contacts = contacts or {}
     import openpyxl
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.worksheet import Worksheet
@@ -128,12 +129,15 @@ def write_roster_workbook(roster: Roster, target: Path) -> None:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for unit in roster.units:
-        sheet.append([unit.code, unit.name, unit.kind.label, unit.short_name, "、".join(unit.aliases), unit.note])
+        person, phone = contacts.get(unit.name, ("", ""))
+        sheet.append(
+            [unit.code, unit.name, unit.kind.label, unit.short_name, "、".join(unit.aliases), unit.note, person, phone]
+        )
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.data_type = "s"
             cell.alignment = Alignment(vertical="top")
-    for column, width in zip("ABCDEF", (14, 28, 10, 20, 36, 30), strict=True):
+    for column, width in zip("ABCDEFGH", (14, 28, 10, 20, 36, 30, 10, 16), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
     workbook.save(target)
@@ -141,6 +145,14 @@ def write_roster_workbook(roster: Roster, target: Path) -> None:
 
 def read_roster_workbook(path: Path) -> tuple[list[Unit], list[tuple[int, str]]]:
     """The units of a roster workbook, and (row, reason) for each row that cannot be read."""
+    units, rejected, _ = read_roster_with_contacts(path)
+    return units, rejected
+
+
+def read_roster_with_contacts(
+    path: Path,
+) -> tuple[list[Unit], list[tuple[int, str]], dict[str, tuple[str, str]]]:
+    """As ``read_roster_workbook``, with each unit's 联系人 and 联系电话 when the workbook has those columns."""
     from ipdesk.domain.unit_lists import guess_unit, normal
     from ipdesk.plans.sheets import header_key, one_line, read_workbook
 
@@ -156,6 +168,7 @@ def read_roster_workbook(path: Path) -> tuple[list[Unit], list[tuple[int, str]]]
             continue
         units: list[Unit] = []
         rejected: list[tuple[int, str]] = []
+        contacts: dict[str, tuple[str, str]] = {}
         seen: dict[str, int] = {}
         for row, cells in grid.rows[index + 1 :]:
 
@@ -178,7 +191,9 @@ def read_roster_workbook(path: Path) -> tuple[list[Unit], list[tuple[int, str]]]
             aliases = tuple(a for a in (one_line(x) for x in text("其他名称").replace("，", "、").split("、")) if a)
             seen[normal(name)] = row
             units.append(Unit(name, kind, short, len(units) + 1, text("备注"), one_line(text("代码")), aliases))
-        return units, rejected
+            if "联系人" in columns or "联系电话" in columns:
+                contacts[name] = (one_line(text("联系人")), one_line(text("联系电话")))
+        return units, rejected, contacts
     raise InvalidInput(f"“{Path(path).name}”中找不到单位名册：应有一行表头，含“名称”和“类别”两列")
 
 

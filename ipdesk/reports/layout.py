@@ -57,9 +57,23 @@ def task_content_text(task: TaskLine) -> str:
     return f"{task.content}\n（本单位协作；牵头单位：{leads}）" if leads else f"{task.content}\n（本单位协作）"
 
 
+SAME_AS_BEFORE = "（同上期）"
+# What an empty table says: why, in a unit's own report (碑林区 leads no indicator); （无） in a consolidation.
+NO_INDICATORS = "（本单位不牵头主要发展指标，本表无需填报）"
+NO_TARGETS = "（本单位不负责示范工程的量化目标，本表无需填报）"
+EMPTY_TEXTS = ("（无）", NO_INDICATORS, NO_TARGETS)
+
+
+def carried_text(task: TaskLine, field: str) -> str:
+    """A text field as printed: one copied by 沿用上期 and left as it was says so (同上期), never passing for this
+    period's own account."""
+    text: str = getattr(task, field)
+    return f"{SAME_AS_BEFORE}{text}" if text and field in task.carried else text
+
+
 def progress_text(task: TaskLine) -> str:
     """工作进展及成效, with the evidence supporting it named (a few) or counted."""
-    text = task.achievements
+    text = carried_text(task, "achievements")
     if task.evidence:
         named = "、".join(task.evidence[:EVIDENCE_NAMED])
         more = "等，见佐证材料清单" if len(task.evidence) > EVIDENCE_NAMED else ""
@@ -100,8 +114,8 @@ def task_table(snapshot: ReportSnapshot) -> Table:
                 Cell(task.percent, decimals_format(task.percent, 1, '"%"')) if task.percent is not None else Cell(""),
                 light_cell(task.light, task.light_label),
                 Cell(progress_text(task)),
-                Cell(task.problems),
-                Cell(task.next_steps),
+                Cell(carried_text(task, "problems")),
+                Cell(carried_text(task, "next_steps")),
             )
         )
     return Table("任务进展情况", "一、重点任务进展情况", columns, tuple(items))
@@ -162,7 +176,8 @@ def indicator_table(snapshot: ReportSnapshot) -> Table:
         Column("说明及数据来源", min_chars=6),
     )
     rows = tuple(indicator_row(snapshot, line) for line in snapshot.indicators)
-    return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows)
+    empty = "（无）" if snapshot.several_units else NO_INDICATORS
+    return Table("主要指标完成情况", "二、主要发展指标完成情况", columns, rows, empty)
 
 
 def target_table(snapshot: ReportSnapshot) -> Table:
@@ -197,7 +212,8 @@ def target_table(snapshot: ReportSnapshot) -> Table:
                 Cell(t.quote),
             )
         )
-    return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items))
+    empty = "（无）" if snapshot.several_units else NO_TARGETS
+    return Table("示范工程目标", "三、示范工程目标完成情况", columns, tuple(items), empty)
 
 
 def spaced_hash(text: str) -> str:

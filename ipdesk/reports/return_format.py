@@ -22,12 +22,23 @@ from ipdesk.domain.lights import Light
 from ipdesk.domain.plan import Role, UnitKind
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.statuses import TaskStatus
-from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportHeader, ReportSnapshot, TargetLine, TaskLine
+from ipdesk.reports.snapshot import (
+    CommentAnswer,
+    EvidenceLine,
+    IndicatorLine,
+    ReportHeader,
+    ReportSnapshot,
+    TargetLine,
+    TaskLine,
+)
 
 FORMAT_NAME = "ipdesk-return"
 MAJOR = 2
-MINOR = 0
+MINOR = 1  # 2.1: optional "answers" and a task's optional "carried_forward"
 FORMAT_VERSION = f"{MAJOR}.{MINOR}"
+
+
+CARRIED_FIELDS = ("achievements", "problems", "next_steps")  # the texts 沿用上期 copies
 
 
 class FormatTooNew(IpdeskError):
@@ -126,6 +137,7 @@ def to_document(snapshot: ReportSnapshot) -> dict:
                 "problems": t.problems,
                 "next_steps": t.next_steps,
                 "evidence": evidence.get(t.seq, []),
+                **({"carried_forward": list(t.carried)} if t.carried else {}),
             }
             for t in snapshot.tasks
         ],
@@ -169,6 +181,22 @@ def to_document(snapshot: ReportSnapshot) -> dict:
             }
             for t in snapshot.targets
         ],
+        **(
+            {
+                "answers": [
+                    {
+                        "returned_version": a.returned_version,
+                        "task_seq": a.task_seq,
+                        "comment": a.comment,
+                        "handled": a.handled,
+                        "answer": a.answer,
+                    }
+                    for a in snapshot.answers
+                ]
+            }
+            if snapshot.answers
+            else {}
+        ),
     }
 
 
@@ -418,6 +446,7 @@ def _read_format2(data: dict) -> ReportSnapshot:
                 next_steps=_str(t, "next_steps"),
                 evidence=tuple(_str(f, "name") for f in files),
                 lead_units=tuple(_texts(t.get("lead_units", []))),
+                carried=tuple(f for f in _texts(t.get("carried_forward", [])) if f in CARRIED_FIELDS),
             )
         )
     indicators = [
@@ -488,7 +517,17 @@ def _read_format2(data: dict) -> ReportSnapshot:
         submitted_at=_str(data, "submitted_at"),
         submitted_by=_str(data, "submitted_by"),
     )
-    return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence))
+    answers = tuple(
+        CommentAnswer(
+            returned_version=_required_int(a, "returned_version"),
+            task_seq=_int(a, "task_seq"),
+            comment=_str(a, "comment"),
+            handled=a.get("handled") is True,
+            answer=_str(a, "answer"),
+        )
+        for a in _list(data, "answers")
+    )
+    return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence), answers)
 
 
 def _texts(value: object) -> list[str]:

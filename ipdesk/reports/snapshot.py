@@ -86,6 +86,7 @@ class TaskLine:
     next_steps: str
     evidence: tuple[str, ...] = ()
     lead_units: tuple[str, ...] = ()  # who leads the task: named on the rows of a task the unit only cooperates on
+    carried: tuple[str, ...] = ()  # fields copied by 沿用上期 and not edited since ("achievements" …): 同上期
 
     @property
     def role_label(self) -> str:
@@ -158,12 +159,24 @@ class EvidenceLine:
 
 
 @dataclass(frozen=True)
+class CommentAnswer:
+    """How the unit handled one comment of the city office's last 退回 (format 2.1's ``answers``)."""
+
+    returned_version: int
+    task_seq: int | None  # None: the comment on the whole report
+    comment: str
+    handled: bool
+    answer: str
+
+
+@dataclass(frozen=True)
 class ReportSnapshot:
     header: ReportHeader
     tasks: tuple[TaskLine, ...] = ()
     indicators: tuple[IndicatorLine, ...] = ()
     targets: tuple[TargetLine, ...] = ()
     evidence: tuple[EvidenceLine, ...] = field(default=())
+    answers: tuple[CommentAnswer, ...] = ()  # the comments of the 退回 this version answers, and how
 
     @property
     def several_units(self) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils import range_boundaries
 
-from ipdesk.reports.layout import LIGHT_FILLS, progress_text, spaced_hash, task_content_text
+from ipdesk.reports.layout import EMPTY_TEXTS, LIGHT_FILLS, carried_text, progress_text, spaced_hash, task_content_text
 from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportSnapshot, TargetLine, TaskLine
 from ipdesk.reports.table_model import _parse_format, format_value
 from ipdesk.signing.workbook_view import shown
@@ -172,8 +172,8 @@ def _task_columns(task: TaskLine) -> list[Column]:
         _col("^完成进度$", "完成进度", Number(task.percent, suffixes=("%", ""), digits=1)),
         _col("^预警$", "预警", _text(task.light_label)),
         _col("^工作进展及成效（截至.*）$", "工作进展及成效", _text(task.achievements, progress_text(task))),
-        _col("^存在问题$", "存在问题", _text(task.problems)),
-        _col("^下步计划$", "下步计划", _text(task.next_steps)),
+        _col("^存在问题$", "存在问题", _text(task.problems, carried_text(task, "problems"))),
+        _col("^下步计划$", "下步计划", _text(task.next_steps, carried_text(task, "next_steps"))),
         _col("^佐证材料$", "佐证材料", _text(evidence, "、".join(task.evidence))),
     ]
 
@@ -335,8 +335,8 @@ def _sheet(sheet: dict, rule: SheetRule, snapshot: ReportSnapshot) -> list[Disag
         if row in entry_rows or row > last:
             continue
         found += _group_row(name, row, rows[row], rule)
-    empty = None  # an empty table's one row, （无）
-    if not entry_rows and body and list(rows[body[0]]) == [1] and rows[body[0]][1][2] == "（无）":
+    empty = None  # an empty table's one row: （无）, or why it is empty (layout.EMPTY_TEXTS)
+    if not entry_rows and body and list(rows[body[0]]) == [1] and rows[body[0]][1][2] in EMPTY_TEXTS:
         empty = body[0]
     outside = [c for r in sorted(rows) if (r < header or r > last) and r != empty for _, c in sorted(rows[r].items())]
     found += _outside(name, outside, snapshot)

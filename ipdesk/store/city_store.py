@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus, ReturnComment
-from ipdesk.domain.returns import ReceivedReturn
+from ipdesk.domain.returns import ReceivedEvidence, ReceivedReturn
 from ipdesk.store import audit
 from ipdesk.store.entries_store import ensure_period
 
@@ -196,3 +196,24 @@ def keep_feedback(db: Database, received_id: int, name: str, content: bytes, sha
 def feedback(db: Database, received_id: int) -> tuple[str, bytes] | None:
     row = db.execute("SELECT file_name, content FROM feedback_file WHERE received_id = ?", [received_id]).fetchone()
     return None if row is None else (row[0], bytes(row[1]))
+
+
+def record_evidence(db: Database, received_id: int, found: list[ReceivedEvidence]) -> None:
+    """What the evidence package of a received return held, file by file (replacing an earlier check)."""
+    now = audit.now()
+    for item in found:
+        db.execute(
+            "INSERT OR REPLACE INTO received_evidence"
+            " (received_id, path, task_seq, file_name, sha256, size, state, checked_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [received_id, item.path, item.task_seq, item.file_name, item.sha256, item.size, item.state, now],
+        )
+
+
+def evidence(db: Database, received_id: int) -> list[ReceivedEvidence]:
+    rows = db.execute(
+        "SELECT path, task_seq, file_name, sha256, size, state FROM received_evidence WHERE received_id = ?"
+        " ORDER BY task_seq, rowid",
+        [received_id],
+    ).fetchall()
+    return [ReceivedEvidence(*row) for row in rows]

@@ -99,6 +99,29 @@ def copy_in(folder: Path, source: Path) -> tuple[str, int, str]:
     return sha, size, extension
 
 
+def store_bytes(folder: Path, sha: str, data: bytes, extension: str) -> Path:
+    """Keep ``data`` (already checked to hash to ``sha``) in ``folder`` by content hash; written to a temporary name
+    and renamed, so a full disk never leaves a half file under a real name."""
+    target = stored_path(folder, sha, extension)
+    if target.is_file() and target.stat().st_size == len(data):
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise InvalidInput(f"无法保存佐证材料到工作目录：{os_error_text(error)}") from error
+    return target
+
+
 def attach(
     db: Database,
     unit_id: int,

@@ -149,12 +149,53 @@ def add_return_comments(
 def return_comments(db: Database, unit_id: int, period: str, version: int) -> list[ReturnComment]:
     """The comments the city office returned ``version`` with, the whole report's first."""
     rows = db.execute(
-        "SELECT c.task_seq, c.comment, c.answered_at IS NOT NULL FROM return_comment c JOIN report r"
+        "SELECT c.task_seq, c.comment, c.answered_at IS NOT NULL, c.answer, c.id FROM return_comment c JOIN report r"
         " ON r.id = c.report_id WHERE r.unit_id = ? AND r.period = ? AND r.version = ?"
         " ORDER BY c.task_seq IS NOT NULL, c.task_seq, c.id",
         [unit_id, period, version],
     ).fetchall()
-    return [ReturnComment(task_seq, comment, bool(answered)) for task_seq, comment, answered in rows]
+    return [
+        ReturnComment(task_seq, comment, bool(answered), answer or "", identifier)
+        for task_seq, comment, answered, answer, identifier in rows
+    ]
+
+
+def mark_comment(
+    db: Database,
+    unit: str,
+    period: str,
+    version: int,
+    comment_id: int,
+    handled: bool,
+    answer: str,
+    actor: str,
+    plan: str,
+) -> None:
+    """The clerk marks the comment ``comment_id`` 已处理 with ``answer`` (or opens it again); kept in the audit log."""
+    row = db.execute(
+        "SELECT task_seq, answered_at IS NOT NULL, answer FROM return_comment WHERE id = ?", [comment_id]
+    ).fetchone()
+    if row is None:
+        raise KeyError(comment_id)
+    task_seq, was_handled, old_answer = row
+    db.execute(
+        "UPDATE return_comment SET answered_at = ?, answered_by = ?, answer = ? WHERE id = ?",
+        [audit.now() if handled else None, actor if handled else None, answer if handled else "", comment_id],
+    )
+    changes: list[tuple[str, object, object]] = []
+    if bool(was_handled) != handled:
+        changes.append(("handled", "1" if was_handled else "0", "1" if handled else "0"))
+    if (old_answer or "") != (answer if handled else ""):
+        changes.append(("answer", old_answer or None, (answer if handled else "") or None))
+    if changes:
+        audit.record(
+            db,
+            actor,
+            "update",
+            "return_comment",
+            _key(unit, period, version, plan) + f";task={task_seq or ''};comment={comment_id}",
+            changes,
+        )
 
 
 def periods_with_status(db: Database, unit_id: int, statuses: tuple[ReportStatus, ...]) -> set[str]:
@@ -268,13 +309,39 @@ def signed_record(db: Database, unit_id: int, period: str, version: int) -> dict
     return record
 
 
-def answer_comments(db: Database, unit_id: int, period: str, task_seq: int | None) -> int:
-    """Mark the open comments of the returned versions on ``task_seq`` (None: on the whole report) answered."""
-    condition = "c.task_seq IS NULL" if task_seq is None else "c.task_seq = ?"
-    cursor = db.execute(
-        "UPDATE return_comment SET answered_at = ? WHERE answered_at IS NULL AND id IN"
-        " (SELECT c.id FROM return_comment c JOIN report r ON r.id = c.report_id"
-        f" WHERE r.unit_id = ? AND r.period = ? AND {condition})",
-        [audit.now(), unit_id, period] + ([] if task_seq is None else [task_seq]),
-    )
-    return cursor.rowcount
+def sending_states(db: Database, unit_id: int) -> dict[str, tuple[str, str | None, bool]]:
+    """Period → (latest version's status, folder it was exported to, marked sent) for a unit's reports."""
+    rows = db.execute(
+        "SELECT r.period, r.status, s.exported_to, s.sent_at IS NOT NULL FROM report r"
+        " LEFT JOIN report_sending s ON s.report_id = r.id"
+        " WHERE r.unit_id = ? AND r.version = (SELECT max(version) FROM report x"
+        " WHERE x.unit_id = r.unit_id AND x.period = r.period)",
+        [unit_id],
+    ).fetchall()
+    return {period: (status, exported_to, bool(sent)) for period, status, exported_to, sent in rows}
+
+
+def record_sending(
+    db: Database, unit: str, unit_id: int, period: str, what: str, value: str, actor: str, plan: str
+) -> None:
+    """The latest version left the office: ``what`` is "exported" (``value`` the folder) or "sent" (已报送)."""
+    row = db.execute(
+        "SELECT id, version FROM report WHERE unit_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
+        [unit_id, period],
+    ).fetchone()
+    if row is None:
+        return
+    identifier, version = row
+    db.execute("INSERT OR IGNORE INTO report_sending (report_id) VALUES (?)", [identifier])
+    if what == "exported":
+        db.execute(
+            "UPDATE report_sending SET exported_at = ?, exported_to = ? WHERE report_id = ?",
+            [audit.now(), value, identifier],
+        )
+        changes = [("exported_to", None, value)]
+    else:
+        db.execute(
+            "UPDATE report_sending SET sent_at = ?, sent_by = ? WHERE report_id = ?", [audit.now(), actor, identifier]
+        )
+        changes = [("sent", None, value or "已报送")]
+    audit.record(db, actor, "update", "report", _key(unit, period, version, plan), changes)

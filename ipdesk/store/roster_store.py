@@ -56,3 +56,42 @@ def save(db: Database, city: str, units: list[Unit], removed: list[str], actor: 
             )
             if cursor.rowcount:
                 audit.record(db, actor, "delete", "roster_unit", f"city={city};unit={name}", [("unit", name, None)])
+
+
+def contacts(db: Database, city: str) -> dict[str, tuple[str, str]]:
+    """Unit name → (contact person, phone) as the workspace keeps them for ``city``."""
+    rows = db.execute("SELECT name, person, phone FROM unit_contact WHERE city = ?", [city]).fetchall()
+    return {name: (person, phone) for name, person, phone in rows}
+
+
+def save_contacts(db: Database, city: str, found: dict[str, tuple[str, str]], actor: str) -> int:
+    """Keep each unit's contact person and phone (an empty pair removes it); returns how many changed."""
+    changed = 0
+    with db.atomic():
+        before = contacts(db, city)
+        for name, (person, phone) in found.items():
+            old = before.get(name, ("", ""))
+            if old == (person, phone):
+                continue
+            if person or phone:
+                db.execute(
+                    "INSERT INTO unit_contact (city, name, person, phone) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (city, name) DO UPDATE SET person = excluded.person, phone = excluded.phone",
+                    [city, name, person, phone],
+                )
+            else:
+                db.execute("DELETE FROM unit_contact WHERE city = ? AND name = ?", [city, name])
+            audit.record(
+                db,
+                actor,
+                "update",
+                "unit_contact",
+                f"city={city};unit={name}",
+                [
+                    (field, o or None, n or None)
+                    for field, o, n in zip(("person", "phone"), old, (person, phone), strict=True)
+                    if o != n
+                ],
+            )
+            changed += 1
+    return changed

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -42,7 +43,7 @@ from ipdesk.domain.reports import ReportAction, ReportStatus, allowed_actions
 from ipdesk.domain.returns import ImportOutcome
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.operations import run_in_background
-from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
+from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel, light_brushes
 from ipdesk.workspace import Workspace
 
 OUTCOME_COLOURS = {
@@ -65,6 +66,7 @@ class ReviewTasksModel(TaskTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.against = "上期"  # or v1 …: what the newest version is compared with
         self.changes: dict[int, list[str]] = {}
         self.comments: dict[int, str] = {}
         self.lines: dict[int, Any] = {}  # seq → the return's TaskLine
@@ -99,6 +101,11 @@ class ReviewTasksModel(TaskTableModel):
             rows.append(TaskRow(task, Role(line.role), progress, Light(line.light), len(line.evidence)))
         self.set_rows(rows)
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if section == self.CHANGES and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr("与{0}相比").format(self.against)
+        return super().headerData(section, orientation, role)
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if index.isValid() and index.column() == self.CHANGES:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
@@ -132,6 +139,7 @@ class ReviewDialog(QDialog):
         self.task_view.setModel(self.proxy)
         self.task_view.setSortingEnabled(True)
         self.task_view.setColumnHidden(TaskTableModel.CHANGED, True)  # a signed return has no editing times
+        self.task_view.setColumnHidden(TaskTableModel.COMMENT, True)  # nor the unit's own marks of comments
         self.task_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.task_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.task_view.setWordWrap(True)
@@ -154,6 +162,11 @@ class ReviewDialog(QDialog):
         self.return_button.clicked.connect(self.return_to_unit)
         self.open_button = QPushButton(self.tr("打开原文件"))
         self.open_button.clicked.connect(self.open_files)
+        self.evidence: list = []  # ReceivedEvidence of the version shown
+        self.answers: dict = {}  # task seq (None: the whole return) → CommentAnswer of the version shown
+        self.evidence_button = QPushButton(self.tr("佐证材料…"))
+        self.evidence_button.setToolTip(self.tr("随报告收到的佐证材料：与签署的清单核对的结果，单击打开"))
+        self.evidence_button.clicked.connect(self.show_evidence_menu)
         self.feedback_button = QPushButton(self.tr("重新写出退回意见…"))
         self.feedback_button.setToolTip(self.tr("再次写出当时签发的退回意见文件（例如文件丢失时），内容不变"))
         self.feedback_button.clicked.connect(self.write_feedback_again)
@@ -163,7 +176,14 @@ class ReviewDialog(QDialog):
         row.addWidget(QLabel(self.tr("版本")))
         row.addWidget(self.versions)
         row.addStretch(1)
-        for button in (self.open_button, self.feedback_button, self.accept_button, self.return_button, close):
+        for button in (
+            self.open_button,
+            self.evidence_button,
+            self.feedback_button,
+            self.accept_button,
+            self.return_button,
+            close,
+        ):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -214,8 +234,32 @@ class ReviewDialog(QDialog):
                 item.plan_code or "—",
                 self.ws.city.timeliness_text(self.unit, self.period),
             )
+            + "".join(
+                f'<br/><span style="color:#8a4b00"><b>提醒：</b>{_escape(note)}</span>'
+                for note in self.ws.city.review_notes(self.unit, self.period, item.version)
+            )
         )
+        self.answers = {a.task_seq: a for a in snapshot.answers}  # how the unit handled the last 退回's comments
+        whole = self.answers.get(None)
+        if whole is not None:
+            state = "已处理" if whole.handled else "未标记已处理"
+            said = f"：{_escape(whole.answer)}" if whole.answer else ""
+            self.header.setText(
+                self.header.text()
+                + f"<br/><b>对 v{whole.returned_version} 整份报告的退回意见</b>“{_escape(whole.comment)}”"
+                + f"——单位{state}{said}"
+            )
         self.tasks.changes = self.ws.city.changes(self.unit, self.period) if is_latest else {}
+        self.tasks.against = self.ws.city.compared_with(self.unit, self.period) if is_latest else "上期"
+        self.tasks.headerDataChanged.emit(Qt.Orientation.Horizontal, ReviewTasksModel.CHANGES, ReviewTasksModel.CHANGES)
+        self.evidence = self.ws.city.evidence(self.unit, self.period, item.version)
+        self.evidence_button.setEnabled(bool(self.evidence))
+        bad = [e for e in self.evidence if e.state != "verified"]
+        self.evidence_button.setText(
+            self.tr("佐证材料（{0}）…").format(len(self.evidence))
+            if not bad
+            else self.tr("佐证材料（{0}，{1} 个未通过核验）…").format(len(self.evidence), len(bad))
+        )
         self.tasks.comments = {
             c.task_seq: c.comment for c in self.ws.city.comments(self.unit, self.period, item.version) if c.task_seq
         }
@@ -256,10 +300,18 @@ class ReviewDialog(QDialog):
         ]
         changes = self.tasks.changes.get(task.seq)
         if changes:
-            parts.append(f"<b>与上期相比：</b>{_escape('；'.join(changes))}")
+            parts.append(f"<b>与{_escape(self.tasks.against)}相比：</b>{_escape('；'.join(changes))}")
         comment = self.tasks.comments.get(task.seq)
         if comment:
             parts.append(f'<b style="color:#8a4b00">退回意见：</b>{_escape(comment)}')
+        answer = self.answers.get(task.seq)
+        if answer is not None:  # this version answers a 退回: what the unit said it did about the comment
+            state = "已处理" if answer.handled else "未标记已处理"
+            said = f"：{_escape(answer.answer)}" if answer.answer else ""
+            parts.append(
+                f"<b>上次退回意见（v{answer.returned_version}）：</b>{_escape(answer.comment)}"
+                f"<br/><b>单位处理情况（{state}）</b>{said}"
+            )
         self.detail.setHtml("<br/>".join(parts))
 
     # -- decisions ---------------------------------------------------------------------------------------------------
@@ -303,6 +355,24 @@ class ReviewDialog(QDialog):
         QMessageBox.information(self, "ipdesk", self.tr("退回意见文件已写出：\n{0}").format(written))
         return written
 
+    def show_evidence_menu(self) -> None:
+        menu = QMenu(self)
+        for item in self.evidence:
+            action = menu.addAction(f"{item.path}（{item.state_label}）")
+            action.setEnabled(item.state == "verified")
+            action.triggered.connect(lambda _=False, path=item.path: self.open_evidence(path))
+        menu.exec(self.evidence_button.mapToGlobal(self.evidence_button.rect().bottomLeft()))
+
+    def open_evidence(self, path: str) -> Path | None:
+        """Open one verified evidence file of the version shown (a copy under its original name)."""
+        try:
+            copy = self.ws.city.evidence_copy(self.unit, self.period, path, self.version())
+        except IpdeskError as error:
+            QMessageBox.warning(self, "ipdesk", str(error))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+        return copy
+
     def open_files(self) -> None:
         try:
             paths = self.ws.city.copies_to_open(self.unit, self.period, self.version())
@@ -341,6 +411,8 @@ def _indicators_html(snapshot) -> str:
 class ReturnDialog(QDialog):
     """退回: a comment on the whole return and on any task; signed with the office's key into a feedback file."""
 
+    COMMENT = 4  # the column of the comment on a task
+
     def __init__(self, ws: Workspace, unit: str, period: Period, tasks: list, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws, self.unit, self.period = ws, unit, period
@@ -350,27 +422,43 @@ class ReturnDialog(QDialog):
         self.whole = QPlainTextEdit()
         self.whole.setPlaceholderText(self.tr("对整份报告的意见（例如：请补充第三季度佐证材料）"))
         self.whole.setMaximumHeight(90)
-        self.model = QStandardItemModel(0, 3, self)
+        self.model = QStandardItemModel(0, 5, self)
         self.model.setHorizontalHeaderLabels(
-            [self.tr("序号"), self.tr("任务名称"), self.tr("对该任务的意见（双击填写）")]
+            [
+                self.tr("序号"),
+                self.tr("任务名称"),
+                self.tr("状态"),
+                self.tr("预警"),
+                self.tr("对该任务的意见（双击填写）"),
+            ]
         )
         for task in sorted(tasks, key=lambda t: t.seq):
-            seq = QStandardItem(str(task.seq))
-            seq.setEditable(False)
-            name = QStandardItem(task.name)
-            name.setEditable(False)
-            self.model.appendRow([seq, name, QStandardItem("")])
+            cells = [
+                QStandardItem(str(task.seq)),
+                QStandardItem(task.name),
+                QStandardItem(task.status_label or self.tr("未填")),
+                QStandardItem(task.light_label),
+            ]
+            brushes = light_brushes(Light(task.light))
+            if brushes:
+                cells[3].setBackground(brushes[0])
+                cells[3].setForeground(brushes[1])
+            for cell in cells:
+                cell.setEditable(False)
+                cell.setToolTip(task.content)
+            self.model.appendRow([*cells, QStandardItem("")])
         self.table = QTreeView()
         self.table.setModel(self.model)
         self.table.setRootIsDecorated(False)
-        self.table.setColumnWidth(0, 50)
-        self.table.setColumnWidth(1, 300)
+        for column, width in enumerate((50, 260, 70, 56)):
+            self.table.setColumnWidth(column, width)
         self.signer = QLineEdit(ws.settings.get(ws.settings.REVIEWER_NAME))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.folder = QLineEdit(str(Path.home()))
+        # The feedback file goes beside the workspace by default, where the office keeps its exchange files.
+        self.folder = QLineEdit(str(ws.path.parent if ws.path is not None else Path.home()))
         browse = QPushButton(self.tr("选择…"))
         browse.clicked.connect(self.choose_folder)
         where = QHBoxLayout()
@@ -416,7 +504,7 @@ class ReturnDialog(QDialog):
     def task_comments(self) -> dict[int, str]:
         found = {}
         for row in range(self.model.rowCount()):
-            text = self.model.item(row, 2).text().strip()
+            text = self.model.item(row, self.COMMENT).text().strip()
             if text:
                 found[int(self.model.item(row, 0).text())] = text
         return found
@@ -452,8 +540,24 @@ class ReturnDialog(QDialog):
         )
 
 
+def group_results(results: list) -> list[list]:
+    """The import's results, one group per return: the workbook and the PDF of one version (and anything else read
+    for it) together, the refusals of files that name no return each on their own; in the order first met."""
+    groups: dict[object, list] = {}
+    for number, result in enumerate(results):
+        same_return = result.unit and result.version is not None and result.outcome.value != "拒绝"
+        key = (result.unit, result.period, result.version) if same_return else number
+        groups.setdefault(key, []).append(result)
+    return list(groups.values())
+
+
+# The outcome a return's row shows when its files went differently: the one that says most.
+_OUTCOME_RANK = ("已导入", "已存为历史版本", "已有相同版本", "拒绝")
+
+
 class ImportResultsDialog(QDialog):
-    """One line per file: 已导入 / 已有相同版本 / 已存为历史版本 / 拒绝, with the reason."""
+    """One row per return (its files together): 已导入 / 已有相同版本 / 已存为历史版本 / 拒绝, with the whole
+    reason (wrapped, and in the row's tooltip)."""
 
     def __init__(self, results: list, parent: QWidget | None = None):
         super().__init__(parent)
@@ -463,32 +567,43 @@ class ImportResultsDialog(QDialog):
             [self.tr("结果"), self.tr("文件"), self.tr("单位"), self.tr("报送期 / 版本"), self.tr("说明")]
         )
         counts: dict[str, int] = {}
-        for result in results:
-            outcome = result.outcome
-            counts[outcome.value] = counts.get(outcome.value, 0) + 1
-            first = QStandardItem(outcome.value)
-            first.setForeground(QBrush(QColor(OUTCOME_COLOURS[outcome])))
-            version = f"{result.period} v{result.version}" if result.version else result.period
-            row = [first, QStandardItem(Path(result.file).name), QStandardItem(result.unit), QStandardItem(version)]
-            row.append(QStandardItem(result.reason))
+        for group in group_results(results):
+            main = min(group, key=lambda r: _OUTCOME_RANK.index(r.outcome.value))
+            outcome = main.outcome.value
+            counts[outcome] = counts.get(outcome, 0) + 1
+            first = QStandardItem(outcome)
+            first.setForeground(QBrush(QColor(OUTCOME_COLOURS.get(outcome, "#000000"))))
+            version = f"{main.period} v{main.version}" if main.version else main.period
+            names = "\n".join(Path(r.file).name for r in group)
+            reason = main.reason
+            others = [r for r in group if r is not main and r.reason and r.outcome is not main.outcome]
+            if others:
+                reason += "".join(f"\n{Path(r.file).name}：{r.reason}" for r in others)
+            row = [first, QStandardItem(names), QStandardItem(main.unit), QStandardItem(version), QStandardItem(reason)]
+            tip = "\n".join(r.file for r in group) + "\n\n" + reason
             for item in row:
                 item.setEditable(False)
-                item.setToolTip(result.reason if item is row[-1] else result.file)
+                item.setToolTip(tip)
             self.model.appendRow(row)
         self.view = QTreeView()
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)
         self.view.setWordWrap(True)
+        self.view.setUniformRowHeights(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.header().setStretchLastSection(True)
         for column, width in enumerate((90, 280, 160, 110)):
             self.view.setColumnWidth(column, width)
-        summary = "，".join(f"{k} {v} 个" for k, v in counts.items()) or self.tr("没有找到报送文件")
+        summary = "，".join(f"{k} {v} 份" for k, v in counts.items()) or self.tr("没有找到报送文件")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("共 {0} 个文件：{1}").format(len(results), summary)))
+        layout.addWidget(
+            QLabel(self.tr("共 {0} 个文件，{1} 份报告：{2}").format(len(results), self.model.rowCount(), summary))
+        )
         layout.addWidget(self.view, 1)
         layout.addWidget(close)
-        self.resize(980, 420)
+        self.resize(1080, 460)
 
 
 class CertificatesDialog(QDialog):
@@ -685,3 +800,59 @@ class OfficeKeyDialog(QDialog):
             return
         self.error.setStyleSheet("color: #1b5e20;")
         self.error.setText(self.tr("证书已导出：{0}").format(path))
+
+
+class ContactsDialog(QDialog):
+    """单位联系人: whom the office calls at each unit (催报), edited here or in the roster workbook."""
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setWindowTitle(self.tr("单位联系人"))
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels([self.tr("单位"), self.tr("联系人"), self.tr("联系电话")])
+        self.before = ws.plans.contacts()
+        for unit in ws.plan.units:
+            person, phone = self.before.get(unit.name, ("", ""))
+            name = QStandardItem(unit.name)
+            name.setEditable(False)
+            self.model.appendRow([name, QStandardItem(person), QStandardItem(phone)])
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setColumnWidth(0, 260)
+        self.view.setColumnWidth(1, 120)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        note = QLabel(
+            self.tr(
+                "双击填写。催报名单中，尚未报送过的单位列出这里的联系人；也可在“方案 → 单位名册”导出的表中填写后导入。"
+            )
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 560)
+
+    def accept(self) -> None:
+        """Save the rows that changed; a row refused (a phone with letters) is named and nothing after it saved."""
+        for row in range(self.model.rowCount()):
+            unit = self.model.item(row, 0).text()
+            person, phone = self.model.item(row, 1).text().strip(), self.model.item(row, 2).text().strip()
+            if (person, phone) == self.before.get(unit, ("", "")):
+                continue
+            try:
+                self.ws.plans.set_contact(unit, person, phone)
+            except IpdeskError as error:
+                self.error.setText(self.tr("{0}：{1}").format(unit, error))
+                self.view.setCurrentIndex(self.model.index(row, 2))
+                self.before = self.ws.plans.contacts()
+                return
+        super().accept()

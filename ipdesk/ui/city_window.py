@@ -155,7 +155,8 @@ class CityWindow(QMainWindow):
         self.model = MatrixModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several cells may be selected (Ctrl/Shift+click, a column's header) to accept them together.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setDefaultSectionSize(96)
@@ -204,12 +205,16 @@ class CityWindow(QMainWindow):
         self.remind_action = self._action(self.tr("导出催报名单…"), "Ctrl+E", self.export_reminders, files)
         files.addSeparator()
         self.trust_action = self._action(self.tr("信任的证书…"), None, self.open_certificates, files)
+        self.contacts_action = self._action(self.tr("单位联系人…"), None, self.open_contacts, files)
         self.key_action = self._action(self.tr("本局签署证书…"), None, self.open_office_key, files)
         files.addSeparator()
         self._action(self.tr("设置…"), "Ctrl+,", self.open_settings, files)
         files.addSeparator()
         self._action(self.tr("退出"), QKeySequence.StandardKey.Quit, self.close, files)
         self.review_action = self._action(self.tr("审阅所选报送…"), "Return", self.review_current, review)
+        self.accept_selected_action = self._action(
+            self.tr("接收所选的待审报告（无提醒的）"), "Ctrl+Shift+A", self.accept_selected, review
+        )
         review.addSeparator()
         self.since_action = self._action(self.tr("从哪个月开始汇总…"), None, self.choose_start, review)
         for kind, text in (
@@ -377,6 +382,32 @@ class CityWindow(QMainWindow):
         self.review_dialog.decided.connect(self.refresh)
         self.review_dialog.show()
 
+    def accept_selected(self) -> None:
+        """接收 every selected 待审 return that has no 提醒; the others are listed with the reason."""
+        from ipdesk.domain.reports import ReportStatus
+
+        cells = [self.model.cell(i) for i in self.view.selectionModel().selectedIndexes()]
+        candidates = [c for c in cells if c.latest is not None and c.latest.status is ReportStatus.SIGNED]
+        if not candidates:
+            self.statusBar().showMessage(self.tr("所选单元格中没有待审的报告"), 6000)
+            return
+        accepted, skipped = [], []
+        for cell in candidates:
+            try:
+                notes = self.ws.city.reminders_of(cell.unit, cell.period)
+                if notes:
+                    skipped.append(self.tr("{0} {1}：{2}").format(cell.unit, cell.period.chinese, "；".join(notes)))
+                    continue
+                self.ws.city.accept(cell.unit, cell.period)
+                accepted.append(cell)
+            except IpdeskError as error:
+                skipped.append(self.tr("{0} {1}：{2}").format(cell.unit, cell.period.chinese, error))
+        self.refresh()
+        text = self.tr("已接收 {0} 份报告。").format(len(accepted))
+        if skipped:
+            text += self.tr("\n\n以下 {0} 份有提醒，未接收，请逐份审阅：\n").format(len(skipped)) + "\n".join(skipped)
+        QMessageBox.information(self, self.tr("接收所选报告"), text)
+
     def write_report(self, kind: PeriodKind) -> None:
         period = choose_period(self, self.ws, kind, self.today)
         if period is not None:
@@ -431,6 +462,12 @@ class CityWindow(QMainWindow):
         self.certificates_dialog = CertificatesDialog(self.ws, self)
         self.certificates_dialog.changed.connect(self.refresh)
         self.certificates_dialog.show()
+
+    def open_contacts(self) -> None:
+        from ipdesk.ui.city_dialogs import ContactsDialog
+
+        self.contacts_dialog = ContactsDialog(self.ws, self)
+        self.contacts_dialog.open()
 
     def open_settings(self) -> None:
         from ipdesk.ui.city_setup import CitySettingsDialog

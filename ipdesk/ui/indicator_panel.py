@@ -35,7 +35,7 @@ from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, Sto
 from ipdesk.domain.lights import IndicatorJudgement, Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
-from ipdesk.domain.progress import IndicatorValue, TargetValue
+from ipdesk.domain.progress import IndicatorValue, TargetValue, with_change_reason
 from ipdesk.ui.rows_model import RowsTableModel
 from ipdesk.ui.task_table import light_brushes
 from ipdesk.workspace import OwnedIndicator, OwnedTarget, Workspace
@@ -204,10 +204,21 @@ class IndicatorPanel(QWidget):
         editor = QGroupBox(self.tr("填报"))
         editor.setLayout(form)
 
+        # A unit that leads no indicator (碑林区) is told so, instead of being shown two empty tables.
+        self.no_indicators = QLabel(self.tr("本单位不牵头主要发展指标，本页的指标表无需填报。"))
+        self.no_targets = QLabel(self.tr("本单位不负责示范工程的量化目标，无需填报。"))
+        for note in (self.no_indicators, self.no_targets):
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #555; padding: 8px;")
+            note.hide()
         indicators_box = QGroupBox(self.tr("本单位负责的主要发展指标"))
-        QVBoxLayout(indicators_box).addWidget(self.table)
+        box_layout = QVBoxLayout(indicators_box)
+        box_layout.addWidget(self.no_indicators)
+        box_layout.addWidget(self.table)
         targets_box = QGroupBox(self.tr("本单位负责的示范工程目标（填写截至本期的累计完成数）"))
-        QVBoxLayout(targets_box).addWidget(self.target_table)
+        box_layout = QVBoxLayout(targets_box)
+        box_layout.addWidget(self.no_targets)
+        box_layout.addWidget(self.target_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(indicators_box)
         splitter.addWidget(targets_box)
@@ -262,7 +273,14 @@ class IndicatorPanel(QWidget):
             ]
         )
         self._current = None
-        self.editing.setText(self.tr("请选择一项指标或目标"))
+        for note, table, model in (
+            (self.no_indicators, self.table, self.model),
+            (self.no_targets, self.target_table, self.target_model),
+        ):
+            note.setVisible(model.rowCount() == 0)
+            table.setVisible(model.rowCount() > 0)
+        nothing = self.model.rowCount() == 0 and self.target_model.rowCount() == 0
+        self.editing.setText(self.tr("本单位在本页没有需要填报的内容") if nothing else self.tr("请选择一项指标或目标"))
         self._set_editor_enabled(False)
 
     def _set_editor_enabled(self, enabled: bool) -> None:
@@ -405,7 +423,7 @@ class IndicatorPanel(QWidget):
                         )
                     )
                     return
-                note = reason if not note else f"{note}；{reason}"
+                note = with_change_reason(note, reason)
                 self.note.setText(note)
                 entry = entry.with_changes(note=note)
             if isinstance(entry, IndicatorValue):
@@ -428,6 +446,8 @@ class IndicatorPanel(QWidget):
             self._retry.stop()
         if changed:
             self._refresh_current(row)
+            if self.note.text() != row.entry.note:  # the reason for a large change left with the large change
+                self.note.setText(row.entry.note)
             self.message.emit(self.tr("已保存"))
             self.changed.emit()
 

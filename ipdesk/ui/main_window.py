@@ -45,6 +45,7 @@ from ipdesk.domain.plan import Role, TaskKind
 from ipdesk.domain.reports import Missing, ReportAction, ReportStatus, ReturnComment, allowed_actions
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
+from ipdesk.ui.comment_panel import ReturnCommentBar
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
 from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self.period: Period = ws.reports.default_period(self.today)
         self.locked_because = ""
-        self.open_comments: list[ReturnComment] = []  # the city's comments not yet answered, for this period
+        self.comments: list[ReturnComment] = []  # the city's comments of the last 退回 of this period
         self.status = ReportStatus.DRAFT  # of the period shown, as last read
         self._withdraw_agreed: tuple[str, str, int] | None = None  # the submitted report the clerk chose to change
         self._damage_offered = False
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it), as in Windows lists
         # One line per row: every row is as high as the font makes it, without measuring any cell.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
@@ -146,6 +148,8 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        self.comment_bar = ReturnCommentBar()  # the city's comment on the whole report: here, not in the toolbar
+        left_layout.addWidget(self.comment_bar)
         left_layout.addWidget(self.search)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table)
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
         self.editor_scroll.setWidget(self.editor)
         self.editor_scroll.setWidgetResizable(True)
         self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the table straight to the fields
         self.editor_scroll.setMinimumWidth(380)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(self.show_message)
         self.editor.damaged.connect(self.offer_restore)
         self.editor.may_edit = self.may_edit
+        self.editor.comment_box.handle.connect(self.handle_comment)
+        self.comment_bar.handle.connect(self.handle_comment)
         self.indicators.message.connect(self.show_message)
         self.indicators.changed.connect(self._after_change)
         self.indicators.damaged.connect(self.offer_restore)
@@ -213,6 +220,7 @@ class MainWindow(QMainWindow):
         self.picker.kind_changed.connect(self.set_report_kind)
         self.todo.open_period.connect(self.open_period)
         self.todo.start_from.connect(self.start_reporting_from)
+        self.todo.mark_sent.connect(self.mark_sent)
         self.tabs.currentChanged.connect(lambda _: self.flush())
 
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
@@ -351,6 +359,9 @@ class MainWindow(QMainWindow):
 
         view_menu = menus.addMenu(self.tr("视图(&V)"))
         view_menu.addAction(self.todo_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self._action("下一个窗格", "F6", lambda: self.cycle_panes(1), view_menu, "在任务列表、编辑区和待办之间切换")
+        self._action("上一个窗格", "Shift+F6", lambda: self.cycle_panes(-1), view_menu)
         help_menu = menus.addMenu(self.tr("帮助(&H)"))
         self.help_action = self._action(
             "使用说明", QKeySequence.StandardKey.HelpContents, self.show_help, help_menu, "填报、提交、签署、导出的步骤"
@@ -384,14 +395,15 @@ class MainWindow(QMainWindow):
         self.flush()
         keep = self.current_seq()
         counts = self.ws.evidence.counts(self.unit, self.period)
+        self.comments = self.ws.reports.comments(self.unit, self.period)
+        marks = self._comment_marks()
         rows = [
-            TaskRow(r.task, r.role, r.progress, self.ws.lights.for_task(r.progress), counts.get(r.task.seq, 0))
+            self._task_row(r, counts, marks)
             for r in self.ws.progress.for_unit(self.unit, self.period)
             if r.task.kind is not TaskKind.INDICATOR
         ]
         self.model.set_rows(rows)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
-        self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
         self.indicators.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
@@ -417,11 +429,13 @@ class MainWindow(QMainWindow):
         if status is not ReportStatus.SUBMITTED:
             self._withdraw_agreed = None  # the next submission is asked about afresh
         text = self.tr("{0}：{1}").format(self.period.chinese, status.label)
-        returned = [
-            c for c in self.ws.reports.comments(self.unit, self.period) if c.task_seq is None and not c.answered
-        ]
-        if returned and state is not None:
-            text += self.tr("（第 {0} 版，市局退回意见：{1}）").format(state.version, returned[0].comment)
+        if state is not None and state.version > 1:  # v2 填报中: after a 退回 or 修订 the version matters
+            text = self.tr("{0}：v{1} {2}").format(self.period.chinese, state.version, status.label)
+        open_count = sum(1 for c in self.comments if not c.answered)
+        if open_count:
+            text += self.tr("（{0} 条退回意见待处理）").format(open_count)
+        whole = next((c for c in self.comments if c.task_seq is None), None)
+        self.comment_bar.show_comment(whole, state.version - 1 if state else 1, status.locked or self.ws.read_only)
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
@@ -444,14 +458,10 @@ class MainWindow(QMainWindow):
 
     def _after_change(self) -> None:
         """After a change was saved: the report's status may have moved (a submitted report is withdrawn by a
-        change), and with it 待办; a comment of the city's on the task changed is answered."""
+        change), and with it 待办. The city's comments stay as they are: only 已处理 handles them."""
         before = self.status
         if self._refresh_report_state() is not before:
             self._refresh_todo()
-        if self.open_comments:
-            self.open_comments = [c for c in self.ws.reports.comments(self.unit, self.period) if not c.answered]
-            seq = self.current_seq()
-            self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
 
     def _refresh_todo(self) -> None:
         items = self.ws.reports.due(self.unit, self.today)
@@ -507,27 +517,96 @@ class MainWindow(QMainWindow):
             return
         row = self.model.rows[self.model.row_of(seq)]
         self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
-        self.editor.show_comments([c.comment for c in self.open_comments if c.task_seq == seq])
+        self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
+
+    def panes(self) -> list[tuple[QWidget, QWidget]]:
+        """F6's stops, each (the pane, the widget that takes the focus): the task list (on the indicators tab, its
+        table), the editor's first field, 待办 when shown."""
+        if self.tabs.currentIndex() != 0:
+            stops: list[tuple[QWidget, QWidget]] = [(self.indicators, self.indicators.table)]
+        else:
+            stops = [(self.table, self.table)]
+            if self.editor.isEnabled():
+                first = self.editor.status if self.editor.status.isEnabled() else self.editor.achievements
+                stops.append((self.editor_scroll, first))
+        if self.todo_dock.isVisible():
+            stops.append((self.todo_dock, self.todo.view))
+        return stops
+
+    def cycle_panes(self, direction: int) -> None:
+        """F6 / Shift+F6: move the focus to the next (previous) pane."""
+        stops = self.panes()
+        focused = self.focusWidget()
+        current = next(
+            (n for n, (pane, _) in enumerate(stops) if focused is pane or (focused and pane.isAncestorOf(focused))),
+            None,
+        )
+        target = stops[0] if current is None else stops[(current + direction) % len(stops)]
+        target[1].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _task_row(self, row: TaskProgress, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
+        """A row of the task table: the task, its light, its evidence count and its 意见 mark."""
+        seq = row.task.seq
+        return TaskRow(
+            row.task,
+            row.role,
+            row.progress,
+            self.ws.lights.for_task(row.progress),
+            counts.get(seq, 0),
+            marks.get(seq, ""),
+        )
+
+    def _comment_marks(self) -> dict[int, str]:
+        """Task → "open" or "handled" for the tasks the last 退回 commented on (the table's 意见 column)."""
+        marks: dict[int, str] = {}
+        for comment in self.comments:
+            if comment.task_seq is not None and marks.get(comment.task_seq) != "open":
+                marks[comment.task_seq] = "handled" if comment.answered else "open"
+        return marks
+
+    def handle_comment(self, comment_id: int, answer: str, handled: bool) -> None:
+        """已处理 (or 重新打开) on a comment of the city's, from the bar above the table or the editor's box."""
+        try:
+            changed = self.ws.reports.mark_comment(self.unit, self.period, comment_id, answer, handled)
+        except IpdeskError as error:
+            self.show_message(self.tr("没有改动：{0}").format(user_message(error)))
+            return
+        self.comments = self.ws.reports.comments(self.unit, self.period)
+        marks = self._comment_marks()
+        for row in self.model.rows:
+            if row.comment != marks.get(row.task.seq, ""):
+                row.comment = marks.get(row.task.seq, "")
+                self.model.update_row(row)
+        self._refresh_report_state()
+        seq = self.current_seq()
+        self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
+        left = sum(1 for c in self.comments if not c.answered)
+        self.show_message(
+            (self.tr("意见已标记为已处理") if changed.answered else self.tr("意见已改回待处理"))
+            + (self.tr("；还有 {0} 条待处理").format(left) if left else self.tr("；退回意见已全部处理"))
+        )
 
     def step_task(self, direction: int) -> None:
+        """Alt+↓/↑: the next (previous) task; the focus stays where it was (in the table, or in the same field of
+        the editor). On a combo box Alt+↓/↑ opens its list instead, as everywhere in Windows."""
+        focused = self.focusWidget()
+        if isinstance(focused, QComboBox):
+            focused.showPopup()
+            return
         rows = self.proxy.rowCount()
         if rows == 0:
             return
         current = self.table.currentIndex().row()
         target = max(0, min(rows - 1, current + direction)) if current >= 0 else 0
         self.select_task(self.proxy.index(target, 0).data(SEQ_ROLE))
-        if self.editor.isEnabled():
-            self.editor.status.setFocus()
+        if focused is not None and self.editor.isAncestorOf(focused) and self.editor.isEnabled():
+            focused.setFocus()  # the same field of the next task
 
     def _task_saved(self, row: TaskProgress) -> None:
         if row.progress.period != self.period:  # a draft of another period saved on retry
             return
         counts = self.ws.evidence.counts(self.unit, self.period)
-        self.model.update_row(
-            TaskRow(
-                row.task, row.role, row.progress, self.ws.lights.for_task(row.progress), counts.get(row.task.seq, 0)
-            )
-        )
+        self.model.update_row(self._task_row(row, counts, self._comment_marks()))
         before = self.status
         self._after_change()
         message = self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S"))
@@ -571,7 +650,18 @@ class MainWindow(QMainWindow):
         self.indicators.commit()
 
     def save_now(self) -> None:
+        """Ctrl+S: 已保存 only once every write committed; otherwise what was not saved, and why."""
         self.flush()
+        pending = [d for d in self.editor.drafts.values() if d.pending]
+        problems = [d.problem or d.percent_problem for d in pending]
+        problems += [typed.problem for typed in self.indicators.drafts.values()]
+        if problems:
+            count = len(problems)
+            self.statusBar().showMessage(
+                self.tr("没有保存：{0}（{1} 处内容仍在输入框中，会自动重试）").format(problems[0].rstrip("。"), count),
+                MESSAGE_MS * 2,
+            )
+            return
         self.show_message(self.tr("已保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S")))
 
     def show_message(self, text: str) -> None:
@@ -637,6 +727,16 @@ class MainWindow(QMainWindow):
         self._refresh_todo()
         self.show_message(self.tr("待办从{0}开始列出（可在“设置”中修改）").format(period.chinese))
 
+    def mark_sent(self, period: Period) -> None:
+        """待办's 标记为已报送: the signed return went to the city office; 待办 lets the period go."""
+        try:
+            self.ws.reports.mark_sent(self.unit, period)
+        except IpdeskError as error:
+            self.show_message(self.tr("没有标记：{0}").format(user_message(error)))
+            return
+        self._refresh_todo()
+        self.show_message(self.tr("{0}的报告已标记为已报送").format(period.chinese))
+
     def show_help(self) -> None:
         from ipdesk.ui.help_dialog import HelpDialog
 
@@ -692,6 +792,8 @@ class MainWindow(QMainWindow):
 
     def submit(self) -> None:
         self.flush()
+        if not self._agree_to_open_comments() or not self._agree_to_carried():
+            return
         missing = self.ws.reports.missing(self.unit, self.period)
         if missing:
             from ipdesk.ui.submit_dialog import MissingDialog  # dialogs load when first opened
@@ -722,6 +824,61 @@ class MainWindow(QMainWindow):
         self._refresh_report_state()
         self._refresh_todo()
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
+
+    def _agree_to_carried(self) -> bool:
+        """提交审核 with 工作进展 that repeat the previous period word for word: say how many, list them, go back."""
+        same = [
+            seq for seq, fields in self.ws.progress.carried(self.unit, self.period).items() if "achievements" in fields
+        ]
+        same = [seq for seq in same if self.model.row_of(seq) >= 0]  # tasks of this table (not indicator rows)
+        if not same:
+            return True
+        names = [f"第{seq}项 {self.model.rows[self.model.row_of(seq)].task.name}" for seq in same]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("工作进展与上期相同"))
+        box.setText(self.tr("{0} 项工作进展与上期相同（沿用上期后没有更新）：").format(len(same)))
+        shown = "\n".join(names[:15]) + (self.tr("\n……等 {0} 项").format(len(names)) if len(names) > 15 else "")
+        box.setInformativeText(shown + self.tr("\n\n报告中这些内容将标注“同上期”。仍要提交审核吗？"))
+        go_back = box.addButton(self.tr("返回更新"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然提交"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go_back)
+        box.exec()
+        if box.clickedButton() is go_back:
+            self.tabs.setCurrentIndex(0)
+            self.select_task(same[0])
+            self.editor.achievements.setFocus()
+            return False
+        return True
+
+    def _agree_to_open_comments(self) -> bool:
+        """提交审核 with comments of the 退回 not marked 已处理: list them and let the clerk go back to them."""
+        still_open = [c for c in self.comments if not c.answered]
+        if not still_open:
+            return True
+        lines = [
+            (self.tr("整份报告") if c.task_seq is None else self.tr("第{0}项").format(c.task_seq)) + "：" + c.comment
+            for c in still_open
+        ]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("还有退回意见未处理"))
+        box.setText(self.tr("市局退回意见中有 {0} 条还没有标记“已处理”：").format(len(still_open)))
+        box.setInformativeText("\n".join(lines) + self.tr("\n\n仍要提交审核吗？"))
+        go_back = box.addButton(self.tr("返回处理"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("仍然提交"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go_back)
+        box.exec()
+        if box.clickedButton() is go_back:
+            first = still_open[0]
+            if first.task_seq is not None:
+                self.tabs.setCurrentIndex(0)
+                self.select_task(first.task_seq)
+            else:
+                self.comment_bar.dismissed.discard(first.id or 0)
+                self._refresh_report_state()
+            return False
+        return True
 
     def go_to_missing(self, item: Missing) -> None:
         if item.kind == "target":
@@ -945,8 +1102,25 @@ class MainWindow(QMainWindow):
             return
         folder, formats, unit, period = Path(dialog.folder.text()), dialog.formats(), self.unit, self.period
         self.ws.settings.set(LAST_FOLDER, str(folder))
+        split = False
+        size, limit = self.ws.reports.evidence_size(unit, period), self.ws.settings.evidence_mail_bytes()
+        if size > limit:  # too large for office mail: say so, and offer parts that each fit
+            mb, limit_mb = size / 1024 / 1024, limit // 1024 // 1024
+            answer = QMessageBox.question(
+                self,
+                self.tr("佐证材料较大"),
+                self.tr(
+                    "本期佐证材料共 {0:.1f} MB，超过邮件附件上限 {1} MB（可在“设置”中修改）。\n\n"
+                    "要把佐证材料包拆分成每个不超过 {1} MB 的几个包吗？\n选“否”则导出为一个包（可用U盘报送）。"
+                ).format(mb, limit_mb),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            split = answer == QMessageBox.StandardButton.Yes
 
         def done(paths: list[Path]) -> None:
+            self._refresh_todo()  # 待导出 → 已导出
             self.show_message(self.tr("已导出：{0}").format("、".join(p.name for p in paths)))
             if dialog.open_after.isChecked():
                 open_folder(folder)
@@ -955,7 +1129,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("导出失败"), str(error))
 
         run_in_background(
-            self, self.tr("正在导出报告…"), lambda: self.ws.reports.export(unit, period, folder, formats), done, failed
+            self,
+            self.tr("正在导出报告…"),
+            lambda: self.ws.reports.export(unit, period, folder, formats, split_evidence=split),
+            done,
+            failed,
         )
 
     def open_settings(self) -> None:

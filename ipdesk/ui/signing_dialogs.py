@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -51,6 +59,21 @@ class SignDialog(QDialog):
             self.tr("签署{0}{1}的报告。签署后该期数据锁定，并生成签名的 Excel 和 PDF。").format(unit, period.chinese)
         )
         intro.setWordWrap(True)
+        # What is signed, in figures, and the draft PDF to read before signing.
+        self.overview = ws.reports.overview(unit, period)
+        self.summary = QLabel("\n".join(self.overview.lines()))
+        self.summary.setObjectName("signSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        warn = bool(self.overview.missing or self.overview.open_comments)
+        self.summary.setStyleSheet(
+            "#signSummary { padding: 6px; border: 1px solid %s; background: %s; }"
+            % (("#e0a050", "#fff3e0") if warn else ("#99b", "#f4f6fb"))
+        )
+        self.preview_button = QPushButton(self.tr("打开草稿 PDF 查看…"))
+        self.preview_button.setToolTip(self.tr("生成待签署内容的 PDF（标有“草稿”）并打开，核对后再签署"))
+        self.preview_button.clicked.connect(self.open_draft)
+        self.preview_path: Path | None = None
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit()
@@ -90,11 +113,36 @@ class SignDialog(QDialog):
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.preview_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 280)
+        self.resize(560, 420)
         (self.passphrase if self.reviewer.text() else self.reviewer).setFocus()
+
+    def open_draft(self) -> None:
+        """Write the draft PDF of what is about to be signed into a temporary folder and open it."""
+        import tempfile
+
+        unit, period = self.unit, self.period
+        folder = Path(tempfile.mkdtemp(prefix="ipdesk-draft-"))
+
+        def done(paths: list[Path]) -> None:
+            self.preview_path = paths[0] if paths else None
+            if self.preview_path is not None:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.preview_path)))
+
+        def failed(error: BaseException) -> None:
+            self.error.setText(self.tr("没能生成草稿 PDF：{0}").format(error))
+
+        run_in_background(
+            self,
+            self.tr("正在生成草稿 PDF…"),
+            lambda: self.ws.reports.export(unit, period, folder, ("pdf",)),
+            done,
+            failed,
+        )
 
     def accept(self) -> None:
         passphrase = self.passphrase.text()

@@ -43,8 +43,10 @@ from PySide6.QtWidgets import (
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
-from ipdesk.domain.progress import Progress
+from ipdesk.domain.progress import CARRIED_TEXTS, Progress, same_as_previous
+from ipdesk.domain.reports import ReturnComment
 from ipdesk.domain.statuses import TaskStatus
+from ipdesk.ui.comment_panel import TaskCommentBox
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import LIGHT_COLOURS
 from ipdesk.workspace import Evidence, TaskProgress, Workspace
@@ -60,6 +62,7 @@ FIELD_LABELS = {
     "next_steps": "下步计划",
 }
 UNSAVED_COLOUR = "#b00020"
+CARRIED_TINT = "#fff6d5"  # a text that still repeats the previous period (沿用上期，请更新)
 
 
 @dataclass
@@ -108,6 +111,46 @@ class TextBox(QPlainTextEdit):
         return QSize(hint.width(), self.fontMetrics().lineSpacing() * self._lines + 12)
 
 
+class EvidenceList(QListView):
+    """The task's evidence files; files dropped on it are attached (dropped anywhere else, the window verifies
+    them as received returns)."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(False)
+
+    def _local_files(self, event) -> list[Path]:
+        data = event.mimeData()
+        if not data.hasUrls():
+            return []
+        return [
+            Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile() and Path(url.toLocalFile()).is_file()
+        ]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._local_files(event) and self.isEnabled():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._local_files(event) and self.isEnabled():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        files = self._local_files(event)
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(files)
+
+
 class TaskEditor(QWidget):
     saved = Signal(object)  # the saved TaskProgress (of the task shown, or of a draft saved on retry)
     message = Signal(str)  # a line for the status bar
@@ -142,6 +185,8 @@ class TaskEditor(QWidget):
         self.content.setMaximumHeight(72)
         self.content.setMinimumHeight(40)
         self.content.setToolTip(self.tr("任务清单原文（只读）"))
+        self.content.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # read, not filled: Tab goes past it to 完成状态
+        self.content.setTabChangesFocus(True)
 
         self.status = QComboBox()
         self.status.addItem(self.tr("（请选择）"), None)
@@ -163,6 +208,16 @@ class TaskEditor(QWidget):
         self.problems = self._text_box(self.tr("存在的困难和问题；红灯、滞后任务必须说明原因"))
         self.next_steps = self._text_box(self.tr("下一步的工作安排"))
 
+        # 沿用上期 is a starting point: texts that still repeat the previous period are tinted and named here.
+        self.previous: Progress | None = None
+        self.carried_note = QLabel()
+        self.carried_note.setObjectName("carriedNote")
+        self.carried_note.setWordWrap(True)
+        self.carried_note.setStyleSheet(
+            f"#carriedNote {{ color: #7a5b00; background: {CARRIED_TINT}; padding: 2px 4px; }}"
+        )
+        self.carried_note.hide()
+
         self.save_state = QLabel()
         self.save_state.setObjectName("saveState")
         self.save_state.setWordWrap(True)
@@ -171,7 +226,9 @@ class TaskEditor(QWidget):
         self.saved_at.setStyleSheet("color: #2e7d32;")
 
         self.evidence_model = QStandardItemModel(self)
-        self.evidence_view = QListView()
+        self.evidence_view = EvidenceList()
+        self.evidence_view.files_dropped.connect(self.drop_evidence)
+        self.evidence_view.setToolTip(self.tr("把文件拖到这里即可添加为本任务的佐证材料；双击打开"))
         self.evidence_view.setModel(self.evidence_model)
         self.evidence_view.setMaximumHeight(64)
         self.evidence_view.setMinimumHeight(36)
@@ -188,14 +245,8 @@ class TaskEditor(QWidget):
         self.lock_banner.setWordWrap(True)
         self.lock_banner.setStyleSheet("background: #eef; color: #223; padding: 6px; border: 1px solid #99b;")
         self.lock_banner.hide()
-        # The city office's comment on this task when it returned the report, until the unit has answered it.
-        self.comment_banner = QLabel()
-        self.comment_banner.setWordWrap(True)
-        self.comment_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.comment_banner.setStyleSheet(
-            "background: #fff3e0; color: #5d3200; padding: 6px; border: 1px solid #e0a050;"
-        )
-        self.comment_banner.hide()
+        # The city office's comments on this task from the last 退回: in sight until the clerk marks them 已处理.
+        self.comment_box = TaskCommentBox()
 
         status_line = QHBoxLayout()
         status_line.addWidget(self.status)
@@ -227,6 +278,7 @@ class TaskEditor(QWidget):
         form.addRow(self.tr("任务内容"), self.content)
         form.addRow(self.labels["status"], status_line)
         form.addRow("", self.percent_error)
+        form.addRow("", self.carried_note)
         form.addRow(self.labels["achievements"], self.achievements)
         form.addRow(self.labels["problems"], self.problems)
         form.addRow(self.labels["next_steps"], self.next_steps)
@@ -237,7 +289,7 @@ class TaskEditor(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(self.lock_banner)
-        layout.addWidget(self.comment_banner)
+        layout.addWidget(self.comment_box)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.saved_at, 0, Qt.AlignmentFlag.AlignTop)
@@ -272,12 +324,9 @@ class TaskEditor(QWidget):
     def text_boxes(self) -> tuple[QPlainTextEdit, QPlainTextEdit, QPlainTextEdit]:
         return self.achievements, self.problems, self.next_steps
 
-    def show_comments(self, comments: list[str]) -> None:
-        """The city office's open comments on the task shown (empty: none)."""
-        self.comment_banner.setVisible(bool(comments))
-        self.comment_banner.setText(
-            self.tr("市局退回意见：{0}（修改本任务后即视为已答复）").format("；".join(comments)) if comments else ""
-        )
+    def show_comments(self, comments: list[ReturnComment]) -> None:
+        """The city office's comments of the last 退回 on the task shown (empty: none)."""
+        self.comment_box.show_comments(comments, self.locked)
 
     @property
     def fields(self) -> tuple[QWidget, ...]:
@@ -298,6 +347,8 @@ class TaskEditor(QWidget):
                 for box in (*self.text_boxes, self.content):
                     box.setPlainText("")
                 self.evidence_model.clear()
+                self.previous = None
+                self._show_carried()
                 self._show_state(None)
                 return
             task, progress = row.task, row.progress
@@ -322,6 +373,11 @@ class TaskEditor(QWidget):
             self.remove_button.setEnabled(not self.locked)
             self._show_light(progress)
             self._load_evidence()
+            try:
+                self.previous = self.ws.progress.get(task.seq, progress.unit, progress.period.previous())
+            except IpdeskError:  # the period before the plan's first
+                self.previous = None
+            self._show_carried()
         finally:
             self._loading = False
         self.dirty = draft is not None
@@ -357,9 +413,28 @@ class TaskEditor(QWidget):
         )
 
     # -- saving ---------------------------------------------------------------------------------------------
+    def _show_carried(self) -> None:
+        """Tint the texts that repeat the previous period word for word and say 沿用上期，请更新 above them."""
+        same: tuple[str, ...] = ()
+        if self.row is not None and self.previous is not None:
+            typed = self.row.progress.with_changes(
+                achievements=self.achievements.toPlainText(),
+                problems=self.problems.toPlainText(),
+                next_steps=self.next_steps.toPlainText(),
+            )
+            same = same_as_previous(typed, self.previous)
+        for name, box in zip(CARRIED_TEXTS, self.text_boxes, strict=True):
+            box.setStyleSheet(f"QPlainTextEdit {{ background: {CARRIED_TINT}; }}" if name in same else "")
+            box.setToolTip(self.tr("与上期相同（沿用上期），请按本期情况更新") if name in same else "")
+        self.carried_note.setText(
+            self.tr("沿用上期，请更新：{0}").format("、".join(self.tr(FIELD_LABELS[n]) for n in same)) if same else ""
+        )
+        self.carried_note.setVisible(bool(same))
+
     def _edited(self, *_: object) -> None:
         if self._loading or self.row is None or self.locked:
             return
+        self._show_carried()
         self.dirty = True
         self._timer.start()
 
@@ -597,6 +672,15 @@ class TaskEditor(QWidget):
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料"))
         if files:
             self.add_evidence([Path(f) for f in files])
+
+    def drop_evidence(self, files: list[Path]) -> None:
+        """Files dropped on the evidence box: attached, as 添加文件… would (asked first for a submitted report)."""
+        if self.row is None or self.locked:
+            self.message.emit(self.tr("本期已锁定，不能添加佐证材料"))
+            return
+        if not self._allowed_to_edit():
+            return
+        self.add_evidence(files)
 
     def add_evidence(self, files: list[Path]) -> None:
         """Copy files in off the GUI thread (they may be large, or on a slow USB stick)."""

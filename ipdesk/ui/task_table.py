@@ -17,6 +17,7 @@ from ipdesk.ui.rows_model import RowsTableModel
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
 
+COMMENT_COLOURS = ("#fff3e0", "#5d3200")  # the city's comments: the orange of their box in the editor
 LIGHT_COLOURS = {
     Light.GREEN: ("#d8f0d8", "#1b5e20"),
     Light.YELLOW: ("#fff1c2", "#7a5b00"),
@@ -46,6 +47,7 @@ class TaskRow:
     progress: Progress
     light: Light
     evidence: int = 0
+    comment: str = ""  # the city's comment on the task from the last 退回: "" none, "open", "handled"
 
     def search_text(self) -> str:
         p = self.progress
@@ -66,8 +68,20 @@ _STATUS_ORDER = list(TaskStatus)
 
 
 class TaskTableModel(RowsTableModel):
-    COLUMNS: tuple[str, ...] = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
-    SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
+    COLUMNS: tuple[str, ...] = (
+        "序号",
+        "任务类别",
+        "任务名称",
+        "角色",
+        "状态",
+        "进度",
+        "预警",
+        "佐证",
+        "修改时间",
+        "意见",
+    )
+    # 意见 comes last so that column widths remembered before it existed still fit their columns
+    SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED, COMMENT = range(len(COLUMNS))
 
     rows: list[TaskRow]
 
@@ -110,11 +124,16 @@ class TaskTableModel(RowsTableModel):
         lit = row.light is not Light.NONE
         light_tip = self.tr("按序时进度计算的预警：{0}").format(row.light.label) if lit else content
         right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        comment_tip = {
+            "open": self.tr("市局对本任务有退回意见，尚未标记“已处理”"),
+            "handled": self.tr("市局对本任务的退回意见已标记“已处理”"),
+        }.get(row.comment, content)
+        tips = {self.LIGHT: light_tip, self.COMMENT: comment_tip}
         prepared: dict[int, tuple] = {
             int(Qt.ItemDataRole.DisplayRole): tuple(self._display(row, c) for c in columns),
             SORT_ROLE: tuple(self._sort_key(row, c) for c in columns),
             SEQ_ROLE: (row.task.seq,) * len(columns),
-            int(Qt.ItemDataRole.ToolTipRole): tuple(light_tip if c == self.LIGHT else content for c in columns),
+            int(Qt.ItemDataRole.ToolTipRole): tuple(tips.get(c, content) for c in columns),
             int(Qt.ItemDataRole.TextAlignmentRole): tuple(
                 right if c in (self.SEQ, self.PERCENT, self.EVIDENCE) else None for c in columns
             ),
@@ -125,6 +144,13 @@ class TaskTableModel(RowsTableModel):
                 (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), brushes, strict=True
             ):
                 prepared[int(role)] = tuple(brush if c == self.LIGHT else None for c in columns)
+        if row.comment == "open":  # the 意见 column in the orange of the comment box
+            for role, colour in zip(
+                (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), COMMENT_COLOURS, strict=True
+            ):
+                cells = list(prepared.get(int(role), (None,) * len(columns)))
+                cells[self.COMMENT] = QBrush(QColor(colour))
+                prepared[int(role)] = tuple(cells)
         return prepared
 
     def _display(self, row: TaskRow, column: int) -> str:
@@ -147,6 +173,8 @@ class TaskTableModel(RowsTableModel):
             return str(row.evidence) if row.evidence else ""
         if column == self.CHANGED:
             return short_time(progress.updated_at)
+        if column == self.COMMENT:
+            return {"open": self.tr("待处理"), "handled": self.tr("已处理")}.get(row.comment, "")
         return ""
 
     def _sort_key(self, row: TaskRow, column: int):
@@ -158,6 +186,8 @@ class TaskTableModel(RowsTableModel):
             return row.light.rank
         if column == self.EVIDENCE:
             return row.evidence
+        if column == self.COMMENT:
+            return {"open": 2, "handled": 1}.get(row.comment, 0)
         if column == self.STATUS:
             return _STATUS_ORDER.index(row.progress.status) if row.progress.status else -1
         return self._display(row, column)

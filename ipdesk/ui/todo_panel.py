@@ -12,12 +12,19 @@ from ipdesk.domain.deadlines import DueItem, DueState
 from ipdesk.domain.periods import chinese_date
 
 PERIOD_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def summary(items: list[DueItem], today: dt.date) -> str:
     overdue = [i for i in items if i.state is DueState.OVERDUE]
     due = [i for i in items if i.state is DueState.DUE]
     parts = []
+    for state in (DueState.TO_SIGN, DueState.TO_EXPORT, DueState.EXPORTED):
+        waiting = [i for i in items if i.state is state]
+        if waiting:
+            parts.append(
+                f"{waiting[0].period.chinese}{state.label}" + (f"等 {len(waiting)} 期" if len(waiting) > 1 else "")
+            )
     if overdue:
         parts.append(f"逾期未报 {len(overdue)} 期（最早 {overdue[-1].period.chinese}）")
     if due:
@@ -28,6 +35,7 @@ def summary(items: list[DueItem], today: dt.date) -> str:
 class TodoPanel(QWidget):
     open_period = Signal(object)
     start_from = Signal(object)  # 从此期开始报送: the clerk dismisses the periods before this one
+    mark_sent = Signal(object)  # 已报送: the exported return went to the city office
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,10 +59,16 @@ class TodoPanel(QWidget):
         self.heading.setText(summary(items, today))
         for item in items:
             entry = QStandardItem(self.tr("{0}　{1}").format(item.period.chinese, item.state.label))
-            entry.setToolTip(self.tr("报送截止：{0}").format(chinese_date(item.due_date)))
+            tip = self.tr("报送截止：{0}").format(chinese_date(item.due_date))
+            if item.state is DueState.EXPORTED:
+                tip += self.tr("\n已导出到：{0}\n报送后请右键“标记为已报送”").format(item.folder)
+            entry.setToolTip(tip)
             entry.setData(item.period, PERIOD_ROLE)
+            entry.setData(item.state.value, STATE_ROLE)
             if item.state is DueState.OVERDUE:
                 entry.setForeground(QBrush(QColor("#b00020")))
+            elif item.state.in_flight:
+                entry.setForeground(QBrush(QColor("#1a4f8a")))
             self.model.appendRow(entry)
 
     def _activated(self, index) -> None:
@@ -69,6 +83,8 @@ class TodoPanel(QWidget):
             return
         menu = QMenu(self)
         menu.addAction(self.tr("打开{0}").format(period.chinese), lambda: self.open_period.emit(period))
+        if index.data(STATE_ROLE) in (DueState.EXPORTED.value, DueState.TO_EXPORT.value):
+            menu.addAction(self.tr("标记为已报送"), lambda: self.mark_sent.emit(period))
         menu.addAction(
             self.tr("从{0}开始报送（更早的各期不再列出）").format(period.chinese), lambda: self.start_from.emit(period)
         )

@@ -16,7 +16,7 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
 from ipdesk.domain.plan import Unit, UnitKind
 from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, ReturnComment, next_status, person_name
-from ipdesk.domain.returns import ReceivedReturn
+from ipdesk.domain.returns import ReceivedEvidence, ReceivedReturn
 from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
@@ -189,6 +189,9 @@ class CityOffice:
                     if city_store.add_file(ws.db, existing.id, kind, name, content, sha256)
                 ]
                 note = f"；已一并保存本文件（{'、'.join(added)}）" if added else ""
+                stored = city_store.evidence(ws.db, existing.id)
+                if incoming.evidence_parts and any(e.state != "verified" for e in stored):
+                    note += self._store_evidence(existing.id, incoming)  # the package came with this file
                 return result(Outcome.DUPLICATE, f"已于 {chinese_datetime(existing.received_at)} 导入{note}")
             newest = city_store.received(ws.db, unit_id, period.code)
             header = incoming.document.snapshot.header
@@ -210,15 +213,49 @@ class CityOffice:
             )
             for kind, name, content, sha256 in incoming.files:
                 city_store.add_file(ws.db, identifier, kind, name, content, sha256)
+            evidence = self._store_evidence(identifier, incoming)
         if newest is not None and newest.version > version:
-            return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
+            return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存{evidence}")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
         warning = f"；{incoming.warning}" if incoming.warning else ""
         notes = ""
         if header.plan_code == ws.plan.code:  # the plan's rules judge returns filled against it
             lines = self.notes(unit, period, version).lines()
             notes = f"；校验发现 {len(lines)} 处需核对：" + "；".join(lines) if lines else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}{notes}")
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{evidence}{warning}{notes}")
+
+    def _store_evidence(self, received_id: int, incoming: Incoming) -> str:
+        """Check the evidence package beside the return against the list the return signed; keep the files that
+        match (by SHA-256, in the evidence folder) and record each file's state. Returns a note for the result
+        ("" when the return lists no evidence)."""
+        from ipdesk.reports.evidence_package import check_package, package_paths
+        from ipdesk.store import evidence_store
+
+        lines = incoming.document.snapshot.evidence
+        if not lines:
+            return ""
+        if not incoming.evidence_parts:
+            found = [
+                ReceivedEvidence(path, line.task_seq, line.file_name, line.sha256, line.size, "missing")
+                for path, line in package_paths(lines).items()
+            ]
+            city_store.record_evidence(self._ws.db, received_id, found)
+            return f"；未随附佐证材料包（清单列有 {len(found)} 个文件），佐证材料未核验"
+        kept: dict[str, bytes] = {}
+        check = check_package(list(incoming.evidence_parts), lines, kept)
+        for line in check.verified.values():
+            extension = Path(line.file_name).suffix.lower()[:16]
+            evidence_store.store_bytes(self._ws.evidence.folder, line.sha256, kept[line.sha256], extension)
+        found = [
+            ReceivedEvidence(path, line.task_seq, line.file_name, line.sha256, line.size, "verified")
+            for path, line in check.verified.items()
+        ]
+        found += [ReceivedEvidence(p, x.task_seq, x.file_name, x.sha256, x.size, "missing") for p, x in check.missing]
+        found += [ReceivedEvidence(p, x.task_seq, x.file_name, x.sha256, x.size, "altered") for p, x in check.altered]
+        city_store.record_evidence(self._ws.db, received_id, found)
+        if check.complete:
+            return f"；{check.summary()}"
+        return f"；佐证材料未通过核验：{'；'.join(check.problems())}"
 
     # -- who has reported: the office's accounting --------------------------------------------------------------
     def collection_rules(self) -> CollectionRules:
@@ -379,7 +416,8 @@ class CityOffice:
         return reminders(accounts, kinds, self._contacts(), today)
 
     def _contacts(self) -> dict[str, tuple[str, str, str]]:
-        """Each unit's clerk and phone as its newest return gives them, and that return's period in words."""
+        """Each unit's clerk and phone as its newest return gives them, and that return's period in words; for a unit
+        without (a return that names a phone), the contact person and phone of the roster."""
         ws = self._ws
         newest: dict[str, ReceivedReturn] = {}
         for item in city_store.all_received(ws.db, plan_id=ws.plan_id):
@@ -392,6 +430,11 @@ class CityOffice:
         for unit, item in newest.items():
             header = self._read(item).header
             found[unit] = (header.clerk, header.phone, header.period_name)
+        # the roster's contact for a unit that never reported (or whose return named no phone): someone to call
+        for unit, (person, phone) in ws.plans.contacts().items():
+            clerk, known_phone, last = found.get(unit, ("", "", ""))
+            if not known_phone:
+                found[unit] = (clerk or person, phone, last)
         return found
 
     def write_reminders(self, period: str | Period, path: str | Path, today: dt.date | None = None) -> Path:
@@ -442,9 +485,18 @@ class CityOffice:
         return to_document(self.snapshot(unit, period, version))
 
     def previous(self, unit: str | Unit, period: str | Period) -> ReportSnapshot | None:
-        """The unit's newest return for the period before, to compare with."""
+        """What the newest return is compared with: version n−1 of the same period when there is one (the version
+        the office returned), else the unit's newest return for the period before."""
+        versions = self.versions(unit, period)
+        if len(versions) > 1:
+            return self._read(versions[-2])
         item = self.received(unit, as_period(period).previous())
         return self._read(item) if item is not None else None
+
+    def compared_with(self, unit: str | Unit, period: str | Period) -> str:
+        """上一版 when the review compares with version n−1, else 上期."""
+        versions = self.versions(unit, period)
+        return f"v{versions[-2].version}" if len(versions) > 1 else "上期"
 
     def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReturnNotes:
         """The return's 校验规则 violations (必须 / 提醒) and 数据一致性 notes, against the current plan.
@@ -455,10 +507,57 @@ class CityOffice:
         return return_notes(self._ws.plan, self.snapshot(unit, period, version), self.previous(unit, period))
 
     def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
-        """What changed, task by task, since the unit's previous period."""
+        """What changed, task by task, since version n−1 (after a 退回) or the unit's previous period."""
         from ipdesk.exchange.review import task_changes
 
-        return task_changes(self.snapshot(unit, period), self.previous(unit, period))
+        return task_changes(self.snapshot(unit, period), self.previous(unit, period), self.compared_with(unit, period))
+
+    def review_notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
+        """What the exchange itself tells about the return (``exchange.review.review_notes``): signed with a replaced
+        key, evidence not verified, comments of a 退回 not handled."""
+        from ipdesk.exchange.review import review_notes
+
+        item = self._require(unit, period, version)
+        trusted = next((t for t in self._ws.trust.all() if t.fingerprint == item.fingerprint), None)
+        states = [e.state for e in city_store.evidence(self._ws.db, item.id)]
+        return review_notes(self._read(item), states, bool(trusted and trusted.superseded_at))
+
+    def reminders_of(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[str]:
+        """Every 提醒 of the return: ``review_notes`` and, for a return of the current plan, its 校验规则 and 数据一致性
+        notes (``notes``). [] when it may be accepted as it is (``accept_all_valid``)."""
+        found = self.review_notes(unit, period, version)
+        item = self._require(unit, period, version)
+        if item.plan_code in ("", self._ws.plan.code):
+            checked = self.notes(unit, period, version)
+            if checked.has_notes:
+                found += checked.lines()
+        return found
+
+    def accept_all_valid(self, period: str | Period) -> tuple[list[str], list[tuple[str, str]]]:
+        """接收 every 待审 return of ``period`` that verified with no 提醒; returns the units accepted and, for every
+        other unit with a return of the period, why it was left (待审 with 提醒, already decided …)."""
+        self._check_side()
+        self.claim()
+        when = self.plan_period(period)
+        newest: dict[str, ReceivedReturn] = {}
+        for item in city_store.all_received(self._ws.db, [when.code], self._ws.plan_id):
+            newest[item.unit] = item  # oldest version first: the last one is the newest
+        accepted: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        for unit in [u.name for u in self._ws.plan.units if u.name in newest]:
+            item = newest[unit]
+            if item.status is not ReportStatus.SIGNED:
+                skipped.append((unit, f"v{item.version} {item.status.label}，无需接收"))
+                continue
+            notes = self.reminders_of(unit, when)
+            if notes:
+                skipped.append((unit, f"v{item.version} 有提醒：" + "；".join(notes)))
+                continue
+            with self._ws.db.atomic():
+                new = next_status(item.status, ReportAction.ACCEPT, self._what(item))
+                city_store.decide(self._ws.db, item, new, self._ws.actor)
+            accepted.append(unit)
+        return accepted, skipped
 
     def files(self, unit: str | Unit, period: str | Period, version: int | None = None) -> dict[str, tuple[str, bytes]]:
         """The files the return came in (kind → (name, bytes)), exactly as received."""
@@ -485,6 +584,38 @@ class CityOffice:
                 same = False
             paths.append(target if same else write_bytes_into(folder, name, content))
         return paths
+
+    def evidence(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReceivedEvidence]:
+        """The evidence files the return lists, each with what its package held (与签署一致 / 缺失 / 已被改动)."""
+        return city_store.evidence(self._ws.db, self._require(unit, period, version).id)
+
+    def evidence_copy(self, unit: str | Unit, period: str | Period, which: str, version: int | None = None) -> Path:
+        """A verified evidence file of the return as a file to open, under its original name: written once into
+        ``received-copies/…/佐证材料/`` beside the workspace. ``which`` is its place in the package (第17项/名称.pdf),
+        its name, or its number in ``evidence()`` (from 1)."""
+        import tempfile
+
+        from ipdesk.reports.files import safe_part, write_bytes_into
+
+        item = self._require(unit, period, version)
+        files = city_store.evidence(self._ws.db, item.id)
+        chosen = None
+        if which.isdigit() and 1 <= int(which) <= len(files):
+            chosen = files[int(which) - 1]
+        else:
+            chosen = next((f for f in files if which in (f.path, f.file_name)), None)
+        if chosen is None:
+            listed = "、".join(f.path for f in files) or "（无）"
+            raise InvalidInput(f"该报告没有佐证材料“{which}”；清单中有：{listed}")
+        if chosen.state != "verified":
+            raise InvalidInput(f"佐证材料“{chosen.path}”{chosen.state_label}，没有可打开的副本")
+        stored = self._ws.evidence.stored_copy(chosen.sha256, Path(chosen.file_name).suffix.lower()[:16])
+        base = self._ws.path.parent if self._ws.path is not None else Path(tempfile.gettempdir())
+        folder = base / "received-copies" / f"{safe_part(item.unit)}_{safe_part(item.period)}_v{item.version}"
+        target = folder / chosen.path
+        if target.is_file() and target.stat().st_size == chosen.size:
+            return target
+        return write_bytes_into(target.parent, target.name, stored.read_bytes())
 
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
         item = self._require(unit, period, version)

@@ -19,9 +19,19 @@ from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change, typed_texts
+from ipdesk.domain.progress import (
+    CHANGE_REASON,
+    IndicatorValue,
+    LargeChange,
+    Progress,
+    TargetValue,
+    large_change,
+    same_as_previous,
+    typed_texts,
+    without_change_reason,
+)
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.store import entries_store, evidence_store, report_store
+from ipdesk.store import entries_store, evidence_store
 from ipdesk.store.evidence_store import Evidence
 from ipdesk.workspace.plan import as_period
 
@@ -88,8 +98,6 @@ class ProgressBook:
                 ws.db, ws.ids.units[unit], ws.ids.tasks[task.seq], progress, ws.actor, ws.plan.code
             )
             changed(fields)
-            if fields:  # the unit has answered the city's comment on this task, if any
-                report_store.answer_comments(ws.db, ws.ids.units[unit], progress.period.code, task.seq)
         return fields
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:
@@ -106,6 +114,17 @@ class ProgressBook:
 
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
+
+    def carried(self, unit: str | Unit, period: str | Period) -> dict[int, tuple[str, ...]]:
+        """Task → the text fields that repeat the previous period's word for word (沿用上期 not yet updated)."""
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        previous = {row.task.seq: row.progress for row in self.for_unit(name, when.previous())}
+        found = {}
+        for row in self.for_unit(name, when):
+            same = same_as_previous(row.progress, previous.get(row.task.seq))
+            if same:
+                found[row.task.seq] = same
+        return found
 
     def carry_forward(
         self, unit: str | Unit, period: str | Period, task_seqs: list[int] | None = None, overwrite: bool = False
@@ -160,6 +179,8 @@ class IndicatorValues:
             check_whole(entry.value, indicator.unit_of_measure, f"指标“{indicator.name}”的数值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
+        if CHANGE_REASON in entry.note and self.large_change(entry) is None:  # the value needs no reason any more
+            entry = entry.with_changes(note=without_change_reason(entry.note))
         with guarded_change(ws, unit, entry.period) as changed:
             fields = entries_store.save_indicator_value(
                 ws.db, ws.ids.units[unit], ws.ids.indicators[indicator.seq], entry, ws.actor, ws.plan.code
@@ -225,6 +246,8 @@ class TargetValues:
             check_whole(entry.value, target.unit_of_measure, f"目标“{target.name}”的累计值")
         if unit != entry.unit:
             entry = entry.with_changes(unit=unit)
+        if CHANGE_REASON in entry.note and self.large_change(entry) is None:  # the value needs no reason any more
+            entry = entry.with_changes(note=without_change_reason(entry.note))
         with guarded_change(ws, unit, entry.period) as changed:
             target_id = ws.ids.targets[(entry.project_no, entry.target_seq)]
             fields = entries_store.save_target_value(
@@ -326,3 +349,13 @@ class EvidenceBox:
         """Where the stored copy is, to open it."""
         extension = evidence_store.extension_of(self._ws.db, evidence.sha256)
         return evidence_store.stored_path(self.folder, evidence.sha256, extension)
+
+    def stored_copy(self, sha256: str, extension: str | None = None) -> Path:
+        """The stored copy of the file with this SHA-256 (a signed version's evidence is never deleted); the city
+        office's copies of received evidence are kept by hash and the extension of their name (``extension``)."""
+        if extension is None:
+            extension = evidence_store.extension_of(self._ws.db, sha256)
+        path = evidence_store.stored_path(self.folder, sha256, extension)
+        if not path.is_file():
+            raise InvalidInput(f"佐证材料的存档副本缺失（{sha256[:12]}…），请从备份恢复 evidence 文件夹")
+        return path

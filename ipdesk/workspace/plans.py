@@ -180,22 +180,43 @@ class Plans:
     def import_roster(self, path: str | Path, city: str | None = None) -> tuple[Roster, list[tuple[int, str]]]:
         """Read a roster workbook and make it the roster of ``city``; rows that cannot be read are returned and, if
         there are any, nothing is saved."""
-        from ipdesk.plans.roster import read_roster_workbook
+        from ipdesk.plans.roster import read_roster_with_contacts
 
-        units, rejected = read_roster_workbook(Path(path))
+        units, rejected, contacts = read_roster_with_contacts(Path(path))
         city = city if city is not None else self._ws.plan.city
         if rejected:
             return self.roster(city), rejected
         if not units:
             raise InvalidInput(f"“{Path(path).name}”中没有单位")
-        return self.save_roster(city, units), []
+        with self._ws.db.atomic():
+            roster = self.save_roster(city, units)
+            roster_store.save_contacts(self._ws.db, city, contacts, self._ws.actor)
+        return roster, []
+
+    def contacts(self, city: str | None = None) -> dict[str, tuple[str, str]]:
+        """Unit → (联系人, 联系电话) of the roster of ``city`` (the current plan's by default): whom 催报 calls."""
+        return roster_store.contacts(self._ws.db, city if city is not None else self._ws.plan.city)
+
+    def set_contact(self, unit: str, person: str, phone: str, city: str | None = None) -> None:
+        """Change the contact person and phone of ``unit`` (both empty: none)."""
+        self._writable()
+        person, phone = " ".join(person.split()), " ".join(phone.split())
+        if len(person) > 40 or len(phone) > 40:
+            raise InvalidInput("联系人和联系电话各不超过 40 个字")
+        if phone and not all(ch.isdigit() or ch in "-+()（） 转,，、/" for ch in phone):
+            raise InvalidInput(f"联系电话“{phone}”中有不是号码的字符")
+        name = self._ws.units.name_of(unit)
+        roster_store.save_contacts(
+            self._ws.db, city if city is not None else self._ws.plan.city, {name: (person, phone)}, self._ws.actor
+        )
 
     def export_roster(self, path: str | Path, city: str | None = None) -> Path:
         from ipdesk.plans.roster import write_roster_workbook
         from ipdesk.reports.files import write_atomically
 
         roster = self.roster(city)
-        return write_atomically(_xlsx(path), lambda temp: write_roster_workbook(roster, temp))
+        contacts = self.contacts(roster.city)
+        return write_atomically(_xlsx(path), lambda temp: write_roster_workbook(roster, temp, contacts))
 
     # -- importing --------------------------------------------------------------------------------------------
     def read(self, path: str | Path, options: PlanOptions | None = None) -> PlanImport:

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipdesk.domain.deadlines import DueItem, default_period, due_periods
+from ipdesk.domain.deadlines import DueItem, default_period, due_periods, sending_state
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.lights import IndicatorJudgement, Light, Thresholds, expected_percent, judge_indicator, task_light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
-from ipdesk.domain.reports import Missing, ReportAction, ReportState, ReportStatus, ReturnComment, next_status
+from ipdesk.domain.reports import (
+    Missing,
+    ReportAction,
+    ReportOverview,
+    ReportState,
+    ReportStatus,
+    ReturnComment,
+    next_status,
+)
+from ipdesk.domain.statuses import TaskStatus
 from ipdesk.domain.validation import Reference, Violation, check_rules
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -61,6 +71,9 @@ class Lights:
 
     def for_indicator(self, indicator: Indicator, value: float | None, period: str | Period) -> Light:
         return self.judge(indicator, value, period).light
+
+
+MAX_ANSWER = 2000  # characters of a clerk's note on how a comment of the city was handled
 
 
 class Reports:
@@ -121,8 +134,6 @@ class Reports:
                 )
             if action.opens_new_version:
                 report_store.create_version(ws.db, unit_id, name, when, version + 1, ws.actor, ws.plan.code)
-            if action is ReportAction.SUBMIT:  # the corrected version answers the comment on the whole report
-                report_store.answer_comments(ws.db, unit_id, when.code, None)
             state = self.state(name, when)
             assert state is not None  # just written
             return state
@@ -178,14 +189,75 @@ class Reports:
 
     def comments(self, unit: str | Unit, period: str | Period, version: int | None = None) -> list[ReturnComment]:
         """The city's comments the report was last returned with (or those on ``version``); ``answered`` once the
-        unit has changed that task (or, for the whole report, submitted the next version)."""
+        clerk has marked the comment 已处理 (editing the task does not: the comment stays in sight until then)."""
         name, when = self._ws.units.name_of(unit), as_period(period)
         if version is None:
-            returned = [v for v in self.versions(name, when) if v.status is ReportStatus.RETURNED]
-            if not returned:
+            version = self._last_returned(name, when)
+            if version is None:
                 return []
-            version = returned[-1].version
         return report_store.return_comments(self._ws.db, self._ws.ids.units[name], when.code, version)
+
+    def _last_returned(self, unit: str, period: Period) -> int | None:
+        returned = [v for v in self.versions(unit, period) if v.status is ReportStatus.RETURNED]
+        return returned[-1].version if returned else None
+
+    def open_comments(self, unit: str | Unit, period: str | Period) -> list[ReturnComment]:
+        """The comments of the last 退回 the clerk has not marked 已处理 yet (listed again at 提交审核)."""
+        return [c for c in self.comments(unit, period) if not c.answered]
+
+    def mark_comment(
+        self, unit: str | Unit, period: str | Period, comment_id: int, answer: str = "", handled: bool = True
+    ) -> ReturnComment:
+        """已处理: the clerk marks a comment of the last 退回 handled, with what was done (``answer``, may be empty);
+        ``handled=False`` opens it again. Kept in the audit log and, with the answer, in the next signed return."""
+        ws = self._ws
+        if ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        name, when = ws.units.name_of(unit), as_period(period)
+        answer = answer.strip()
+        if len(answer) > MAX_ANSWER:
+            raise InvalidInput(f"处理说明最多 {MAX_ANSWER} 字，现有 {len(answer)} 字")
+        version = self._last_returned(name, when)
+        found = next((c for c in self.comments(name, when) if c.id == comment_id), None) if version else None
+        if version is None or found is None:
+            raise InvalidInput(f"{when.chinese}的报告没有这条退回意见（可能已被新的退回取代）")
+        state = self.state(name, when)
+        if state is not None and state.status.locked:
+            raise InvalidInput(f"{when.chinese}的报告已{state.status.label}，不能再改动意见的处理情况")
+        with ws.db.atomic():
+            report_store.mark_comment(
+                ws.db, name, when.code, version, comment_id, handled, answer, ws.actor, ws.plan.code
+            )
+        return next(c for c in self.comments(name, when) if c.id == comment_id)
+
+    def overview(self, unit: str | Unit, period: str | Period) -> ReportOverview:
+        """What the reviewer is about to sign, in figures (the sign dialog shows it)."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        state = self.state(name, when)
+        rows = [r for r in ws.progress.for_unit(name, when) if r.task.kind is not TaskKind.INDICATOR]
+        lights = Counter(ws.lights.for_task(r.progress) for r in rows)
+        statuses = Counter(r.progress.status for r in rows)
+        by_light = tuple(
+            (light.label, lights[light])
+            for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.NONE)
+            if lights[light]
+        )
+        by_status = tuple((s.label, statuses[s]) for s in TaskStatus if statuses[s])
+        if statuses[None]:
+            by_status += (("未填", statuses[None]),)
+        return ReportOverview(
+            unit=name,
+            period_name=when.chinese,
+            version=state.version if state else 1,
+            status_label=(state.status if state else ReportStatus.DRAFT).label,
+            tasks=len(rows),
+            by_light=by_light,
+            by_status=by_status,
+            missing=tuple(m.message for m in self.missing(name, when)),
+            open_comments=len(self.open_comments(name, when)),
+            evidence_files=sum(ws.evidence.counts(name, when).values()),
+        )
 
     def missing(self, unit: str | Unit, period: str | Period) -> list[Missing]:
         """What stops the period from being submitted, in task-list order."""
@@ -275,6 +347,12 @@ class Reports:
         """
         ws = self._ws
         first = ws.settings.first_period()
+        name = ws.units.name_of(unit)
+        in_flight = {}
+        for code, (status, folder, sent) in report_store.sending_states(ws.db, ws.ids.units[name]).items():
+            state = sending_state(status, folder, sent)
+            if state is not None:
+                in_flight[code] = (state, folder or "")
         return due_periods(
             kind or ws.settings.report_kind(),
             ws.plan.start_date,
@@ -283,7 +361,32 @@ class Reports:
             ws.settings.due_day(),
             self.submitted_periods(unit),
             since=first.start if first else None,
+            in_flight=in_flight,
         )
+
+    def mark_sent(self, unit: str | Unit, period: str | Period, how: str = "") -> None:
+        """已报送: the clerk says the signed version went to the city office (by mail, USB stick …); 待办 lets it go."""
+        ws = self._ws
+        if ws.read_only:
+            raise InvalidInput("以只读方式打开，不能修改：另一个 ipdesk 正在修改这个数据库")
+        name, when = ws.units.name_of(unit), as_period(period)
+        state = self.state(name, when)
+        if state is None or state.status not in (ReportStatus.SIGNED, ReportStatus.ACCEPTED):
+            raise InvalidInput(f"{when.chinese}的报告尚未签署，签署并导出后才能报送")
+        with ws.db.atomic():
+            report_store.record_sending(
+                ws.db, name, ws.ids.units[name], when.code, "sent", how.strip(), ws.actor, ws.plan.code
+            )
+
+    def _record_export(self, unit: str | Unit, period: Period, folder: Path) -> None:
+        ws = self._ws
+        if ws.read_only:
+            return
+        name = ws.units.name_of(unit)
+        with ws.db.atomic():
+            report_store.record_sending(
+                ws.db, name, ws.ids.units[name], period.code, "exported", str(folder), ws.actor, ws.plan.code
+            )
 
     def default_period(self, today: dt.date | None = None, kind: PeriodKind | None = None) -> Period:
         ws = self._ws
@@ -315,10 +418,13 @@ class Reports:
         folder: str | Path,
         formats: tuple[str, ...] = ("xlsx", "pdf"),
         today: dt.date | None = None,
+        split_evidence: bool = False,
     ) -> list[Path]:
         """Write the report's workbook and/or PDF into ``folder``; returns the paths written.
 
-        Only a period of the plan has a report (``Workspace.plan_period``).
+        A signed version also gets its evidence package beside it (``reports.evidence_package``), split into parts of
+        at most the 邮件附件 setting when ``split_evidence``. Only a period of the plan has a report
+        (``Workspace.plan_period``).
         """
         from ipdesk.reports.export import export_report, export_signed
 
@@ -329,9 +435,33 @@ class Reports:
         if len(wanted) == 1:
             signed = self._ws.signoff.signed(wanted[0], period)
             if signed is not None:  # a signed version: the files made when it was signed, byte for byte
-                return export_signed(signed.snapshot, signed.files, Path(folder), formats, face)
+                written = export_signed(signed.snapshot, signed.files, Path(folder), formats, face)
+                written += self._write_evidence(signed.snapshot, signed.files, Path(folder), split_evidence)
+                self._record_export(wanted[0], period, Path(folder))
+                return written
         snapshot = self.snapshot(units, period, today)
         return export_report(snapshot, Path(folder), formats, face)
+
+    def evidence_size(self, unit: str | Unit, period: str | Period) -> int:
+        """Bytes of evidence the signed version of the period lists (0 when not signed or without evidence)."""
+        from ipdesk.reports.evidence_package import package_paths
+
+        signed = self._ws.signoff.signed(unit, self._ws.plan_period(period))
+        if signed is None:
+            return 0
+        return sum(line.size for line in package_paths(signed.snapshot.evidence).values())
+
+    def _write_evidence(self, snapshot, files: dict[str, tuple[str, bytes]], folder: Path, split: bool) -> list[Path]:
+        from ipdesk.reports.evidence_package import write_package
+
+        if not snapshot.evidence:
+            return []
+        stem = Path(files["xlsx"][0]).stem
+        source = self._ws.evidence.stored_copy
+        limit = self._ws.settings.evidence_mail_bytes() if split else None
+        for old in folder.glob(f"{stem}_佐证材料*.zip"):  # an earlier export's parts would mix with these
+            old.unlink(missing_ok=True)
+        return write_package(folder, stem, snapshot.evidence, lambda line: source(line.sha256), limit)
 
     def pdf_faces(self) -> dict[str, str]:
         """The official Windows faces present on this machine that the PDF may use (setting value → name)."""

@@ -31,12 +31,14 @@ class Settings:
     PDF_FONT = "pdf_font"  # "" the bundled font; simsun, fangsong or simhei where Windows has them
     WORKSPACE_KIND = "workspace_kind"  # "unit" (填报) or "city" (市领导小组办公室汇总); unset for a new workspace
     CITY_FROM = "city_from"  # the first month the city office collects with ipdesk ("" all of the plan's span)
+    EVIDENCE_MAIL_MB = "evidence_mail_mb"  # an evidence package larger than this (MB) is offered split at export
 
     DEFAULTS: ClassVar[dict[str, str]] = {
         DUE_DAY: "5",
         REPORT_KIND: PeriodKind.MONTH.value,
         LIGHT_GREEN: "0.95",
         LIGHT_YELLOW: "0.85",
+        EVIDENCE_MAIL_MB: "20",
     }
 
     def __init__(self, ws: Workspace):
@@ -86,6 +88,9 @@ class Settings:
                 PeriodKind(value)
             except ValueError:
                 raise InvalidInput("报送周期应为月、季度、半年或年") from None
+        elif key == self.EVIDENCE_MAIL_MB:
+            if not value.isdigit() or not 1 <= int(value) <= 2000:
+                raise InvalidInput("邮件附件大小上限应为 1 至 2000 之间的整数（MB）")
         elif key == self.FIRST_PERIOD and value:
             self._ws.plan_period(value)
         elif key in (self.LIGHT_GREEN, self.LIGHT_YELLOW):
@@ -110,6 +115,10 @@ class Settings:
         it has been chosen."""
         code = self.get(self.FIRST_PERIOD)
         return Period.parse(code) if code else None
+
+    def evidence_mail_bytes(self) -> int:
+        """Above this size an evidence package is offered split into parts (what office mail takes)."""
+        return int(self.get(self.EVIDENCE_MAIL_MB)) * 1024 * 1024
 
     def thresholds(self) -> Thresholds:
         return Thresholds(float(self.get(self.LIGHT_GREEN)), float(self.get(self.LIGHT_YELLOW)))

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.periods import Period, chinese_date
 from ipdesk.domain.plan import TaskKind
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportHeader, ReportSnapshot, TargetLine, TaskLine
+from ipdesk.reports.snapshot import (
+    CommentAnswer,
+    EvidenceLine,
+    IndicatorLine,
+    ReportHeader,
+    ReportSnapshot,
+    TargetLine,
+    TaskLine,
+)
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
@@ -23,6 +31,7 @@ def build_snapshot(
     names = [ws.units.name_of(u) for u in units]
     tasks, indicators, targets, evidence = [], [], [], []
     for unit in names:
+        carried = ws.progress.carried(unit, when)
         counts_by_task = {e_seq: ws.evidence.for_task(e_seq, unit, when) for e_seq in ws.evidence.counts(unit, when)}
         for row in ws.progress.for_unit(unit, when):
             task, progress = row.task, row.progress
@@ -46,6 +55,7 @@ def build_snapshot(
                     next_steps=progress.next_steps,
                     evidence=tuple(f.file_name for f in files),
                     lead_units=task.lead_units,
+                    carried=carried.get(task.seq, ()),
                 )
             )
             evidence += [EvidenceLine(unit, task.seq, task.name, f.file_name, f.size, f.sha256) for f in files]
@@ -124,7 +134,15 @@ def build_snapshot(
         submitted_at=state.submitted_at if state else "",
         submitted_by=state.submitted_by if state else "",
     )
-    return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence))
+    answers: tuple[CommentAnswer, ...] = ()
+    if state is not None:  # the version that answers a 退回 carries how each of its comments was handled
+        returned = [v.version for v in ws.reports.versions(names[0], when) if v.status is ReportStatus.RETURNED]
+        if returned and returned[-1] < state.version:
+            answers = tuple(
+                CommentAnswer(returned[-1], c.task_seq, c.comment, c.answered, c.answer)
+                for c in ws.reports.comments(names[0], when, returned[-1])
+            )
+    return ReportSnapshot(header, tuple(tasks), tuple(indicators), tuple(targets), tuple(evidence), answers)
 
 
 def _path(ws: Workspace, indicator, unit: str, period: Period) -> tuple[tuple[int, float | None, float | None], ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.errors import InvalidInput, IpdeskError
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.store import trust_store
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from ipdesk.exchange.trust import Registration
     from ipdesk.workspace.core import Workspace
+
+CERTIFICATE_SUFFIXES = (".cer", ".crt", ".pem", ".der")  # what a folder given to ``add_many`` is searched for
 
 
 class Trust:
@@ -57,6 +59,25 @@ class Trust:
         from ipdesk.exchange.trust import load_certificate
 
         return self.add_certificate(load_certificate(Path(path)), key_change_confirmed)
+
+    def add_many(
+        self, paths: list[str | Path], key_change_confirmed: bool = False
+    ) -> list[tuple[Path, Registration | None, str]]:
+        """Register every certificate in ``paths`` (files, and the certificate files in folders): one result per file
+        (path, registration or None, the reason it was refused). A refused file changes nothing; the others stay."""
+        files: list[Path] = []
+        for path in (Path(p) for p in paths):
+            if path.is_dir():
+                files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CERTIFICATE_SUFFIXES)
+            else:
+                files.append(path)
+        results: list[tuple[Path, Registration | None, str]] = []
+        for path in dict.fromkeys(files):
+            try:
+                results.append((path, self.add(path, key_change_confirmed), ""))
+            except IpdeskError as error:
+                results.append((path, None, str(error)))
+        return results
 
     def add_certificate(self, certificate: x509.Certificate, key_change_confirmed: bool = False) -> Registration:
         from cryptography.hazmat.primitives import serialization
