@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -280,6 +281,19 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
     pages = text.split("\f")
     signature_page = next(page for page in pages if "领导小组办公室\n" in page)
     assert "下步工作要求" in signature_page or "三是" in signature_page  # the signature never stands alone
+
+
+@needs_soffice
+def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
+    ws, _, _ = city
+    workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
+    pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
+    rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
+    assert lefts and min(lefts) > 20 and max(rights) < 842 - 20  # A4 landscape: nothing at or past the edges
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "有本期材料的单位" in text.replace(" ", "")  # 总体情况's paragraphs print whole, not cut at the sides
 
 
 def test_the_annual_assessment(city, tmp_path):

@@ -12,7 +12,9 @@ section (``pdf_table.TableBlock``) from the same definition, laid out with the s
 - ``Group``: a heading row across the table (a task category, a project) under which the following rows belong.
 
 ``fit_widths`` shares the page width among the columns: fixed columns get what their longest word needs and the
-text columns share the rest so that the rows come out as short as possible.
+text columns share the rest so that the rows come out as short as possible — except that the columns a clerk writes
+in (``Column.clerk``) together keep at least the table's ``clerk_share`` of the width, whatever the other columns
+hold: a form is there for the clerk's words.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Column:
     header: str  # "|" marks where the header may break: "完成|进度", "工作进展及成效|（截至9月30日）"
     kind: str = "text"
     min_chars: float = 4  # a text column's narrowest width, in hanzi
+    clerk: bool = False  # the clerk's own words (进展, 问题, 计划): these share at least ``Table.clerk_share``
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -84,6 +87,7 @@ class Table:
     columns: tuple[Column, ...]
     items: tuple[Row | Group, ...] = ()
     empty_text: str = "（无）"  # what an empty table says, in the sheet and in the PDF
+    clerk_share: float = 0.0  # the least share of the width the ``clerk`` columns get together
 
     def __post_init__(self) -> None:
         for item in self.items:
@@ -249,6 +253,9 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
     paragraphs = {c: [[estimate(p, size) for p in row[c].text.split("\n")] for row in rows] for c in text_columns}
     lines = {c: [_lines(p, widths[c] - pad) for p in paragraphs[c]] for c in text_columns}
     piece = spare / metrics.steps
+    clerks = any(c.clerk for c in table.columns)
+    others = sum(w for w, c in zip(widths, table.columns, strict=True) if not c.clerk)
+    others_limit = total * (1 - table.clerk_share) if clerks else total
     wider = {c: [_lines(p, widths[c] + piece - pad) for p in paragraphs[c]] for c in text_columns}
     weight = {c: sum(sum(p) for p in paragraphs[c]) for c in text_columns}  # ties: the column with more text
     for _ in range(metrics.steps):
@@ -265,8 +272,10 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
             first.append(top)
             second.append(max(runner, fixed_lines[r]))
             owner.append(who)
-        best, best_gain = text_columns[0], None
+        best, best_gain = -1, None
         for c in text_columns:
+            if not table.columns[c].clerk and others + piece > others_limit + 1e-6:
+                continue  # the plan's words may not take the clerk's share
             gain = 0
             for r in range(len(rows)):
                 without = second[r] if owner[r] == c else first[r]
@@ -274,7 +283,11 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
             key = (gain, weight[c] / widths[c])
             if best_gain is None or key > best_gain:
                 best, best_gain = c, key
+        if best < 0:
+            break
         widths[best] += piece
+        if not table.columns[best].clerk:
+            others += piece
         lines[best] = wider[best]
         wider[best] = [_lines(p, widths[best] + piece - pad) for p in paragraphs[best]]
     return tuple(widths)
