@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from ipdesk import Workspace
@@ -135,8 +135,12 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     # The feedback file lost on the way: written again, the same bytes, from the review dialog.
     assert dialog.feedback_button.isVisibleTo(dialog)
     sent = next((tmp_path / "feedback").glob("*退回意见.json"))
+    opened: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Open)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     again = dialog.write_feedback_again(str(tmp_path / "again"))
     assert again.name == sent.name and again.read_bytes() == sent.read_bytes()
+    assert opened == [str(again.with_suffix(".pdf"))]  # the printable letter, offered and opened
 
 
 def test_certificates_dialog_registers_with_the_fingerprint_shown(window, returns, monkeypatch):

@@ -21,6 +21,7 @@ from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
     from ipdesk.exchange.completeness import Matrix
+    from ipdesk.exchange.feedback import Feedback
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
     from ipdesk.reports.snapshot import ReportSnapshot
@@ -370,7 +371,8 @@ class CityOffice:
         """退回 the newest version with the office's comments, signed with the office's key into a feedback file.
 
         The decision and the signed file are stored together, in one transaction; the file is then written into
-        ``folder``. Should that fail (a full or pulled USB stick) the return stays decided and ``write_feedback``
+        ``folder``, with the printable 退回意见 (a one-page PDF of the same name, see ``feedback_letter``) beside it.
+        Should that fail (a full or pulled USB stick) the return stays decided and ``write_feedback``
         writes the same signed file again."""
         from ipdesk.exchange import feedback as feedback_file
         from ipdesk.reports.files import write_bytes_into
@@ -411,12 +413,44 @@ class CityOffice:
             city_store.decide(ws.db, item, new, name, comment, list(content.task_comments))
             city_store.keep_feedback(ws.db, item.id, file_name, data, hashlib.sha256(data).hexdigest())
         try:
-            return write_bytes_into(Path(folder), file_name, data)
+            written = write_bytes_into(Path(folder), file_name, data)
+            self._write_letter(content, file_name, data, Path(folder))
         except InvalidInput as error:
             raise InvalidInput(
                 f"已退回，退回意见已签署并保存在工作区中；但写出文件失败：{error}。"
                 "请换一个文件夹“重新写出退回意见”（ipdesk city feedback）"
             ) from error
+        return written
+
+    def _write_letter(self, content: Feedback, file_name: str, data: bytes, folder: Path) -> Path:
+        """The printable 退回意见 (PDF) beside the signed file, with that file's SHA-256 in its footer."""
+        from ipdesk.exchange import feedback_letter
+        from ipdesk.reports import fonts
+        from ipdesk.reports.files import write_atomically
+
+        ws = self._ws
+        names: dict[int, str] = {}
+        for comment in content.task_comments:
+            if comment.task_seq is None:
+                continue
+            try:
+                names[comment.task_seq] = ws.tasks.get(comment.task_seq).name
+            except InvalidInput:  # a task of another plan's version: its number alone
+                pass
+        font = fonts.register(ws.settings.get(ws.settings.PDF_FONT))
+        fonts.check_printable(font, feedback_letter.texts(content, names))
+        sha = hashlib.sha256(data).hexdigest()
+        target = folder / feedback_letter.letter_name(file_name)
+        return write_atomically(
+            target, lambda path: feedback_letter.write_letter(content, file_name, sha, names, path, font)
+        )
+
+    def letter_name(self, unit: str | Unit, period: str | Period, version: int | None = None) -> str:
+        """The name of the printable 退回意见 written beside the signed feedback file ("" when there is none)."""
+        from ipdesk.exchange.feedback_letter import letter_name
+
+        kept = self.feedback_file_name(unit, period, version)
+        return letter_name(kept) if kept else ""
 
     def feedback_file_name(self, unit: str | Unit, period: str | Period, version: int | None = None) -> str:
         """The name of the signed feedback file kept for a version that was returned ("" when there is none)."""
@@ -426,7 +460,8 @@ class CityOffice:
     def write_feedback(
         self, unit: str | Unit, period: str | Period, folder: str | Path, version: int | None = None
     ) -> Path:
-        """Write out again the signed feedback file the office sent with its 退回 (a lost USB stick)."""
+        """Write out again the signed feedback file the office sent with its 退回 (a lost USB stick), and the
+        printable letter beside it."""
         from ipdesk.reports.files import write_bytes_into
 
         item = self._require(unit, period, version)
@@ -434,7 +469,11 @@ class CityOffice:
         if kept is None:
             raise InvalidInput(f"{self._what(item)}没有退回意见文件（未被退回，或在 ipdesk 较早的版本中退回）")
         name, data = kept
-        return write_bytes_into(Path(folder), name, data)
+        written = write_bytes_into(Path(folder), name, data)
+        from ipdesk.exchange.feedback import content_of
+
+        self._write_letter(content_of(data, name), name, data, Path(folder))
+        return written
 
     def unlock(self, passphrase: str, signer: str | None = None, create: bool = False) -> Identity:
         """The office's signing identity, unlocked with ``passphrase`` (made first when ``create`` and missing)."""
