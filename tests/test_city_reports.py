@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import subprocess
@@ -233,13 +234,170 @@ def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     assert "no " not in "".join(line[-20:] for line in fonts.splitlines()[2:]).replace("yes", "")
     notice = Document(str(paths[2]))
     body = "\n".join(p.text for p in notice.paragraphs)
-    assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body
+    assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body.replace("\n", "")
     assert f"共 {sum(counts.values())} 项次，其中已完成 {counts['done']} 项次" in body
     assert "本期应报送单位 43 个，按时报送 0 个" in body and "逾期报送 2 个" in body
-    assert "一、总体情况" in body and "五、下步工作要求" in body
-    title = notice.paragraphs[0]
-    assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "黑体"
-    assert notice.paragraphs[2].runs[0].font.name in (None, "仿宋")
+    assert "一、总体情况" in body and "三、红黑榜" in body and "六、下步工作要求" in body
+    title = next(p for p in notice.paragraphs if p.text.startswith("关于"))
+    assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "方正小标宋简体"
+    addressee = next(p for p in notice.paragraphs if p.text == "各责任单位：")
+    assert addressee.runs[0].font.name in (None, "仿宋")
+
+
+def _east_asia(run) -> str:
+    from docx.oxml.ns import qn
+
+    properties = run._r.rPr
+    fonts = properties.find(qn("w:rFonts")) if properties is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else ""
+
+
+def test_the_notice_in_the_national_layout(city, tmp_path):
+    """GB/T 9704-2012: 版头 (red 发文机关标志, 发文字号, red rule), the title's font chain and lines, headings, the
+    grid, page numbers odd right and even left, 附件 for long lists, the 红黑榜 from the year's scores, the 版记."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    from ipdesk.exchange.notice import TITLE_WORDS
+
+    ws, _, _ = city
+    ws.settings.update({"notice_number": "市知识产权强市办〔{年}〕N号", "notice_copy_to": "市委办公厅，市政府办公厅。"})
+    with pytest.raises(InvalidInput):
+        ws.settings.set("notice_number", "市知识产权强市办[2025]3号")  # the year goes in 〔〕
+    today = dt.date(2026, 1, 20)
+    notice = Document(str(ws.city.reports.report("2025", tmp_path, today)[2]))
+    paragraphs = notice.paragraphs
+    mark, number = paragraphs[0], paragraphs[1]
+    assert mark.text == ws.city.name and str(mark.runs[0].font.color.rgb) == "FF0000"
+    assert _east_asia(mark.runs[0]) == "方正小标宋简体" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert number.text == "市知识产权强市办〔2026〕N号"
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"  # the red separator line
+    title = next(p for p in paragraphs if p.text.startswith("关于"))
+    assert {(_east_asia(r), r.font.size.pt) for r in title.runs} == {("方正小标宋简体", 22)}
+    lines = [r.text for r in title.runs]
+    assert len(lines) >= 2 and all(len(line) <= 20 for line in lines)
+    for before, after in itertools.pairwise(lines):  # never broken inside a word
+        assert not any(w in before[-3:] + after[:3] and w not in before and w not in after for w in TITLE_WORDS)
+    table = next(r.target_part for r in notice.part.rels.values() if r.reltype.endswith("/fontTable")).blob.decode()
+    assert re.search(r'w:name="方正小标宋简体"><w:altName w:val="华文中宋"', table)
+    assert re.search(r'w:name="华文中宋"><w:altName w:val="宋体"', table)
+    heading = next(p for p in paragraphs if p.text == "一、总体情况")
+    assert _east_asia(heading.runs[0]) == "黑体" and heading.runs[0].font.size.pt == 16
+    sub = [
+        p for p in paragraphs if re.match(r"（[一二三四五]）", p.text) and p.runs and _east_asia(p.runs[0]) == "楷体"
+    ]
+    assert sub  # （一） headings of 存在的主要问题 in 楷体
+    normal = notice.styles["Normal"]
+    assert normal.font.size.pt == 16 and normal.font.name == "仿宋" and normal.paragraph_format.line_spacing.pt == 28.95
+    grid = notice.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579"  # 22 lines to the text block
+    assert notice.settings.odd_and_even_pages_header_footer
+    odd, even = notice.sections[0].footer.paragraphs[0], notice.sections[0].even_page_footer.paragraphs[0]
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert {r.font.size.pt for r in odd.runs} == {14} and odd.text.startswith("— ")
+    body = "\n".join(p.text for p in paragraphs)
+    # 红黑榜 from the year's scores: here every unit is at the floor, so nobody stands out and nobody is praised
+    cards = sorted(ws.city.reports.scores(2025, today), key=lambda c: (-c.total, c.unit))
+    assert "三、红黑榜" in body
+    if cards[0].total == cards[-1].total:
+        assert "不设红黑榜" in body and "年度考核得分居前" not in body
+    else:
+        assert f"{cards[0].unit}（{cards[0].total:g}分）" in body and "年度考核得分居前" in body
+    # the score table and the long lists are annexed, and named under the body
+    assert "附件：1." in body and "年度考核得分" in body
+    tables = [[c.text for c in t.rows[0].cells] for t in notice.tables]
+    assert ["类别", "名次", "单位", "得分", "等次"] in tables
+    scores = next(t for t in notice.tables if t.rows[0].cells[0].text == "类别")
+    assert len(scores.rows) == 1 + len(cards)
+    # 版记 at the foot: 抄送, 印发机关 and 印发日期, in a frame at the bottom of the text block
+    copy_to = next(p for p in paragraphs if p.text.startswith("抄送："))
+    issued = next(p for p in paragraphs if p.text.endswith("印发"))
+    assert copy_to.text == "抄送：市委办公厅，市政府办公厅。" and issued.text.endswith("2026年1月20日印发")
+    for paragraph in (copy_to, issued):
+        assert paragraph._p.pPr.find(qn("w:framePr")).get(qn("w:yAlign")) == "bottom"
+
+
+@needs_soffice
+def test_the_notices_pages_in_libreoffice(city, tmp_path):
+    ws, _, _ = city
+    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[2]
+    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    first = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert first[0] == ws.city.name and first[1].replace(" ", "").startswith("市知识产权强市办〔2025〕")
+    title = "".join(line for line in first if "通报" in line or line.startswith("关于"))
+    assert "关于" in title and "的通报" in title
+    for text in pages:  # 28 characters a line at most, about 22 lines
+        body = [line for line in text.splitlines() if line.strip() and "—" not in line]
+        assert len(body) <= 24
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    numbers = {}
+    for number, page in enumerate(boxes.split("<page ")[1:], 1):
+        dashes = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>—', page)]
+        if dashes:
+            numbers[number] = max(dashes) if number % 2 else min(dashes)
+    assert numbers[1] > 595 / 2 and numbers[2] < 595 / 2  # odd pages at the right, even at the left
+    assert "印发" in pages[-1] or "印发" in pages[-2]
+
+
+def test_the_red_and_black_lists_and_the_problems_summarised_across_units():
+    from ipdesk.exchange.notice import NoticeFacts, Ranked, paragraphs, problem_kinds, rank_by_scores
+    from ipdesk.exchange.scoring import ScoreCard
+
+    def card(unit: str, total: float) -> ScoreCard:
+        return ScoreCard(unit, "区县", (), total, total)
+
+    cards = [
+        card("甲区", 98.5),
+        card("乙区", 91),
+        card("丙区", 85),
+        card("丁区", 80),
+        card("戊区", 72),
+        card("己区", 60),
+    ]
+    honours, shames = rank_by_scores(cards)
+    assert honours == [Ranked("甲区", "98.5分"), Ranked("乙区", "91分"), Ranked("丙区", "85分")]
+    assert shames == [Ranked("己区", "60分"), Ranked("戊区", "72分"), Ranked("丁区", "80分")]
+    assert rank_by_scores([card("甲区", 80), card("乙区", 80)]) == ([], [])  # all alike: no list
+    kinds = problem_kinds(
+        [
+            ("甲区", 17, "专项资金拨付进度较慢。"),
+            ("乙区", 21, "资金不足，项目推进受影响"),
+            ("甲区", 25, "专业人员不足"),
+            ("丙区", 17, "财政预算尚未下达"),
+        ]
+    )
+    money = kinds[0]
+    assert (money.kind, money.units, money.tasks) == ("资金保障不足", ("甲区", "乙区", "丙区"), (17, 21))
+    assert money.example in ("专项资金拨付进度较慢", "财政预算尚未下达", "资金不足，项目推进受影响")
+    facts = NoticeFacts(
+        Period.parse("2025"),
+        "2025年宝鸡市知识产权强市建设工作进展情况",
+        "宝鸡市知识产权强市建设工作方案",
+        "宝鸡市知识产权强市建设工作领导小组办公室",
+        dt.date(2026, 1, 20),
+        {u: Timeliness.ON_TIME for u in ("甲区", "乙区", "丙区", "丁区", "戊区", "己区")},
+        Counter({"done": 3, "in_progress": 2}),
+        {},
+        ["甲区", "乙区"],
+        [],
+        None,
+        None,
+        honours=honours,
+        shames=shames,
+        ranking_basis="年度考核得分",
+        good_basis="年度考核得分居前",
+        problem_kinds=kinds,
+    )
+    text = "\n".join(line for _, line in paragraphs(facts))
+    assert "按年度考核得分，列入红榜的单位：甲区（98.5分）、乙区（91分）、丙区（85分）。" in text
+    assert "列入黑榜的单位：己区（60分）、戊区（72分）、丁区（80分）" in text
+    assert "甲区、乙区等 2 个单位年度考核得分居前" in text
+    assert "（一）资金保障不足。\n涉及 3 个单位的 2 项任务（第17、21项），如" in text
+    assert "（二）专业人员和服务力量不足。\n涉及 1 个单位的 1 项任务（第25项），如甲区反映：“专业人员不足”。" in text
 
 
 def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
@@ -279,7 +437,9 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
-    signature_page = next(page for page in pages if "领导小组办公室\n" in page)
+    signature_page = next(
+        page for page in pages if re.search(r"领导小组办公室\n+\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?日\n", page)
+    )
     assert "下步工作要求" in signature_page or "三是" in signature_page  # the signature never stands alone
 
 
