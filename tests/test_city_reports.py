@@ -489,6 +489,11 @@ def test_the_final_evaluation(city, tmp_path):
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "一、主要发展指标完成情况" in body and "方案实施期内未报送过的单位" in body
     assert "（取自2025年9月的报送）" in body  # the lead unit's last figure is older than the plan's end
+    # a percentage indicator short of its target is short by 个百分点, never by "%"
+    percents = [i for i in ws.plan.indicators if i.unit_of_measure.strip() == "%"]
+    lines = [line for line in body.splitlines() if any(line.startswith(f"{i.seq}. ") for i in percents)]
+    assert lines and not any(re.search(r"差[\d.]+%", line) for line in lines)
+    assert any("个百分点" in line for line in lines) or all("未达标" not in line for line in lines)
 
 
 def test_report_commands(city, tmp_path, capsys):
