@@ -24,6 +24,7 @@ from ipdesk.domain.returns import SubmissionState
 from ipdesk.exchange.importing import Outcome
 from ipdesk.signing.identity import KeyStore
 
+from .conftest import keep_for_review
 from .unit_desk import PASS, UnitDesk
 
 CITY_PASS = "市局签署口令"
@@ -574,6 +575,7 @@ def test_every_return_writes_a_printable_letter_that_names_the_signed_files_fing
     )
     letter = feedback.with_suffix(".pdf")
     assert letter.name == "市科技局_2025-09_v1_退回意见.pdf" == city.city.letter_name(KEJI, "2025-09")
+    keep_for_review(letter, "feedback-letter")
     info = subprocess.run(["pdfinfo", str(letter)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Pages:\s+1\n", info)
     text = subprocess.run(["pdftotext", str(letter), "-"], capture_output=True, text=True, check=True).stdout

@@ -21,7 +21,7 @@ from ipdesk.domain.plan import Role
 from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
-from .conftest import libreoffice_convert, needs_soffice
+from .conftest import keep_for_review, libreoffice_convert, needs_soffice
 from .unit_desk import UnitDesk
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
@@ -228,6 +228,7 @@ def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     tasks = book["重点任务进展情况"]
     silent = [row for row in tasks.iter_rows(values_only=True) if row[0] == "市委宣传部"]
     assert silent and all(row[2] == "未报送" for row in silent)
+    keep_for_review(paths[1], "city-quarterly-report")
     text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True, text=True).stdout
     assert "季度督导报告" in text and "不重复计算" in text and "每个单位只计一次" in text.replace(" ", "")
     fonts = subprocess.run(["pdffonts", str(paths[1])], capture_output=True, text=True).stdout
@@ -324,6 +325,8 @@ def test_the_notices_pages_in_libreoffice(city, tmp_path):
     ws, _, _ = city
     notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[2]
     pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    keep_for_review(pdf, "notice-page-1")
+    keep_for_review(pdf, "notice-page-2", page=2)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     first = [line.strip() for line in pages[0].splitlines() if line.strip()]
@@ -449,6 +452,7 @@ def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp
     workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
     pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    keep_for_review(pdf, "city-workbook-libreoffice")
     lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
     rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
     assert lefts and min(lefts) > 20 and max(rights) < 842 - 20  # A4 landscape: nothing at or past the edges

@@ -21,7 +21,7 @@ from ipdesk.reports.linebreak import NO_END, NO_START, line_violations
 from ipdesk.reports.table_model import format_value
 from ipdesk.workspace.sample_data import fill_sample
 
-from .conftest import libreoffice_convert, needs_soffice
+from .conftest import keep_for_review, libreoffice_convert, needs_soffice
 
 Q3 = Period.parse("2025Q3")
 UNIT = "碑林区人民政府"
@@ -168,6 +168,8 @@ def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_p
     def task_pages(texts: list[str]) -> int:
         return next(n for n, text in enumerate(texts) if "二、主要发展指标" in text)
 
+    keep_for_review(pdf, "unit-form-pdf")
+    keep_for_review(printed, "unit-form-workbook-libreoffice")
     assert task_pages(theirs) <= task_pages(ours) + 1
     assert "碑林区人民政府" in theirs[0]  # the unit's name whole on the line over the table
     for page in range(1, task_pages(theirs) + 1):
