@@ -669,9 +669,9 @@ def write_document(
             fmt.first_line_indent = Pt(32)
     for n, annex in enumerate(annexed or [], 1):
         _annex(document, n, annex)
+    _page_numbers(document, section)  # before the 版记's section, which has none
     if head is not None:
         _record(document, head)
-    _page_numbers(document, section)
     _font_table(document)
     document.core_properties.title = title
     document.core_properties.author = author
@@ -742,42 +742,31 @@ def _annex(document, number: int, annex: Annex) -> None:
 
 
 def _record(document, head: Letterhead) -> None:
-    """版记 at the foot of the last page: 抄送, then 印发机关 and 印发日期 on one line, between rules (the first and
-    the last thicker), in 4号 仿宋 — a frame anchored to the bottom of the text block."""
+    """版记 on a page of its own after the body and the 附件, at the foot of the text block and with no page number:
+    抄送, then 印发机关 and 印发日期 on one line, between rules (the first and the last thicker), in 4号 仿宋. It is the
+    footer of a last section, which is how a word processor keeps it at the foot whatever comes before."""
+    from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_TAB_ALIGNMENT
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
-    copy_to = document.add_paragraph()
-    copy_to.paragraph_format.first_line_indent = Pt(0)
-    copy_to.paragraph_format.left_indent = Pt(14)
-    _font(copy_to.add_run(f"抄送：{head.copy_to}" if head.copy_to else "抄送："), BODY_FONT, 14)
-    issued = document.add_paragraph()
-    issued.paragraph_format.left_indent = Pt(14)
-    issued.paragraph_format.right_indent = Pt(14)
-    issued.paragraph_format.tab_stops.add_tab_stop(Pt(442 - 28), WD_TAB_ALIGNMENT.RIGHT)
-    _font(issued.add_run(f"{head.office}\t{chinese_date(head.issued)}印发"), BODY_FONT, 14)
-    _border(copy_to, "top", "000000", 8)
-    _border(copy_to, "bottom", "000000", 4)
-    _border(issued, "bottom", "000000", 8)
-    for paragraph in (copy_to, issued):
-        paragraph.paragraph_format.keep_with_next = paragraph is copy_to
-        _frame(paragraph)
-
-
-def _frame(paragraph) -> None:
-    """Anchor the paragraph to the bottom of the text block (paragraphs with the same frame share it)."""
-    _paragraph_property(
-        paragraph,
-        "w:framePr",
-        {
-            "w:w": str(156 * 567 // 10),
-            "w:wrap": "around",
-            "w:vAnchor": "margin",
-            "w:hAnchor": "margin",
-            "w:xAlign": "center",
-            "w:yAlign": "bottom",
-        },
-    )
+    last = document.add_section(WD_SECTION.NEW_PAGE)
+    last.footer_distance = Mm(35)  # the footer's foot on the text block's
+    for footer in (last.footer, last.even_page_footer):
+        footer.is_linked_to_previous = False
+        copy_to = footer.paragraphs[0]
+        copy_to.paragraph_format.left_indent = Pt(14)
+        copy_to.paragraph_format.right_indent = Pt(14)
+        copy_to.paragraph_format.line_spacing = Pt(28)
+        _font(copy_to.add_run(f"抄送：{head.copy_to}" if head.copy_to else "抄送："), BODY_FONT, 14)
+        issued = footer.add_paragraph()  # half a character in at each side: a long office name and the date fit
+        issued.paragraph_format.left_indent = Pt(7)
+        issued.paragraph_format.right_indent = Pt(7)
+        issued.paragraph_format.line_spacing = Pt(28)
+        issued.paragraph_format.tab_stops.add_tab_stop(Pt(442 - 15), WD_TAB_ALIGNMENT.RIGHT)
+        _font(issued.add_run(f"{head.office}\t{chinese_date(head.issued)}印发"), BODY_FONT, 14)
+        _border(copy_to, "top", "000000", 8)
+        _border(copy_to, "bottom", "000000", 4)
+        _border(issued, "bottom", "000000", 8)
 
 
 def _border(paragraph, side: str, colour: str, eighths: int) -> None:
