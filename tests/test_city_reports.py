@@ -406,6 +406,37 @@ def test_the_red_and_black_lists_and_the_problems_summarised_across_units():
     assert "（二）专业人员和服务力量不足。\n涉及 1 个单位的 1 项任务（第25项），如甲区反映：“专业人员不足”。" in text
 
 
+def test_only_lead_units_red_lagging_or_silent_flag_a_task_and_co_leads_are_leads(city, tmp_path):
+    from ipdesk.exchange.city_tables import indicator_table, task_parts_table
+
+    ws, _, _ = city
+    consolidation = ws.city.reports.consolidation("2025Q3")
+    groups = task_parts_table(consolidation).groups
+    flagged = {
+        int(g.text.removeprefix("【需关注】第").split("项")[0]) for g in groups if g.text.startswith("【需关注】")
+    }
+    # counted here from the parts: a lead unit red, 滞后 or not reported
+    expected = {
+        t.seq
+        for t in consolidation.tasks
+        if any(p.role is Role.LEAD and (not p.reported or p.light == "red" or p.status == "lagging") for p in t.parts)
+    }
+    assert flagged == expected
+    coop_only = {
+        t.seq
+        for t in consolidation.tasks
+        if t.attention and t.seq not in expected  # a cooperating unit's red light alone
+    }
+    assert not coop_only & flagged
+    assert len(flagged) < len(consolidation.tasks)
+    # 知识产权年质押融资金额 has two lead units: both are 牵头, neither is a 协作单位 for reference
+    table = indicator_table(consolidation, 2025)
+    row = next(r for r in table.rows if r[0].value == 6)
+    lead_cell, reference = row[6].text, row[9].text
+    assert lead_cell.startswith(SCJ) and f"{KEJI}（共同牵头" in lead_cell
+    assert KEJI not in reference
+
+
 def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
     from ipdesk.exchange.notice import NOT_REPORTED, NoticeFacts, paragraphs, progress_subject
 

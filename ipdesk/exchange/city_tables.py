@@ -130,7 +130,7 @@ def task_parts_table(consolidation: Consolidation) -> Table:
     for task in consolidation.ordered_tasks():
         lead = "、".join(p.unit for p in task.parts if p.role.value == "lead")
         heading = f"第{task.seq}项　{task.name}：{task.content}（牵头：{lead}）"
-        if task.attention:
+        if task.flagged:  # a lead unit red, 滞后 or silent; not every task with a red part somewhere
             heading = "【需关注】" + heading
         items.append(Group(heading))
         for part in task.parts:
@@ -172,10 +172,21 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
         Column("协作单位填报|（仅供参考，不计入）", "text", min_chars=8),
     )
     rows = []
+    plan = consolidation.plan
     for item in consolidation.indicators:
         indicator = item.indicator
-        reference = "；".join(
-            f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in item.reference
+        task = plan.task(indicator.task_seq) if indicator.task_seq is not None else None
+        leads = task.lead_units if task is not None else indicator.lead_units
+        figures = dict(item.reference)
+        reference = "；".join(  # the cooperating units only: a second lead unit is named as 牵头, beside the first
+            f"{unit}：{'未报' if value is None else number_text(value)}"
+            for unit, value in item.reference
+            if unit not in leads
+        )
+        co_leads = "".join(
+            f"、{unit}（共同牵头，{'未报' if figures.get(unit) is None else number_text(figures[unit])}）"
+            for unit in leads
+            if unit != item.lead_unit
         )
         rows.append(
             (
@@ -185,7 +196,7 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
                 Cell(target_text(indicator.target_op, indicator.target)),
                 _quantity(item.expected, indicator.unit_of_measure, indicator.name),
                 _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
-                Cell(item.lead_unit + ("" if item.city_value is not None else "（未报）")),
+                Cell(item.lead_unit + ("" if item.city_value is not None else "（未报）") + co_leads),
                 Cell(item.rate, PERCENT),
                 light_cell(item.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(item.light, "—")),
                 Cell(reference),
