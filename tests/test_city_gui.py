@@ -265,6 +265,15 @@ def test_city_settings_change_the_deadline_and_the_rhythm(window):
     dialog.accept()
     assert window.ws.settings.due_day() == 10 and window.ws.settings.report_kind().value == "quarter"
     assert window.ws.city.matrix(today=TODAY).cell(BEILIN, "2025Q3").due == dt.date(2025, 10, 10)
+    # the 通报's 版头 and 版记: a 发文字号 without 〔〕 is refused with the reason, then saved as written
+    dialog.notice_number.setText("市知识产权强市办[2025]N号")
+    dialog.accept()
+    assert "〔" in dialog.error.text() and window.ws.settings.get("notice_number") == ""
+    dialog.notice_number.setText("市知识产权强市办〔{年}〕N号")
+    dialog.notice_copy_to.setText("市委办公厅。")
+    dialog.accept()
+    assert window.ws.settings.get("notice_number") == "市知识产权强市办〔{年}〕N号"
+    assert window.ws.settings.get("notice_copy_to") == "市委办公厅。"
 
 
 def test_the_received_date_applies_to_one_import_and_then_returns_to_today(window, returns):

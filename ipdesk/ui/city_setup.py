@@ -111,7 +111,8 @@ def choose_side(ws: Workspace) -> str | None:
 
 
 class CitySettingsDialog(QDialog):
-    """设置 of the city office's workspace: who works it, the reporting rhythm and deadline, the PDF's font."""
+    """设置 of the city office's workspace: who works it, the reporting rhythm and deadline, the PDF's font, and the
+    通报's 发文机关标志, 发文字号 pattern and 抄送."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         from PySide6.QtWidgets import QSpinBox
@@ -135,11 +136,22 @@ class CitySettingsDialog(QDialog):
         for key, shown in ws.reports.pdf_faces().items():
             self.face.addItem(shown, key)
         self.face.setCurrentIndex(max(self.face.findData(settings.get(settings.PDF_FONT)), 0))
+        # the 通报's 版头 and 版记 (GB/T 9704)
+        self.notice_office = QLineEdit(settings.get(settings.NOTICE_OFFICE))
+        self.notice_office.setPlaceholderText(ws.city.name)
+        self.notice_number = QLineEdit(settings.get(settings.NOTICE_NUMBER))
+        self.notice_number.setPlaceholderText("市知识产权强市办〔{年}〕N号")
+        self.notice_number.setToolTip(self.tr("{年} 换成成文年份；N 留给办公室编号。年份须用六角括号〔〕。"))
+        self.notice_copy_to = QLineEdit(settings.get(settings.NOTICE_COPY_TO))
+        self.notice_copy_to.setPlaceholderText(self.tr("如：市委办公厅，市政府办公厅。"))
         form = QFormLayout()
         form.addRow(self.tr("经办人"), self.person)
         form.addRow(self.tr("各单位的报送周期"), self.kind)
         form.addRow(self.tr("报送截止日"), self.due_day)
         form.addRow(self.tr("PDF 字体"), self.face)
+        form.addRow(self.tr("通报的发文机关标志"), self.notice_office)
+        form.addRow(self.tr("通报的发文字号"), self.notice_number)
+        form.addRow(self.tr("通报的抄送"), self.notice_copy_to)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -150,7 +162,7 @@ class CitySettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 240)
+        self.resize(560, 340)
 
     def accept(self) -> None:
         from ipdesk.domain.reports import person_name
@@ -163,6 +175,9 @@ class CitySettingsDialog(QDialog):
                     settings.REPORT_KIND: self.kind.currentData(),
                     settings.DUE_DAY: str(self.due_day.value()),
                     settings.PDF_FONT: self.face.currentData(),
+                    settings.NOTICE_OFFICE: self.notice_office.text().strip(),
+                    settings.NOTICE_NUMBER: self.notice_number.text().strip(),
+                    settings.NOTICE_COPY_TO: self.notice_copy_to.text().strip(),
                 }
             )
         except IpdeskError as error:
