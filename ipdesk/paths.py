@@ -36,13 +36,22 @@ def migrations_dir() -> Path:
 
 
 def user_data_dir() -> Path:
-    """The per-user folder for the database, evidence files and keys; ``IPDESK_HOME`` overrides it."""
+    """The per-user folder for the database, evidence files and keys (the README's 用户数据目录): local, not roaming —
+    ``%LOCALAPPDATA%\\ipdesk\\ipdesk`` on Windows, ``$XDG_DATA_HOME/ipdesk`` on Linux; ``IPDESK_HOME`` overrides it."""
     override = os.environ.get("IPDESK_HOME")
     if override:
         return Path(override)
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, APP_AUTHOR, roaming=False)
+
+
+def user_cache_dir() -> Path:
+    """The per-user folder for caches that can be thrown away (the parsed fonts):
+    ``%LOCALAPPDATA%\\ipdesk\\ipdesk\\Cache`` on Windows, ``$XDG_CACHE_HOME/ipdesk`` (``~/.cache/ipdesk``) on Linux."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, APP_AUTHOR)
 
 
 def default_database_path() -> Path:

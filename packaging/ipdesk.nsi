@@ -4,11 +4,13 @@
 ; (relative paths are taken from this folder, packaging/, where makensis runs the script)
 ;
 ; Installs the PyInstaller folder into Program Files, adds Start-menu and desktop shortcuts and an uninstaller
-; registered in 应用和功能. The user's data (the database, evidence files, keys, backups in %LOCALAPPDATA%\ipdesk)
+; registered in 应用和功能. The user's data (the database, evidence files, keys, backups in %LOCALAPPDATA%\ipdesk\ipdesk)
 ; is never touched by installing or upgrading, and the uninstaller keeps it unless the user ticks the box to
 ; remove it as well.
 
-Unicode true
+; A 64-bit, Unicode installer: ipdesk's bundle is 64-bit and installs into the 64-bit Program Files (a 32-bit
+; installer would need the 32-bit subsystem to run at all, and would see the 32-bit view of the registry).
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 RequestExecutionLevel admin
@@ -102,7 +104,7 @@ Function un.KeepDataPage
   !insertmacro MUI_HEADER_TEXT "保留填报数据" "卸载程序本身不会删除您的填报数据。"
   nsDialogs::Create 1018
   Pop $0
-  ${NSD_CreateLabel} 0 0 100% 48u "填报数据、佐证材料、签署密钥和备份保存在：$\r$\n$LOCALAPPDATA\ipdesk$\r$\n默认保留，以后重新安装即可继续使用。"
+  ${NSD_CreateLabel} 0 0 100% 48u "填报数据、佐证材料、签署密钥和备份保存在：$\r$\n$LOCALAPPDATA\ipdesk\ipdesk$\r$\n默认保留，以后重新安装即可继续使用。"
   Pop $0
   ${NSD_CreateCheckbox} 0 56u 100% 12u "同时删除所有填报数据、签署密钥和备份（不可恢复）"
   Pop $RemoveDataBox

@@ -93,3 +93,47 @@ def keep_for_review(pdf: Path, name: str, page: int = 1) -> Path | None:
     image = target.with_suffix(".png")
     assert image.stat().st_size > 1000  # a page was drawn
     return image
+
+
+# -- one sample return, made once per run -------------------------------------------------------------------------
+SAMPLE_UNIT, SAMPLE_PERIOD, SAMPLE_PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
+
+
+def _sample_return(folder: Path, sign: bool) -> Path:
+    """A workspace with the sample return of 碑林区 for 2025Q3 submitted (and, with ``sign``, signed by 李强 and
+    exported to ``folder/out``), its unit key in ``folder/home``. Tests never change it: they use ``open_copy``."""
+    from ipdesk import Workspace
+    from ipdesk.workspace.sample_data import fill_sample
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPDESK_HOME", str(folder / "home"))  # the unit's key goes here
+        with Workspace(folder / "ws.db", actor="王芳") as ws:
+            ws.settings.update({"unit": SAMPLE_UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
+            fill_sample(ws, SAMPLE_UNIT, SAMPLE_PERIOD)
+            ws.reports.submit(SAMPLE_UNIT, SAMPLE_PERIOD)
+            if sign:
+                ws.signoff.sign(SAMPLE_UNIT, SAMPLE_PERIOD, SAMPLE_PASS, create=True)
+                (folder / "out").mkdir()
+                ws.reports.export(SAMPLE_UNIT, SAMPLE_PERIOD, folder / "out")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def submitted_template(tmp_path_factory) -> Path:
+    return _sample_return(tmp_path_factory.mktemp("submitted"), sign=False)
+
+
+@pytest.fixture(scope="session")
+def signed_template(tmp_path_factory) -> Path:
+    return _sample_return(tmp_path_factory.mktemp("signed"), sign=True)
+
+
+def open_copy(template: Path, db: Path, home: Path):
+    """A workspace on a copy of ``template``'s database at ``db``, with a copy of its unit key in ``home`` (which
+    must be IPDESK_HOME while the key is used): a test may change both without touching the template."""
+    from ipdesk import Workspace
+
+    shutil.copyfile(template / "ws.db", db)
+    if (template / "home").exists():
+        shutil.copytree(template / "home", home, dirs_exist_ok=True)
+    return Workspace(db, actor="王芳")

@@ -21,3 +21,15 @@ def _synchronous_ops():
     BackgroundOp.synchronous = True
     yield
     BackgroundOp.synchronous = False
+
+
+@pytest.fixture
+def real_threads(_synchronous_ops):
+    """Background operations on real pool threads, as in the program (not inline): for tests of what happens while
+    an operation runs. At the end the test waits for every operation it started."""
+    from PySide6.QtCore import QThreadPool
+
+    BackgroundOp.synchronous = False
+    yield
+    QThreadPool.globalInstance().waitForDone(60_000)
+    BackgroundOp.synchronous = True

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from openpyxl import load_workbook
 
 from ipdesk import Workspace
@@ -134,6 +135,89 @@ def test_a_unit_changing_its_key_needs_a_yes_and_the_old_key_keeps_what_it_signe
     signed_after = later.sign("2025-10", tmp_path / "after", edit="换证之后用旧证书签署", now=a_little_later)
     result = city.city.import_files([signed_after[".xlsx"]], today=TODAY)[0]
     assert result.outcome is Outcome.REFUSED and "更换证书" in result.reason
+
+
+def test_a_return_signed_400_days_after_the_receiving_clock_is_refused_with_both_times(tmp_path, made, city):
+    """A unit PC whose clock runs 400 days ahead signs a return dated 2028; the office's clock says otherwise."""
+    desks, _, _, _ = made
+    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    files = desks[KEJI].sign("2025-08", tmp_path / "ahead", now=ahead)  # a period no other test signs
+    before = dump(city)
+    result = city.city.import_files([files[".xlsx"]], today=TODAY)[0]
+    assert result.outcome is Outcome.REFUSED, result.reason
+    local = ahead.astimezone()
+    assert f"签署时间 {local.year}-{local.month:02d}-{local.day:02d}" in result.reason
+    assert "晚于本机时间" in result.reason and "允许误差 1 天" in result.reason
+    assert dump(city) == before
+    # within the tolerance (a clock some hours ahead) the return is received
+    from ipdesk.exchange.importing import examine
+
+    context = dataclasses.replace(city.city._context(TODAY), clock=ahead - dt.timedelta(hours=20))
+    assert not hasattr(examine(files[".xlsx"], context), "outcome")
+
+
+def _resigned(source: Path, target: Path, key, change) -> Path:
+    """``source`` with its return changed by ``change`` (a dict edit) and signed again, return and view, with
+    ``key``: a file the unit's own key really signed."""
+    import base64
+
+    from ipdesk.domain.signed_text import canonical_json, text_sha256
+    from ipdesk.signing import signatures
+    from ipdesk.signing.workbook import CHUNK, SHEET
+
+    book = load_workbook(source)
+    sheet = book[SHEET]
+    values: dict[str, str] = {}
+    for key_cell, value in sheet.iter_rows(max_col=2, values_only=True):
+        values[str(key_cell)] = values.get(str(key_cell), "") + str(value or "")
+    document = json.loads(values["return"])
+    change(document)
+    text = canonical_json(document).replace('"__INFINITY__"', "Infinity")  # JSON has no such number
+    view = json.loads(values["view"])
+    view["return_sha256"] = text_sha256(text)
+    view_text = canonical_json(view)
+    sign = lambda t: base64.b64encode(signatures.sign(key, t.encode("utf-8"))).decode("ascii")  # noqa: E731
+    rows = [("format", values["format"]), ("certificate", values["certificate"])]
+    rows += [("return", text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)]
+    rows += [("return_sha256", text_sha256(text)), ("return_signature", sign(text))]
+    rows += [("view", view_text[i : i + CHUNK]) for i in range(0, len(view_text), CHUNK)]
+    rows += [("view_sha256", text_sha256(view_text)), ("view_signature", sign(view_text))]
+    sheet.delete_rows(1, sheet.max_row)
+    for number, (name, value) in enumerate(rows, 1):
+        sheet.cell(number, 1, name)
+        sheet.cell(number, 2, value).data_type = "s"
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda d: d.update(version=0), "版本号 0 不在 1–9999 之内"),
+        (lambda d: d.update(version=2**63), "版本号 9223372036854775808 不在 1–9999 之内"),
+        (lambda d: d["tasks"][0].update(achievements="进展\x00隐藏"), "第 3 个字符是控制字符（U+0000）"),
+        (lambda d: d["tasks"][0].update(percent="__INFINITY__"), "非数字的数值（Infinity）"),
+        (lambda d: d["tasks"][0].update(percent=250), "完成进度 250 不在 0–100 之内"),
+        (lambda d: d.update(signed_at="2025-13-45T00:00:00"), "无法识别"),
+        (lambda d: d["period"].update(code="2025Q9"), "报送期“2025Q9”无法识别"),
+    ],
+    ids=["version-0", "version-2**63", "nul", "infinity", "percent-250", "bad-date", "bad-period"],
+)
+def test_a_bad_field_in_a_signed_return_is_refused_alone_and_the_batch_goes_on(tmp_path, made, city, change, said):
+    """Signed with the unit's own key, so only validating every field as data catches it; the good file in the
+    same batch is imported, and the refusal never says to try again later."""
+    desks, files, _, _ = made
+    key = desks[YANTA].ws.signoff.keys.unlock(YANTA, PASS).key
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = _resigned(files[(YANTA, "2025-10", 1)][".xlsx"], inbox / "a-bad.xlsx", key, change)
+    good = copy(files[(BEILIN, "2025-09", 1)][".xlsx"], inbox, "b-good.xlsx")
+    results = {Path(r.file).name: r for r in city.city.import_files([inbox], today=TODAY)}
+    assert results[good.name].outcome is Outcome.IMPORTED, results[good.name].reason
+    refused = results[bad.name]
+    assert refused.outcome is Outcome.REFUSED and said in refused.reason, refused.reason
+    assert "稍后重试" not in refused.reason
+    assert city.city.received(YANTA, "2025-10") is None
 
 
 # -- importing --------------------------------------------------------------------------------------------------
@@ -545,6 +629,29 @@ def test_received_files_are_opened_from_one_folder_per_version(tmp_path, made, c
     pdf.write_bytes(b"changed on disk")  # … unless the copy is no longer what was received
     city.city.copies_to_open(BEILIN, "2025-09")
     assert pdf.read_bytes() == city.city.files(BEILIN, "2025-09")["pdf"][1]
+
+
+def test_feedback_signed_by_a_replaced_office_key_after_the_replacement_is_refused(tmp_path, made, city):
+    """The unit registered the office's new certificate; the old key still signs a feedback file afterwards."""
+    desks, files, _, _ = made
+    desk = desks[YANTA]
+    city.city.import_files([files[(YANTA, "2025-09", 1)][".xlsx"]], today=TODAY)
+    city.city.create_identity(CITY_PASS, "张主任")
+    old_certificate = city.signoff.keys.export_certificate(city.city.name, tmp_path / "old.cer")
+    desk.ws.trust.add(old_certificate)
+    new = KeyStore(tmp_path / "new-office-keys").create(city.city.name, "新主任", CITY_PASS)
+    (tmp_path / "new.cer").write_bytes(new.certificate.public_bytes(serialization.Encoding.PEM))
+    desk.ws.trust.add(tmp_path / "new.cer", key_change_confirmed=True)
+    try:
+        feedback = city.city.return_to_unit(YANTA, "2025-09", "请补充", {}, tmp_path / "fb", CITY_PASS, "张主任")
+        before = dump(desk.ws)
+        with pytest.raises(InvalidInput, match=r"更换证书.*退回意见文件由更换前的旧证书在更换后签署"):
+            desk.ws.feedback.import_file(feedback)
+        assert dump(desk.ws) == before
+    finally:
+        for record in desk.ws.trust.all():
+            if record.kind == "city":
+                desk.ws.trust.remove(record.fingerprint)
 
 
 def test_the_signed_feedback_is_kept_and_can_be_written_again(tmp_path, made, city):

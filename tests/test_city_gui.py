@@ -286,3 +286,30 @@ def test_the_received_date_applies_to_one_import_and_then_returns_to_today(windo
     window.results_dialog.close()
     assert "收到日期按 2025-11-03 计" in window.statusBar().currentMessage()
     assert window.received_on.date() == QDate(2025, 11, 20)  # the next files are today's unless said otherwise
+
+
+def test_the_office_enters_adjustments_with_their_reason_and_the_ranking_follows(window, qtbot, returns):
+    from ipdesk.ui.city_summary import RulesDialog
+
+    files, _, _ = returns
+    window.ws.city.import_files([files[BEILIN][".xlsx"]], today=TODAY)
+    rules = RulesDialog(window.ws, window, TODAY)
+    qtbot.addWidget(rules)
+    year = rules.year.currentData()
+    before = next(c for c in window.ws.city.reports.scores(year, TODAY) if c.unit == BEILIN).total
+    rules.open_adjustments()
+    dialog = rules.adjustments_dialog
+    dialog.unit.setCurrentText(BEILIN)
+    dialog.points.setValue(3)
+    dialog.add()  # no reason: refused, nothing recorded
+    assert "原因" in dialog.error.text() and window.ws.city.reports.adjustments(year) == []
+    dialog.reason.setText("创新工作")
+    dialog.add()
+    assert dialog.model.rowCount() == 1 and dialog.model.index(0, 1).data() == "+3"
+    after = next(c for c in window.ws.city.reports.scores(year, TODAY) if c.unit == BEILIN).total
+    assert after == before + 3
+    shown = {rules.model.index(r, 2).data(): rules.model.index(r, 3).data() for r in range(rules.model.rowCount())}
+    assert shown[BEILIN] == f"{after:g}"  # the ranking beside was recomputed
+    dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+    dialog.remove()
+    assert window.ws.city.reports.adjustments(year) == []

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from ipdesk.cli import build_parser, main
-from ipdesk.cli_plans import ACTIONS
+from ipdesk.cli.plans import ACTIONS
 
 from .conftest import ROOT
 

@@ -107,9 +107,9 @@ def filled(tmp_path) -> Path:
         fill_sample(ws, UNIT, NOV)
         fill_sample(ws, "市场监管局", Period.parse("2025-10"))
         ws.backup_before("manual")
-    daily = tmp_path / "backups" / "daily"
+    daily = tmp_path / "backups" / "ws.db" / "daily"
     daily.mkdir(parents=True)
-    good = next((tmp_path / "backups" / "before").glob("*.db"))
+    good = next((tmp_path / "backups" / "ws.db" / "before").glob("*.db"))
     for age in range(1, 15):
         old = daily / f"ws-2025-01-{age:02d}.db"
         shutil.copyfile(good, old)
@@ -119,7 +119,7 @@ def filled(tmp_path) -> Path:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}  # Windows: the ANSI code page else
     return subprocess.run(
         [sys.executable, "-m", "ipdesk", *args], capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env
     )
@@ -165,7 +165,7 @@ def test_the_newest_good_backup_restores_a_damaged_database(filled, capsys):
     damage(filled, "audit pages overwritten")
     assert main(["--db", str(filled), "demo", "--unit", "碑林区", "--period", "2025-10"]) == 2
     advice = capsys.readouterr().err
-    good = next((filled.parent / "backups" / "before").glob("*.db"))
+    good = next((filled.parent / "backups" / "ws.db" / "before").glob("*.db"))
     assert str(good) in advice
     assert main(["--db", str(filled), "restore", str(good)]) == 0
     with Workspace(filled) as ws:

@@ -301,8 +301,8 @@ def test_indicator_values_typed_the_chinese_way(qtbot, court_window, workspace):
     panel.commit()
     stored = workspace.indicator_values.get(14, "市法院", NOV)
     assert (stored.value, stored.data_source) == (96.5, "市法院审判管理办公室")
-    assert panel.model.index(0, 8).data() == "101.6%"
-    assert panel.model.index(0, 9).data() == "绿灯"
+    assert panel.model.index(0, 10).data() == "101.6%"
+    assert panel.model.index(0, 11).data() == "绿灯"
 
     panel.value.setFocus()
     panel.value.selectAll()
@@ -329,14 +329,21 @@ def test_a_large_jump_needs_confirmation_and_a_note(qtbot, court_window, workspa
     assert (stored.value, stored.note) == (96, "上期为半年数据")
 
 
-def test_project_target_values(qtbot, court_window, workspace):
+def test_a_target_that_is_an_indicator_shows_the_indicator(qtbot, court_window, workspace):
+    """工程5's 民事案件结收比 is indicator 14: the court enters it once, in the indicator table."""
     panel = court_window.indicators
     assert panel.target_model.rowCount() == 1
+    target = workspace.projects.targets_for_unit("市法院")[0].target
+    assert target.indicator_seq == 14
     panel.target_table.selectRow(0)
+    assert not panel.value.isEnabled() and "与指标14为同一数据" in panel.editing.text()
+    panel.table.selectRow(0)  # indicator 14 (after a target: a switch between the tables)
+    assert panel.value.isEnabled(), panel.editing.text()
     qtbot.keyClicks(panel.value, "97")
     panel.commit()
-    target = workspace.projects.targets_for_unit("市法院")[0].target
+    assert workspace.indicator_values.get(14, "市法院", NOV).value == 97
     assert workspace.target_values.get(5, target.seq, "市法院", NOV).value == 97
+    assert panel.target_model.index(0, 3).data() == "97%"  # the target's row shows the indicator's figure
 
 
 def test_missing_indicator_takes_the_clerk_to_the_indicators_tab(qtbot, court_window):
@@ -363,14 +370,34 @@ def test_chinese_font_is_available(qapp):
     assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
 
 
+# `python -m ipdesk --smoke-test`, then the names of the modules the clerk's window needed, on stderr
+SMOKE_TEST_AND_MODULES = """
+import runpy, sys
+sys.argv = ["ipdesk", "--smoke-test"]
+try:
+    runpy.run_module("ipdesk", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    print("modules:", " ".join(sorted(sys.modules)), file=sys.stderr)
+    raise
+"""
+
+
 def test_smoke_test_command(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "IPDESK_HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "ipdesk", "--smoke-test"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        [sys.executable, "-c", SMOKE_TEST_AND_MODULES], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("shown in ") and lines[0].endswith(" ms")
+    # The first window loads none of the code for the city, signatures, report files or plan import (issue 24).
+    modules = next(line for line in result.stderr.splitlines() if line.startswith("modules: ")).split()[1:]
+    assert "ipdesk.ui.main_window" in modules  # what was shown is the clerk's window
+    unwanted = (
+        *("ipdesk.exchange", "ipdesk.signing", "ipdesk.reports", "ipdesk.workspace.city", "ipdesk.workspace.signoff"),
+        *("ipdesk.plans.task_list", "ipdesk.plans.plan_builder", "pyhanko", "openpyxl", "reportlab", "docx"),
+    )
+    assert [m for m in modules if m.split(".")[0] in unwanted or m.startswith(unwanted)] == []
 
 
 def test_qt_speaks_chinese(qapp):
@@ -455,6 +482,30 @@ def test_signing_from_the_window_locks_it_and_says_who_signed(qtbot, window, wor
     assert "已于" in banner and "签署" in banner and "修订" in banner
     assert window.editor.achievements.isReadOnly()
     assert window.revise_action.isEnabled() and not window.sign_action.isEnabled()
+
+
+# What the window offers for the version shown, written out by hand from the life cycle (domain/reports.py):
+# a returned version is answered in version n+1, so nothing is offered on it; signed and accepted ones are revised.
+OFFERED = {
+    ReportStatus.DRAFT: {"submit"},
+    ReportStatus.SUBMITTED: {"sign"},
+    ReportStatus.SIGNED: {"revise"},
+    ReportStatus.ACCEPTED: {"revise"},
+    ReportStatus.RETURNED: set(),
+}
+
+
+@pytest.mark.parametrize("status", list(ReportStatus))
+def test_the_actions_offered_follow_the_life_cycle(window, workspace, monkeypatch, status):
+    from dataclasses import replace
+
+    from ipdesk.domain.reports import ReportState
+
+    state = ReportState(UNIT, NOV.code, 2, status)
+    monkeypatch.setattr(workspace.reports, "state", lambda unit, period: replace(state, unit=unit))
+    window.load_period()
+    actions = {"submit": window.submit_action, "sign": window.sign_action, "revise": window.revise_action}
+    assert {name for name, action in actions.items() if action.isEnabled()} == OFFERED[status]
 
 
 def test_a_wrong_passphrase_is_said_in_the_dialog(qtbot, window, workspace):

@@ -173,11 +173,17 @@ def test_size_maximised_state_splitters_and_columns_are_remembered(tmp_path, wor
     workspace.close()
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "S", "width": 1366, "height": 768, "logicalDpi": 96}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "PYTHONPATH": str(ROOT)}
+    # a relative configfile, run in its folder: Qt splits QT_QPA_PLATFORM at ':', which cuts C:\… on Windows
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}", "PYTHONPATH": str(ROOT)}
 
     def run(step: str) -> dict:
         result = subprocess.run(
-            [sys.executable, "-c", REMEMBER, str(db), step], capture_output=True, text=True, env=env, timeout=120
+            [sys.executable, "-c", REMEMBER, str(db), step],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -195,9 +201,14 @@ def test_a_new_window_opens_maximised_on_a_small_screen(tmp_path, workspace):
     workspace.close()
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "S", "width": 1280, "height": 720, "logicalDpi": 96}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-c", REMEMBER, str(db), "look"], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", REMEMBER, str(db), "look"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
@@ -212,13 +223,18 @@ def test_smoke_test_saves_a_picture_of_the_window(tmp_path, width, height):
         encoding="utf-8",
     )
     picture = tmp_path / "截图" / "window.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "IPDESK_HOME": str(tmp_path)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screen.name}",  # relative: Qt splits at ':', cutting C:\…
+        "IPDESK_HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "ipdesk", "--smoke-test", "--screenshot", str(picture)],
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=tmp_path,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -391,6 +407,30 @@ def test_the_global_error_handler_speaks_chinese_and_logs_details(qtbot, monkeyp
         import threading
 
         threading.excepthook = threading.__excepthook__
+
+
+def test_the_log_file_rotates_through_logging(monkeypatch):
+    """Past its limit the log moves aside to ipdesk.log.1 (one kept) and a new one begins: stdlib logging's
+    RotatingFileHandler, never a hand-made rename."""
+    import logging.handlers
+
+    from ipdesk.ui import log_file
+
+    monkeypatch.setattr(log_file, "LOG_LIMIT_BYTES", 4000)
+    log = log_file.log_path()
+    for number in range(40):
+        try:
+            raise ValueError(f"错误第{number}号")
+        except ValueError as error:
+            assert log_file.write_log(error, f"第{number}次") == log
+    files = [h for h in logging.getLogger("ipdesk").handlers if isinstance(h, logging.FileHandler)]
+    assert len(files) == 1 and isinstance(files[0], logging.handlers.RotatingFileHandler)
+    older = log.with_name("ipdesk.log.1")
+    assert sorted(p.name for p in log.parent.iterdir()) == ["ipdesk.log", "ipdesk.log.1"]
+    assert log.stat().st_size <= 4000 and older.stat().st_size <= 4000
+    newest = log.read_text(encoding="utf-8")
+    assert "错误第39号" in newest and "Traceback" in newest and newest.startswith("==== ")
+    assert "错误第0号" not in newest + older.read_text(encoding="utf-8")  # the oldest went with the rotation
 
 
 # -- feedback ------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("PySide6.QtWidgets")
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
 from ipdesk import Workspace
 from ipdesk.domain.plan import UnitKind
@@ -69,7 +69,8 @@ def test_the_toolbar_names_the_current_plan_and_the_menu_lists_the_plans(window)
     assert window.plan_button.text() == "方案：西安市2022—2025年 ▾"
     menus = [a.text() for a in window.menuBar().actions()]
     assert "方案(&P)" in menus
-    file_menu = window.menuBar().actions()[0].menu()
+    # (not QAction.menu(): PySide6 6.8 hands back a wrapper whose QMenu is already deleted)
+    file_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "文件(&F)")
     assert "导入方案…" in [a.text() for a in file_menu.actions()]
     plans = window.plan_button.menu()
     plans.aboutToShow.emit()
@@ -191,3 +192,49 @@ def test_a_unit_the_other_plan_lacks_is_chosen_again(qtbot, workspace, tmp_path,
     new = switch_plan(win, "xian-2026-2030")
     qtbot.addWidget(new)
     assert new.unit == "市科技局" and workspace.settings.get("unit") == "市科技局"
+
+
+def test_damage_reported_after_a_switch_offers_the_restore(qtbot, workspace, tmp_path, monkeypatch):
+    """The application's host owns the window: after a plan switch the error handler reports to the new window, so
+    a damaged database found then still offers the newest good backup (never "Internal C++ object already
+    deleted" from the window the switch let go)."""
+    import sqlite3
+
+    import shiboken6
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from ipdesk.ui.error_handler import ErrorHandler
+    from ipdesk.ui.host import HOST
+    from ipdesk.ui.main_window import MainWindow
+    from ipdesk.ui.plan_menu import switch_plan
+
+    first = MainWindow(workspace, UNIT, today=TODAY)  # as app.run shows it (not closed by qtbot: the switch does)
+    handler = ErrorHandler()
+    HOST.attach(handler)
+    HOST.adopt(first)
+    first.show()
+    try:
+        good = workspace.backup_before("manual")
+        workspace.plans.save(workspace.plans.read(task_list(tmp_path / "next.xlsx")))
+        new = switch_plan(first, "xian-2026-2030")
+        assert new is not None
+        qtbot.addWidget(new)
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(first)  # the old window is gone for good
+        assert HOST.window is new and handler.window is new
+
+        asked = []
+
+        def question(parent, title, text, *args, **kwargs):
+            asked.append((parent, text))
+            return QMessageBox.StandardButton.No
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        handler.handle(sqlite3.DatabaseError("database disk image is malformed"))
+        assert len(asked) == 1
+        parent, text = asked[0]
+        assert parent is new and "已损坏" in text and good is not None and good.name in text
+        assert handler.shown == []  # offered as damage, not shown as an error
+    finally:
+        HOST.release()

@@ -84,7 +84,54 @@ def test_the_workspace_applies_the_threshold_rule(ws):
     pledge = ws.indicators.get(6)  # 知识产权年质押融资金额 保持30亿元
     assert pledge.must_reach and ws.lights.for_indicator(pledge, 29, "2025") is Light.RED
     patents = ws.indicators.get(2)  # 海外专利年申请量 800 件: a value to approach, not a threshold
-    assert not patents.must_reach and ws.lights.for_indicator(patents, 780, "2025") is Light.GREEN
+    assert not patents.must_reach and ws.lights.for_indicator(patents, 780, "2024") is Light.GREEN
+    # ... until the target's year is over: then 780 of 800 is 未达标, and never green beside it
+    judgement = ws.lights.judge(patents, 780, "2025")
+    assert (judgement.light, judgement.verdict) == (Light.YELLOW, "未达标")
+    assert ws.lights.judge(patents, 800, "2025-12").verdict == "达标"
+
+
+def _indicator(kind, name="指标", unit="件", baseline=100.0, target=200.0, op="="):
+    from ipdesk.domain.indicators import Indicator
+
+    return Indicator(1, "组", name, unit, baseline, 2020 if baseline is not None else None, target, 2025, op, None,
+                     "", 1, kind=kind)  # fmt: skip
+
+
+def test_a_yearly_amount_is_expected_in_proportion_to_the_year_elapsed():
+    """序时: 技术合同成交额 1523.6 of a yearly 2000 in September is on schedule (1500 due), not red."""
+    from ipdesk.domain.indicators import IndicatorKind
+    from ipdesk.domain.lights import expected_by, judge_indicator
+    from ipdesk.plans.embedded import load_embedded_plan
+
+    plan = load_embedded_plan()
+    contracts, overseas = plan.indicator(5), plan.indicator(2)
+    assert contracts.kind_of is IndicatorKind.FLOW and overseas.kind_of is IndicatorKind.FLOW
+    september = judge_indicator(contracts, 1523.6, Period.parse("2025-09"), T)
+    assert (september.year_expected, september.expected) == (2000, 1500)
+    assert september.light is Light.GREEN and september.verdict == "达到序时进度"
+    assert round(september.year_rate, 4) == 0.7618  # the rate a return carries: value ÷ the year's amount
+    assert judge_indicator(overseas, 655, Period.parse("2025-09"), T).light is Light.GREEN  # 655 of 600 due
+    assert judge_indicator(contracts, 1523.6, Period.parse("2025Q3"), T).light is Light.GREEN
+    assert judge_indicator(contracts, 1300, Period.parse("2025-09"), T).light is Light.YELLOW  # 86.7 % of 1500
+    assert judge_indicator(contracts, 1200, Period.parse("2025-09"), T).light is Light.RED  # 80 %
+    flow = _indicator(IndicatorKind.FLOW)
+    assert expected_by(flow, Period.parse("2021-03"), lambda year: 120.0) == (120.0, 30.0)
+    assert expected_by(flow, Period.parse("2021H1"), lambda year: 120.0) == (120.0, 60.0)
+
+
+def test_a_stock_follows_the_path_and_a_rate_its_years_level():
+    from ipdesk.domain.indicators import IndicatorKind
+    from ipdesk.domain.lights import expected_by
+
+    yearly = {2020: 100.0, 2021: 121.0}.get
+    stock = _indicator(IndicatorKind.STOCK)
+    assert expected_by(stock, Period.parse("2021-06"), yearly) == (121.0, pytest.approx(110.0))  # halfway: 100 → 121
+    assert expected_by(stock, Period.parse("2021"), yearly) == (121.0, 121.0)
+    rate = _indicator(IndicatorKind.RATE, unit="%")
+    assert expected_by(rate, Period.parse("2021-03"), yearly) == (121.0, 121.0)
+    held = _indicator(IndicatorKind.HOLD, op="保持")
+    assert expected_by(held, Period.parse("2021-03"), lambda year: 30.0) == (30.0, 30.0)
 
 
 def test_plan_periods():

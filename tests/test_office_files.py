@@ -8,12 +8,20 @@ import json
 import pytest
 
 from ipdesk.domain import InvalidInput
+from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.domain.signed_text import text_sha256
 from ipdesk.exchange import envelope, feedback, plan_file
-from ipdesk.reports.return_format import text_sha256
 from ipdesk.signing.identity import KeyStore
 
 OFFICE = "西安市知识产权强市建设工作领导小组办公室"
 KINDS = [pytest.param(feedback.KIND, id="feedback"), pytest.param(plan_file.KIND, id="plan")]
+
+
+def registered(*identities, replaced_at: str = "") -> list[TrustedCertificate]:
+    """The identities as registered here (all replaced at ``replaced_at`` when given)."""
+    return [
+        TrustedCertificate(i.fingerprint, i.unit, "city", "2025-01-01T00:00:00+08:00", replaced_at) for i in identities
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +42,7 @@ def test_a_sound_file_opens_and_a_byte_order_mark_does_no_harm(kind, keys, tmp_p
     data = envelope.seal(kind, {"format": "x", "format_version": "1.0", "名": "值"}, office)
     opened = envelope.open_signed(kind, _write(tmp_path, "ok.json", b"\xef\xbb\xbf" + data))
     assert json.loads(opened.text)["名"] == "值"
-    envelope.check_office(tmp_path / "ok.json", opened.certificate, OFFICE, [office.certificate])
+    envelope.check_office(kind, tmp_path / "ok.json", opened.certificate, OFFICE, registered(office), "")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -71,14 +79,12 @@ def test_every_kind_of_bad_file_is_refused_with_its_reason(kind, keys, tmp_path)
     # Signed by a unit with its own, registered key: still not the office's.
     forged = envelope.open_signed(kind, _write(tmp_path, "unit.json", envelope.seal(kind, {"a": 1}, unit)))
     with pytest.raises(InvalidInput, match=f"不是由{OFFICE}签发的（签发者：碑林区人民政府）"):
-        envelope.check_office(
-            tmp_path / "unit.json", forged.certificate, OFFICE, [office.certificate, unit.certificate]
-        )
+        envelope.check_office(kind, tmp_path / "unit.json", forged.certificate, OFFICE, registered(office, unit), "")
     # The office's name, a key nobody registered.
     stranger = KeyStore(tmp_path / "stranger").create(OFFICE, "冒名者", "市局签署口令")
     opened = envelope.open_signed(kind, _write(tmp_path, "stranger.json", envelope.seal(kind, {"a": 1}, stranger)))
     with pytest.raises(InvalidInput, match="未在本工作区登记"):
-        envelope.check_office(tmp_path / "stranger.json", opened.certificate, OFFICE, [office.certificate])
+        envelope.check_office(kind, tmp_path / "stranger.json", opened.certificate, OFFICE, registered(office), "")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -87,6 +93,20 @@ def test_a_newer_document_inside_a_sound_envelope_asks_for_an_upgrade(kind, keys
     document = {"format": "ipdesk-feedback" if kind is feedback.KIND else "ipdesk-plan", "format_version": "9.0"}
     path = _write(tmp_path, "newer-document.json", envelope.seal(kind, document, office))
     read = feedback.read if kind is feedback.KIND else plan_file.read
-    args = ([office.certificate], OFFICE) if kind is feedback.KIND else ([office.certificate],)
+    args = (registered(office), OFFICE) if kind is feedback.KIND else (registered(office),)
     with pytest.raises(InvalidInput, match=r"较新的格式（9\.0）.*请升级"):
         read(path, *args)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_replaced_office_key_is_trusted_only_for_what_it_signed_before_the_replacement(kind, keys, tmp_path):
+    """One rule (``exchange.trust.replaced_key_problem``) for feedback and plan files alike."""
+    office, _ = keys
+    path = tmp_path / "file.json"
+    opened = envelope.open_signed(kind, _write(tmp_path, "file.json", envelope.seal(kind, {"a": 1}, office)))
+    replaced = registered(office, replaced_at="2025-11-01T09:00:00+08:00")
+    before = "2025-10-31T17:00:00+08:00"
+    assert envelope.check_office(kind, path, opened.certificate, OFFICE, replaced, before).superseded_at
+    for after in ("2025-11-01T09:00:01+08:00", "2026-03-01T10:00:00+08:00", "", "不是时间"):
+        with pytest.raises(InvalidInput, match=f"更换证书.*此{kind.label}由更换前的旧证书在更换后签署"):
+            envelope.check_office(kind, path, opened.certificate, OFFICE, replaced, after)

@@ -27,7 +27,8 @@ def test_wheel_contains_resources_and_migrations_and_works_alone(tmp_path):
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = (
+    code = (  # sys.path as well as PYTHONPATH: an embedded Python (the Windows lane's) ignores PYTHONPATH
+        f"import sys; sys.path.insert(0, {str(site)!r})\n"
         "import ipdesk.paths as p, ipdesk\n"
         "from ipdesk import Workspace\n"
         "ws = Workspace(':memory:')\n"

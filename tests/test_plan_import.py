@@ -369,7 +369,47 @@ def test_round_trip_of_the_embedded_plan_gives_the_same_plan(ws, tmp_path):
         (p.goal, [t.quote for t in p.targets]) for p in here.projects
     ]
     assert (back.member_units_note, back.corrections) == (here.member_units_note, here.corrections)
+    # the city's judgement travels too: kinds of indicator, targets linked to indicators, 校验规则
+    assert [i.kind for i in back.indicators] == [i.kind for i in here.indicators]
+    assert [t.indicator_seq for p in back.projects for t in p.targets] == [
+        t.indicator_seq for p in here.projects for t in p.targets
+    ]
+    assert back.rules == here.rules and len(back.rules) == 16
     assert ws.plans.save(preview).outcome == "same"
+
+
+def test_kinds_are_read_or_guessed_targets_linked_and_rules_read_from_their_sheet(ws, tmp_path):
+    from ipdesk.domain.indicators import IndicatorKind
+
+    path = _with_indicators(tmp_path / "指标.xlsx", own_units=False)
+    book = openpyxl.load_workbook(path)
+    book["主要发展指标"].cell(2, 7, "指标类型")
+    book["主要发展指标"].cell(3, 7, "存量")  # stated; the second row's kind is left to the name
+    projects = book["示范工程"]
+    projects.cell(1, 10, "对应指标")
+    projects.cell(2, 10, "指标1")
+    rules = book.create_sheet("校验规则")
+    rules.append(["序号", "左边", "比较", "右边", "提示信息", "重要程度"])
+    rules.append([1, "工程1.2", "≤", "工程1.1", "专利导航项目不应多于高价值专利", "提醒"])
+    rules.append([2, "指标1", "<=", "100", "拥有量不超过100", "必须"])
+    rules.append([3, "指标9", "<=", "100", "没有这个指标", "必须"])
+    rules.append([4, "指标1 +", "<=", "100", "写错了", "必须"])
+    preview = ws.plans.read(_save(book, path))
+    reasons = [r.reason for r in preview.rejected_rows]
+    assert len(reasons) == 2 and "不存在的指标9" in reasons[0] and "写法有误" in reasons[1]
+    plan = preview.plan
+    first, second = plan.indicators
+    assert first.kind is IndicatorKind.STOCK and second.kind is None
+    assert second.kind_of is IndicatorKind.FLOW  # 质押融资金额: a yearly amount, to be confirmed
+    assert any("按名称推断" in note and "知识产权质押融资金额" in note for note in preview.notes)
+    assert [t.indicator_seq for t in plan.projects[0].targets] == [1, None]
+    assert [(r.left, r.op, r.right, r.importance.value) for r in plan.rules] == [
+        ("工程1.2", "<=", "工程1.1", "提醒"),
+        ("指标1", "<=", "100", "必须"),
+    ]
+    ws.plans.save(preview, accept_rejects=True, use=True)
+    assert ws.plan.rules == plan.rules and ws.plan.indicators[0].kind is IndicatorKind.STOCK
+    assert ws.plan.projects[0].targets[0].indicator_seq == 1
 
 
 def test_round_trip_of_the_task_list_alone(ws, tmp_path):

@@ -409,6 +409,14 @@ def test_an_older_plan_file_or_another_certificate_needs_confirmation(offices, t
     assert [c for c in again.cautions if "签发证书" in c and "不同" in c]
     assert unit.plans.save(again, confirmed=True).outcome == "updated"
     assert unit.plan.task(3).content == "新增督导要求"
+    # The replaced key signs a plan with a new code after the replacement: refused, nothing saved.
+    before = [p.code for p in unit.plans.all()]
+    stale = tmp_path / "stale-key.json"
+    other_plan = dataclasses.replace(first_plan, code="xian-2031-2035", title=first_plan.title + "（续）")
+    stale.write_bytes(plan_files.signed_bytes(other_plan, identity, "张主任"))
+    with pytest.raises(InvalidInput, match=r"更换证书.*方案文件由更换前的旧证书在更换后签署"):
+        unit.plans.read(stale)
+    assert [p.code for p in unit.plans.all()] == before
 
 
 def test_only_the_city_office_publishes_plan_files(offices, tmp_path):
@@ -554,3 +562,46 @@ def test_the_workspaces_roster_changes_and_hides_units_of_the_shipped_one(tmp_pa
             "city=西安市;unit=市科协",
             "city=西安市;unit=市统计局",
         ]
+
+
+def test_a_plan_update_moving_a_task_to_another_unit_needs_confirming_and_keeps_the_entries(offices, tmp_path):
+    """Task 1 goes from 碑林区 (which has entries for it) to 雁塔区: a caution names both; once confirmed the task
+    leaves 碑林区's list, and what 碑林区 entered stays readable."""
+    from ipdesk.exchange import plan_file as plan_files
+
+    city, unit = offices
+    first_plan = city.plan
+    plan_file, certificate = _publish(city, tmp_path)
+    unit.trust.add(certificate)
+    unit.plans.save(unit.plans.read(plan_file), use=True)
+    task = unit.plan.task(1)
+    assert task.role_of(BEILIN) is not None
+    unit.progress.save(unit.progress.get(1, BEILIN, "2026-10").with_changes(achievements="培育进展"))
+    yanta = "雁塔区人民政府"
+    moved = dataclasses.replace(
+        first_plan.tasks[0],
+        lead_units=tuple(u for u in first_plan.tasks[0].lead_units if u != BEILIN) or (yanta,),
+        coop_units=(*[u for u in first_plan.tasks[0].coop_units if u != BEILIN], yanta),
+    )
+    moved = dataclasses.replace(
+        moved, coop_units=tuple(dict.fromkeys(u for u in moved.coop_units if u not in moved.lead_units))
+    )
+    newer = dataclasses.replace(first_plan, tasks=(moved, *first_plan.tasks[1:]))
+    update = tmp_path / "moved.json"
+    update.write_bytes(plan_files.signed_bytes(newer, city.city.unlock(CITY_PASS), "张主任"))
+
+    preview = unit.plans.read(update)
+    caution = next(c for c in preview.cautions if "责任单位已改变" in c)
+    assert caution.startswith("第 1 项任务") and f"新增{yanta}" in caution
+    assert f"不再由{BEILIN}" in caution and f"其中{BEILIN}已填报的内容保留、可以查阅" in caution
+    with pytest.raises(InvalidInput, match="请先核对提醒"):
+        unit.plans.save(preview)
+    assert unit.plan.task(1).role_of(BEILIN) is not None  # nothing changed
+    assert unit.plans.save(preview, confirmed=True).outcome == "updated"
+    assert 1 not in [row.task.seq for row in unit.progress.for_unit(BEILIN, "2026-10")]
+    kept = unit.progress.former_tasks(BEILIN)
+    assert [(p.task_seq, p.period.code, p.achievements) for p in kept] == [(1, "2026-10", "培育进展")]
+    assert [p.achievements for p in unit.progress.history(1, BEILIN)] == ["培育进展"]
+    # the unit's report of the period no longer carries the task; exporting it still works
+    files = unit.reports.export(BEILIN, "2026-10", tmp_path / "out")
+    assert files and 1 not in [t.seq for t in unit.reports.snapshot(BEILIN, "2026-10").tasks]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
@@ -133,11 +134,14 @@ def test_evidence_is_copied_and_kept_by_hash(tmp_path):
 
 
 def test_evidence_names_are_made_safe(tmp_path):
-    source = tmp_path / "CON.txt"
-    source.write_text("x", encoding="utf-8")
-    with Workspace(tmp_path / "ws.db") as ws:
-        assert ws.evidence.add(47, "碑林区", NOV, source).file_name == "_CON.txt"
     from ipdesk.store.evidence_store import safe_file_name
+
+    assert safe_file_name("CON.txt") == "_CON.txt"
+    if sys.platform != "win32":  # about reserved names: Windows cannot make a file named CON.txt, other systems can
+        source = tmp_path / "CON.txt"
+        source.write_text("x", encoding="utf-8")
+        with Workspace(tmp_path / "ws.db") as ws:
+            assert ws.evidence.add(47, "碑林区", NOV, source).file_name == "_CON.txt"
 
     assert safe_file_name("..\\..\\windows/system32:evil?.doc") == "system32_evil_.doc"
     assert len(safe_file_name("长" * 300 + ".docx")) <= 125
@@ -184,7 +188,25 @@ def test_sample_data_draws_whole_counts(ws):
     assert len(counted) >= 4
     assert all(values[i.seq].value.is_integer() for i in counted)
     targets = ws.target_values.for_unit(agency, NOV)
-    assert all(v.value.is_integer() for v in targets.values())
+    own = [k for k in targets if ws.target_values.linked_indicator(*k, agency) is None]
+    assert own and all(targets[k].value.is_integer() for k in own)
+
+
+def test_a_target_linked_to_an_indicator_is_entered_once_as_the_indicator(ws):
+    """技术合同成交额 is indicator 5 and a target of 工程2: the unit enters the indicator, the target shows it."""
+    keji = "市科技局"
+    assert ws.target_values.linked_indicator(2, 3, keji).seq == 5
+    with pytest.raises(InvalidInput) as error:
+        ws.target_values.save(TargetValue(2, 3, keji, NOV, 1749))
+    assert "同一数据" in str(error.value) and "指标5" in str(error.value)
+    assert ws.target_values.get(2, 3, keji, NOV).value is None
+    ws.indicator_values.save(IndicatorValue(5, keji, NOV, 2036.8))
+    shown = ws.target_values.get(2, 3, keji, NOV)
+    assert (shown.value, shown.note) == (2036.8, "同指标5“全市技术合同成交额”")
+    line = next(t for t in ws.reports.snapshot(keji, NOV).targets if t.project_no == 2 and t.seq == 3)
+    assert line.value == 2036.8  # the return carries one figure for the quantity
+    # a target with no indicator behind it is entered as before
+    ws.target_values.save(TargetValue(5, 3, "市检察院", NOV, 14))
 
 
 def test_settings_are_checked(ws):

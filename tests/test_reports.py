@@ -358,10 +358,11 @@ def test_official_windows_faces_are_offered_only_when_present(monkeypatch, tmp_p
 def test_the_font_cache_gives_the_same_font_and_survives_damage(tmp_path, monkeypatch):
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from ipdesk import paths
     from ipdesk.paths import resources_dir
     from ipdesk.reports import fonts
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(paths, "user_cache_dir", lambda: tmp_path / "cache")
     font_file = resources_dir() / "fonts" / "wqy-microhei.ttc"
     cache = fonts._cache_path(font_file, 0)
     assert cache is not None and str(tmp_path) in str(cache)

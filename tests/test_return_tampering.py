@@ -34,14 +34,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from ipdesk import Workspace
-from ipdesk.reports.return_format import canonical_json, read_return, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
+from ipdesk.reports.return_format import read_return
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import Verdict, VerdictStatus, verify_file
-from ipdesk.workspace.sample_data import fill_sample
 
-from .conftest import FIXTURES, ROOT, libreoffice_convert
+from .conftest import FIXTURES, ROOT, SAMPLE_PASS, SAMPLE_PERIOD, SAMPLE_UNIT, libreoffice_convert, open_copy
 
 UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 TASKS, INDICATORS, EVIDENCE, SIGNATURE = "任务进展情况", "主要指标完成情况", "佐证材料清单", "ipdesk签名"
@@ -69,15 +68,13 @@ class Signed:
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory) -> Signed:
+def signed(signed_template, tmp_path_factory) -> Signed:
+    """The sample return signed (version 1, made once per run: ``signed_template``), revised and signed again."""
+    assert (UNIT, PERIOD, PASS) == (SAMPLE_UNIT, SAMPLE_PERIOD, SAMPLE_PASS)
     folder = tmp_path_factory.mktemp("signed")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IPDESK_HOME", str(folder / "home"))  # the unit's key goes here, never to the user's folder
-        with Workspace(folder / "ws.db", actor="王芳") as ws:
-            ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
-            fill_sample(ws, UNIT, PERIOD)
-            ws.reports.submit(UNIT, PERIOD)
-            ws.signoff.sign(UNIT, PERIOD, PASS, create=True)
+        with open_copy(signed_template, folder / "ws.db", folder / "home") as ws:
             ws.signoff.revise(UNIT, PERIOD)
             ws.reports.submit(UNIT, PERIOD)
             ws.signoff.sign(UNIT, PERIOD, PASS)
@@ -910,7 +907,7 @@ def run_verify(signed: Signed, files: list[Path], home: Path) -> Run:
     """``python -m ipdesk.cli --db DB verify --json FILES…`` as the user would run it."""
     command = [sys.executable, "-m", "ipdesk.cli", "--db", str(signed.db), "verify", "--json", *map(str, files)]
     env = {**os.environ, "IPDESK_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", env=env, cwd=ROOT, timeout=600)
     return Run(files, result)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,8 @@ from ipdesk.signing.identity import KeyStore
 from ipdesk.signing.verify import VerdictStatus, verify_file
 from ipdesk.workspace.sample_data import fill_sample
 
+from .conftest import open_copy
+
 UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 needs = {
     tool: pytest.mark.skipif(not shutil.which(tool), reason=f"{tool} is not installed")
@@ -33,22 +36,19 @@ needs = {
 
 
 @pytest.fixture
-def submitted(tmp_path):
-    ws = Workspace(tmp_path / "ws.db", actor="王芳")
-    ws.settings.update({"unit": UNIT, "clerk_name": "王芳", "reviewer_name": "李强"})
-    fill_sample(ws, UNIT, PERIOD)
-    ws.reports.submit(UNIT, PERIOD)
+def submitted(submitted_template, tmp_path):
+    ws = open_copy(submitted_template, tmp_path / "ws.db", Path(os.environ["IPDESK_HOME"]))
     yield ws
     ws.close()
 
 
 @pytest.fixture
-def signed(submitted, tmp_path):
-    submitted.signoff.sign(UNIT, PERIOD, PASS, create=True)
-    folder = tmp_path / "out"
-    folder.mkdir()
-    paths = {p.suffix: p for p in submitted.reports.export(UNIT, PERIOD, folder)}
-    return submitted, paths
+def signed(signed_template, tmp_path):
+    ws = open_copy(signed_template, tmp_path / "ws.db", Path(os.environ["IPDESK_HOME"]))
+    folder = shutil.copytree(signed_template / "out", tmp_path / "out")
+    paths = {p.suffix: p for p in Path(folder).iterdir()}
+    yield ws, paths
+    ws.close()
 
 
 def trusted(ws):
@@ -226,15 +226,24 @@ def test_changing_any_visible_cell_is_detected(signed, tmp_path):
     ws, paths = signed
     cells = _cells(paths[".xlsx"])
     assert len(cells) > 30
-    for sheet_name, coordinate in cells:
-        book = load_workbook(paths[".xlsx"])
-        cell = book[sheet_name][coordinate]
-        cell.value = (cell.value + 1) if isinstance(cell.value, (int, float)) else f"{cell.value}改"
-        changed = tmp_path / "changed.xlsx"
+    book = load_workbook(paths[".xlsx"])  # loaded once; each round changes a few cells and puts them back
+    rounds = 8  # the view is compared cell by cell and every difference is listed: each changed cell must be named
+    changed = tmp_path / "changed.xlsx"
+    for batch in (cells[start::rounds] for start in range(rounds)):
+        originals = []
+        for sheet_name, coordinate in batch:
+            cell = book[sheet_name][coordinate]
+            originals.append((cell, cell.value))
+            cell.value = (cell.value + 1) if isinstance(cell.value, (int, float)) else f"{cell.value}改"
         book.save(changed)
+        for cell, value in originals:
+            cell.value = value
         verdict = verify_file(changed, trusted(ws))
-        assert verdict.status is VerdictStatus.MODIFIED, (sheet_name, coordinate)
-        assert coordinate in verdict.detail
+        assert verdict.status is VerdictStatus.MODIFIED, batch
+        named = {text.partition("：")[0] for text in verdict.differences}
+        assert named == {f"{sheet_name}!{coordinate}" for sheet_name, coordinate in batch}, (batch, named)
+    book.save(changed)
+    assert verify_file(changed, trusted(ws)).status is VerdictStatus.VALID  # every cell was put back as it was
 
 
 def test_resaving_unchanged_keeps_the_workbook_valid(signed, tmp_path):

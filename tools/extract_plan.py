@@ -78,6 +78,81 @@ INDICATORS = [
     (15, "保护水平", "知识产权保护社会满意度", "分", None, 85, "≥", None, "", ["≧85"]),
 ]
 
+# What kind of figure each indicator is (IndicatorKind: what is expected of it part-way through a year), from the
+# published names. Where the name alone does not settle it, the note says how it was read.
+INDICATOR_KINDS = {
+    1: ("stock", ""),
+    2: ("flow", ""),
+    3: (
+        "stock",
+        "“马德里商标国际注册量”未写“年”：按截至当期的有效国际注册累计量（存量）理解；若改按当年新增统计，应改为年度流量。",
+    ),
+    4: (
+        "flow",
+        "“著作权登记数”按当年登记数（年度流量）理解：2020年2.02万件为当年登记数量级，累计量远大于此。",
+    ),
+    5: ("flow", ""),
+    6: (
+        "flow",
+        "“知识产权年质押融资金额”为每年的金额（年度流量），“保持”指每年保持30亿元：年内按序时比较，"
+        "全年不足30亿元为未达到。",
+    ),
+    7: ("stock", ""),
+    8: ("stock", ""),
+    9: ("stock", "“知识产权服务业从业人员”为期末在业人数（存量，可增可减），按基数到目标的路径比较。"),
+    10: (
+        "stock",
+        "“知识产权入园惠企服务企业”未写“年”：按方案期内累计服务企业数（存量）理解；2020年基数空缺，2025年前不设预期值。",
+    ),
+    11: ("rate", ""),
+    12: ("stock", "“专利预审备案主体”为累计备案的创新主体数（存量）。"),
+    13: ("rate", ""),
+    14: ("rate", "“结收比”为结案数与收案数之比（比率），可超过100%。"),
+    15: ("rate", "“知识产权保护社会满意度”以分计（百分制），按比率（水平）比较。"),
+}
+
+# Project sub-targets that measure the same quantity as a headline indicator: (project, target name) → indicator.
+# The unit enters the indicator; the target shows it, so the quantity has one figure and one verdict.
+TARGET_INDICATORS = {
+    (1, "每万人高价值发明专利拥有量"): 1,
+    (2, "全市技术合同成交额"): 5,
+    (3, "国家和省级知识产权优势示范企业"): 8,  # 知识产权优势和示范企业数量, 180 家 in both
+    (5, "知识产权保护社会满意度"): 15,  # the plan writes 85% in 工程5 and ≧85分 in the table: one survey
+    (5, "知识产权民事案件结收比"): 14,
+    (5, "知识产权行政执法案件结案率"): 13,
+    (6, "专利预审服务覆盖创新主体"): 12,  # 专利预审备案主体 ≧1000 家: the entities the pre-examination service covers
+}
+
+# 校验规则 that follow from the plan itself: (left, op, right, message, importance).
+RULES = [
+    ("指标11", "<=", "100", "知识产权公益服务满意度不能超过100%", "必须"),
+    ("指标13", "<=", "100", "知识产权行政执法案件结案率不能超过100%", "必须"),
+    ("指标15", "<=", "100", "知识产权保护社会满意度（百分制）不能超过100分", "必须"),
+    ("工程2.2", "<=", "100", "辖区高校院所专利开放许可覆盖率不能超过100%", "必须"),
+    ("工程4.1", "<=", "100", "入选强县工程试点（示范）的区县占比不能超过100%", "必须"),
+    ("工程3.2", "<=", "工程3.1", "年度培育的知识产权优势示范企业不应多于累计培育总数", "提醒"),
+    ("工程6.3", "<=", "工程6.2", "纠纷调解司法确认案件数不应多于调解场次", "提醒"),
+    *(
+        (f"指标{seq}", ">=", f"上期(指标{seq})", f"{name}为累计数（存量），一般不应低于上期，请核对", "提醒")
+        for seq, name in (
+            (1, "每万人口高价值发明专利拥有量"),
+            (3, "马德里商标国际注册量"),
+            (7, "版权示范单位、园区(基地)数量"),
+            (8, "知识产权优势和示范企业数量"),
+            (12, "专利预审备案主体"),
+        )
+    ),
+    *(
+        (f"指标{seq}", ">=", f"本年上期(指标{seq})", f"{name}填本年累计数，不应低于本年上期，请核对", "提醒")
+        for seq, name in (
+            (2, "海外专利年申请量"),
+            (4, "著作权登记数"),
+            (5, "全市技术合同成交额"),
+            (6, "知识产权年质押融资金额"),
+        )
+    ),
+]
+
 # Numeric sub-targets of the projects, quoted from the plan's body (the project boxes and the text around them).
 # (project, name, value, unit, op, measure, quote, owners)
 PROJECT_TARGETS = [
@@ -312,7 +387,9 @@ def indicator_rows(source: str) -> list[dict]:
                 "growth": growth,
                 "growth_text": growth_text,
                 "task_seq": seq,
+                "kind": INDICATOR_KINDS[seq][0],
             }
+            | ({"kind_note": INDICATOR_KINDS[seq][1]} if INDICATOR_KINDS[seq][1] else {})
         )
     return result
 
@@ -345,10 +422,14 @@ def projects(source: str, tasks: list[dict]) -> list[dict]:
                     "quote": quote,
                     "owners": owners,
                 }
+                | ({"indicator_seq": TARGET_INDICATORS[no, name]} if (no, name) in TARGET_INDICATORS else {})
             )
         result.append({"no": no, "name": box.group(2), "goal": goal, "task_seq": row["seq"], "targets": targets})
     if [p["no"] for p in result] != list(range(1, 9)):
         raise SystemExit("expected projects 工程1 to 工程8")
+    linked = {(p["no"], t["name"]) for p in result for t in p["targets"] if "indicator_seq" in t}
+    if linked != set(TARGET_INDICATORS):
+        raise SystemExit(f"linked targets not found: {set(TARGET_INDICATORS) - linked}")
     return result
 
 
@@ -395,6 +476,10 @@ def build(source_path: Path) -> dict:
         "tasks": tasks,
         "indicators": indicator_rows(source),
         "projects": projects(source, tasks),
+        "rules": [
+            {"seq": n, "left": left, "op": op, "right": right, "message": message, "importance": importance}
+            for n, (left, op, right, message, importance) in enumerate(RULES, 1)
+        ],
     }
 
 

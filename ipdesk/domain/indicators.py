@@ -10,10 +10,83 @@ values read sensibly too: the baseline in its own year, nothing before it, and t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.numbers import is_count
 
 TARGET_OPS = ("=", "≥", "保持")
+
+
+class IndicatorKind(StrEnum):
+    """What an indicator's figure is, which decides what is expected of it part-way through a year.
+
+    * ``flow`` 年度流量: an amount per year (年申请量, 成交额, 融资金额); a unit enters the amount so far this year,
+      and by the end of September three quarters of the year's expected amount is due (序时);
+    * ``stock`` 存量: a count or holding at a moment (拥有量, 数量, cumulative counts); it is expected to lie on the
+      path from the baseline to the target, part-way between last year's expected value and this year's;
+    * ``rate`` 比率: a rate or level (满意度, %); the year's expected level applies all year;
+    * ``hold`` 保持: a level to hold (保持30亿元); the level applies every year.
+    """
+
+    FLOW = "flow"
+    STOCK = "stock"
+    RATE = "rate"
+    HOLD = "hold"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    IndicatorKind.FLOW: "年度流量",
+    IndicatorKind.STOCK: "存量",
+    IndicatorKind.RATE: "比率",
+    IndicatorKind.HOLD: "保持",
+}
+_RATE_UNITS = ("%", "％", "分", "‰")
+_RATE_WORDS = ("率", "满意度", "比", "占比", "指数", "覆盖率")
+_STOCK_WORDS = ("拥有量", "累计", "总数", "数量")
+_FLOW_WORDS = ("年申请量", "年度", "年质押", "年新增", "成交额", "融资金额", "申请量", "登记数", "登记量")
+
+
+def guess_kind(name: str, unit_of_measure: str = "", target_op: str = "=") -> IndicatorKind:
+    """The kind an indicator's name suggests, for a person to confirm (an imported plan's indicator table).
+
+    Rates and levels by their unit (%, 分) or word (率, 满意度, 比); yearly amounts by 年…量/成交额/融资金额/登记数;
+    holdings by 拥有量/数量/累计; a level to hold (保持) that is not a yearly amount is ``hold``; anything else is a
+    ``stock``, the kind whose expectation (the path from the baseline) asks least of a guess.
+    """
+    text = name.strip()
+    if unit_of_measure.strip() in _RATE_UNITS or any(word in text for word in _RATE_WORDS):
+        return IndicatorKind.RATE
+    if any(word in text for word in _STOCK_WORDS):
+        return IndicatorKind.STOCK
+    if any(word in text for word in _FLOW_WORDS):
+        return IndicatorKind.FLOW
+    if target_op == "保持":
+        return IndicatorKind.HOLD
+    return IndicatorKind.STOCK
+
+
+def read_kind(text: str) -> IndicatorKind | None:
+    """A kind from a cell: the code (flow) or the label (年度流量, 流量, 存量, 比率, 水平, 保持); None when empty."""
+    cell = (text or "").strip()
+    if not cell:
+        return None
+    for kind in IndicatorKind:
+        if cell in (kind.value, kind.label):
+            return kind
+    for words, kind in (
+        (("流量", "年度", "每年"), IndicatorKind.FLOW),
+        (("存量", "累计", "拥有"), IndicatorKind.STOCK),
+        (("比率", "率", "水平", "比例"), IndicatorKind.RATE),
+        (("保持",), IndicatorKind.HOLD),
+    ):
+        if any(word in cell for word in words):
+            return kind
+    raise InvalidInput(f"指标类型“{text}”无法识别（应为年度流量、存量、比率或保持）")
 
 
 @dataclass(frozen=True)
@@ -32,12 +105,21 @@ class Indicator:
     task_seq: int | None  # the task-list row that assigns it; None when the indicator table names its units
     lead_units: tuple[str, ...] = ()  # only without a task-list row: the units the indicator table names
     coop_units: tuple[str, ...] = ()
+    kind: IndicatorKind | None = None  # None: as ``guess_kind`` reads the name (see ``kind_of``)
+    kind_note: str = ""  # why the kind was chosen where the reading is a judgement
 
     def __post_init__(self) -> None:
         if self.target_op not in TARGET_OPS:
             raise ValueError(f"unknown target_op {self.target_op!r}")
         if (self.baseline is None) != (self.baseline_year is None):
             raise ValueError("baseline and baseline_year go together")
+        if self.kind is not None and not isinstance(self.kind, IndicatorKind):
+            object.__setattr__(self, "kind", IndicatorKind(self.kind))
+
+    @property
+    def kind_of(self) -> IndicatorKind:
+        """The indicator's kind: as the plan states it, else as its name suggests."""
+        return self.kind if self.kind is not None else guess_kind(self.name, self.unit_of_measure, self.target_op)
 
     @property
     def counts(self) -> bool:

@@ -11,13 +11,21 @@ report writers print whole numbers.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from ipdesk.domain.errors import InvalidInput
 
-_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(.*)$")
-_THOUSANDS = re.compile(r"(?<=\d)[,\s](?=\d{3}(?:\D|$))")
+
+@functools.cache  # compiled when first needed, not when the program starts
+def _number() -> re.Pattern[str]:
+    return re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(.*)$")
+
+
+@functools.cache  # compiled when first needed, not when the program starts
+def _thousands() -> re.Pattern[str]:
+    return re.compile(r"(?<=\d)[,\s](?=\d{3}(?:\D|$))")
 
 
 def parse_number(
@@ -38,8 +46,8 @@ def parse_number(
     cleaned = cleaned.replace("\u3000", " ").replace("。", ".")
     if not cleaned:
         return None
-    cleaned = _THOUSANDS.sub("", cleaned).replace(" ", "")
-    match = _NUMBER.match(cleaned)
+    cleaned = _thousands().sub("", cleaned).replace(" ", "")
+    match = _number().match(cleaned)
     if not match:
         raise InvalidInput(f"{label}“{text}”不是数字，请只填写阿拉伯数字（可带小数点）")
     sign, digits, rest = match.groups()

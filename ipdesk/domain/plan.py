@@ -6,12 +6,14 @@ Nothing here touches the database or Qt; the store turns rows into these objects
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import is_count
+from ipdesk.domain.validation import ValidationRule
 
 
 class UnitKind(StrEnum):
@@ -135,6 +137,7 @@ class ProjectTarget:
     measure: str  # "cumulative" (累计到目标年), "level" (目标年水平), "per_year" (每年)
     quote: str
     owners: tuple[str, ...]
+    indicator_seq: int | None = None  # the headline indicator that measures the same quantity: entered there once
 
     @property
     def counts(self) -> bool:
@@ -177,6 +180,7 @@ class Plan:
     corrections: tuple[str, ...] = field(default=())
     city: str = ""  # the city the plan is for (西安市); "" takes it from the title
     report_title: str = ""  # the progress form's title without the period; "" takes it from the title
+    rules: tuple[ValidationRule, ...] = ()  # 校验规则 across the figures units enter
 
     def __post_init__(self) -> None:
         if not self.city:
@@ -199,6 +203,16 @@ class Plan:
                 return task
         raise KeyError(seq)
 
+    def indicator(self, seq: int) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.seq == seq:
+                return indicator
+        raise KeyError(seq)
+
+    def linked_targets(self, indicator_seq: int) -> list[tuple[Project, ProjectTarget]]:
+        """The project sub-targets that measure the same quantity as indicator ``indicator_seq``."""
+        return [(p, t) for p in self.projects for t in p.targets if t.indicator_seq == indicator_seq]
+
     def indicator_role(self, indicator: Indicator, unit_name: str) -> Role | None:
         """A unit's part in an indicator: by the task-list row that assigns it, or by the indicator's own units."""
         if indicator.task_seq is not None:
@@ -210,7 +224,11 @@ class Plan:
         return None
 
 
-_YEARS = re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+@functools.cache  # compiled when first needed, not when the program starts
+def _years() -> re.Pattern[str]:
+    return re.compile(r"[(（]?\s*(\d{4})\s*(?:年)?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?")
+
+
 _TITLE_ENDINGS = ("工作任务清单", "任务清单", "工作方案", "实施方案", "行动方案", "行动计划", "工作计划", "方案")
 
 
@@ -227,7 +245,7 @@ def office_of(city: str) -> str:
 
 def span_of(title: str) -> tuple[int, int] | None:
     """The years a title names (…(2026—2030年) → (2026, 2030)), or None."""
-    match = _YEARS.search(title)
+    match = _years().search(title)
     if not match:
         return None
     start, end = int(match.group(1)), int(match.group(2))
@@ -236,7 +254,7 @@ def span_of(title: str) -> tuple[int, int] | None:
 
 def title_stem(title: str) -> str:
     """A title without its years and its closing word: …示范城市工作方案(2022—2025年) → …示范城市."""
-    stem = _YEARS.sub("", title).strip()
+    stem = _years().sub("", title).strip()
     for ending in _TITLE_ENDINGS:
         if stem.endswith(ending) and len(stem) > len(ending):
             return stem[: -len(ending)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ipdesk.domain.plan import Plan
+from ipdesk.domain.plan import Plan, Task
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class RecordedWork:
     tasks: frozenset[int] = frozenset()
     indicators: frozenset[int] = frozenset()
     targets: frozenset[tuple[int, int]] = frozenset()  # (project no, target seq)
+    task_units: frozenset[tuple[int, str]] = frozenset()  # (task seq, unit name) with entries or evidence
 
 
 @dataclass
@@ -35,6 +36,32 @@ def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _units(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def responsibility_change(old: Task, new: Task, work: RecordedWork) -> str:
+    """The caution for a task whose lead or cooperating units change ("" when they do not): who gains the task,
+    who loses it (and whether that unit already entered work for it), who moves between leading and cooperating."""
+    before = {**{u: "协作" for u in old.coop_units}, **{u: "牵头" for u in old.lead_units}}
+    after = {**{u: "协作" for u in new.coop_units}, **{u: "牵头" for u in new.lead_units}}
+    if before == after:
+        return ""
+    parts = []
+    gained = [f"{u}（{role}）" for u, role in after.items() if u not in before]
+    lost = [u for u in before if u not in after]
+    moved = [f"{u}（{before[u]}→{after[u]}）" for u in after if u in before and before[u] != after[u]]
+    if gained:
+        parts.append(f"新增{_units(gained)}")
+    if lost:
+        recorded = [u for u in lost if (old.seq, u) in work.task_units]
+        kept = f"，其中{_units(recorded)}已填报的内容保留、可以查阅，但不再要求填报" if recorded else ""
+        parts.append(f"不再由{_units(lost)}承担{kept}")
+    if moved:
+        parts.append(f"改变角色：{_units(moved)}")
+    return f"第 {old.seq} 项任务“{_short(old.name)}”的责任单位已改变：" + "；".join(parts)
+
+
 def compare(old: Plan, new: Plan, work: RecordedWork) -> PlanChanges:
     """What replacing ``old`` by ``new`` does to ``work``."""
     result = PlanChanges()
@@ -42,12 +69,18 @@ def compare(old: Plan, new: Plan, work: RecordedWork) -> PlanChanges:
     result.lost += [f"单位“{u.name}”" for u in old.units if u.name in work.units and u.name not in names]
     new_tasks = {t.seq: t for t in new.tasks}
     for task in old.tasks:
-        if task.seq not in work.tasks:
-            continue
         now = new_tasks.get(task.seq)
+        if now is None and task.seq not in work.tasks:
+            continue
         if now is None:
             result.lost.append(f"第 {task.seq} 项任务")
-        elif now.name != task.name:
+            continue
+        moved = responsibility_change(task, now, work)
+        if moved:
+            result.changed.append(moved)
+        if task.seq not in work.tasks:
+            continue
+        if now.name != task.name:
             result.changed.append(
                 f"第 {task.seq} 项任务已填报进展，新版本中其名称已改变（原为“{_short(task.name)}”，"
                 f"现为“{_short(now.name)}”）"

@@ -33,6 +33,26 @@ class LargeChange:
         )
 
 
+def typed_texts(entry: Progress | IndicatorValue | TargetValue) -> None:
+    """Refuse, naming the field and the position, a control character (NUL …) in what a clerk typed or pasted: it
+    cannot be written to a workbook or a PDF and hides text on screen. Checked when an entry is saved, not when one
+    is read, so that an entry stored before this rule still opens."""
+    from ipdesk.domain.limits import control_character
+
+    fields: tuple[tuple[str, str], ...]
+    if isinstance(entry, Progress):
+        fields = (("工作进展及成效", entry.achievements), ("存在问题", entry.problems), ("下步计划", entry.next_steps))
+    elif isinstance(entry, IndicatorValue):
+        fields = (("说明", entry.note), ("数据来源", entry.data_source))
+    else:
+        fields = (("说明", entry.note),)
+    for label, text in fields:
+        found = control_character(text)
+        if found is not None:
+            position, code = found
+            raise InvalidInput(f"“{label}”的第 {position} 个字符是控制字符（{code}），不能保存：请删去后再保存")
+
+
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0").rstrip(".")
 

@@ -158,7 +158,7 @@ class ReturnComment:
 class Missing:
     """One thing that stops a report from being submitted; ``kind`` and ``seq`` say where to go to fix it."""
 
-    kind: str  # "task" or "indicator"
+    kind: str  # "task", "indicator" or "target" (a project target)
     seq: int
     message: str
 

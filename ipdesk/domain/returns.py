@@ -55,6 +55,15 @@ class TrustedCertificate:
         return not self.superseded_at
 
 
+class ImportOutcome(StrEnum):
+    """What became of one file given to 导入 (the value is what the office reads: the import's result column)."""
+
+    IMPORTED = "已导入"
+    DUPLICATE = "已有相同版本"
+    HISTORY = "已存为历史版本"
+    REFUSED = "拒绝"
+
+
 class SubmissionState(StrEnum):
     NOT_DUE = "not_due"
     OVERDUE = "overdue"

@@ -20,6 +20,7 @@ for the user to check before the plan is saved. Without it (the embedded plan) a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -34,21 +35,30 @@ GOVERNMENT = "人民政府"
 _SEPARATORS = set("、,;/|\n\r\t ")
 _COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
 _GOVERNMENT_SUFFIXES = ("人民政府", "政府")
-_ALL_DISTRICTS_AND_COUNTIES = re.compile(
-    r"^各(区县|县区|区\(县\)|县\(区\)|区县\(市\)|区\(市\)县|区县\(市、区\)|县\(市、区\)|区、县)(人民)?政府$"
-    r"|^各区县$|^各区\(市\)县$"
-)
-_ALL_DISTRICTS = re.compile(r"^各区(人民)?政府$")
-_ALL_COUNTIES = re.compile(r"^各县(\(市\))?(人民)?政府$")
-_ALL_ZONES = re.compile(r"^各(开发区|园区|开发区\(园区\)|开发区、园区)$")
-_ALL_DEPARTMENTS = re.compile(r"^(市级各(有关|相关)?部门|市直各(有关|相关)?部门|市级各单位)$")
-_RELATED_DISTRICTS = re.compile(r"^(相关|有关)(区县|区|县)(人民)?政府$|^(相关|有关)区县$")
-_VAGUE = re.compile(r"^(各)?(相关|有关)(部门|单位|方面)$|^各部门$|^各单位$")
-# A department's short name that shares the place of the one before it (区科技局、工信局): 工信局, 财政局, 发改委 ….
-_DEPARTMENT_ENDING = re.compile(r"^[\u4e00-\u9fff]{1,6}(局|委|办|部|院|厅|处|中心|队|所|站|署|室)$")
-# A place at the start of a name: 市 (not 市场), 区, 县, or a name ending in one of them (碑林区, 西安市).
-_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[区县]$")
-_PLACE = re.compile(r"^(?:市(?!场)|区|县|省|[\u4e00-\u9fff]{1,6}?(?:市(?!场)|区|县|省))")
+# The patterns that read collective names in a plan's unit columns, compiled when a plan is first read (the
+# clerk's window never needs them).
+_PATTERNS = {
+    "ALL_DISTRICTS_AND_COUNTIES": (
+        r"^各(区县|县区|区\(县\)|县\(区\)|区县\(市\)|区\(市\)县|区县\(市、区\)|县\(市、区\)|区、县)(人民)?政府$"
+        r"|^各区县$|^各区\(市\)县$"
+    ),
+    "ALL_DISTRICTS": r"^各区(人民)?政府$",
+    "ALL_COUNTIES": r"^各县(\(市\))?(人民)?政府$",
+    "ALL_ZONES": r"^各(开发区|园区|开发区\(园区\)|开发区、园区)$",
+    "ALL_DEPARTMENTS": r"^(市级各(有关|相关)?部门|市直各(有关|相关)?部门|市级各单位)$",
+    "RELATED_DISTRICTS": r"^(相关|有关)(区县|区|县)(人民)?政府$|^(相关|有关)区县$",
+    "VAGUE": r"^(各)?(相关|有关)(部门|单位|方面)$|^各部门$|^各单位$",
+    # A department's short name that shares the place of the one before it (区科技局、工信局): 工信局, 财政局, 发改委 ….
+    "DEPARTMENT_ENDING": r"^[\u4e00-\u9fff]{1,6}(局|委|办|部|院|厅|处|中心|队|所|站|署|室)$",
+    # A place at the start of a name: 市 (not 市场), 区, 县, or a name ending in one of them (碑林区, 西安市).
+    "BARE_PLACE": r"^[\u4e00-\u9fff]{1,6}[区县]$",
+    "PLACE": r"^(?:市(?!场)|区|县|省|[\u4e00-\u9fff]{1,6}?(?:市(?!场)|区|县|省))",
+}
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(_PATTERNS[name])
 
 
 def normal(text: str) -> str:
@@ -101,7 +111,7 @@ def guess_unit(name: str) -> Unit:
 
 def place_of(name: str) -> str:
     """The place a department's name begins with (市科技局 → 市, 碑林区科技局 → 碑林区), or ""."""
-    match = _PLACE.match(name)
+    match = _pattern("PLACE").match(name)
     return match.group(0) if match and len(match.group(0)) < len(name) else ""
 
 
@@ -206,7 +216,7 @@ class UnitResolver:
         raise InvalidInput(f"未知单位：“{stem}{GOVERNMENT}”（在“{part}”中）")
 
     def _committee_group(self, stem: str, context: str, part: str) -> list[str]:
-        if _ALL_ZONES.match(stem):
+        if _pattern("ALL_ZONES").match(stem):
             return self._nonempty(self.of_kind(UnitKind.ZONE), part, "开发区")
         if stem.endswith("及各开发区"):
             head = stem[: -len("及各开发区")]
@@ -232,22 +242,22 @@ class UnitResolver:
         """The units a collective name stands for, or None when ``part`` is not one."""
         if part == MEMBER_UNITS or (part.endswith("成员单位") and len(part) > 4):
             return self._nonempty(self.of_kind(UnitKind.DEPARTMENT), part, "市级部门")
-        if _ALL_DEPARTMENTS.match(part):
+        if _pattern("ALL_DEPARTMENTS").match(part):
             return self._nonempty(self.of_kind(UnitKind.DEPARTMENT), part, "市级部门")
-        if _ALL_DISTRICTS_AND_COUNTIES.match(part):
+        if _pattern("ALL_DISTRICTS_AND_COUNTIES").match(part):
             return self._nonempty(self.of_kind(UnitKind.DISTRICT, UnitKind.COUNTY), part, "区县")
-        if _ALL_DISTRICTS.match(part):
+        if _pattern("ALL_DISTRICTS").match(part):
             return self._nonempty(self.of_kind(UnitKind.DISTRICT), part, "区")
-        if _ALL_COUNTIES.match(part):
+        if _pattern("ALL_COUNTIES").match(part):
             return self._nonempty(self.of_kind(UnitKind.COUNTY), part, "县")
-        if _ALL_ZONES.match(part):
+        if _pattern("ALL_ZONES").match(part):
             return self._nonempty(self.of_kind(UnitKind.ZONE), part, "开发区")
-        if _RELATED_DISTRICTS.match(part):
+        if _pattern("RELATED_DISTRICTS").match(part):
             related = self._mentioned(context, (UnitKind.DISTRICT, UnitKind.COUNTY))
             if not related:
                 raise InvalidInput(f"“{part}”无法从任务内容中确定是哪些区县")
             return related
-        if _VAGUE.match(part):
+        if _pattern("VAGUE").match(part):
             raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称{_within(part, text)}")
         return None
 
@@ -278,7 +288,7 @@ class UnitResolver:
             return self._governments[government_stem]
         if part in self._governments:
             return self._governments[part]
-        if place and not place_of(part) and _DEPARTMENT_ENDING.match(part):
+        if place and not place_of(part) and _pattern("DEPARTMENT_ENDING").match(part):
             shared = normal(place + part)
             if shared in self._by_key:
                 return self._by_key[shared]
@@ -287,7 +297,7 @@ class UnitResolver:
         if self.allow_new:
             if government_stem is not None and not government_stem.endswith(("区", "县", "市", "旗")):
                 raise InvalidInput(f"“{part}”不是具体的单位，请写明单位名称{_within(part, text)}")
-            if _BARE_PLACE.match(part):  # 锦江区 on its own: the district's government
+            if _pattern("BARE_PLACE").match(part):  # 锦江区 on its own: the district's government
                 return self._new(part + GOVERNMENT, text)
             return self._new(part, text)
         raise InvalidInput(f"未知单位：“{part}”{_within(part, text)}")

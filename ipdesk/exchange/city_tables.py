@@ -15,9 +15,18 @@ from collections import Counter
 
 from ipdesk.domain.numbers import is_count, number_text, target_text
 from ipdesk.domain.periods import Period
-from ipdesk.domain.plan import UnitKind
+from ipdesk.domain.plan import Role, UnitKind
 from ipdesk.domain.returns import Timeliness
-from ipdesk.exchange.consolidate import NOT_REPORTED, Consolidation, IndicatorRollup, TargetRollup, status_word
+from ipdesk.exchange.consolidate import (
+    NOT_REPORTED,
+    Consolidation,
+    IndicatorRollup,
+    TargetRollup,
+    TaskPart,
+    TaskRollup,
+    data_mark,
+    status_word,
+)
 from ipdesk.exchange.scoring import ScoreCard
 from ipdesk.reports.layout import LIGHT_FILLS
 from ipdesk.reports.table_model import Cell, Column, Group, Row, Table, cells, decimals_format
@@ -128,7 +137,7 @@ def task_parts_table(consolidation: Consolidation) -> Table:
     )
     items: list[Row | Group] = []
     for task in consolidation.ordered_tasks():
-        lead = "、".join(p.unit for p in task.parts if p.role.value == "lead")
+        lead = "、".join(p.unit for p in task.parts if p.role is Role.LEAD)
         heading = f"第{task.seq}项　{task.name}：{task.content}（牵头：{lead}）"
         if task.flagged:  # a lead unit red, 滞后 or silent; not every task with a red part somewhere
             heading = "【需关注】" + heading
@@ -137,11 +146,12 @@ def task_parts_table(consolidation: Consolidation) -> Table:
             if not part.reported:
                 items.append(cells(part.unit, part.role.label, "未报送", None, "", "本期未报送，无进展情况", ""))
                 continue
+            mark = part.data_mark(consolidation.period)
             items.append(
                 (
                     Cell(part.unit),
                     Cell(part.role.label),
-                    Cell(status_word(part.status)),
+                    Cell(status_word(part.status) + (f"（{mark}）" if mark else "")),
                     Cell(part.percent, decimals_format(part.percent, 1, '"%"') if part.percent is not None else ""),
                     light_cell(part.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(part.light, "—")),
                     Cell(part.problems),
@@ -165,9 +175,10 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
         Column("单位", "word"),
         Column("目标", "word"),
         Column(f"{year}年|预期值", "number"),
+        Column("本期|应达", "number"),
         Column("全市数值|（牵头单位）", "number"),
         Column("牵头单位", "text", min_chars=6),
-        Column("完成率", "number"),
+        Column("序时|完成率", "number"),
         Column("预警", "word"),
         Column("协作单位填报|（仅供参考，不计入）", "text", min_chars=8),
     )
@@ -188,15 +199,22 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
             for unit in leads
             if unit != item.lead_unit
         )
+        judgement = item.judgement
+        mark = data_mark(item.source_period, consolidation.period)
         rows.append(
             (
                 Cell(indicator.seq),
                 Cell(indicator.name),
                 Cell(indicator.unit_of_measure),
                 Cell(target_text(indicator.target_op, indicator.target)),
+                _quantity(judgement.year_expected if judgement else None, indicator.unit_of_measure, indicator.name),
                 _quantity(item.expected, indicator.unit_of_measure, indicator.name),
                 _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
-                Cell(item.lead_unit + ("" if item.city_value is not None else "（未报）") + co_leads),
+                Cell(
+                    item.lead_unit
+                    + ("（未报）" if item.city_value is None else f"（{mark}）" if mark else "")
+                    + co_leads
+                ),
                 Cell(item.rate, PERCENT),
                 light_cell(item.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(item.light, "—")),
                 Cell(reference),
@@ -226,7 +244,10 @@ def target_table(consolidation: Consolidation) -> Table:
 def target_row(target: TargetRollup) -> Row:
     per_year = "（每年）" if target.measure == "per_year" else ""
     parts = "；".join(f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in target.parts)
-    reached = {True: "已达到", False: "未达到", None: "—"}[target.reached]
+    if target.linked is not None:  # the same quantity as an indicator: its figure, its verdict
+        linked = target.linked
+        parts = f"同指标{linked.indicator.seq}（{linked.lead_unit}填报）"
+    reached = target.verdict
     return (
         Cell(target.name),
         Cell(target_text(target.op, target.target) + target.unit_of_measure + per_year),
@@ -257,9 +278,12 @@ def supervision_notes(consolidation: Consolidation, due_day: int, kind_label: st
         "有一期未报送为“未报送”。",
         "完成状态：未启动——尚未开展工作；推进中——已开展，按计划序时推进；已完成——已全部完成任务内容；"
         "滞后——进度落后于序时要求；持续推进——常态化工作，长期持续开展。项次为各单位承担任务的次数之和。",
-        "不重复计算：主要指标的全市数值取牵头单位填报的数值（方案列有两个牵头单位的，取列第一位的单位），协作单位填报"
-        "的数值仅列示供参考，不计入全市数值；示范工程目标由多个单位分别承担的，全市合计为各责任单位本单位完成数之和，"
-        "每个单位只计一次。",
+        "不重复计算：主要指标的全市数值取牵头单位填报的数值（方案列有两个牵头单位的，取所属期最新的一位，同期取列第一位"
+        "的单位），协作单位填报的数值仅列示供参考，不计入全市数值；示范工程目标由多个单位分别承担的，全市合计为各责任"
+        "单位本单位完成数之和，每个单位只计一次；与主要指标为同一数据的工程目标取该指标的数值和结论。",
+        "预警：任务按序时进度；主要指标按指标类型计算本期应达值——年度流量（如技术合同成交额）为全年预期值乘以本年已过"
+        "时间比例，存量为从基数到目标的增长路径上的本期末位置，比率和保持类为当年预期水平；数值早于本期的，注明所属月份"
+        "（如“8月数据”），并按该月的应达值判断。",
     ]
 
 
@@ -270,12 +294,11 @@ def ranking_table(cards: list[ScoreCard]) -> Table:
         Column("单位", "text", min_chars=10),
         Column("总分", "number"),
         Column("等次", "word"),
-        Column("基础分", "number"),
-        Column("任务|加分", "number"),
-        Column("报送|扣分", "number"),
-        Column("退回|扣分", "number"),
-        Column("说明原因|扣分", "number"),
-        Column("封顶/|保底", "word"),
+        Column("报送", "number"),
+        Column("任务|推进", "number"),
+        Column("指标|完成", "number"),
+        Column("材料|质量", "number"),
+        Column("加分|扣分", "number"),
     )
     items: list[Row | Group] = []
     for group in GROUPS:
@@ -284,19 +307,16 @@ def ranking_table(cards: list[ScoreCard]) -> Table:
             continue
         items.append(Group(f"{group}（{len(members)} 个单位）"))
         for card in members:
-            points = {item.cause: item.points for item in card.items}
             items.append(
                 (
                     Cell(card.rank),
                     Cell(card.unit),
                     Cell(card.total, "0.0"),
                     Cell(card.grade),
-                    Cell(points.get("基础分", 0), "0.0"),
-                    Cell(points.get("完成牵头任务", 0) + points.get("完成协作任务", 0), "0.0"),
-                    Cell(points.get("未报送", 0) + points.get("逾期报送", 0), "0.0"),
-                    Cell(points.get("报送材料被退回", 0), "0.0"),
-                    Cell(points.get("红灯或滞后任务未说明原因", 0), "0.0"),
-                    Cell("" if card.raw == card.total else f"由{card.raw:g}调整"),
+                    *(
+                        Cell(card.points(part), "0.0")
+                        for part in ("报送", "任务推进", "指标完成", "材料质量", "加分扣分")
+                    ),
                 )
             )
     return Table("考核排名", "一、年度考核得分及排名（分类排名）", columns, tuple(items))
@@ -307,7 +327,7 @@ def breakdown_table(cards: list[ScoreCard]) -> Table:
         Column("项目", "text", min_chars=8),
         Column("次数", "number"),
         Column("得分", "number"),
-        Column("依据（任务序号或报送期）", "text", min_chars=16),
+        Column("依据", "text", min_chars=16),
     )
     items: list[Row | Group] = []
     for card in cards:
@@ -357,14 +377,15 @@ def final_indicator_table(indicators: list[IndicatorRollup], final_year: int) ->
 
 
 def final_verdict(item: IndicatorRollup) -> tuple[str, float | None, float | None]:
-    """(达标 / 未达标 / 未报送, the gap to the target (negative: short of it), value ÷ target)."""
+    """(the verdict of ``domain.lights.judge_indicator`` — 达标 / 未达标 at the target's end, the 序时 verdict of an
+    earlier figure, 未报送 —, the gap to the target (negative: short of it), value ÷ target)."""
     indicator, value = item.indicator, item.city_value
     if value is None:
         return "未报送", None, None
     target = indicator.target
     gap = round(value - target, 4)
     degree = value / target if target else None
-    return ("达标" if value >= target else "未达标"), gap, degree
+    return item.verdict, gap, degree
 
 
 def final_task_table(consolidation: Consolidation) -> Table:
@@ -372,14 +393,29 @@ def final_task_table(consolidation: Consolidation) -> Table:
         Column("序号", "seq"),
         Column("任务名称", "text", min_chars=8),
         Column("任务类别", "text", min_chars=6),
-        Column("整体|状态", "word"),
+        Column("整体状态|（以牵头单位为准）", "word"),
         Column("各责任单位的最终状态", "text", min_chars=18),
     )
     rows = []
     for task in sorted(consolidation.tasks, key=lambda t: t.seq):
-        parts = "；".join(f"{p.unit}：{status_word(p.status_code)}" for p in task.parts)
-        rows.append(cells(task.seq, task.name, task.category, status_word(task.overall), parts))
+        rows.append(
+            cells(task.seq, task.name, task.category, status_word(task.overall), task_states(task, consolidation))
+        )
     return Table("重点任务终期", "二、重点任务终期完成情况", columns, tuple(rows))
+
+
+def task_states(task: TaskRollup, consolidation: Consolidation) -> str:
+    """The lead units' states (which decide the task), then the cooperating units' beside them, each with the month
+    of its figure when that is older than the report's period."""
+
+    def state(part: TaskPart) -> str:
+        mark = part.data_mark(consolidation.period)
+        return f"{part.unit}：{status_word(part.status_code)}" + (f"（{mark}）" if mark else "")
+
+    text = "牵头：" + "；".join(state(p) for p in task.lead_parts)
+    if task.coop_parts:
+        text += "。协作：" + "；".join(state(p) for p in task.coop_parts)
+    return text
 
 
 def final_target_table(consolidation: Consolidation) -> Table:

@@ -5,9 +5,18 @@ return for P itself when it reported at that rhythm (a quarterly return for a qu
 inside P it reported (September's monthly return for the third quarter). Returns still waiting for review count;
 a version the office returned does not (its correction is awaited), nor does anything not yet received.
 
-**No double counting.** An indicator's city figure is its lead unit's value (the first lead unit where the plan names
-two); cooperating units' figures are shown beside it for reference and never added. A project sub-target delivered by
-several units in parts is the sum of each owner unit's own part, each unit counted once.
+**No double counting.** An indicator's city figure is its lead unit's value (where the plan names two lead units, the
+one whose figure is from the latest period, the first named on a tie); cooperating units' figures are shown beside it
+for reference and never added. A project sub-target delivered by several units in parts is the sum of each owner
+unit's own part, each unit counted once.
+
+**One figure, one verdict.** Every light and verdict of an indicator comes from ``domain.lights.judge_indicator``,
+judged at the period its figure is from. A project sub-target the plan links to an indicator (the same quantity) is
+that indicator's figure and verdict; where lead units, or a linked target's own entries, give another figure for the
+quantity, the report keeps the authoritative one and lists the other in the 数据一致性 notes.
+
+**A task's verdict is its lead units'.** A task is 已完成 when its lead unit(s) report it done; cooperating units'
+states are listed beside it. A part whose figure is older than the report's period carries its month (8月数据).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ipdesk.domain.indicators import Indicator
-from ipdesk.domain.lights import Thresholds, completion_rate, indicator_light, task_light
+from ipdesk.domain.lights import IndicatorJudgement, Thresholds, judge_indicator, task_light
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Plan, Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
@@ -110,6 +119,24 @@ class TaskPart:
     def needs_attention(self) -> bool:
         return self.reported and (self.light == "red" or self.status == "lagging")
 
+    def data_mark(self, period: Period) -> str:
+        """ "8月数据" when this part's figures come from a return older than ``period``; "" when current."""
+        return data_mark(self.source_period, period) if self.reported else ""
+
+
+def data_mark(source_period: str, period: Period | dt.date) -> str:
+    """How a report marks a figure from an earlier period than its own: 8月数据 (2024年8月数据 in another year,
+    2025年第二季度数据 for a longer period); "" when the figure is the period's own (or there is none)."""
+    if not source_period:
+        return ""
+    source = Period.parse(source_period)
+    end = period.end if isinstance(period, Period) else period
+    if source.end >= end:
+        return ""
+    if source.kind.months == 1 and source.year == end.year:
+        return f"{source.index}月数据"
+    return f"{source.chinese}数据"
+
 
 @dataclass(frozen=True)
 class TaskRollup:
@@ -136,9 +163,20 @@ class TaskRollup:
         return [p.unit for p in self.parts if not p.reported]
 
     @property
+    def lead_parts(self) -> list[TaskPart]:
+        """The parts that decide the task: its lead units' (every part when the plan names no lead unit)."""
+        return [p for p in self.parts if p.role is Role.LEAD] or list(self.parts)
+
+    @property
+    def coop_parts(self) -> list[TaskPart]:
+        return [p for p in self.parts if p not in self.lead_parts]
+
+    @property
     def overall(self) -> str:
-        """The task's status across its units: 已完成 only when every part is; 滞后 when any part lags; …"""
-        codes = [p.status_code for p in self.parts]
+        """The task's status, as its lead units report it: 已完成 when every lead unit reports it done; else the
+        lead units' least advanced state (滞后, 未报送, 未启动, 推进中, 持续推进). Cooperating units' states are listed
+        beside it, never decide it."""
+        codes = [p.status_code for p in self.lead_parts]
         if codes and all(c == "done" for c in codes):
             return "done"
         for code in ("lagging", NOT_REPORTED, "not_started", "in_progress", "ongoing"):
@@ -158,6 +196,12 @@ class IndicatorRollup:
     reference: tuple[tuple[str, float | None], ...]  # other units' figures, shown beside, never added
     note: str = ""
     source_period: str = ""  # the period of the lead unit's return the figure comes from ("" when none)
+    judgement: IndicatorJudgement | None = None  # the one judgement of the figure (at ``source_period``)
+
+    @property
+    def verdict(self) -> str:
+        """达标 / 未达标 (at the target's end), 达到/略低于/低于序时进度 before, 未报送 without a figure."""
+        return self.judgement.verdict if self.judgement is not None else "未报送"
 
 
 @dataclass(frozen=True)
@@ -171,6 +215,7 @@ class TargetRollup:
     unit_of_measure: str
     measure: str
     parts: tuple[tuple[str, float | None], ...]  # each owner unit's own part (None: not reported)
+    linked: IndicatorRollup | None = None  # the indicator measuring the same quantity: its figure and verdict rule
 
     @property
     def summable(self) -> bool:
@@ -180,7 +225,10 @@ class TargetRollup:
 
     @property
     def total(self) -> float | None:
-        """The city's figure: the sum of the parts, or the only owner's figure when they cannot be added."""
+        """The city's figure: the linked indicator's, else the sum of the parts, or the only owner's figure when
+        they cannot be added."""
+        if self.linked is not None:
+            return self.linked.city_value
         reported = [value for _, value in self.parts if value is not None]
         if not reported:
             return None
@@ -189,9 +237,18 @@ class TargetRollup:
         return reported[0] if len(self.parts) == 1 else None
 
     @property
+    def verdict(self) -> str:
+        """In words: the linked indicator's verdict, else 已达到 / 未达到 / — (nothing to judge)."""
+        if self.linked is not None:
+            return self.linked.verdict
+        return {True: "已达到", False: "未达到", None: "—"}[self.reached]
+
+    @property
     def reached(self) -> bool | None:
         """Whether the target is met; for a share or a level held by several units, only when every one of them
-        meets it."""
+        meets it. A target linked to an indicator is reached when the indicator is 达标 (None before its end)."""
+        if self.linked is not None:
+            return self.linked.judgement.reached if self.linked.judgement is not None else None
         if not self.summable and len(self.parts) > 1:
             values = [value for _, value in self.parts if value is not None]
             if len(values) < len(self.parts):  # an owner has not reported
@@ -213,6 +270,7 @@ class Consolidation:
     indicators: tuple[IndicatorRollup, ...]
     targets: tuple[TargetRollup, ...]
     notes: tuple[str, ...] = field(default=())
+    consistency: tuple[str, ...] = field(default=())  # 数据一致性: other figures given for a quantity, not used
 
     @property
     def reporting_units(self) -> list[str]:
@@ -291,18 +349,29 @@ def consolidate(
                     )
                 )
         tasks.append(TaskRollup(task.seq, task.category, task.name, task.content, task.kind, tuple(parts)))
+    consistency: list[str] = []
+    indicators = _indicators(plan, positions, thresholds, consistency)
     return Consolidation(
         plan,
         period,
         plan.units,
         positions,
         tuple(tasks),
-        tuple(_indicators(plan, positions, thresholds)),
-        tuple(_targets(plan, positions)),
+        tuple(indicators),
+        tuple(_targets(plan, positions, {i.indicator.seq: i for i in indicators}, consistency)),
+        consistency=tuple(consistency),
     )
 
 
-def _indicators(plan: Plan, positions: dict[str, Position], thresholds: Thresholds | None) -> list[IndicatorRollup]:
+def _figure(value: float | None, unit_of_measure: str) -> str:
+    from ipdesk.domain.numbers import number_text
+
+    return "未填" if value is None else f"{number_text(value)}{unit_of_measure}"
+
+
+def _indicators(
+    plan: Plan, positions: dict[str, Position], thresholds: Thresholds | None, consistency: list[str]
+) -> list[IndicatorRollup]:
     found = []
     for indicator in plan.indicators:
         if indicator.task_seq is not None:
@@ -310,40 +379,67 @@ def _indicators(plan: Plan, positions: dict[str, Position], thresholds: Threshol
             leads, coops = task.lead_units, task.coop_units
         else:
             leads, coops = indicator.lead_units, indicator.coop_units
-        lead = leads[0] if leads else ""
         lines: dict[str, IndicatorLine | None] = {}
         for unit in (*leads, *coops):
             position = positions.get(unit)
             lines[unit] = (
                 next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None) if position else None
             )
+        # The authoritative figure: the lead unit whose figure is the latest (the first named on a tie).
+        lead = leads[0] if leads else ""
+        with_value = [u for u in leads if lines.get(u) is not None and lines[u].actual is not None]  # type: ignore[union-attr]
+        if with_value:
+            lead = max(with_value, key=lambda u: (Period.parse(positions[u].source_period).end, -leads.index(u)))
         line = lines.get(lead)
         value = line.actual if line else None
-        expected, rate, light = (line.expected, line.rate, line.light) if line else (None, None, "none")
-        if line is not None and thresholds is not None:
-            year = Period.parse(positions[lead].source_period).year
-            expected = indicator.expected(year)
-            rate = completion_rate(value, expected)
-            light = indicator_light(
-                value, expected, thresholds, must_reach=indicator.must_reach, due=indicator.due(year)
-            ).value
+        judgement = None
+        if line is not None:
+            source = Period.parse(positions[lead].source_period)
+            judgement = judge_indicator(indicator, value, source, thresholds or _thresholds_of(positions[lead]))
+        for other in leads:
+            other_line = lines.get(other)
+            if other == lead or other_line is None or other_line.actual is None or other_line.actual == value:
+                continue
+            used, unused = (Period.parse(positions[u].source_period).chinese for u in (lead, other))
+            measure = indicator.unit_of_measure
+            consistency.append(
+                f"指标{indicator.seq}“{indicator.name}”：采用{lead}（{used}）填报的{_figure(value, measure)}；"
+                f"{other}（{unused}）填报{_figure(other_line.actual, measure)}，未采用。"
+            )
         found.append(
             IndicatorRollup(
                 indicator,
                 lead,
                 value,
-                expected,
-                rate,
-                light,
+                judgement.expected if judgement else None,
+                judgement.rate if judgement else None,
+                judgement.light.value if judgement else "none",
                 tuple((unit, item.actual if item else None) for unit, item in lines.items() if unit != lead),
                 line.note if line else "",
                 positions[lead].source_period if line is not None else "",
+                judgement,
             )
         )
     return found
 
 
-def _targets(plan: Plan, positions: dict[str, Position]) -> list[TargetRollup]:
+def _thresholds_of(position: Position) -> Thresholds:
+    """The thresholds a return was made with (the unit's own), for a consolidation without the office's."""
+    header = position.snapshot.header
+    try:
+        return Thresholds(header.light_green, header.light_yellow)
+    except (TypeError, ValueError):
+        return Thresholds()
+
+
+def _targets(
+    plan: Plan,
+    positions: dict[str, Position],
+    indicators: dict[int, IndicatorRollup] | None = None,
+    consistency: list[str] | None = None,
+) -> list[TargetRollup]:
+    indicators = indicators or {}
+    consistency = consistency if consistency is not None else []
     found = []
     for project in plan.projects:
         for target in project.targets:
@@ -362,6 +458,16 @@ def _targets(plan: Plan, positions: dict[str, Position]) -> list[TargetRollup]:
                         None,
                     )
                 parts.append((unit, line.value if line else None))
+            linked = indicators.get(target.indicator_seq) if target.indicator_seq is not None else None
+            if linked is not None:
+                indicator = linked.indicator
+                for unit, value in parts:
+                    if value is not None and value != linked.city_value:
+                        consistency.append(
+                            f"工程{project.no}“{target.name}”与指标{indicator.seq}为同一数据：采用指标的"
+                            f"{_figure(linked.city_value, indicator.unit_of_measure)}（{linked.lead_unit}）；"
+                            f"{unit}在工程目标中填报的{_figure(value, target.unit_of_measure)}未采用。"
+                        )
             found.append(
                 TargetRollup(
                     project.no,
@@ -373,6 +479,7 @@ def _targets(plan: Plan, positions: dict[str, Position]) -> list[TargetRollup]:
                     target.unit_of_measure,
                     target.measure,
                     tuple(parts),
+                    linked,
                 )
             )
     return found

@@ -2,13 +2,15 @@
 
 ``{"format": <envelope>, "format_version": "1.0", "document": <canonical JSON text>, "sha256", "signature",
 "certificate"}``: the signature is RSA PKCS#1 v1.5 with SHA-256 over the document's UTF-8 bytes, by the key of the
-certificate carried beside it; a reader accepts it only from an office certificate registered in its workspace.
+certificate carried beside it; a reader accepts it only from an office certificate registered in its workspace, and
+from a replaced one only for what it signed before the replacement.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from ipdesk.domain.errors import InvalidInput, os_error_text
-from ipdesk.reports.return_format import canonical_json, text_sha256
+from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.domain.signed_text import canonical_json, text_sha256
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import Identity, fingerprint, unit_of
 
@@ -98,12 +101,27 @@ def check_major(kind: Kind, version: object, path: Path) -> None:
         raise InvalidInput(f"“{path.name}”采用较新的格式（{version}），请升级 ipdesk 后再导入")
 
 
-def check_office(path: Path, certificate: x509.Certificate, office: str, trusted: list[x509.Certificate]) -> None:
-    """The file was signed by ``office`` with a certificate registered here."""
+def check_office(
+    kind: Kind,
+    path: Path,
+    certificate: x509.Certificate,
+    office: str,
+    trusted: Sequence[TrustedCertificate],
+    signed_at: str,
+) -> TrustedCertificate:
+    """The file was signed by ``office`` with a certificate registered here, and, when that certificate has since
+    been replaced, before its replacement (``exchange.trust.replaced_key_problem``). Returns its registration."""
+    from ipdesk.exchange.trust import replaced_key_problem
+
     if unit_of(certificate) != office:
         raise InvalidInput(f"“{path.name}”不是由{office}签发的（签发者：{unit_of(certificate) or '未知'}），未导入")
-    if fingerprint(certificate) not in {fingerprint(c) for c in trusted}:
+    record = next((t for t in trusted if t.fingerprint == fingerprint(certificate)), None)
+    if record is None:
         raise InvalidInput(
             f"“{path.name}”的签发证书（指纹 {fingerprint(certificate)}）未在本工作区登记。请向市局电话核对指纹后，"
             "用“登记市局证书”（ipdesk trust add 市局证书.cer）登记，再导入"
         )
+    problem = replaced_key_problem(record, signed_at, kind.label)
+    if problem:
+        raise InvalidInput(f"“{path.name}”{problem}，未导入")
+    return record

@@ -10,6 +10,7 @@ the document's UTF-8 bytes); the unit accepts it only from the office's certific
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from cryptography import x509
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.reports import ReturnComment
+from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.exchange import envelope
 from ipdesk.signing.identity import Identity, fingerprint, signer_name
 
@@ -91,12 +93,29 @@ class CheckedFeedback:
         return signer_name(self.certificate)
 
 
-def read(path: Path, trusted_offices: list[x509.Certificate], office: str) -> CheckedFeedback:
-    """Read and verify a feedback file against the office certificates registered here; ``InvalidInput`` says what
-    is wrong (and nothing has been changed)."""
+def read(path: Path, trusted_offices: Sequence[TrustedCertificate], office: str) -> CheckedFeedback:
+    """Read and verify a feedback file against the office certificates registered here (a replaced one only for
+    what it signed before the replacement: ``decided_at``); ``InvalidInput`` says what is wrong (and nothing has
+    been changed)."""
     opened = envelope.open_signed(KIND, path)
-    envelope.check_office(path, opened.certificate, office, trusted_offices)
-    return CheckedFeedback(_parse(opened.text, path), opened.certificate)
+    feedback = _parse(opened.text, path)
+    envelope.check_office(KIND, path, opened.certificate, office, trusted_offices, feedback.decided_at)
+    return CheckedFeedback(feedback, opened.certificate)
+
+
+def _field_problem(data: dict) -> str:
+    """The first field of a feedback document that is not valid data ("" when all are)."""
+    from ipdesk.domain.limits import MAX_SEQ, text_problem, version_problem, whole_number_problem
+
+    checks = [version_problem(data.get("version"), "退回的版本号"), text_problem(data.get("comment", ""), "退回意见")]
+    for task in data.get("tasks", []):
+        if not isinstance(task, dict):
+            return "任务意见的格式无法识别"
+        checks.append(whole_number_problem(task.get("seq"), "任务序号", 1, MAX_SEQ))
+        checks.append(text_problem(task.get("comment", ""), f"第 {task.get('seq')} 项任务的意见"))
+    for key, label in (("decided_by", "退回人"), ("office", "签发机构")):
+        checks.append(text_problem(data.get(key, ""), label, 500))
+    return next((c for c in checks if c), "")
 
 
 def content_of(data: bytes, name: str) -> Feedback:
@@ -114,6 +133,9 @@ def _parse(text: str, path: Path) -> Feedback:
         if data.get("format") != DOCUMENT:
             raise ValueError("unknown document")
         envelope.check_major(KIND, data["format_version"], path)
+        problem = _field_problem(data)
+        if problem:
+            raise InvalidInput(f"“{path.name}”的内容无效：{problem}，未导入")
         tasks = tuple(ReturnComment(int(t["seq"]), str(t["comment"])) for t in data.get("tasks", []))
         return Feedback(
             plan_code=str(data["plan"]["code"]),

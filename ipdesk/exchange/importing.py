@@ -15,7 +15,6 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
@@ -23,19 +22,19 @@ from cryptography import x509
 from ipdesk.domain.errors import InvalidInput, os_error_text
 from ipdesk.domain.periods import Period
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import TrustedCertificate
+from ipdesk.domain.returns import ImportOutcome, TrustedCertificate
+from ipdesk.exchange.trust import replaced_key_note, replaced_key_problem, signing_moment
 from ipdesk.reports.return_format import ReturnDocument
 from ipdesk.signing.verify import VerdictStatus, verify_file
 
 MAX_RETURN_FILE = 50 * 1024 * 1024  # a return is a few hundred KB
+# A signing time later than the receiving computer's clock by more than this is refused: clocks of offices' PCs
+# drift by minutes, and time zones by hours, never by a day.
+CLOCK_TOLERANCE = dt.timedelta(days=1)
 RETURN_SUFFIXES = (".xlsx", ".pdf")
 
 
-class Outcome(StrEnum):
-    IMPORTED = "已导入"
-    DUPLICATE = "已有相同版本"
-    HISTORY = "已存为历史版本"
-    REFUSED = "拒绝"
+Outcome = ImportOutcome  # the name the exchange modules and tests use
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ class ImportContext:
     today: dt.date
     received_on: dt.date | None = None  # when the office received the files (default: today)
     other_plans: dict[str, PlanFacts] = field(default_factory=dict)  # plan code → facts
+    clock: dt.datetime | None = None  # the receiving computer's clock (aware; default: now)
 
     def certificates(self) -> list[x509.Certificate]:
         return [x509.load_pem_x509_certificate(t.pem) for t in self.trusted if t.kind == "unit"]
@@ -171,20 +171,16 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     if document is None:  # a format-1 PDF: its signature covers no return data, only the printed form
         return refuse("这是格式1（ipdesk 0.1）签署的 PDF，不含报送数据：请导入同名的 .xlsx 工作簿", *facts)
     header = document.snapshot.header
+    future = _signed_in_the_future(header.signed_at, context.clock or dt.datetime.now(dt.UTC))
+    if future:
+        return refuse(future, *facts)
     trusted = next((t for t in context.trusted if t.fingerprint == verdict.fingerprint), None)
     if trusted is None:
         return refuse("签名证书未在本工作区登记", *facts)
-    warning = ""
-    if trusted.superseded_at:
-        if _moment(header.signed_at) > _moment(trusted.superseded_at):
-            return refuse(
-                f"签名人未知：该单位已于 {trusted.superseded_at[:10]} 更换证书，此文件由旧证书在更换后签署", *facts
-            )
-        # The signing time is the signer's own word: a key that was replaced could be used with a clock set back.
-        warning = (
-            f"注意：由该单位已于 {trusted.superseded_at[:10]} 更换的旧证书签署（自称签署于 {header.signed_at[:10]}），"
-            "请与该单位核实；如旧证书已不可信，请在“信任的证书”中移除"
-        )
+    replaced = replaced_key_problem(trusted, header.signed_at, "报送文件")
+    if replaced:
+        return refuse(replaced, *facts)
+    warning = replaced_key_note(trusted, header.signed_at)
     problem, plan_code = _mismatch(document, context)
     if problem:
         return refuse(problem, *facts)
@@ -192,10 +188,23 @@ def examine(path: Path, context: ImportContext) -> Incoming | ImportResult:
     return Incoming(path, document, verdict.fingerprint, files, warning=warning, plan_code=plan_code)
 
 
-def _moment(text: str) -> dt.datetime:
-    """An ISO time as an aware moment (a time without an offset is taken as UTC)."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def _signed_in_the_future(signed_at: str, clock: dt.datetime) -> str:
+    """Why a signing time cannot be true ("" when it can): later than this computer's clock by more than a day."""
+    moment = signing_moment(signed_at) if signed_at else None
+    if signed_at and moment is None:
+        return f"签署时间“{signed_at[:40]}”无法识别"
+    if moment is not None and moment > clock + CLOCK_TOLERANCE:
+        return (
+            f"签署时间 {_shown(moment)} 晚于本机时间 {_shown(clock)}（允许误差 1 天）："
+            "签署方或本机的时钟有误，请核实后重新签署或校正本机时间"
+        )
+    return ""
+
+
+def _shown(moment: dt.datetime) -> str:
+    """A moment as the clerk reads it, in this computer's time zone (built from numbers: no locale in a format)."""
+    local = moment.astimezone()
+    return f"{local.year}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def _mismatch(document: ReturnDocument, context: ImportContext) -> tuple[str, str]:
@@ -229,7 +238,8 @@ def _mismatch(document: ReturnDocument, context: ImportContext) -> tuple[str, st
         return f"报送期“{h.period}”无法识别", code
     start, end = facts.span
     if period.end < start or period.start > end:
-        return f"报送期 {period.chinese} 不在方案实施期内（{start:%Y年%m月}—{end:%Y年%m月}）", code
+        span = f"{start.year}年{start.month}月—{end.year}年{end.month}月"  # from numbers: no strftime with 年
+        return f"报送期 {period.chinese} 不在方案实施期内（{span}）", code
     if period.start > context.today:
         return f"报送期 {period.chinese} 尚未开始", code
     return "", code

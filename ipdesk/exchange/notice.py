@@ -226,12 +226,18 @@ def notice_facts(
     them) for a year's 通报: its 红黑榜 and the units it praises come from the scores, and the score table is
     annexed; without, the period's lights rank the units."""
     parts = consolidation.parts()
+
+    def current(part) -> bool:
+        """Reported for this period itself: a unit that sent nothing for the period's last return has nothing
+        quoted as its current state (its older figures are marked in the tables, 8月数据)."""
+        return part.reported and not part.data_mark(consolidation.period)
+
     red: dict[str, list[tuple[int, str]]] = {}
     for task in consolidation.ordered_tasks():
         for part in task.parts:
-            if part.needs_attention:
+            if part.needs_attention and current(part):
                 red.setdefault(part.unit, []).append((task.seq, task.name))
-    reported = {p.unit for p in parts if p.reported}
+    reported = {p.unit for p in parts if current(p)}
     candidates = []
     for unit in consolidation.reporting_units:
         own = [p for p in parts if p.unit == unit]
@@ -247,7 +253,7 @@ def notice_facts(
     for task in consolidation.ordered_tasks():
         for part in task.parts:
             text = part.problems.strip()
-            if part.reported and text:
+            if current(part) and text:
                 worded.append((part.unit, task.seq, text))
                 if text not in seen:
                     seen.add(text)

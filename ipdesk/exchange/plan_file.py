@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.limits import plan_problem
 from ipdesk.domain.plan import Plan
+from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.exchange import envelope
 from ipdesk.plans.canonical import plan_document, plan_sha256
 from ipdesk.plans.embedded import plan_from_dict, plan_to_dict
@@ -97,15 +100,18 @@ def is_plan_file(path: Path) -> bool:
     return head.startswith(b"{")
 
 
-def read(path: Path, trusted_offices: list[x509.Certificate]) -> CheckedPlanFile:
+def read(path: Path, trusted_offices: Sequence[TrustedCertificate]) -> CheckedPlanFile:
     """Read and verify a plan file against the office certificates registered here; ``InvalidInput`` says what is
     wrong (and nothing has been changed)."""
     opened = envelope.open_signed(KIND, path)
     data, plan = _parse(opened.text, path)
+    problem = plan_problem(plan)
+    if problem:
+        raise InvalidInput(f"“{path.name}”中的方案内容无效：{problem}，未导入")
     office = str(data.get("office", ""))
     if office != plan.office_name:
         raise InvalidInput(f"“{path.name}”中的签发机构（{office}）与方案所属城市（{plan.city}）不符，未导入")
-    envelope.check_office(path, opened.certificate, office, trusted_offices)
+    envelope.check_office(KIND, path, opened.certificate, office, trusted_offices, str(data.get("published_at", "")))
     return CheckedPlanFile(
         plan,
         str(data["plan_sha256"]),

@@ -4,10 +4,15 @@ The city office registers each unit's certificate (its SHA-256 fingerprint check
 city office's. A certificate is trusted for the holder its subject names (O), which must be one of the plan's units
 or the city office. A holder that changes its key is a change the user confirms: the new certificate is registered
 and the old one marked as superseded; the old one stays valid for what it signed before the change.
+
+``replaced_key_problem`` is the one rule every signed file from outside is judged by (a unit's return at the city
+office, the office's feedback and plan files at a unit, a plan file at the office): a replaced key ends its trust
+for anything it signs after the replacement.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,3 +108,42 @@ def plan_registration(
     already = any(t.fingerprint == print_ for t in registered)
     replaces = tuple(t for t in registered if t.holder == holder and t.current and t.fingerprint != print_)
     return Registration(certificate, holder, kind, replaces, already)
+
+
+def signing_moment(text: str) -> dt.datetime | None:
+    """A signing time as an aware moment (one without an offset is taken as UTC); None when it cannot be read."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def replaced_key_problem(record: TrustedCertificate, signed_at: str, what: str) -> str:
+    """Why a file signed with ``record``'s key must be refused ("" when it may be trusted): a key replaced by a
+    newer registration is trusted only for what it signed before the replacement (before its second). A replaced
+    key's file without a readable signing time is refused too: nothing shows it was signed before."""
+    if not record.superseded_at:
+        return ""
+    replaced = signing_moment(record.superseded_at)
+    moment = signing_moment(signed_at)
+    # Files name their signing time to the second: one signed in the second of the replacement cannot be told
+    # from one signed after it.
+    if replaced is None or moment is None or moment >= replaced.replace(microsecond=0):
+        when = f"（自称签署于 {signed_at[:19].replace('T', ' ')}）" if moment is not None else "（未写明签署时间）"
+        return (
+            f"签名人未知：{record.holder}已于 {record.superseded_at[:10]} 更换证书，此{what}由更换前的旧证书"
+            f"在更换后签署{when}，不再可信"
+        )
+    return ""
+
+
+def replaced_key_note(record: TrustedCertificate, signed_at: str) -> str:
+    """The caution for a file a replaced key signed before its replacement: the signing time is the signer's own
+    word, and a replaced key could be used with a clock set back."""
+    if not record.superseded_at:
+        return ""
+    return (
+        f"注意：由{record.holder}已于 {record.superseded_at[:10]} 更换的旧证书签署（自称签署于 {signed_at[:10]}），"
+        "请与对方核实；如旧证书已不可信，请在“信任的证书”中移除"
+    )

@@ -13,10 +13,8 @@ plan that does not use them stays what it was.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from ipdesk.domain.plan import Plan, city_of, report_title_of
+from ipdesk.domain.signed_text import canonical_json, text_sha256
 
 PLAN_DOCUMENT_VERSION = 1
 
@@ -79,5 +77,4 @@ def plan_document(plan: Plan) -> dict:
 
 
 def plan_sha256(plan: Plan) -> str:
-    text = json.dumps(plan_document(plan), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_sha256(canonical_json(plan_document(plan)))

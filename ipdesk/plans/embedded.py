@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.indicators import Indicator, IndicatorKind
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Task, TaskKind, Unit, UnitKind
+from ipdesk.domain.validation import ValidationRule, read_importance
 from ipdesk.paths import resources_dir
 
 DEFAULT_PLAN = "xian-2022-2025"
@@ -80,6 +81,8 @@ def plan_from_dict(data: dict) -> Plan:
                 task_seq=i["task_seq"],
                 lead_units=tuple(i.get("lead_units", ())),
                 coop_units=tuple(i.get("coop_units", ())),
+                kind=IndicatorKind(i["kind"]) if i.get("kind") else None,
+                kind_note=i.get("kind_note", ""),
             )
             for i in data["indicators"]
         ),
@@ -99,6 +102,7 @@ def plan_from_dict(data: dict) -> Plan:
                         t["measure"],
                         t["quote"],
                         tuple(t["owners"]),
+                        t.get("indicator_seq"),
                     )
                     for t in p["targets"]
                 ),
@@ -109,6 +113,10 @@ def plan_from_dict(data: dict) -> Plan:
         corrections=tuple(data.get("corrections", ())),
         city=data.get("city", ""),
         report_title=data.get("report_title", ""),
+        rules=tuple(
+            ValidationRule(r["seq"], r["left"], r["op"], r["right"], r["message"], read_importance(r["importance"]))
+            for r in data.get("rules", ())
+        ),
     )
 
 
@@ -164,11 +172,23 @@ def plan_to_dict(plan: Plan) -> dict:
                         "quote": t.quote,
                         "owners": list(t.owners),
                     }
+                    | ({"indicator_seq": t.indicator_seq} if t.indicator_seq is not None else {})
                     for t in p.targets
                 ],
             }
             for p in plan.projects
         ],
+    } | ({"rules": [_rule_dict(r) for r in plan.rules]} if plan.rules else {})
+
+
+def _rule_dict(rule: ValidationRule) -> dict:
+    return {
+        "seq": rule.seq,
+        "left": rule.left,
+        "op": rule.op,
+        "right": rule.right,
+        "message": rule.message,
+        "importance": rule.importance.value,
     }
 
 
@@ -208,4 +228,8 @@ def _indicator_dict(indicator: Indicator) -> dict:
     }
     if indicator.task_seq is None:
         data["lead_units"], data["coop_units"] = list(indicator.lead_units), list(indicator.coop_units)
+    if indicator.kind is not None:
+        data["kind"] = indicator.kind.value
+    if indicator.kind_note:
+        data["kind_note"] = indicator.kind_note
     return data

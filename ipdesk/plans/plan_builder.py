@@ -32,7 +32,7 @@ from ipdesk.domain.indicator_table import (
     read_target,
     split_name_and_unit,
 )
-from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.indicators import Indicator, read_kind
 from ipdesk.domain.plan import (
     Phase,
     Plan,
@@ -46,6 +46,7 @@ from ipdesk.domain.plan import (
     span_of,
 )
 from ipdesk.domain.unit_lists import UnitResolver, normal
+from ipdesk.domain.validation import ValidationRule, read_importance, unknown_references
 from ipdesk.plans.roster import Roster, with_codes
 from ipdesk.plans.sheets import one_line
 from ipdesk.plans.task_list import Book, RejectedRow, SourceRow
@@ -118,6 +119,7 @@ def build_plan(book: Book, roster_for: Callable[[str], Roster], options: PlanOpt
             ("task_list", book.task_sheet),
             ("indicators", book.indicator_sheet),
             ("projects", book.project_sheet),
+            ("rules", book.rule_sheet),
             ("info", "方案信息" if book.info else ""),
         )
         if sheet
@@ -137,7 +139,8 @@ def build_plan(book: Book, roster_for: Callable[[str], Roster], options: PlanOpt
 
     tasks = _tasks(book, resolver, reject)
     indicators = _indicators(book, tasks, resolver, reject, result.notes, start, end)
-    projects = _projects(book, tasks, resolver, reject)
+    projects = _projects(book, tasks, resolver, reject, {i.seq: i for i in indicators})
+    rules = _rules(book, indicators, projects, reject)
     phases = _phases(book, reject)
     linked = {i.task_seq for i in indicators}
     final_tasks = []
@@ -206,6 +209,7 @@ def build_plan(book: Book, roster_for: Callable[[str], Roster], options: PlanOpt
         corrections=tuple(book.info.get("corrections", ())),
         city=fields["city"],
         report_title=fields["report_title"],
+        rules=tuple(rules),
     )
     return result
 
@@ -382,6 +386,7 @@ def _indicators(
             baseline = read_baseline(row.get("baseline"), unit)
             growth, growth_text = read_growth(row.get("growth"))
             op, target = read_target(row.get("target"), unit, growth_text, baseline)
+            kind = read_kind(row.get("kind"))
         except InvalidInput as error:
             reject(RejectedRow(row.sheet, row.row, f"指标“{name}”：{error}"))
             continue
@@ -412,9 +417,58 @@ def _indicators(
                 task_seq=task_seq,
                 lead_units=lead,
                 coop_units=coop,
+                kind=kind,
             )
         )
+    guessed = [i for i in result if i.kind is None]
+    if guessed:
+        notes.append(
+            "以下指标的类型（年度流量、存量、比率、保持）按名称推断，决定年内各期的预期值，请核对（可在指标表中加"
+            "“指标类型”列写明）：" + "；".join(f"指标{i.seq}“{i.name}”：{i.kind_of.label}" for i in guessed)
+        )
     return sorted(result, key=lambda i: i.seq)
+
+
+def _linked_indicator(text: str, indicators: dict[int, Indicator]) -> int | None:
+    """The indicator a project target names as the same quantity: 指标5, 5, or the indicator's name."""
+    cell = normal(text)
+    if not cell:
+        return None
+    digits = re.fullmatch(r"(?:指标|第)?(\d{1,3})(?:项)?", cell)
+    if digits and int(digits.group(1)) in indicators:
+        return int(digits.group(1))
+    for indicator in indicators.values():
+        if normal(indicator.name) == cell:
+            return indicator.seq
+    raise InvalidInput(f"对应指标“{text}”在指标表中找不到（应写指标序号，如“指标5”，或指标名称）")
+
+
+def _rules(
+    book: Book, indicators: list[Indicator], projects: list[Project], reject: Callable[[RejectedRow], None]
+) -> list[ValidationRule]:
+    known_indicators = {i.seq for i in indicators}
+    known_targets = {(p.no, t.seq) for p in projects for t in p.targets}
+    rules: list[ValidationRule] = []
+    for row in book.rules:
+        seq = len(rules) + 1
+        try:
+            rule = ValidationRule(
+                seq,
+                row.get("left"),
+                row.get("op"),
+                row.get("right"),
+                one_line(row.get("message")),
+                read_importance(row.get("importance"), seq),
+            )
+        except InvalidInput as error:
+            reject(RejectedRow(row.sheet, row.row, f"校验规则：{error}"))
+            continue
+        unknown = unknown_references([rule], known_indicators, known_targets)
+        if unknown:
+            reject(RejectedRow(row.sheet, row.row, "；".join(unknown).replace(f"第{seq}条", "")))
+            continue
+        rules.append(rule)
+    return rules
 
 
 def _indicator_owners(
@@ -438,7 +492,11 @@ def _indicator_owners(
 
 
 def _projects(
-    book: Book, tasks: dict[int, Task], resolver: UnitResolver, reject: Callable[[RejectedRow], None]
+    book: Book,
+    tasks: dict[int, Task],
+    resolver: UnitResolver,
+    reject: Callable[[RejectedRow], None],
+    indicators: dict[int, Indicator] | None = None,
 ) -> list[Project]:
     rows_by_no = {t.project_no: t for t in tasks.values() if t.project_no is not None}
     names: dict[int, str] = {}
@@ -462,6 +520,7 @@ def _projects(
         try:
             op, value = read_project_value(row.get("value"), unit)
             measure = read_measure(row.get("measure"))
+            indicator_seq = _linked_indicator(row.get("indicator"), indicators or {})
         except InvalidInput as error:
             reject(RejectedRow(row.sheet, row.row, f"工程{no}“{target_name}”：{error}"))
             continue
@@ -477,7 +536,9 @@ def _projects(
             continue
         found = targets.setdefault(no, [])
         quote = _content(row.get("quote")) or target_name
-        found.append(ProjectTarget(len(found) + 1, target_name, value, unit, op, measure, quote, tuple(owners)))
+        found.append(
+            ProjectTarget(len(found) + 1, target_name, value, unit, op, measure, quote, tuple(owners), indicator_seq)
+        )
     projects = []
     for no in sorted(set(rows_by_no) | set(names)):
         task = rows_by_no.get(no)

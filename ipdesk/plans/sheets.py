@@ -14,16 +14,16 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipdesk.domain.errors import InvalidInput, os_error_text
+from ipdesk.domain.limits import control_character
+from ipdesk.plans.workbook_bounds import TASK_LIST, sheet_problem
 
-MAX_FILE = 20 * 1024 * 1024  # a task list is tens of KB
-MAX_UNPACKED = 100 * 1024 * 1024
-MAX_ROWS = 5000
-MAX_COLUMNS = 60
+MAX_FILE = TASK_LIST.max_file  # a task list is tens of KB
+MAX_ROWS = TASK_LIST.max_rows
+MAX_COLUMNS = TASK_LIST.max_columns
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def read_workbook(path: Path) -> list[Grid]:
         return [_read_csv(path)]
     if suffix in (".xls", ".et", ".wps"):
         raise InvalidInput(f"“{path.name}”是旧格式的表格：请在 Excel 或 WPS 中“另存为”.xlsx 工作簿后再导入")
-    problem = _zip_problem(path)
+    problem = sheet_problem(path, TASK_LIST, "Excel 工作簿")
     if problem:
         raise InvalidInput(problem)
     import openpyxl
@@ -80,18 +80,6 @@ def read_workbook(path: Path) -> list[Grid]:
         return [_grid(sheet) for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
     finally:
         workbook.close()
-
-
-def _zip_problem(path: Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return f"“{path.name}”不是 Excel 工作簿（.xlsx），或文件已损坏"
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED:
-        return f"“{path.name}”解压后达 {unpacked // 1024 // 1024} MB，疑似恶意构造的压缩文件，未打开"
-    return ""
 
 
 def _grid(sheet) -> Grid:
@@ -107,6 +95,8 @@ def _grid(sheet) -> Grid:
     widths: dict[int, int] = {}
     for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=MAX_COLUMNS):
         for cell in row:
+            if isinstance(cell.value, str):
+                _refuse_control(cell.value, f"工作表“{sheet.title}”单元格 {cell.coordinate}")
             if cell.value is not None:
                 values[(cell.row, cell.column)] = (cell.value, cell.number_format or "General")
                 widths[cell.row] = max(widths.get(cell.row, 0), cell.column)
@@ -143,16 +133,32 @@ def _read_csv(path: Path) -> Grid:
             continue
     else:
         raise InvalidInput(f"“{path.name}”的文字编码无法识别（应为 UTF-8 或 GBK）")
+    found = control_character(text)
+    if found is not None:
+        before = text[: found[0] - 1]
+        line, column = before.count("\n") + 1, found[0] - 1 - (before.rfind("\n") + 1) + 1
+        raise InvalidInput(f"“{path.name}”第 {line} 行第 {column} 个字符是控制字符（{found[1]}），不能导入")
     grid = Grid(path.stem)
-    for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
-        if number > MAX_ROWS:
-            break
+    rows = csv.reader(io.StringIO(text))
+    for number, row in enumerate(rows, 1):
+        if number > MAX_ROWS:  # refused, never dropped: the rest is read only to find a row with content
+            if row and "".join(row).strip():
+                raise InvalidInput(f"“{path.name}”第 {number} 行有内容，超过上限 {MAX_ROWS} 行：未导入任何内容")
+            continue
+        if any(value.strip() for value in row[MAX_COLUMNS:]):
+            raise InvalidInput(f"“{path.name}”第 {number} 行超出上限 {MAX_COLUMNS} 列：未导入任何内容")
         cells = [Cell(cell_text(value), value) for value in row[:MAX_COLUMNS]]
         while cells and cells[-1].empty:
             cells.pop()
         if cells:
             grid.rows.append((number, cells))
     return grid
+
+
+def _refuse_control(text: str, where: str) -> None:
+    found = control_character(text)
+    if found is not None:
+        raise InvalidInput(f"{where}的第 {found[0]} 个字符是控制字符（{found[1]}），不能导入")
 
 
 def cell_text(value: object, number_format: str = "General") -> str:

@@ -67,6 +67,7 @@ INDICATOR_FIELDS = {
     "target": ("目标", "目标值", "预期目标", "规划目标", "目标任务"),
     "growth": ("年均预增", "年均增长", "年均增速", "年均增幅", "年均增长率", "年均预期增长", "年均增长(%)"),
     "nature": ("属性", "指标属性", "性质"),
+    "kind": ("指标类型", "数据类型", "数值类型", "流量存量", "指标口径"),
     "lead": TASK_FIELDS["lead"],
     "coop": TASK_FIELDS["coop"],
 }
@@ -80,6 +81,15 @@ PROJECT_FIELDS = {
     "measure": ("口径", "计量方式", "统计口径", "考核口径", "目标口径"),
     "lead": TASK_FIELDS["lead"],
     "quote": ("原文", "依据", "方案原文", "出处", "原文表述"),
+    "indicator": ("对应指标", "关联指标", "同一指标", "对应主要指标", "对应指标序号"),
+}
+RULE_FIELDS = {
+    "seq": ("序号", "规则序号", "编号"),
+    "left": ("左边", "左式", "左边表达式", "左侧表达式", "表达式左边"),
+    "op": ("比较", "比较符", "运算符", "关系", "比较关系"),
+    "right": ("右边", "右式", "右边表达式", "右侧表达式", "表达式右边"),
+    "message": ("提示", "提示信息", "校验说明", "说明", "规则说明"),
+    "importance": ("重要程度", "重要性", "级别", "类型"),
 }
 PHASE_FIELDS = {
     "seq": ("阶段序号", "序号"),
@@ -149,6 +159,8 @@ class Book:
     info: dict[str, list[str]] = field(default_factory=dict)
     phases: list[SourceRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rule_sheet: str = ""
+    rules: list[SourceRow] = field(default_factory=list)
 
     def info_value(self, key: str) -> str:
         values = self.info.get(key) or [""]
@@ -175,6 +187,14 @@ def read_book(path: Path) -> Book:
         if _is_info(grid):
             if not book.info:
                 _read_info(grid, book)
+            continue
+        rule_header = _find_header(grid, RULE_FIELDS, _rule_header)
+        if rule_header and not book.rule_sheet:
+            book.rule_sheet = grid.name
+            for row, cells in grid.rows[rule_header.index + 1 :]:
+                texts = _texts(cells, rule_header.columns)
+                if any(v.strip() for v in texts.values()):
+                    book.rules.append(SourceRow(grid.name, row, texts))
             continue
         indicator_header = _find_header(grid, INDICATOR_FIELDS, _indicator_header)
         if indicator_header and not book.indicator_sheet:
@@ -216,6 +236,10 @@ def _field_of(text: str, fields: dict[str, tuple[str, ...]]) -> str | None:
 
 def _task_header(found: dict[str, int]) -> bool:
     return "lead" in found and ("content" in found or "name" in found)
+
+
+def _rule_header(found: dict[str, int]) -> bool:
+    return all(name in found for name in ("left", "op", "right", "message"))
 
 
 def _indicator_header(found: dict[str, int]) -> bool:

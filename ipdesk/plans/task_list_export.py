@@ -24,8 +24,21 @@ INDICATOR_HEADERS = (
     "年均预增",
     "责任单位",
     "协作单位",
+    "指标类型",
 )
-PROJECT_HEADERS = ("工程编号", "工程名称", "工程目标", "目标", "目标值", "单位", "口径", "责任单位", "原文")
+PROJECT_HEADERS = (
+    "工程编号",
+    "工程名称",
+    "工程目标",
+    "目标",
+    "目标值",
+    "单位",
+    "口径",
+    "责任单位",
+    "原文",
+    "对应指标",
+)
+RULE_HEADERS = ("序号", "左边", "比较", "右边", "提示信息", "重要程度")
 PHASE_HEADERS = ("阶段序号", "阶段名称", "起始月份", "截止月份")
 
 
@@ -42,6 +55,8 @@ def write_task_list(plan: Plan, target: Path) -> None:
         _indicator_sheet(workbook.create_sheet("主要发展指标"), plan)
     if plan.projects:
         _project_sheet(workbook.create_sheet("示范工程"), plan)
+    if plan.rules:
+        _rule_sheet(workbook.create_sheet("校验规则"), plan)
     _info_sheet(workbook.create_sheet("方案信息"), plan)
     workbook.properties.creator = "ipdesk"
     workbook.properties.title = plan.task_list_title
@@ -144,9 +159,10 @@ def _indicator_sheet(sheet, plan: Plan) -> None:
                 i.growth_text,
                 "、".join(i.lead_units) if own else "",
                 "、".join(i.coop_units) if own else "",
+                i.kind.label if i.kind is not None else "",
             ]
         )
-    _style(sheet, len(INDICATOR_HEADERS), [6, 10, 34, 8, 12, 12, 14, 24, 24], "主要发展指标")
+    _style(sheet, len(INDICATOR_HEADERS), [6, 10, 34, 8, 12, 12, 14, 24, 24, 10], "主要发展指标")
     _merge_runs(sheet, 2, [(i.group,) for i in plan.indicators], 3)
 
 
@@ -170,12 +186,27 @@ def _project_sheet(sheet, plan: Plan) -> None:
                     MEASURES.get(target.measure, target.measure) if target else "",
                     "、".join(target.owners) if target else "",
                     target.quote if target else "",
+                    f"指标{target.indicator_seq}" if target and target.indicator_seq is not None else "",
                 ]
             )
             keys.append((project.no,))
-    _style(sheet, len(PROJECT_HEADERS), [8, 22, 50, 28, 10, 8, 12, 24, 40], "示范工程及其量化目标")
+    _style(sheet, len(PROJECT_HEADERS), [8, 22, 50, 28, 10, 8, 12, 24, 40, 10], "示范工程及其量化目标")
     for column in (1, 2, 3):
         _merge_runs(sheet, column, keys, 3)
+
+
+def _rule_sheet(sheet, plan: Plan) -> None:
+    from ipdesk.domain.validation import OPS
+
+    sheet.append(list(RULE_HEADERS))
+    for rule in plan.rules:
+        sheet.append([rule.seq, rule.left, OPS[rule.op][1], rule.right, rule.message, rule.importance.value])
+    _style(
+        sheet,
+        len(RULE_HEADERS),
+        [6, 24, 8, 24, 50, 10],
+        "校验规则（左边 比较 右边；必须：不满足不能提交，提醒：提示核对）",
+    )
 
 
 def _info_sheet(sheet, plan: Plan) -> None:

@@ -12,13 +12,17 @@ a page and the closing lines (notes, signatures) stay with the last rows. An emp
 from __future__ import annotations
 
 import math
+import weakref
 from copy import copy
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -130,11 +134,44 @@ def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float]
         cell.font = Font(name=HEADING_FONT if line.bold else BODY_FONT, size=size, bold=line.bold)
         cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
         if last > first:
-            sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            merge(sheet, row, first, row, last)
         lines = max(lines, _lines(text, sum(excel_points(w) for w in widths[first - 1 : last])))
     height = max(line.height, _height(lines))
     sheet.row_dimensions[row].height = height
     return height
+
+
+# Per workbook: the look each kind of merged cell ends up with (see ``merge``). Style ids are the workbook's own.
+_MERGED_LOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def merge(sheet: Worksheet, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+    """``sheet.merge_cells(...)``, with the same file for less: openpyxl gives every cell of the range the top-left
+    cell's border sides and protection one by one, hashing a new style object each time (two thirds of the time it
+    takes to write a report's workbook). Here openpyxl does that for the first range with cells of a kind (which
+    edges of the range a cell is on, under which top-left look); later ones copy the looks it gave."""
+    coord = f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
+    merged = MergedCellRange(sheet, coord)  # takes the bottom-right cell's borders into the top-left one
+    sheet.merged_cells.add(merged)
+    start: Any = merged.start_cell  # its style array (``_style``), like every cell's, is openpyxl's own
+    cells: dict[tuple[int, int], Any] = sheet._cells
+    rows, columns = range(first_row, last_row + 1), range(first_column, last_column + 1)
+    places = [(row, column) for row in rows for column in columns]
+    for place in places[1:]:
+        cells[place] = MergedCell(sheet, *place)
+    looks = _MERGED_LOOKS.setdefault(sheet.parent, {})
+    keys = []
+    for row, column in places:
+        style = cells[row, column]._style  # a new MergedCell has none yet
+        edges = (row == first_row, column == first_column, column == last_column, row == last_row)
+        keys.append((None if style is None else tuple(style), start._style.borderId, start._style.protectionId, edges))
+    if all(key in looks for key in keys):
+        for place, key in zip(places, keys, strict=True):
+            cells[place]._style = copy(looks[key])
+        return
+    merged.format()
+    for place, key in zip(places, keys, strict=True):
+        looks[key] = copy(cells[place]._style)
 
 
 class _StyleCache:
@@ -181,7 +218,6 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     if spread > 1:
         widths = [excel_width(excel_points(widths[0]) / spread)] * spread
     count = len(widths)
-    last = get_column_letter(count)
     for number, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(number)].width = w
 
@@ -189,13 +225,13 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     set_value(title, heading.title)
     title.font = Font(name=HEADING_FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.merge_cells(f"A1:{last}1")
+    merge(sheet, 1, 1, 1, count)
     sheet.row_dimensions[1].height = 30 if _lines(heading.title, sum(map(excel_points, widths))) == 1 else 50
     row = 2
     if heading.subtitle:
         set_value(sheet.cell(row, 1), heading.subtitle)
         sheet.cell(row, 1).font = Font(name=HEADING_FONT, size=12, bold=True)
-        sheet.merge_cells(f"A{row}:{last}{row}")
+        merge(sheet, row, 1, row, count)
         sheet.row_dimensions[row].height = 20
         row += 1
     if heading.info is not None:
@@ -207,7 +243,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     if spread > 1:
         for number in range(2, count + 1):
             sheet.cell(header_row, number).border = BORDER
-        sheet.merge_cells(start_row=header_row, start_column=1, end_row=header_row, end_column=count)
+        merge(sheet, header_row, 1, header_row, count)
     for number, column in enumerate(table.columns, 1):
         room = (sum(map(excel_points, widths)) if spread > 1 else excel_points(widths[number - 1])) - 2 * PADDING
         words = break_lines(column.title, room, _MEASURE, words=column.header_words)
@@ -238,7 +274,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
             styles.apply(
                 cell, ("group title",), font=group_font, fill=GROUP_FILL, alignment=group_alignment, border=BORDER
             )
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
+            merge(sheet, row, 1, row, count)
             height = _height(_lines(item.text, sum(points)))
             heights.append((row, height, bool(table.items)))
             sheet.row_dimensions[row].height = height
@@ -260,7 +296,7 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         if spread > 1:
             for number in range(2, count + 1):
                 styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
+            merge(sheet, row, 1, row, count)
         height = _height(lines)
         sheet.row_dimensions[row].height = height
         heights.append((row, height, False))

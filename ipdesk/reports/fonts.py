@@ -75,11 +75,12 @@ _BIG = ("charToGlyph", "glyphToChar", "charWidths", "hmetrics", "glyphPos")
 def _cache_path(path: Path, subfont: int) -> Path | None:
     try:
         import reportlab
-        from platformdirs import user_cache_path
+
+        from ipdesk import paths
 
         stat = path.stat()
         key = f"{path.stem}-{subfont}-{stat.st_size}-{stat.st_mtime_ns}-rl{reportlab.Version}"
-        return user_cache_path("ipdesk", "ipdesk") / "fonts" / f"{key}.bin"
+        return paths.user_cache_dir() / "fonts" / f"{key}.bin"
     except OSError:
         return None
 

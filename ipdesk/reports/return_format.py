@@ -12,7 +12,7 @@ newer major version is refused with ``FormatTooNew`` ("请升级 ipdesk"), never
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,11 @@ class BadDocument(ValueError):
     """The text is not a return document of any known format (damaged, or not ipdesk's)."""
 
 
+class InvalidField(BadDocument):
+    """A return document whose field is not valid data (a version 0, a NaN, a control character …); the message
+    is Chinese and names the field."""
+
+
 @dataclass(frozen=True)
 class ReturnDocument:
     """A return as read from its signed text."""
@@ -59,15 +64,6 @@ class ReturnDocument:
     @property
     def plan_code(self) -> str:
         return self.snapshot.header.plan_code
-
-
-def canonical_json(document: dict) -> str:
-    """Sorted keys, no spaces, UTF-8 characters as they are: the exact text a signature covers."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # -- writing format 2 ---------------------------------------------------------------------------------------------
@@ -190,7 +186,9 @@ def read_return(text: str) -> ReturnDocument:
     Raises ``FormatTooNew`` for a newer major format and ``BadDocument`` for anything that is not a return.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
+    except InvalidField:
+        raise
     except (ValueError, RecursionError) as error:
         raise BadDocument(f"not JSON: {error}") from error
     if not isinstance(data, dict):
@@ -206,11 +204,120 @@ def read_return(text: str) -> ReturnDocument:
             raise FormatTooNew(str(version))
         if major < 2:
             raise BadDocument(f"format_version {version!r} is not a format-2 version")
+        problem = field_problem(data)
+        if problem:
+            raise InvalidField(problem)
         return ReturnDocument(_read_format2(data), str(version), text)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         if isinstance(error, BadDocument):
             raise
         raise BadDocument(f"{type(error).__name__}: {error}") from error
+
+
+def _section(data: dict, key: str) -> dict:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _no_constant(name: str) -> float:
+    raise InvalidField(f"报送数据中有非数字的数值（{name}）")
+
+
+_TASK_TEXTS = (("category", "类别"), ("name", "名称"), ("content", "内容"), ("achievements", "工作进展及成效"),
+               ("problems", "存在问题"), ("next_steps", "下步计划"))  # fmt: skip
+_INDICATOR_NUMBERS = (("baseline", "基数"), ("target", "目标"), ("expected", "预期值"), ("value", "实际值"),
+                      ("rate", "完成率"))  # fmt: skip
+_INDICATOR_TEXTS = (("name", "名称"), ("note", "说明"), ("data_source", "数据来源"), ("growth_text", "年均预增"))
+_HEX = frozenset("0123456789abcdef")
+
+
+def field_problem(data: dict) -> str:
+    """The first field of a format-2 document that is not valid data, in Chinese ("" when every field is): the
+    version, the period, the signing time, every number (finite, in range), every text (length, no control
+    characters). Checked before anything is read from it or stored."""
+    from ipdesk.domain.errors import InvalidInput
+    from ipdesk.domain.limits import (
+        MAX_NAME,
+        MAX_SEQ,
+        MAX_YEAR,
+        MIN_YEAR,
+        number_problem,
+        text_problem,
+        version_problem,
+        whole_number_problem,
+    )
+    from ipdesk.domain.periods import Period
+
+    def problems():
+        yield version_problem(data.get("version"), "报送数据的版本号")
+        period = _section(data, "period")
+        try:
+            Period.parse(str(period.get("code", "")))
+        except InvalidInput:
+            yield f"报送期“{str(period.get('code', ''))[:20]}”无法识别"
+        for key, label in (("signed_at", "签署时间"), ("submitted_at", "提交时间"), ("created_at", "创建时间")):
+            value = data.get(key)
+            if value:
+                try:
+                    dt_value = dt.datetime.fromisoformat(value)
+                    if not MIN_YEAR <= dt_value.year <= MAX_YEAR:
+                        yield f"{label} {value} 不在 {MIN_YEAR}–{MAX_YEAR} 年之内"
+                except (TypeError, ValueError):
+                    yield f"{label}“{str(value)[:30]}”无法识别"
+        unit = _section(data, "unit")
+        yield text_problem(unit.get("name", ""), "单位名称", MAX_NAME)
+        form = _section(data, "form")
+        for key in ("title", "cutoff", "fill_date", "clerk", "phone", "reviewer"):
+            yield text_problem(form.get(key) or "", f"表头（{key}）", MAX_NAME)
+        yield text_problem(data.get("signed_by") or "", "签署人", MAX_NAME)
+        for task in data.get("tasks") or []:
+            if not isinstance(task, dict):
+                continue
+            seq = task.get("seq")
+            yield whole_number_problem(seq, "任务序号", 1, MAX_SEQ)
+            where = f"第 {seq} 项任务"
+            for key, label in _TASK_TEXTS:
+                yield text_problem(task.get(key) or "", f"{where}的{label}")
+            for key, label in (("percent", "完成进度"), ("expected_percent", "序时进度")):
+                if task.get(key) is not None:
+                    yield number_problem(task.get(key), f"{where}的{label}", 0, 100)
+            for number, item in enumerate(task.get("evidence") or [], 1):
+                if not isinstance(item, dict):
+                    continue
+                yield text_problem(item.get("name") or "", f"{where}第 {number} 份佐证材料的文件名", MAX_NAME)
+                yield whole_number_problem(item.get("size", 0), f"{where}第 {number} 份佐证材料的大小", 0, 10**12)
+                digest = item.get("sha256", "")
+                if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= _HEX:
+                    yield f"{where}第 {number} 份佐证材料的 SHA-256 不是 64 位十六进制数"
+        for indicator in data.get("indicators") or []:
+            if not isinstance(indicator, dict):
+                continue
+            seq = indicator.get("seq")
+            yield whole_number_problem(seq, "指标序号", 1, MAX_SEQ)
+            where = f"第 {seq} 项指标"
+            for key, label in _INDICATOR_NUMBERS:
+                if indicator.get(key) is not None:
+                    yield number_problem(indicator.get(key), f"{where}的{label}")
+            for key, label in (("baseline_year", "基数年份"), ("target_year", "目标年份")):
+                if indicator.get(key) is not None:
+                    yield whole_number_problem(indicator.get(key), f"{where}的{label}", MIN_YEAR, MAX_YEAR)
+            for key, label in _INDICATOR_TEXTS:
+                yield text_problem(indicator.get(key) or "", f"{where}的{label}")
+        for target in data.get("targets") or []:
+            if not isinstance(target, dict):
+                continue
+            yield whole_number_problem(target.get("project_no"), "示范工程编号", 1, MAX_SEQ)
+            where = f"工程{target.get('project_no')}的目标“{str(target.get('name', ''))[:20]}”"
+            for key, label in (("target", "目标值"), ("value", "累计完成")):
+                if target.get(key) is not None:
+                    yield number_problem(target.get(key), f"{where}的{label}")
+            for key, label in (("name", "名称"), ("note", "说明"), ("quote", "方案原文")):
+                yield text_problem(target.get(key) or "", f"{where}的{label}")
+
+    try:
+        return next((problem for problem in problems() if problem), "")
+    except (AttributeError, TypeError):
+        return "报送数据的结构无法识别"
 
 
 def _major(version: object) -> int:

@@ -177,11 +177,11 @@ class ReportSnapshot:
 
     def canonical_json(self) -> str:
         """The document as the exact text a signature covers."""
-        from ipdesk.reports.return_format import canonical_json
+        from ipdesk.domain.signed_text import canonical_json
 
         return canonical_json(self.document())
 
     def sha256(self) -> str:
-        from ipdesk.reports.return_format import text_sha256
+        from ipdesk.domain.signed_text import text_sha256
 
         return text_sha256(self.canonical_json())

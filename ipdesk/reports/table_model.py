@@ -199,6 +199,15 @@ def format_value(value: object, fmt: str = "") -> str:
     return f"{prefix}{shown}{'%' if percent else ''}{suffix}"
 
 
+def plain_format_text(value: float, fmt: str) -> str | None:
+    """What a number shows in ``fmt`` when ``fmt`` is General or one of the plain formats ipdesk writes (digits,
+    decimals, a percent sign, literal text before and after); None for any other format, whose rendering is not
+    known here (sections, conditions, colours, dates)."""
+    if fmt in ("", "General"):
+        return general(value)
+    return format_value(value, fmt) if _parse_format(fmt) is not None else None
+
+
 def general(value: float) -> str:
     """A number as the General format shows it: no trailing zeros, up to 10 significant digits."""
     if float(value).is_integer():
@@ -221,6 +230,17 @@ class Metrics:
 def _lines(paragraphs: list[float], room: float) -> int:
     room = max(room, 1.0)
     return sum(max(1, math.ceil(w / room - 1e-6)) for w in paragraphs) or 1
+
+
+def _lines_until(paragraphs: list[float], room: float) -> tuple[int, float]:
+    """``_lines(paragraphs, room)``, and a room below which (for any room from ``room`` up) that count stays: a
+    paragraph of k > 1 lines loses one once ``room`` reaches w / (k - 1); a hair early, so that nothing is missed."""
+    drop = math.inf
+    for w in paragraphs:
+        k = max(1, math.ceil(w / max(room, 1.0) - 1e-6))
+        if k > 1:
+            drop = min(drop, w / (k - 1 + 1e-6) * (1 - 1e-9))
+    return _lines(paragraphs, room), drop
 
 
 @lru_cache(maxsize=16)
@@ -256,31 +276,42 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
     clerks = any(c.clerk for c in table.columns)
     others = sum(w for w, c in zip(widths, table.columns, strict=True) if not c.clerk)
     others_limit = total * (1 - table.clerk_share) if clerks else total
-    wider = {c: [_lines(p, widths[c] + piece - pad) for p in paragraphs[c]] for c in text_columns}
+    wider: dict[int, list[int]] = {}
+    stays_below: dict[int, list[float]] = {}  # per column and row: the room up to which wider's count holds
+    for c in text_columns:
+        counted = [_lines_until(p, widths[c] + piece - pad) for p in paragraphs[c]]
+        wider[c], stays_below[c] = [n for n, _ in counted], [d for _, d in counted]
     weight = {c: sum(sum(p) for p in paragraphs[c]) for c in text_columns}  # ties: the column with more text
+    count = len(rows)
+
+    def tallest(r: int) -> tuple[int, int, int]:
+        """Row ``r``'s tallest cell, the tallest but one (so "the row without column c" costs nothing to find),
+        and the column of the tallest (-1 for a fixed one)."""
+        top, runner, who = fixed_lines[r], 0, -1
+        for c in text_columns:
+            value = lines[c][r]
+            if value > top:
+                top, runner, who = value, top, c
+            elif value > runner:
+                runner = value
+        return top, max(runner, fixed_lines[r]), who
+
+    def saving(c: int, r: int) -> int:
+        """Lines row ``r`` loses if column ``c`` gets one more piece of the spare width."""
+        first, second, owner = rows_now[r]
+        return first - max(second if owner == c else first, wider[c][r])
+
+    # Each step gives a piece to the column that saves the most lines. Only the rows whose cells in that column
+    # changed are measured again, so a step costs the rows it changes, not the whole table.
+    rows_now = [tallest(r) for r in range(count)]
+    gains = {c: [saving(c, r) for r in range(count)] for c in text_columns}
+    totals = {c: sum(gains[c]) for c in text_columns}
     for _ in range(metrics.steps):
-        # per row: the tallest cell, and the tallest but one, so "the row without column c" costs nothing to find
-        first, second, owner = [], [], []
-        for r in range(len(rows)):
-            top, runner, who = fixed_lines[r], 0, -1
-            for c in text_columns:
-                value = lines[c][r]
-                if value > top:
-                    top, runner, who = value, top, c
-                elif value > runner:
-                    runner = value
-            first.append(top)
-            second.append(max(runner, fixed_lines[r]))
-            owner.append(who)
         best, best_gain = -1, None
         for c in text_columns:
             if not table.columns[c].clerk and others + piece > others_limit + 1e-6:
                 continue  # the plan's words may not take the clerk's share
-            gain = 0
-            for r in range(len(rows)):
-                without = second[r] if owner[r] == c else first[r]
-                gain += first[r] - max(without, wider[c][r])
-            key = (gain, weight[c] / widths[c])
+            key = (totals[c], weight[c] / widths[c])
             if best_gain is None or key > best_gain:
                 best, best_gain = c, key
         if best < 0:
@@ -288,8 +319,23 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
         widths[best] += piece
         if not table.columns[best].clerk:
             others += piece
-        lines[best] = wider[best]
-        wider[best] = [_lines(p, widths[best] + piece - pad) for p in paragraphs[best]]
+        before, lines[best] = lines[best], wider[best]
+        room = widths[best] + piece - pad
+        wider[best] = list(lines[best])
+        for r in range(count):
+            if room >= stays_below[best][r]:  # only these rows' counts can change at the new width
+                wider[best][r], stays_below[best][r] = _lines_until(paragraphs[best][r], room)
+        for r in range(count):
+            if lines[best][r] != before[r]:
+                rows_now[r] = tallest(r)
+                for c in text_columns:
+                    new = saving(c, r)
+                    totals[c] += new - gains[c][r]
+                    gains[c][r] = new
+            else:
+                new = saving(best, r)
+                totals[best] += new - gains[best][r]
+                gains[best][r] = new
     return tuple(widths)
 
 

@@ -1,5 +1,5 @@
-"""Checking a return without a network: one verdict per file — 有效, 已被修改, 签名人未知, 需要升级, 不是ipdesk文件,
-文件损坏.
+"""Checking a return without a network: one verdict per file — 有效, 已被修改, 内容不一致, 签名人未知, 需要升级,
+不是ipdesk文件, 文件损坏.
 
 Identity (unit, plan, period, version) is read only from what the unit's signature covers: the return document in a
 workbook's signature sheet or embedded in the PDF's signed revision. A workbook is valid when the return and the view
@@ -26,7 +26,14 @@ from pathlib import Path
 
 from cryptography import x509
 
-from ipdesk.reports.return_format import BadDocument, FormatTooNew, ReturnDocument, read_return, text_sha256
+from ipdesk.domain.signed_text import text_sha256
+from ipdesk.reports.return_format import (
+    BadDocument,
+    FormatTooNew,
+    InvalidField,
+    ReturnDocument,
+    read_return,
+)
 from ipdesk.signing import signatures
 from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 
@@ -34,6 +41,7 @@ from ipdesk.signing.identity import fingerprint, signer_name, unit_of
 class VerdictStatus(StrEnum):
     VALID = "有效"
     MODIFIED = "已被修改"
+    INCONSISTENT = "内容不一致"  # signed so: the workbook's form shows other facts than its signed return
     UNKNOWN_SIGNER = "签名人未知"
     TOO_NEW = "需要升级"
     NOT_IPDESK = "不是ipdesk文件"
@@ -125,25 +133,15 @@ def _verify(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return Verdict(str(path), VerdictStatus.NOT_IPDESK, "不是 ipdesk 导出的工作簿、PDF 或签名文件")
 
 
-MAX_UNPACKED = 64 * 1024 * 1024  # a return unpacks to a few MB; openpyxl needs ~10× this in memory
-MAX_RATIO = 200
 MAX_FILE = 100 * 1024 * 1024  # a return is a few hundred KB; a file this large is not one
 
 
 def zip_problem(path: Path) -> str:
-    """Why a workbook must not be unpacked (damaged, or a decompression bomb), or "" when it may be."""
-    try:
-        if path.stat().st_size > MAX_FILE:
-            return f"文件过大（{path.stat().st_size // 1024 // 1024} MB），不是 ipdesk 报送文件"
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        return f"工作簿已损坏，无法打开（{type(error).__name__}）"
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unpacked > MAX_UNPACKED or (unpacked > 20 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
-        return f"工作簿解压后达 {unpacked // 1024 // 1024} MB，疑似恶意构造的压缩文件，未打开"
-    return ""
+    """Why a workbook must not be loaded (damaged, a decompression bomb, or sheets beyond the bounds of a return:
+    ``plans.workbook_bounds``), or "" when it may be."""
+    from ipdesk.plans.workbook_bounds import RETURN, sheet_problem
+
+    return sheet_problem(path, RETURN, "ipdesk 报送文件")
 
 
 def _trusted_fingerprints(trusted: list[x509.Certificate]) -> set[str]:
@@ -220,6 +218,8 @@ def _read_signed_return(path: Path, text: str, certificate: x509.Certificate) ->
         document = read_return(text)
     except FormatTooNew as error:
         return _too_new(path, error)
+    except InvalidField as error:
+        return Verdict(str(path), VerdictStatus.DAMAGED, f"签名数据无效：{error}", fingerprint=fingerprint(certificate))
     except BadDocument:
         return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据无法读取", fingerprint=fingerprint(certificate))
     if document.snapshot.several_units or not document.snapshot.header.units:
@@ -298,9 +298,32 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
             differences=tuple(differences),
             **facts,
         )
+    inconsistent = _view_and_return_disagree(path, view, document, facts)
+    if inconsistent is not None:
+        return inconsistent
     h = document.snapshot.header
     return _signer_checks(
         path, certificate, h.unit_line, h.signed_at, trusted, "签名有效，工作簿的内容和外观与签署时一致", **facts
+    )
+
+
+def _view_and_return_disagree(path: Path, view: dict, document: ReturnDocument, facts: dict) -> Verdict | None:
+    """内容不一致 when the signed view shows other facts than the signed return (§ 4.4), naming the first cell."""
+    from ipdesk.signing.view_facts import disagreements
+
+    try:
+        found = [d.text for d in disagreements(view, document.snapshot)]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿外观的签名数据无法读取", **facts)
+    if not found:
+        return None
+    more = f"（共 {len(found)} 处不一致）" if len(found) > 1 else ""
+    return Verdict(
+        str(path),
+        VerdictStatus.INCONSISTENT,
+        f"工作簿显示的内容与签署的报送数据不一致：{found[0]}{more}",
+        differences=tuple(found),
+        **facts,
     )
 
 

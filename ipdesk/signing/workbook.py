@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
-from ipdesk.reports.return_format import canonical_json, text_sha256
+from ipdesk.domain.signed_text import canonical_json, text_sha256
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.signing import signatures
 

@@ -1,17 +1,27 @@
 """Backups through SQLite's online backup API: daily on start, before schema upgrades and imports, on request.
 
-Kept beside the database in ``backups/``: ``daily/`` (the newest 14), ``monthly/`` (the first of each month, the
-newest 12) and ``before/`` (before an upgrade, a restore or on request, the newest 20; before an import, the newest
-5 — the city office imports many times a day, and its database holds every file received). Every copy is written under a
-temporary name, checked with SQLite's quick check, and only then renamed into place and older copies rotated out: a
-damaged database never becomes a "good" backup, nor pushes a good one out. A restore checks the backup first and
-keeps the file it replaces.
+Each database keeps its own backups beside it, in a folder of its own named after the file: ``backups/<file
+name>/`` (``backups/ipdesk.db/``), so that two workspaces in one folder never see, rotate or restore each other's.
+In it: ``daily/`` (the newest 14), ``monthly/`` (the first of each month, the newest 12) and ``before/`` (before an
+upgrade, a restore or on request, the newest 20; before an import, the newest 5 — the city office imports many times
+a day, and its database holds every file received), named ``<stem>-<date and time to the microsecond>-<reason>.db``
+(a counter is added should two fall in the same microsecond). Every copy is written under a temporary name, checked
+with SQLite's quick check, and only then renamed into place and older copies rotated out: a damaged database never
+becomes a "good" backup, nor pushes a good one out.
+
+Every database carries its workspace's identity (``workspace_identity``, migration 9), and so does every backup made
+of it. A restore checks the backup first, refuses one of another workspace, and keeps the file it replaces.
+
+Earlier releases kept every database's backups together in ``backups/daily|monthly|before/``. Those are still found
+for the database whose name they bear (``<stem>-<date>….db``, matched exactly), and a restore still refuses one whose
+audit chain shows it belongs to another workspace; they are never rotated or deleted by this release.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -91,14 +101,45 @@ def check(path: Path) -> int:
 
 
 def _reason(path: Path) -> str:
-    """The reason in a "before" copy's name: ``city-2026-11-25-093000-import.db`` → ``import``."""
+    """The reason in a "before" copy's name: ``city-2026-11-25-093000-123456-import.db`` → ``import``."""
     return path.stem.rsplit("-", 1)[-1]
 
 
+def workspace_identity(path: Path) -> str | None:
+    """The identity of the workspace the database (or backup) at ``path`` belongs to; None when it cannot be read.
+
+    A database from before migration 9 has none stored: the hash of its first audit entry stands for it, as the
+    migration took it (None when its audit log is empty).
+    """
+    try:
+        with connection.inspecting(path) as conn:
+            return identity_of(conn)
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def identity_of(conn: sqlite3.Connection) -> str | None:
+    """The workspace identity of an open database (see ``workspace_identity``)."""
+    try:
+        row = conn.execute("SELECT id FROM workspace_identity WHERE only_row = 1").fetchone()
+    except sqlite3.OperationalError:  # no such table: a database (or backup) from before migration 9
+        row = conn.execute("SELECT hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
 class BackupShelf:
+    """The backups of one database: its own folder, and what earlier releases left under its name."""
+
+    STAMP = "%Y-%m-%d-%H%M%S-%f"  # ASCII only (strftime under a Windows code page)
+
     def __init__(self, database: Path):
         self.database = Path(database)
-        self.folder = self.database.parent / "backups"
+        self.legacy = self.database.parent / "backups"  # where earlier releases kept every database's backups
+        self.folder = self.legacy / self.database.name
+        # Earlier releases' names: <stem>-2025-02-09.db, <stem>-2025-02.db, <stem>-2025-02-09-093000-import.db
+        # or <stem>-before-restore.db (what ``ipdesk restore`` replaced)
+        stem = re.escape(self.database.stem)
+        self._legacy_name = re.compile(stem + r"-(\d{4}-\d{2}(-\d{2}(-\d{6}-[a-z_]+)?)?|before-restore)\.db")
 
     def _name(self, stamp: str, note: str = "") -> str:
         return f"{self.database.stem}-{stamp}{'-' + note if note else ''}.db"
@@ -110,7 +151,7 @@ class BackupShelf:
         if daily.exists():
             return None
         copy_database(conn, daily)
-        monthly = self.folder / "monthly" / self._name(today.strftime("%Y-%m"))
+        monthly = self.folder / "monthly" / self._name(f"{today.year:04d}-{today.month:02d}")
         if not monthly.exists():
             monthly.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(daily, monthly)
@@ -120,15 +161,28 @@ class BackupShelf:
 
     def before(self, conn: sqlite3.Connection, reason: str) -> Path:
         """A backup made just before something that changes much at once (an upgrade, an import, a restore)."""
-        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
-        target = copy_database(conn, self.folder / "before" / self._name(stamp, reason))
+        folder = self.folder / "before"
+        stamp = dt.datetime.now().strftime(self.STAMP)
+        target, count = folder / self._name(stamp, reason), 1
+        while target.exists() or target.with_name(target.name + ".part").exists():
+            count += 1
+            target = folder / self._name(f"{stamp}.{count}", reason)
+        made = copy_database(conn, target)
         self._rotate("before", reason)
-        return target
+        return made
+
+    def _own(self, kind: str) -> list[Path]:
+        """This database's copies of ``kind`` in its own folder, newest first."""
+        return sorted(
+            (p for p in (self.folder / kind).glob("*.db") if p.name.startswith(self.database.stem + "-")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
 
     def _rotate(self, kind: str, reason: str = "") -> None:
         """Remove the oldest copies of ``kind`` beyond what is kept. "before" copies with a quota of their own
-        (imports) are counted apart from the others."""
-        files = sorted((self.folder / kind).glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+        (imports) are counted apart from the others. Only this database's own folder is ever touched."""
+        files = self._own(kind)
         keep = KEEP[kind]
         if kind == "before":
             quota = reason if reason in KEEP_BEFORE else ""
@@ -137,26 +191,48 @@ class BackupShelf:
         for old in files[keep:]:
             old.unlink(missing_ok=True)
 
+    def _legacy(self, kind: str) -> list[Path]:
+        """Copies an earlier release made of this database (found by its name, exactly)."""
+        return [p for p in (self.legacy / kind).glob("*.db") if self._legacy_name.fullmatch(p.name)]
+
     def all(self) -> list[Backup]:
+        """This database's backups, newest first: its own folder's, then what earlier releases left under its name."""
         found = []
         for kind in KEEP:
-            for path in (self.folder / kind).glob("*.db"):
+            for path in [*self._own(kind), *self._legacy(kind)]:
                 found.append(Backup(path, kind, dt.datetime.fromtimestamp(path.stat().st_mtime)))
         return sorted(found, key=lambda b: b.made_at, reverse=True)
 
+    def identity(self) -> str | None:
+        """The workspace identity of this database: read from the file, else (a damaged file) the one its own
+        backups carry (the newest that can be read)."""
+        if self.database.exists():
+            own = workspace_identity(self.database)
+            if own is not None:
+                return own
+        for backup in self.all():
+            found = workspace_identity(backup.path)
+            if found is not None:
+                return found
+        return None
+
     def newest_good(self) -> Backup | None:
-        """The most recent backup that passes the integrity check."""
+        """The most recent backup of this workspace that passes the integrity check."""
+        expected = self.identity()
         for backup in self.all():
             try:
                 check(backup.path)
             except DatabaseError:
                 continue
+            if expected is not None and workspace_identity(backup.path) not in (expected, None):
+                continue  # a copy of another workspace that happens to bear this file's name
             return backup
         return None
 
 
 def restore(database: Path, backup: Path) -> Path | None:
-    """Replace ``database`` with ``backup`` after checking it; returns where the replaced file was kept.
+    """Replace ``database`` with ``backup`` after checking it (sound, and a backup of this workspace); returns where
+    the replaced file was kept.
 
     The database must not be open in ipdesk (the caller holds or checks the writer lock). A symbolic link is
     followed: the file it points to is replaced, and the link keeps pointing at the restored database.
@@ -165,10 +241,14 @@ def restore(database: Path, backup: Path) -> Path | None:
     if not backup.is_file():
         raise InvalidInput(f"找不到备份文件：{backup}")
     check(backup)
+    refuse_another_workspace(database, backup)
     kept = None
     if database.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = database.with_name(f"{database.name}.replaced-{stamp}")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        kept, count = database.with_name(f"{database.name}.replaced-{stamp}"), 1
+        while kept.exists():
+            count += 1
+            kept = database.with_name(f"{database.name}.replaced-{stamp}.{count}")
         os.replace(database, kept)
         for suffix in ("-wal", "-shm"):
             side = Path(f"{database}{suffix}")
@@ -180,3 +260,16 @@ def restore(database: Path, backup: Path) -> Path | None:
         os.fsync(handle.fileno())
     os.replace(temp, database)
     return kept
+
+
+def refuse_another_workspace(database: Path, backup: Path) -> None:
+    """``InvalidInput`` when ``backup`` is known to belong to another workspace than ``database`` (whose identity is
+    read from the file, or from its own backups when the file cannot be read). Unknown on either side: allowed —
+    the user chose the file, and a backup from before workspace identities has none to compare."""
+    theirs = workspace_identity(backup)
+    ours = BackupShelf(database).identity()
+    if theirs is not None and ours is not None and theirs != ours:
+        raise InvalidInput(
+            f"备份文件“{backup.name}”是另一个工作区的备份，不是“{database.name}”的，不能用来恢复它；"
+            f"数据库未做任何改动。请选择“{BackupShelf(database).folder}”中的备份。"
+        )

@@ -7,6 +7,12 @@ checked before the first write of the session. Only a sound file is written, wit
 work through a crash or power cut: write-ahead log, ``synchronous=FULL`` (each commit reaches the disk before it is
 acknowledged), foreign keys enforced and a busy timeout so a brief lock by another reader is waited out.
 
+One writer: a workspace's connection is shared by the GUI thread and background operations, so it carries one
+re-entrant lock (``GuardedConnection.lock``) that every statement, cursor step, commit, rollback and backup holds, and
+that a transaction (``LazyDatabase.atomic``) holds from BEGIN to COMMIT. A statement from another thread waits until
+the transaction is over: a save can never run inside, or become a savepoint of, a background operation's transaction
+(sqlite-utils' ``atomic`` nests by ``in_transaction``, which is the connection's, not the thread's).
+
 Every connection is a ``GuardedConnection``: whenever SQLite reports damage (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``)
 on any statement, the connection becomes query-only for the rest of the session and the error is raised as
 ``StoreDamaged``, which carries a Chinese message.
@@ -18,6 +24,7 @@ import contextlib
 import os
 import sqlite3
 import struct
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -111,60 +118,78 @@ def storage_error(error: sqlite3.Error, path: Path | str | None = None) -> Corru
 
 # -- connections that notice damage ------------------------------------------------------------------------------
 class GuardedCursor(sqlite3.Cursor):
-    """A cursor whose every step reports damage through its connection (see ``GuardedConnection``)."""
+    """A cursor whose every step holds its connection's lock and reports damage through it (see
+    ``GuardedConnection``)."""
 
     connection: GuardedConnection
 
+    def _damage(self, error: sqlite3.DatabaseError) -> BaseException:
+        if is_damage(error) and not isinstance(error, StoreDamaged):
+            return self.connection.damaged_error(error)
+        return error
+
     def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().execute(sql, parameters)
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().executemany(sql, parameters)
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
     def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().fetchone()
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
     def fetchmany(self, size: int | None = None) -> list[Any]:
-        try:
-            return super().fetchmany(size if size is not None else self.arraysize)
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().fetchmany(size if size is not None else self.arraysize)
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
     def fetchall(self) -> list[Any]:
-        try:
-            return super().fetchall()
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().fetchall()
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
     def __iter__(self) -> GuardedCursor:
         return self
 
     def __next__(self) -> Any:
-        try:
-            return super().__next__()
-        except sqlite3.DatabaseError as error:
-            if is_damage(error) and not isinstance(error, StoreDamaged):
-                raise self.connection.damaged_error(error) from error
-            raise
+        with self.connection.lock:
+            try:
+                return super().__next__()
+            except sqlite3.DatabaseError as error:
+                found = self._damage(error)
+                if found is error:
+                    raise
+                raise found from error
 
 
 class GuardedConnection(sqlite3.Connection):
@@ -179,25 +204,63 @@ class GuardedConnection(sqlite3.Connection):
     damaged: str = ""
     checked: bool = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lock = threading.RLock()  # the one writer: see the module's description
+
+    def cursor(self, factory: Any = GuardedCursor, /) -> Any:
+        return super().cursor(factory)
+
     def execute(self, sql: str, parameters: Any = (), /) -> GuardedCursor:
-        return self.cursor(GuardedCursor).execute(sql, parameters)
+        with self.lock:
+            return self.cursor(GuardedCursor).execute(sql, parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> GuardedCursor:
-        return self.cursor(GuardedCursor).executemany(sql, parameters)
+        with self.lock:
+            return self.cursor(GuardedCursor).executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        with self.lock:
+            return super().executescript(sql_script)
+
+    def commit(self) -> None:
+        with self.lock:
+            super().commit()
+
+    def rollback(self) -> None:
+        with self.lock:
+            super().rollback()
+
+    def backup(self, target: sqlite3.Connection, **options: Any) -> None:
+        with self.lock:  # a copy never catches another thread's transaction half-way
+            super().backup(target, **options)
+
+    def close(self) -> None:
+        with self.lock:
+            super().close()
+
+    def busy(self) -> bool:
+        """True while another thread holds the connection (a background operation's statement or transaction)."""
+        if self.lock.acquire(blocking=False):
+            self.lock.release()
+            return False
+        return True
 
     def damaged_error(self, error: BaseException | str) -> StoreDamaged:
         """Mark the connection damaged (once) and return the error to raise."""
-        if not self.damaged:
-            self.damaged = str(error) or "数据库文件已损坏"
-            with contextlib.suppress(sqlite3.Error):
-                sqlite3.Connection.execute(self, "PRAGMA query_only = ON")
+        with self.lock:
+            if not self.damaged:
+                self.damaged = str(error) or "数据库文件已损坏"
+                with contextlib.suppress(sqlite3.Error):
+                    sqlite3.Connection.execute(self, "PRAGMA query_only = ON")
         return StoreDamaged(damage_message(self.path, self.damaged))
 
     def mark_checked(self) -> None:
         """The file passed its check: writing may begin."""
-        if not self.damaged:
-            sqlite3.Connection.execute(self, "PRAGMA query_only = OFF")
-            self.checked = True
+        with self.lock:
+            if not self.damaged:
+                sqlite3.Connection.execute(self, "PRAGMA query_only = OFF")
+                self.checked = True
 
     def verify_before_writing(self) -> None:
         """Run the deferred check of a large file before its first write; raise ``StoreDamaged`` on damage."""
@@ -205,10 +268,11 @@ class GuardedConnection(sqlite3.Connection):
             raise StoreDamaged(damage_message(self.path, self.damaged))
         if self.checked:
             return
-        result = quick_check(self)
-        if result != "ok":
-            raise self.damaged_error(result)
-        self.mark_checked()
+        with self.lock:
+            result = quick_check(self)
+            if result != "ok":
+                raise self.damaged_error(result)
+            self.mark_checked()
 
 
 def _connect(target: str | Path, uri: bool = False, **options: Any) -> GuardedConnection:

@@ -7,6 +7,7 @@ looks complete.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -25,7 +26,12 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 _CHUNK = 1024 * 1024
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in [*"123456789", *"¹²³"])}
+
+
+@functools.cache  # compiled when first needed, not when the program starts
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -40,18 +46,12 @@ class Evidence:
 
 def safe_file_name(name: str) -> str:
     """The name as shown and exported: no folders, no characters Windows refuses, at most 120 characters."""
-    base = _UNSAFE.sub("_", Path(str(name).replace("\\", "/")).name).strip(" .") or "佐证材料"
+    base = _unsafe().sub("_", Path(str(name).replace("\\", "/")).name).strip(" .") or "佐证材料"
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
-    if stem.upper() in {
-        "CON",
-        "PRN",
-        "AUX",
-        "NUL",
-        *(f"COM{i}" for i in range(1, 10)),
-        *(f"LPT{i}" for i in range(1, 10)),
-    }:
+    # Windows takes a device name followed by any extension (NUL.tar.gz) or by spaces (CON .txt) as the device
+    if base.split(".")[0].rstrip(" ").upper() in _RESERVED:
         stem = f"_{stem}"
     ext = ext[:16]
     stem = stem[: 120 - len(ext) - 1] if ext else stem[:120]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.indicators import Indicator
+from ipdesk.domain.indicators import Indicator, IndicatorKind
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Role, Task, TaskKind, Unit, UnitKind
 from ipdesk.domain.plan_changes import RecordedWork, compare
+from ipdesk.domain.validation import Importance, ValidationRule
 from ipdesk.store import audit
 
 if TYPE_CHECKING:
@@ -200,11 +201,18 @@ def recorded_work(db: Database, plan_id: int) -> RecordedWork:
         " AND EXISTS (SELECT 1 FROM project_target_value WHERE target_id = t.id)",
         [plan_id],
     )
+    task_units = db.execute(
+        "SELECT DISTINCT t.seq, u.name FROM task t JOIN unit u ON u.plan_id = t.plan_id WHERE t.plan_id = ? AND"
+        " (EXISTS (SELECT 1 FROM progress p WHERE p.task_id = t.id AND p.unit_id = u.id)"
+        " OR EXISTS (SELECT 1 FROM progress_attachment a WHERE a.task_id = t.id AND a.unit_id = u.id))",
+        [plan_id],
+    )
     return RecordedWork(
         frozenset(name for (name,) in units),
         frozenset(seq for (seq,) in tasks),
         frozenset(seq for (seq,) in indicators),
         frozenset((no, seq) for no, seq in targets),
+        frozenset((seq, name) for seq, name in task_units),
     )
 
 
@@ -286,16 +294,18 @@ def _write_content(db: Database, plan_id: int, plan: Plan) -> None:
             indicator.growth,
             indicator.growth_text,
             task_ids[indicator.task_seq] if indicator.task_seq is not None else None,
+            indicator.kind.value if indicator.kind is not None else "",
+            indicator.kind_note,
         ]
         db.execute(
             "INSERT INTO indicator (plan_id, seq, indicator_group, name, unit_of_measure, baseline, baseline_year,"
-            " target, target_year, target_op, growth, growth_text, task_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " target, target_year, target_op, growth, growth_text, task_id, kind, kind_note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (plan_id, seq) DO UPDATE SET indicator_group = excluded.indicator_group,"
             " name = excluded.name, unit_of_measure = excluded.unit_of_measure, baseline = excluded.baseline,"
             " baseline_year = excluded.baseline_year, target = excluded.target, target_year = excluded.target_year,"
             " target_op = excluded.target_op, growth = excluded.growth, growth_text = excluded.growth_text,"
-            " task_id = excluded.task_id",
+            " task_id = excluded.task_id, kind = excluded.kind, kind_note = excluded.kind_note",
             [plan_id, indicator.seq, *values],
         )
         indicator_id = db.execute(
@@ -331,12 +341,13 @@ def _write_projects(db: Database, plan_id: int, plan: Plan, task_ids: dict[int, 
         ).fetchone()[0]
         for target in project.targets:
             db.execute(
-                "INSERT INTO project_target (project_id, seq, name, value, unit_of_measure, op, measure, quote)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, seq) DO UPDATE SET name = excluded.name,"
-                " value = excluded.value, unit_of_measure = excluded.unit_of_measure, op = excluded.op,"
-                " measure = excluded.measure, quote = excluded.quote",
+                "INSERT INTO project_target (project_id, seq, name, value, unit_of_measure, op, measure, quote,"
+                " indicator_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, seq) DO UPDATE SET"
+                " name = excluded.name, value = excluded.value, unit_of_measure = excluded.unit_of_measure,"
+                " op = excluded.op, measure = excluded.measure, quote = excluded.quote,"
+                " indicator_seq = excluded.indicator_seq",
                 [project_id, target.seq, target.name, target.value, target.unit_of_measure, target.op, target.measure,
-                 target.quote],
+                 target.quote, target.indicator_seq],
             )  # fmt: skip
             target_id = db.execute(
                 "SELECT id FROM project_target WHERE project_id = ? AND seq = ?", [project_id, target.seq]
@@ -356,6 +367,30 @@ def _write_projects(db: Database, plan_id: int, plan: Plan, task_ids: dict[int, 
         f"DELETE FROM project WHERE plan_id = ? AND no NOT IN ({','.join('?' * len(numbers)) or 'NULL'})",
         [plan_id, *numbers],
     )
+    db.execute("DELETE FROM validation_rule WHERE plan_id = ?", [plan_id])
+    db["validation_rule"].insert_all(
+        {
+            "plan_id": plan_id,
+            "seq": rule.seq,
+            "left_expr": rule.left,
+            "op": rule.op,
+            "right_expr": rule.right,
+            "message": rule.message,
+            "importance": rule.importance.value,
+        }
+        for rule in plan.rules
+    )
+
+
+def read_rules(db: Database, plan_id: int) -> tuple[ValidationRule, ...]:
+    return tuple(
+        ValidationRule(seq, left, op, right, message, Importance(importance))
+        for seq, left, op, right, message, importance in db.execute(
+            "SELECT seq, left_expr, op, right_expr, message, importance FROM validation_rule WHERE plan_id = ?"
+            " ORDER BY seq",
+            [plan_id],
+        )
+    )
 
 
 def delete_plan(db: Database, plan_id: int, actor: str) -> None:
@@ -374,6 +409,7 @@ def delete_plan(db: Database, plan_id: int, actor: str) -> None:
             " JOIN project p ON p.id = t.project_id WHERE p.plan_id = ?)",
             "DELETE FROM project WHERE plan_id = ?",
             "DELETE FROM indicator WHERE plan_id = ?",
+            "DELETE FROM validation_rule WHERE plan_id = ?",
             "DELETE FROM task WHERE plan_id = ?",
             "DELETE FROM unit WHERE plan_id = ?",
             "DELETE FROM plan WHERE id = ?",
@@ -470,6 +506,7 @@ def read_plan(db: Database, plan_id: int) -> Plan:
         corrections=tuple(json.loads(corrections)),
         city=city,
         report_title=report_title,
+        rules=read_rules(db, plan_id),
     )
 
 
@@ -512,6 +549,8 @@ def read_indicators(db: Database, plan_id: int) -> tuple[Indicator, ...]:
             task_seq=task_seq,
             lead_units=tuple(owners.get(indicator_id, {}).get("lead", ())),
             coop_units=tuple(owners.get(indicator_id, {}).get("coop", ())),
+            kind=IndicatorKind(kind) if kind else None,
+            kind_note=kind_note,
         )
         for (
             indicator_id,
@@ -527,9 +566,11 @@ def read_indicators(db: Database, plan_id: int) -> tuple[Indicator, ...]:
             growth,
             growth_text,
             task_seq,
+            kind,
+            kind_note,
         ) in db.execute(
             "SELECT i.id, i.seq, i.indicator_group, i.name, i.unit_of_measure, i.baseline, i.baseline_year, i.target,"
-            " i.target_year, i.target_op, i.growth, i.growth_text, t.seq FROM indicator i"
+            " i.target_year, i.target_op, i.growth, i.growth_text, t.seq, i.kind, i.kind_note FROM indicator i"
             " LEFT JOIN task t ON t.id = i.task_id WHERE i.plan_id = ? ORDER BY i.seq",
             [plan_id],
         )
@@ -557,13 +598,14 @@ def read_projects(db: Database, plan_id: int) -> tuple[Project, ...]:
     ):
         owners.setdefault(target_id, []).append(name)
     targets: dict[int, list[ProjectTarget]] = {}
-    for target_id, project_id, seq, name, value, unit, op, measure, quote in db.execute(
-        "SELECT t.id, t.project_id, t.seq, t.name, t.value, t.unit_of_measure, t.op, t.measure, t.quote"
-        " FROM project_target t JOIN project p ON p.id = t.project_id WHERE p.plan_id = ? ORDER BY t.project_id, t.seq",
+    for target_id, project_id, seq, name, value, unit, op, measure, quote, indicator_seq in db.execute(
+        "SELECT t.id, t.project_id, t.seq, t.name, t.value, t.unit_of_measure, t.op, t.measure, t.quote,"
+        " t.indicator_seq FROM project_target t JOIN project p ON p.id = t.project_id WHERE p.plan_id = ?"
+        " ORDER BY t.project_id, t.seq",
         [plan_id],
     ):
         targets.setdefault(project_id, []).append(
-            ProjectTarget(seq, name, value, unit, op, measure, quote, tuple(owners.get(target_id, ())))
+            ProjectTarget(seq, name, value, unit, op, measure, quote, tuple(owners.get(target_id, ())), indicator_seq)
         )
     return tuple(
         Project(no, name, goal, task_seq, tuple(targets.get(project_id, ())))

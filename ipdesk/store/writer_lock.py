@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+_WINDOWS_LOCKED_BYTE = 1 << 30
+
 
 def lock_path(database: Path) -> Path:
     """Where the lock of ``database`` is: beside the file its path finally names, symbolic links followed."""
@@ -43,7 +45,10 @@ class WriterLock:
             if sys.platform == "win32":
                 import msvcrt
 
-                handle.seek(0)
+                # Windows' byte-range locks are mandatory: a locked byte cannot even be read by another process.
+                # Lock one byte far past the note (locking beyond the end of a file is allowed), so that a second
+                # copy of the program can still read who holds the lock.
+                handle.seek(_WINDOWS_LOCKED_BYTE)
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl

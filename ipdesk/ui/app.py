@@ -15,6 +15,7 @@ from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
 from ipdesk.ui import none_guard
 from ipdesk.ui.error_handler import ErrorHandler
 from ipdesk.ui.fonts import register_fonts
+from ipdesk.ui.host import HOST
 from ipdesk.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -178,8 +179,8 @@ def run(
         window = open_window(ws, smoke_test)
         if window is None:
             return 0
-        handler.window = window
-        handler.on_damage = window.offer_restore
+        HOST.attach(handler)
+        HOST.adopt(window)  # a plan switch replaces the window through the host, which rewires the handler
         window.show()
         for warning in ws.warnings:
             window.show_message(warning)
@@ -196,4 +197,5 @@ def run(
         QTimer.singleShot(1500, window.start_integrity_check)
         return app.exec()
     finally:
+        HOST.release()
         ws.close()

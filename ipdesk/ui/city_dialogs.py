@@ -39,12 +39,18 @@ from ipdesk.domain.periods import Period, chinese_datetime
 from ipdesk.domain.plan import Role, Task, TaskKind
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import ReportAction, ReportStatus, allowed_actions
+from ipdesk.domain.returns import ImportOutcome
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.task_table import SEQ_ROLE, SORT_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.workspace import Workspace
 
-OUTCOME_COLOURS = {"已导入": "#1b5e20", "已有相同版本": "#555555", "已存为历史版本": "#6b4f00", "拒绝": "#b00020"}
+OUTCOME_COLOURS = {
+    ImportOutcome.IMPORTED: "#1b5e20",
+    ImportOutcome.DUPLICATE: "#555555",
+    ImportOutcome.HISTORY: "#6b4f00",
+    ImportOutcome.REFUSED: "#b00020",
+}
 
 
 def _escape(text: str) -> str:
@@ -113,6 +119,10 @@ class ReviewDialog(QDialog):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes = QLabel()  # 校验规则 and 数据一致性: what to check before accepting
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setStyleSheet("color: #9c5700;")
         self.versions = QComboBox()
         self.versions.currentIndexChanged.connect(lambda _: self.show_version())
         self.tasks = ReviewTasksModel(self)
@@ -157,6 +167,7 @@ class ReviewDialog(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.notes)
         layout.addWidget(tabs, 1)
         layout.addLayout(row)
         self.resize(1120, 640)
@@ -214,6 +225,13 @@ class ReviewDialog(QDialog):
         if self.tasks.rows:
             self.task_view.selectRow(0)
         self.indicators.setHtml(_indicators_html(snapshot))
+        lines = (
+            self.ws.city.notes(self.unit, self.period, item.version).lines()
+            if item.plan_code == self.ws.plan.code
+            else []
+        )
+        self.notes.setText(self.tr("请核对：") + "；".join(lines) if lines else "")
+        self.notes.setVisible(bool(lines))
         actions = allowed_actions(item.status) if is_latest and not self.ws.read_only else []
         self.accept_button.setEnabled(ReportAction.ACCEPT in actions)
         self.return_button.setEnabled(ReportAction.RETURN in actions)
@@ -455,10 +473,10 @@ class ImportResultsDialog(QDialog):
         )
         counts: dict[str, int] = {}
         for result in results:
-            outcome = result.outcome.value
-            counts[outcome] = counts.get(outcome, 0) + 1
-            first = QStandardItem(outcome)
-            first.setForeground(QBrush(QColor(OUTCOME_COLOURS.get(outcome, "#000000"))))
+            outcome = result.outcome
+            counts[outcome.value] = counts.get(outcome.value, 0) + 1
+            first = QStandardItem(outcome.value)
+            first.setForeground(QBrush(QColor(OUTCOME_COLOURS[outcome])))
             version = f"{result.period} v{result.version}" if result.version else result.period
             row = [first, QStandardItem(Path(result.file).name), QStandardItem(result.unit), QStandardItem(version)]
             row.append(QStandardItem(result.reason))

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTreeView,
@@ -83,6 +84,82 @@ def write_report(parent: QWidget, ws: Workspace, period: Period | None, today: d
     run_in_background(parent, parent.tr("正在汇总各单位的报送材料并生成报告…"), work, done, failed)
 
 
+class AdjustmentsDialog(QDialog):
+    """加分 / 扣分 of one year: each unit's entries with their reasons; added and removed here, counted at once."""
+
+    changed = Signal()
+
+    def __init__(self, ws: Workspace, year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws, self.year = ws, year
+        self.setWindowTitle(self.tr("{0}年度考核 加分、扣分").format(year))
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels([self.tr("单位"), self.tr("分值"), self.tr("原因")])
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setRootIsDecorated(False)
+        self.view.setColumnWidth(0, 230)
+        self.unit = QComboBox()
+        for unit in ws.plan.units:
+            self.unit.addItem(unit.name)
+        self.points = QDoubleSpinBox()
+        self.points.setRange(-100, 100)
+        self.points.setDecimals(1)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("原因（如 创新工作、通报表扬、通报批评）"))
+        add = QPushButton(self.tr("添加"))
+        add.clicked.connect(self.add)
+        remove = QPushButton(self.tr("删除所选"))
+        remove.clicked.connect(self.remove)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        form = QHBoxLayout()
+        for widget in (self.unit, self.points, self.reason, add):
+            form.addWidget(widget)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addWidget(remove)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.resize(680, 420)
+        self.load()
+
+    def load(self) -> None:
+        self.model.removeRows(0, self.model.rowCount())
+        for item in self.ws.city.reports.adjustments(self.year):
+            self.model.appendRow(
+                [QStandardItem(item.unit), QStandardItem(f"{item.points:+g}"), QStandardItem(item.reason)]
+            )
+
+    def add(self) -> None:
+        try:
+            self.ws.city.reports.add_adjustment(
+                self.year, self.unit.currentText(), self.points.value(), self.reason.text()
+            )
+        except IpdeskError as error:
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        self.reason.clear()
+        self.load()
+        self.changed.emit()
+
+    def remove(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        self.ws.city.reports.remove_adjustment(self.year, index.row())
+        self.load()
+        self.changed.emit()
+
+
 class RulesDialog(QDialog):
     """考核规则: each rule a number; the year's ranking below is recomputed as soon as a rule changes."""
 
@@ -96,9 +173,9 @@ class RulesDialog(QDialog):
         form = QFormLayout()
         for name, label in ws.city.reports.rule_fields():
             box = QDoubleSpinBox()
-            box.setRange(-1000, 1000)
-            box.setDecimals(1)
-            box.setSingleStep(0.5)
+            box.setRange(0, 1000)
+            box.setDecimals(2)
+            box.setSingleStep(0.1 if getattr(self.rules, name) <= 1 else 1)
             box.setValue(getattr(self.rules, name))
             box.valueChanged.connect(self.recompute)
             self.boxes[name] = box
@@ -141,12 +218,15 @@ class RulesDialog(QDialog):
         export.clicked.connect(self.export)
         load = QPushButton(self.tr("导入规则…"))
         load.clicked.connect(self.load)
+        adjust = QPushButton(self.tr("加分、扣分…"))
+        adjust.setToolTip(self.tr("办公室按单位填写的加分、扣分（须写明原因），合计不超过上限"))
+        adjust.clicked.connect(self.open_adjustments)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         row = QHBoxLayout()
-        for button in (defaults, export, load):
+        for button in (defaults, export, load, adjust):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(buttons)
@@ -155,6 +235,14 @@ class RulesDialog(QDialog):
         layout.addLayout(row)
         self.resize(1000, 560)
         self.recompute()
+
+    def open_adjustments(self) -> None:
+        year = self.year.currentData()
+        if year is None:
+            return
+        self.adjustments_dialog = AdjustmentsDialog(self.ws, year, self)
+        self.adjustments_dialog.changed.connect(self.recompute)
+        self.adjustments_dialog.show()
 
     def candidate(self):
         """The rules as the boxes say (ValueError when they do not make sense)."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date, chinese_datetime
-from ipdesk.domain.returns import Submission, SubmissionState
+from ipdesk.domain.returns import ImportOutcome, Submission, SubmissionState
 from ipdesk.ui.city_dialogs import CertificatesDialog, ImportResultsDialog, OfficeKeyDialog, ReviewDialog
 from ipdesk.ui.city_summary import RulesDialog, choose_period, write_report
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
@@ -303,7 +303,7 @@ class CityWindow(QMainWindow):
             self.refresh()
             self.results_dialog = ImportResultsDialog(results, self)
             self.results_dialog.show()
-            imported = sum(1 for r in results if r.outcome.value == "已导入")
+            imported = sum(1 for r in results if r.outcome is ImportOutcome.IMPORTED)
             when = "" if received_on == today else self.tr("（收到日期按 {0} 计）").format(received_on.isoformat())
             self.statusBar().showMessage(
                 self.tr("导入完成：{0} 个文件，新收到 {1} 份{2}").format(len(results), imported, when), 8000

@@ -5,46 +5,16 @@ saved. A damaged database is not shown as an error but handed to the window, whi
 
 from __future__ import annotations
 
-import datetime as dt
-import platform
 import sys
 import threading
-import traceback
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ipdesk import __version__
-from ipdesk.paths import user_data_dir
+from ipdesk.ui.log_file import log_path, write_log
 from ipdesk.workspace.errors import is_damaged_database, user_message
-
-LOG_LIMIT_BYTES = 1024 * 1024  # then the log is moved aside to ipdesk.log.1 and a new one begun
-
-
-def log_path() -> Path:
-    return user_data_dir() / "logs" / "ipdesk.log"
-
-
-def write_log(error: BaseException, context: str = "") -> Path | None:
-    """Append ``error`` with its traceback to the log; returns the log's path (None when it cannot be written)."""
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.stat().st_size > LOG_LIMIT_BYTES:
-            path.replace(path.with_name(path.name + ".1"))
-        details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        with path.open("a", encoding="utf-8") as log:
-            log.write(
-                f"==== {stamp} ipdesk {__version__} Python {platform.python_version()} {platform.platform()}\n"
-                f"{context}\n{details}\n"
-            )
-        return path
-    except OSError:
-        return None
 
 
 class ErrorHandler(QObject):

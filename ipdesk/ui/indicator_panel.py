@@ -1,6 +1,8 @@
 """The indicators tab: the headline indicators the unit owns and the projects' sub-targets it answers for.
 
-Each table shows where the unit stands against this year's expected value; the form beside edits the selected row.
+Each table shows where the unit stands against what is expected by the end of the period (by the indicator's kind:
+a yearly amount in proportion to the year elapsed, 序时), as ``domain.lights.judge_indicator`` judges it everywhere;
+the form beside edits the selected row.
 Numbers may be typed as clerks type them ("1,648亿元", "１６４８"); anything else is refused beside the field. A value
 that moves more than half from the previous period's (the rule of ``domain.progress.large_change``) is only kept
 once the clerk confirms it, once, and says why. What could not be saved stays in the form, with the reason, and is
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ipdesk.console import format_number
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
-from ipdesk.domain.lights import Light
+from ipdesk.domain.lights import IndicatorJudgement, Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
 from ipdesk.domain.progress import IndicatorValue, TargetValue
@@ -45,9 +47,11 @@ RETRY_MS = 5000
 class IndicatorRow:
     owned: OwnedIndicator
     entry: IndicatorValue
-    expected: float | None
-    rate: float | None
-    light: Light
+    judgement: IndicatorJudgement
+
+    @property
+    def light(self) -> Light:
+        return self.judgement.light
 
 
 @dataclass
@@ -73,6 +77,14 @@ def _target_text(op: str, value: float) -> str:
     return f"{'' if op == '=' else op}{format_number(value)}"
 
 
+KIND_TIPS = {
+    "flow": "年度流量：填本年截至本期末的累计数；本期应达 = 本年预期值 × 本年已过时间比例（序时）",
+    "stock": "存量：填本期末的数量；本期应达为从基数到目标的增长路径上本期末的位置",
+    "rate": "比率：填本期的水平；本期应达为本年预期水平",
+    "hold": "保持：填本期的水平；本期应达为要保持的水平",
+}
+
+
 class IndicatorTableModel(RowsTableModel):
     COLUMNS = (
         "序号",
@@ -81,14 +93,16 @@ class IndicatorTableModel(RowsTableModel):
         "单位",
         "基数",
         "目标",
+        "类型",
         "本年预期值",
+        "本期应达",
         "本期数值",
-        "完成率",
+        "序时完成率",
         "预警",
         "说明",
         "数据来源",
     )
-    LIGHT = 9
+    LIGHT = 11
 
     rows: list[IndicatorRow]
 
@@ -110,9 +124,11 @@ class IndicatorTableModel(RowsTableModel):
                 indicator.unit_of_measure,
                 baseline,
                 _target_text(indicator.target_op, indicator.target) + f"（{indicator.target_year}）",
-                format_number(row.expected, 2),
+                indicator.kind_of.label,
+                format_number(row.judgement.year_expected, 2),
+                format_number(row.judgement.expected, 2),
                 format_number(row.entry.value),
-                "—" if row.rate is None else f"{row.rate * 100:.1f}%",
+                "—" if row.judgement.rate is None else f"{row.judgement.rate * 100:.1f}%",
                 row.light.label,
                 row.entry.note,
                 row.entry.data_source,
@@ -120,6 +136,8 @@ class IndicatorTableModel(RowsTableModel):
             return values[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return indicator.growth_text and self.tr("年均预增：{0}").format(indicator.growth_text)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (6, 8, 10):
+            return self.tr(KIND_TIPS[indicator.kind_of.value])
         if column == self.LIGHT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
             brushes = light_brushes(row.light)
             if brushes:
@@ -209,7 +227,7 @@ class IndicatorPanel(QWidget):
         self.may_edit: Callable[[], bool] | None = None  # asked before the first change (a submitted report)
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.commit)
+        self._retry.timeout.connect(self._retry_when_free)
         self._set_editor_enabled(False)
 
     def _table(self, model: RowsTableModel) -> QTableView:
@@ -232,15 +250,7 @@ class IndicatorPanel(QWidget):
         for owned in self.ws.indicators.for_unit(unit):
             indicator = owned.indicator
             entry = values.get(indicator.seq, IndicatorValue(indicator.seq, unit, period))
-            rows.append(
-                IndicatorRow(
-                    owned,
-                    entry,
-                    self.ws.lights.indicator_expected(indicator, period),
-                    self.ws.lights.completion_rate(indicator, entry.value, period),
-                    self.ws.lights.for_indicator(indicator, entry.value, period),
-                )
-            )
+            rows.append(IndicatorRow(owned, entry, self.ws.lights.judge(indicator, entry.value, period)))
         self.model.set_rows(rows)
         targets = self.ws.target_values.for_unit(unit, period)
         self.target_model.set_rows(
@@ -264,13 +274,13 @@ class IndicatorPanel(QWidget):
         self.error.clear()
 
     def _select(self, table: QTableView) -> None:
+        index = table.currentIndex()
+        if not index.isValid():  # cleared because the other table was chosen: nothing to do (and no loop back)
+            return
         self.commit()
         other = self.target_table if table is self.table else self.table
         other.selectionModel().clearCurrentIndex()
         other.clearSelection()
-        index = table.currentIndex()
-        if not index.isValid():
-            return
         model = table.model()
         assert isinstance(model, RowsTableModel)  # both tables show ipdesk's row models
         row = model.rows[index.row()]
@@ -285,6 +295,14 @@ class IndicatorPanel(QWidget):
             target = row.owned.target
             self.editing.setText(f"工程{row.owned.project.no}：{target.name}（{target.unit_of_measure}）")
             self.source.setEnabled(False)
+            linked = self.ws.target_values.linked_indicator(row.owned.project.no, target.seq, self.unit)
+            if linked is not None:  # the same quantity as an indicator: entered there, shown here
+                self._set_editor_enabled(False)
+                self.editing.setText(
+                    self.tr("工程{0}：{1}——与指标{2}为同一数据，请在上表填写指标{2}").format(
+                        row.owned.project.no, target.name, linked.seq
+                    )
+                )
         self.value.setText(format_number(row.entry.value) if row.entry.value is not None else "")
         self.note.setText(row.entry.note)
         draft = self.drafts.get(self._key(row))
@@ -334,6 +352,11 @@ class IndicatorPanel(QWidget):
             LargeChange(previous, new).question(unit_of_measure) + self.tr("\n确认无误请说明原因（如统计口径变化）："),
         )
         return note.strip() if ok and note.strip() else None
+
+    def _retry_when_free(self) -> None:
+        """The retry timer: try again when no background operation is writing (else at the next tick)."""
+        if not self.ws.busy():
+            self.commit()
 
     def commit(self) -> None:
         """Save the form for the selected row (on leaving a field, choosing another row, switching period …)."""
@@ -427,9 +450,13 @@ class IndicatorPanel(QWidget):
         if isinstance(row, IndicatorRow):
             indicator = row.owned.indicator
             row.entry = self.ws.indicator_values.get(indicator.seq, self.unit, self.period)
-            row.rate = self.ws.lights.completion_rate(indicator, row.entry.value, self.period)
-            row.light = self.ws.lights.for_indicator(indicator, row.entry.value, self.period)
+            row.judgement = self.ws.lights.judge(indicator, row.entry.value, self.period)
             self.model.refresh_row(self.model.rows.index(row))
+            for number, target_row in enumerate(self.target_model.rows):  # a target showing this indicator
+                if target_row.owned.target.indicator_seq == indicator.seq:
+                    project_no, seq = target_row.owned.project.no, target_row.owned.target.seq
+                    target_row.entry = self.ws.target_values.get(project_no, seq, self.unit, self.period)
+                    self.target_model.refresh_row(number)
         else:
             row.entry = self.ws.target_values.get(row.owned.project.no, row.owned.target.seq, self.unit, self.period)
             self.target_model.refresh_row(self.target_model.rows.index(row))

@@ -42,7 +42,7 @@ from ipdesk.domain.errors import IpdeskError
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
-from ipdesk.domain.reports import Missing, ReportStatus, ReturnComment
+from ipdesk.domain.reports import Missing, ReportAction, ReportStatus, ReturnComment, allowed_actions
 from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
@@ -50,8 +50,6 @@ from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
 from ipdesk.ui.plan_menu import install_plan_menu
-from ipdesk.ui.setup_dialog import SetupDialog
-from ipdesk.ui.submit_dialog import MissingDialog
 from ipdesk.ui.task_editor import FIELD_LABELS, TaskEditor
 from ipdesk.ui.task_table import SEQ_ROLE, TaskFilterProxy, TaskRow, TaskTableModel
 from ipdesk.ui.todo_panel import TodoPanel, summary
@@ -63,6 +61,11 @@ if TYPE_CHECKING:
 
 MESSAGE_MS = 5000
 MEMORY_KEY = "main"
+FITTED_COLUMNS = tuple(
+    c
+    for c in range(len(TaskTableModel.COLUMNS))
+    if c not in (TaskTableModel.CATEGORY, TaskTableModel.NAME, TaskTableModel.CHANGED)
+)
 HIDDEN_BY_DEFAULT = (TaskTableModel.CHANGED,)  # mostly empty: shown on request (right-click the header)
 
 
@@ -98,11 +101,12 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        # One line per row: every row is as high as the font makes it, without measuring any cell.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # the short columns are fitted once (below)
         header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)  # the name takes the room
         for column, width in ((TaskTableModel.CATEGORY, 84), (TaskTableModel.CHANGED, 84)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setMinimumSectionSize(32)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -214,8 +218,26 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
         self.picker.set_period(self.period)
         self.load_period()
+        self._fit_columns()
         window_memory.place(self, MEMORY_KEY)
         window_memory.restore(MEMORY_KEY, self, self._remembered_splitters(), self._remembered_headers())
+        self._keep_column_modes()
+
+    def _fit_columns(self) -> None:
+        """The short columns (序号, 角色, 状态 …) as wide as what they show, measured once when the window opens: a
+        column that resizes to its contents measures every cell again at each change and each paint. The widths the
+        user set, remembered, are put back after this."""
+        for column in FITTED_COLUMNS:
+            self.table.resizeColumnToContents(column)
+
+    def _keep_column_modes(self) -> None:
+        """The remembered widths stay, but not a remembered resize-to-contents mode (saved by earlier releases)."""
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) is QHeaderView.ResizeMode.ResizeToContents:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
     def _remembered_splitters(self) -> dict[str, QSplitter]:
         return {"tasks": self.splitter, "indicators": self.indicators.splitter}
@@ -403,9 +425,10 @@ class MainWindow(QMainWindow):
         if state and state.status is ReportStatus.SUBMITTED:
             text += self.tr("（{0} {1}）").format(state.submitted_by, state.submitted_at[:16].replace("T", " "))
         self.report_state.setText(text)
-        self.submit_action.setEnabled(status in (ReportStatus.DRAFT, ReportStatus.RETURNED))
-        self.sign_action.setEnabled(status is ReportStatus.SUBMITTED)
-        self.revise_action.setEnabled(status.locked)
+        allowed = allowed_actions(status)  # the life cycle's table decides, never the window
+        self.submit_action.setEnabled(ReportAction.SUBMIT in allowed)
+        self.sign_action.setEnabled(ReportAction.SIGN in allowed)
+        self.revise_action.setEnabled(ReportAction.REVISE in allowed)
         for action in (self.carry_all_action, self.carry_one_action):  # nothing to carry into a locked period
             action.setEnabled(not status.locked)
         if self.ws.read_only:
@@ -671,11 +694,26 @@ class MainWindow(QMainWindow):
         self.flush()
         missing = self.ws.reports.missing(self.unit, self.period)
         if missing:
+            from ipdesk.ui.submit_dialog import MissingDialog  # dialogs load when first opened
+
             dialog = MissingDialog(missing, self.period.chinese, self)
             dialog.go_to.connect(self.go_to_missing)
             self.missing_dialog = dialog
             dialog.open()
             return
+        warnings = self.ws.reports.rule_warnings(self.unit, self.period)
+        if warnings:  # 提醒: asked once, for all of them
+            answer = QMessageBox.question(
+                self,
+                self.tr("请核对数据"),
+                self.tr("以下数据可能有误，请核对：\n\n{0}\n\n仍要提交审核吗？").format(
+                    "\n".join(v.text for v in warnings)
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
             self.ws.reports.submit(self.unit, self.period)
         except IpdeskError as error:
@@ -686,6 +724,9 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("{0}的报告已提交审核").format(self.period.chinese))
 
     def go_to_missing(self, item: Missing) -> None:
+        if item.kind == "target":
+            self.tabs.setCurrentWidget(self.indicators)
+            return
         if item.kind == "indicator":
             self.tabs.setCurrentWidget(self.indicators)
             self.indicators.select_indicator(item.seq)
@@ -920,6 +961,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         self.flush()
         kind = self.ws.settings.report_kind()
+        from ipdesk.ui.setup_dialog import SetupDialog  # dialogs load when first opened
+
         dialog = SetupDialog(self.ws, first_run=False, parent=self)
         if dialog.exec():
             unit = self.ws.settings.get(self.ws.settings.UNIT)

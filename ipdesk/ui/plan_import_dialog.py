@@ -141,7 +141,9 @@ class PlanImportDialog(QDialog):
         self.problem.setStyleSheet("color: #b00020;")
 
         self.tasks = TextRows(("序号", "类别", "任务名称", "任务内容", "责任单位", "协作单位", "其他"))
-        self.indicators = TextRows(("序号", "指标", "单位", "基数", "目标", "年均预增", "责任单位"))
+        self.indicators = TextRows(
+            ("序号", "指标", "单位", "基数", "目标", "年均预增", "指标类型", "责任单位"), NEW_UNIT
+        )  # shaded: a kind read from the name, to be confirmed
         self.projects = TextRows(("工程", "工程名称", "目标", "目标值", "口径", "责任单位"))
         self.units = TextRows(("代码", "单位", "类别", "来源", "牵头任务", "协作任务"), NEW_UNIT)
         self.unreadable = TextRows(("工作表", "行", "原因"), REJECTED)
@@ -239,9 +241,11 @@ class PlanImportDialog(QDialog):
         self.indicators.set_rows(
             [
                 (i.seq, i.name, i.unit_of_measure, number_text(i.baseline), target_text(i.target_op, i.target),
-                 i.growth_text, _owners(plan, i))
+                 i.growth_text, i.kind_of.label + ("" if i.kind is not None else self.tr("（按名称推断，请核对）")),
+                 _owners(plan, i))
                 for i in (plan.indicators if plan else ())
-            ]
+            ],
+            [i.kind is None for i in (plan.indicators if plan else ())],
         )  # fmt: skip
         self.projects.set_rows(
             [

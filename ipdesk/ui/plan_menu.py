@@ -13,13 +13,12 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QToolBar, QToolButton
 
 from ipdesk.domain.errors import IpdeskError
+from ipdesk.ui.host import HOST
 from ipdesk.ui.operations import run_in_background
 
 if TYPE_CHECKING:
     from ipdesk.ui.main_window import MainWindow
     from ipdesk.workspace.plans import SavedPlan
-
-OPEN_WINDOWS: list = []  # windows made by a switch, kept alive here (the first one is app.run's)
 
 
 def plan_label(window: MainWindow) -> str:
@@ -104,18 +103,13 @@ def _unit_in_plan(window: MainWindow, code: str) -> str | None:
 
 
 def reopen(window: MainWindow, unit: str) -> MainWindow:
-    """The window again, for the workspace's current plan."""
+    """The window again, for the workspace's current plan, put in the old one's place by the application's host."""
     from ipdesk.ui.main_window import MainWindow
 
     window.flush()
     new = MainWindow(window.ws, unit, window.today)
-    new.resize(window.size())
-    new.move(window.pos())
-    new.show()
+    HOST.replace(window, new)  # the error handler now reports to the new window
     new.show_message(window.tr("当前方案：{0}").format(window.ws.plan.title))
-    window.hide()
-    window.deleteLater()
-    OPEN_WINDOWS[:] = [w for w in OPEN_WINDOWS if w is not window] + [new]
     return new
 
 

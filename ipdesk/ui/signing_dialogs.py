@@ -29,6 +29,7 @@ from ipdesk.workspace import Workspace
 VERDICT_COLOURS = {
     "有效": "#1b5e20",
     "已被修改": "#b00020",
+    "内容不一致": "#b00020",
     "签名人未知": "#7a5b00",
     "需要升级": "#7a5b00",
     "不是ipdesk文件": "#555555",

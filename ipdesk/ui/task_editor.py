@@ -125,10 +125,10 @@ class TaskEditor(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._autosave)
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.retry_drafts)
+        self._retry.timeout.connect(self._retry_when_free)
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -436,6 +436,19 @@ class TaskEditor(QWidget):
     def _show_percent_error(self, problem: str) -> None:
         self.percent_error.setText(problem)
         self.percent_error.setVisible(bool(problem))
+
+    def _autosave(self) -> None:
+        """The autosave timer: save now, unless a background operation is writing (then a moment later: the text
+        stays in the box, marked as not yet saved, and the window never waits on the operation)."""
+        if self.dirty and self.ws.busy():
+            self._timer.start()
+            return
+        self.flush()
+
+    def _retry_when_free(self) -> None:
+        """The retry timer: try the drafts again when no background operation is writing (else at the next tick)."""
+        if not self.ws.busy():
+            self.retry_drafts()
 
     def flush(self) -> bool:
         """Save what is pending now; returns True when something was written.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -23,6 +24,7 @@ LIGHT_COLOURS = {
 }
 
 
+@functools.cache  # one pair of brushes per light, made when first shown
 def light_brushes(light: Light) -> tuple[QBrush, QBrush] | None:
     colours = LIGHT_COLOURS.get(light)
     if colours is None:
@@ -60,11 +62,26 @@ class TaskRow:
         )
 
 
+_STATUS_ORDER = list(TaskStatus)
+
+
 class TaskTableModel(RowsTableModel):
     COLUMNS: tuple[str, ...] = ("序号", "任务类别", "任务名称", "角色", "状态", "进度", "预警", "佐证", "修改时间")
     SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED = range(len(COLUMNS))
 
     rows: list[TaskRow]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        # What each row shows, role by role (role → one value per column), made once when the rows are set: the
+        # view asks data() many times per cell while it lays out and paints, and each answer is then a lookup.
+        self._prepared: list[dict[int, tuple]] = []
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self._prepared = [self._prepare(row) for row in rows]
+        self.endResetModel()
 
     def row_of(self, seq: int) -> int:
         for number, row in enumerate(self.rows):
@@ -77,29 +94,38 @@ class TaskTableModel(RowsTableModel):
         if number < 0:
             return
         self.rows[number] = row
+        self._prepared[number] = self._prepare(row)
         self.refresh_row(number)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == SEQ_ROLE:
-            return row.task.seq
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.LIGHT and row.light is not Light.NONE:
-                return self.tr("按序时进度计算的预警：{0}").format(row.light.label)
-            return row.task.content
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.SEQ, self.PERCENT, self.EVIDENCE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if column == self.LIGHT and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            brushes = light_brushes(row.light)
-            if brushes:
-                return brushes[0] if role == Qt.ItemDataRole.BackgroundRole else brushes[1]
-        return None
+        values = self._prepared[index.row()].get(role)
+        return None if values is None else values[index.column()]
+
+    def _prepare(self, row: TaskRow) -> dict[int, tuple]:
+        """Every role's values for one row, one per column (None where a column has nothing for that role)."""
+        columns = range(len(self.COLUMNS))
+        content = row.task.content
+        lit = row.light is not Light.NONE
+        light_tip = self.tr("按序时进度计算的预警：{0}").format(row.light.label) if lit else content
+        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        prepared: dict[int, tuple] = {
+            int(Qt.ItemDataRole.DisplayRole): tuple(self._display(row, c) for c in columns),
+            SORT_ROLE: tuple(self._sort_key(row, c) for c in columns),
+            SEQ_ROLE: (row.task.seq,) * len(columns),
+            int(Qt.ItemDataRole.ToolTipRole): tuple(light_tip if c == self.LIGHT else content for c in columns),
+            int(Qt.ItemDataRole.TextAlignmentRole): tuple(
+                right if c in (self.SEQ, self.PERCENT, self.EVIDENCE) else None for c in columns
+            ),
+        }
+        brushes = light_brushes(row.light)
+        if brushes:
+            for role, brush in zip(
+                (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), brushes, strict=True
+            ):
+                prepared[int(role)] = tuple(brush if c == self.LIGHT else None for c in columns)
+        return prepared
 
     def _display(self, row: TaskRow, column: int) -> str:
         progress = row.progress
@@ -133,7 +159,7 @@ class TaskTableModel(RowsTableModel):
         if column == self.EVIDENCE:
             return row.evidence
         if column == self.STATUS:
-            return list(TaskStatus).index(row.progress.status) if row.progress.status else -1
+            return _STATUS_ORDER.index(row.progress.status) if row.progress.status else -1
         return self._display(row, column)
 
 
@@ -150,14 +176,22 @@ class TaskFilterProxy(QSortFilterProxyModel):
         self.text = ""
 
     def set_filters(self, *, category=None, role=None, status="any", light=None, text: str = "") -> None:
-        begin = getattr(self, "beginFilterChange", None)  # Qt ≥ 6.10; invalidateFilter() is deprecated there
-        if begin:
+        # Qt ≥ 6.10 brackets a filter change with beginFilterChange()/endFilterChange(Direction) and deprecates
+        # invalidateFilter(); Qt 6.9 has beginFilterChange() but neither Direction nor that endFilterChange, and 6.8
+        # has none of them. Looked up by name: the type stubs of each version know only their own.
+        direction = getattr(QSortFilterProxyModel, "Direction", None)
+        begin, end = getattr(self, "beginFilterChange", None), getattr(self, "endFilterChange", None)
+
+        def change() -> None:
+            self.category, self.role, self.status, self.light = category, role, status, light
+            self.text = text.strip().casefold()
+
+        if direction is not None and begin is not None and end is not None:
             begin()
-        self.category, self.role, self.status, self.light = category, role, status, light
-        self.text = text.strip().casefold()
-        if begin:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            change()
+            end(direction.Rows)
         else:
+            change()
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:

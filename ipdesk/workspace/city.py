@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_datetime
@@ -20,6 +21,7 @@ from ipdesk.store import city_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.exchange.checks import ReturnNotes
     from ipdesk.exchange.completeness import Matrix
     from ipdesk.exchange.feedback import Feedback
     from ipdesk.exchange.importing import ImportResult, Incoming
@@ -81,7 +83,7 @@ class CityOffice:
         office received the files (a USB stick handed in last week; default: today): whether a return came on time
         is judged by it.
         """
-        from ipdesk.exchange.importing import ImportResult, Outcome, collect, examine
+        from ipdesk.exchange.importing import ImportResult, Outcome, collect
 
         self.claim()
         today = today or dt.date.today()
@@ -97,13 +99,33 @@ class CityOffice:
                 break
             if progress is not None:
                 progress(number, len(files), path.name)
-            found = examine(path, context)
-            if not isinstance(found, ImportResult) and context.received_on is not None:
-                found = replace(found, received_on=context.received_on)
-            results.append(found if isinstance(found, ImportResult) else self._store(found))
+            results.append(self._import_one(path, context))
         if progress is not None:
             progress(len(files), len(files), "")
         return results
+
+    def _import_one(self, path: Path, context) -> ImportResult:
+        """One file of a batch: whatever its content, a result for it and never an end to the batch. A file whose
+        data the database refuses (a value no check foresaw) is refused with that reason, its transaction rolled
+        back; only a failure of the database itself (locked, disk full, damaged) stops the batch."""
+        from ipdesk.exchange.importing import ImportResult, Outcome, examine
+
+        found = examine(path, context)
+        if isinstance(found, ImportResult):
+            return found
+        if context.received_on is not None:
+            found = replace(found, received_on=context.received_on)
+        try:
+            return self._store(found)
+        except (sqlite3.IntegrityError, OverflowError, ValueError, KeyError) as error:
+            return ImportResult(
+                str(path),
+                Outcome.REFUSED,
+                f"文件中的数据不符合规定，未导入（技术信息：{type(error).__name__}）",
+                found.unit,
+                found.period,
+                found.version,
+            )
 
     def _context(self, today: dt.date):
         from ipdesk.exchange.importing import ImportContext, PlanFacts
@@ -193,7 +215,11 @@ class CityOffice:
             return result(Outcome.HISTORY, f"已有更新的 v{newest.version}，本版本作为历史版本保存")
         replaced = f"，取代 v{newest.version}（保留为历史版本）" if newest is not None else ""
         warning = f"；{incoming.warning}" if incoming.warning else ""
-        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}")
+        notes = ""
+        if header.plan_code == ws.plan.code:  # the plan's rules judge returns filled against it
+            lines = self.notes(unit, period, version).lines()
+            notes = f"；校验发现 {len(lines)} 处需核对：" + "；".join(lines) if lines else ""
+        return result(Outcome.IMPORTED, f"签名有效，待审{replaced}{warning}{notes}")
 
     # -- who has reported --------------------------------------------------------------------------------------
     def matrix(
@@ -306,10 +332,24 @@ class CityOffice:
         """The received return as signed (read-only: the same data the unit's reviewer signed)."""
         return self._read(self._require(unit, period, version))
 
+    def document(self, unit: str | Unit, period: str | Period, version: int | None = None) -> dict[str, Any]:
+        """The received return as the signed return format's document (plain data, as ``--json`` prints it)."""
+        from ipdesk.reports.return_format import to_document
+
+        return to_document(self.snapshot(unit, period, version))
+
     def previous(self, unit: str | Unit, period: str | Period) -> ReportSnapshot | None:
         """The unit's newest return for the period before, to compare with."""
         item = self.received(unit, as_period(period).previous())
         return self._read(item) if item is not None else None
+
+    def notes(self, unit: str | Unit, period: str | Period, version: int | None = None) -> ReturnNotes:
+        """The return's 校验规则 violations (必须 / 提醒) and 数据一致性 notes, against the current plan.
+
+        ``notes(...).has_notes`` tells whether a person should look at it before it is accepted."""
+        from ipdesk.exchange.checks import return_notes
+
+        return return_notes(self._ws.plan, self.snapshot(unit, period, version), self.previous(unit, period))
 
     def changes(self, unit: str | Unit, period: str | Period) -> dict[int, list[str]]:
         """What changed, task by task, since the unit's previous period."""
@@ -515,7 +555,7 @@ class FeedbackInbox:
         ws = self._ws
         if ws.kind == ws.CITY:
             raise InvalidInput("这是市领导小组办公室的汇总工作区；退回意见应在单位的填报工作区导入")
-        checked = feedback_file.read(Path(path), ws.trust.certificates("city"), ws.plan.office_name)
+        checked = feedback_file.read(Path(path), ws.trust.registered("city"), ws.plan.office_name)
         item = checked.feedback
         if item.plan_code != ws.plan.code:
             here = any(p.code == item.plan_code for p in ws.plans.all())

@@ -9,7 +9,9 @@ file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,19 +19,26 @@ from ipdesk.domain.deadlines import plan_periods
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period, PeriodKind, chinese_date
 from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import ReceivedReturn, Submission, Timeliness, timeliness
+from ipdesk.domain.returns import ReceivedReturn, Submission, SubmissionState, Timeliness, timeliness
 from ipdesk.store import city_store
 
 if TYPE_CHECKING:
-    from ipdesk.domain.plan import Plan
+    from ipdesk.domain.plan import Plan, Unit
     from ipdesk.exchange.city_files import BarChart, CityReport
     from ipdesk.exchange.consolidate import Consolidation, Position
-    from ipdesk.exchange.scoring import ScoreCard, ScoringRules
+    from ipdesk.exchange.scoring import Adjustment, ScoreCard, ScoringRules, UnitYear
     from ipdesk.reports.snapshot import IndicatorLine, ReportSnapshot
     from ipdesk.workspace.core import Workspace
 
 RULES_SETTING = "scoring_rules"
+ADJUSTMENTS_SETTING = "score_adjustments"
+NOT_COLLECTED = "（未纳入汇总）"  # {year: [{unit, points, reason}]}
 KIND_NAMES = {PeriodKind.QUARTER: "季度督导报告", PeriodKind.YEAR: "年度考核", PeriodKind.MONTH: "月度汇总"}
+
+
+def consistency_notes(consolidation: Consolidation) -> list[str]:
+    """The 数据一致性 notes: a quantity given other figures than the one used (one line each)."""
+    return [f"数据一致性：{line}" for line in consolidation.consistency]
 
 
 def _stem(plan: Plan) -> str:
@@ -129,20 +138,119 @@ class CityReports:
 
     def scores(self, year: int, today: dt.date | None = None, rules: ScoringRules | None = None) -> list[ScoreCard]:
         """Each unit's score for ``year`` under ``rules`` (default: the workspace's), ranked within its kind."""
-        from ipdesk.exchange.consolidate import choose_positions
         from ipdesk.exchange.scoring import score_year
 
         today = today or dt.date.today()
-        period = self._ws.city.plan_period(Period(year, PeriodKind.YEAR))
-        received = self._received()
-        positions = choose_positions(period, received, self._read)
-        returned: dict[str, list[ReceivedReturn]] = {}
-        for item in received:
-            if item.status is ReportStatus.RETURNED and period.contains(Period.parse(item.period)):
-                returned.setdefault(item.unit, []).append(item)
-        cells = self._cells(period.start, period.end, today)
-        lights = {(p.unit, t.seq): p.light for t in self.consolidation(period).tasks for p in t.parts if p.reported}
-        return score_year(list(self._ws.plan.units), positions, cells, returned, rules or self.rules(), today, lights)
+        return score_year(self.unit_years(year, today), rules or self.rules())
+
+    def unit_years(self, year: int, today: dt.date) -> list[UnitYear]:
+        """What each unit's ``year`` gives the assessment: returns due and received, the tasks and lights of its
+        last return in the year, its lead indicators judged by ``judge_indicator``, versions sent back, the
+        office's 加分/扣分."""
+        from ipdesk.domain.lights import judge_indicator
+        from ipdesk.domain.plan import Role
+        from ipdesk.exchange.scoring import TaskMark, UnitYear
+
+        ws = self._ws
+        period = ws.city.plan_period(Period(year, PeriodKind.YEAR))
+        received = [r for r in self._received() if period.contains(Period.parse(r.period))]
+        consolidation = self.consolidation(period)
+        thresholds = ws.settings.thresholds()
+        reporting = self._reporting(period.start, period.end, today)
+        adjustments = self.adjustments(year)
+        years = []
+        for unit in ws.plan.units:
+            position = consolidation.positions.get(unit.name)
+            evidence = {t.seq for t in position.snapshot.tasks if t.evidence} if position is not None else set()
+            tasks = tuple(
+                TaskMark(task.seq, part.role, part.reported, part.status, part.light, task.seq in evidence)
+                for task in consolidation.tasks
+                for part in task.parts
+                if part.unit == unit.name
+            )
+            indicators = []
+            for indicator in ws.plan.indicators:
+                if ws.plan.indicator_role(indicator, unit.name) is not Role.LEAD:
+                    continue
+                line = None
+                if position is not None:
+                    line = next((i for i in position.snapshot.indicators if i.seq == indicator.seq), None)
+                at = Period.parse(position.source_period) if position is not None else period
+                judgement = judge_indicator(
+                    indicator, line.actual if line else None, at, thresholds, partial(ws.indicators.expected, indicator)
+                )
+                if judgement.expected is None:
+                    continue  # nothing expected of it yet (a target with no baseline, before its year)
+                indicators.append((indicator.seq, indicator.name, judgement.rate if line else None))
+            due, on_time, late = reporting.get(unit.name, ((), (), ()))
+            years.append(
+                UnitYear(
+                    unit=unit,
+                    sent_anything=any(r.unit == unit.name for r in received),
+                    due=due,
+                    on_time=on_time,
+                    late=late,
+                    tasks=tasks,
+                    indicators=tuple(indicators),
+                    returned=tuple(
+                        f"{Period.parse(r.period).chinese}v{r.version}"
+                        for r in received
+                        if r.unit == unit.name and r.status is ReportStatus.RETURNED
+                    ),
+                    adjustments=tuple(a for a in adjustments if a.unit == unit.name),
+                )
+            )
+        return years
+
+    def _reporting(
+        self, start: dt.date, end: dt.date, today: dt.date
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        """Each unit's (periods due, on time, late) in the days given, from the office's accounting of returns."""
+        found = {}
+        for unit, cells in self._cells(start, end, today).items():
+            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+            found[unit] = (
+                tuple(c.period.chinese for c in due),
+                tuple(c.period.chinese for c in due if c.on_time),
+                tuple(c.period.chinese for c in due if c.on_time is False),
+            )
+        return found
+
+    # -- 加分 / 扣分 ----------------------------------------------------------------------------------------------
+    def adjustments(self, year: int) -> list[Adjustment]:
+        """The office's 加分 / 扣分 for ``year``, as entered."""
+        from ipdesk.exchange.scoring import Adjustment
+
+        text = self._ws.settings.get(ADJUSTMENTS_SETTING)
+        stored = json.loads(text).get(str(year), []) if text else []
+        return [Adjustment(a["unit"], float(a["points"]), a["reason"]) for a in stored]
+
+    def add_adjustment(self, year: int, unit: str | Unit, points: float, reason: str) -> Adjustment:
+        """Record a 加分 (positive) or 扣分 (negative) for ``unit`` in ``year``, with its reason."""
+        from ipdesk.exchange.scoring import Adjustment
+
+        ws = self._ws
+        ws.city.claim()
+        adjustment = Adjustment(ws.units.name_of(unit), points, reason.strip())
+        text = ws.settings.get(ADJUSTMENTS_SETTING)
+        data = json.loads(text) if text else {}
+        data.setdefault(str(year), []).append(
+            {"unit": adjustment.unit, "points": adjustment.points, "reason": adjustment.reason}
+        )
+        ws.settings.set(ADJUSTMENTS_SETTING, json.dumps(data, ensure_ascii=False))
+        return adjustment
+
+    def remove_adjustment(self, year: int, index: int) -> None:
+        """Remove the ``index``-th (0-based, as ``adjustments`` lists them) 加分/扣分 of ``year``."""
+        ws = self._ws
+        ws.city.claim()
+        text = ws.settings.get(ADJUSTMENTS_SETTING)
+        data = json.loads(text) if text else {}
+        entries = data.get(str(year), [])
+        if not 0 <= index < len(entries):
+            raise InvalidInput(f"{year}年没有第 {index + 1} 条加分、扣分")
+        del entries[index]
+        ws.settings.set(ADJUSTMENTS_SETTING, json.dumps(data, ensure_ascii=False))
 
     # -- the reports -------------------------------------------------------------------------------------------------
     def report(self, period: str | Period, folder: str | Path, today: dt.date | None = None) -> list[Path]:
@@ -182,6 +290,7 @@ class CityReports:
         groups = self._groups()
         tables = city_tables.supervision_tables(consolidation, on_time, groups)
         notes = city_tables.supervision_notes(consolidation, ws.settings.due_day(), ws.settings.report_kind().label)
+        notes += consistency_notes(consolidation)
         if cards:
             tables = [city_tables.ranking_table(cards), city_tables.breakdown_table(cards), *tables]
             notes = [*self.rules().described(), *notes]
@@ -255,14 +364,16 @@ class CityReports:
                 rows.append(
                     (f"{group}（{len(parts)}项次）", tuple(sum(counts[c] for c in cs) / len(parts) for cs in codes))
                 )
-        charts = [BarChart("各类单位任务完成情况", series, tuple(rows))]
+        charts = []
+        if any(p.reported for p in consolidation.parts()):  # no chart without data
+            charts.append(BarChart("各类单位任务完成情况", series, tuple(rows)))
         cells = self._cells(period.start, period.end, today)
         periods = sorted({c.period for unit_cells in cells.values() for c in unit_cells})
         if len(periods) > 1:
             monthly = []
             for each in periods:
                 column = [c for unit_cells in cells.values() for c in unit_cells if c.period == each]
-                due = [c for c in column if c.state.value != "not_due" or c.latest is not None] or column
+                due = [c for c in column if c.state is not SubmissionState.NOT_DUE or c.latest is not None] or column
                 shares = (
                     sum(1 for c in due if c.on_time) / len(due),
                     sum(1 for c in due if c.on_time is False) / len(due),
@@ -302,6 +413,10 @@ class CityReports:
                 elif year == indicator.baseline_year:
                     value = indicator.baseline
                 path.append((year, ws.indicators.expected(indicator, year), value))
+            if item.city_value is None and not any(
+                v is not None for year, _, v in path if year != indicator.baseline_year
+            ):
+                continue  # no figure reported in any year: no chart without data
             lines.append(
                 IndicatorLine(
                     unit=item.lead_unit,
@@ -408,8 +523,12 @@ class CityReports:
                 "各单位的终期情况取其在方案实施期内最后一次报送（已被退回的不计）；未报送的单位在其承担的任务下列明"
                 "“未报送”。",
                 "主要指标的终期数值取牵头单位最后一次报送的数值，与方案目标比较：达到或超过目标为“达标”；差距为终期"
-                "数值减目标值，完成程度为终期数值除以目标值。协作单位的数值不计入。",
-                "示范工程目标的合计为各责任单位本单位完成数之和，每个单位只计一次。",
+                "数值减目标值，完成程度为终期数值除以目标值。协作单位的数值不计入。终期数值早于方案期末的，注明其所属期，"
+                "并按该期的序时要求判断（年度流量按已过时间比例，存量按基数到目标的路径，比率按当年水平）。",
+                "示范工程目标的合计为各责任单位本单位完成数之和，每个单位只计一次；与主要指标为同一数据的工程目标"
+                "（如技术合同成交额、保护社会满意度），取该指标的数值和结论。",
+                "重点任务以牵头单位报送的状态为准：牵头单位均报告已完成的为“已完成”，协作单位的状态列在其后。",
+                *consistency_notes(consolidation),
                 "阶段的完成情况取各单位在该阶段内最后一次报送；按时率为该阶段各期按时报送的单位期次占应报期次的比例。",
             ),
             bars=tuple(self._bars(consolidation, final_year, today)[:1]),
@@ -429,20 +548,25 @@ class CityReports:
     def _phases(self, today: dt.date) -> list[tuple[str, str, int, int, float | None, Counter[str]]]:
         from ipdesk.exchange.consolidate import choose_positions, consolidate
 
-        rows = []
+        rows: list[tuple[str, str, int, int, float | None, Counter[str]]] = []
         plan = self._ws.plan
         spans = [(p.name, Period.parse(p.start_month).start, Period.parse(p.end_month).end) for p in plan.phases]
         if spans and spans[-1][2] < plan.end_date:  # the months after the last phase, up to the plan's end
             spans.append(("方案期末", spans[-1][2] + dt.timedelta(days=1), plan.end_date))
+        since = self._ws.settings.get(self._ws.settings.CITY_FROM)
+        collected_from = Period.parse(since).start if since else None
         for name, start, end in spans:
+            months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
+            if collected_from is not None and end < collected_from:  # before the office collected: no figures
+                rows.append((f"{name}{NOT_COLLECTED}", months, 0, 0, None, Counter()))
+                continue
             cells = [c for unit_cells in self._cells(start, end, today).values() for c in unit_cells]
-            due = [c for c in cells if c.state.value != "not_due" or c.latest is not None]
+            due = [c for c in cells if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
             on_time = sum(1 for c in due if c.on_time)
             positions = choose_positions((start, end), self._received(), self._read)
             counts = consolidate(
                 self._ws.plan, Period(end.year, PeriodKind.YEAR), positions, self._ws.settings.thresholds()
             ).status_counts()
-            months = f"{start.year}年{start.month}月—{end.year}年{end.month}月"
             rows.append((name, months, len(due), on_time, on_time / len(due) if due else None, counts))
         return rows
 
@@ -455,7 +579,7 @@ class CityReports:
         rows = []
         for unit in plan.units:
             own = cells.get(unit.name, [])
-            due = [c for c in own if c.state.value != "not_due" or c.latest is not None]
+            due = [c for c in own if c.state is not SubmissionState.NOT_DUE or c.latest is not None]
             received = sum(1 for c in own if c.latest is not None)
             on_time = sum(1 for c in own if c.on_time)
             rows.append((unit.name, unit.kind.group, len(due), received, on_time, by_unit.get(unit.name, Counter())))
@@ -467,6 +591,7 @@ class CityReports:
         from ipdesk.exchange.notice import percent
 
         verdicts = Counter(final_verdict(i)[0] for i in consolidation.indicators)
+        earlier = len(consolidation.indicators) - verdicts["达标"] - verdicts["未达标"] - verdicts["未报送"]
         overall = Counter(t.overall for t in consolidation.tasks)
         reached = sum(1 for t in consolidation.targets if t.reached)
         expected = sum(row[2] for row in units)
@@ -475,8 +600,9 @@ class CityReports:
         return [
             f"主要发展指标 {len(consolidation.indicators)} 项：达标 {verdicts['达标']} 项，"
             f"未达标 {verdicts['未达标']} 项，"
-            f"牵头单位未报送终期数值 {verdicts['未报送']} 项。",
-            f"重点任务 {len(consolidation.tasks)} 项（按各责任单位的最终状态合并）："
+            + (f"终期数值尚未报送、按最近一期序时判断的 {earlier} 项，" if earlier else "")
+            + f"牵头单位未报送数值 {verdicts['未报送']} 项。",
+            f"重点任务 {len(consolidation.tasks)} 项（以牵头单位报送的最终状态为准）："
             + "，".join(f"{status_word(code)} {overall[code]} 项" for code in overall if code)
             + "。",
             f"示范工程量化目标 {len(consolidation.targets)} 项，已达到 {reached} 项。",
@@ -488,7 +614,7 @@ class CityReports:
         self, consolidation: Consolidation, phases: list, units: list, summary: list[str]
     ) -> list[tuple[str, str]]:
         from ipdesk.domain.numbers import number_text, target_text
-        from ipdesk.exchange.city_tables import final_verdict
+        from ipdesk.exchange.city_tables import final_verdict, task_states
         from ipdesk.exchange.consolidate import status_word
 
         plan = self._ws.plan
@@ -505,31 +631,38 @@ class CityReports:
                 value = number_text(item.city_value) + indicator.unit_of_measure
                 source = Period.parse(item.source_period)
                 if source.end < plan.end_date:  # the lead unit's last figure is older than the plan's last period
-                    value += f"（取自{source.chinese}的报送）"
+                    value += f"（取自{source.chinese}的报送，{source.chinese}数据）"
                 how = f"完成目标的{degree * 100:.1f}%，" if degree is not None else ""
                 # a shortfall of a percentage is in 个百分点 (90% against 95% is 5 个百分点 short, not 5%)
                 measure = "个百分点" if indicator.unit_of_measure.strip() in ("%", "％") else indicator.unit_of_measure
-                short = "" if verdict == "达标" else f"，差{number_text(-gap)}{measure}" if gap else ""
-                text = f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}。"
+                short = f"，差{number_text(-gap)}{measure}" if verdict == "未达标" and gap else ""
+                light = item.judgement.light.label if item.judgement is not None else "—"
+                text = (
+                    f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}"
+                    f"（{light}）。"
+                )
             items.append(("body", f"{indicator.seq}. {text}"))
         items.append(("heading", "二、重点任务完成情况"))
         not_done = [t for t in sorted(consolidation.tasks, key=lambda t: t.seq) if t.overall != "done"]
         items.append(
             (
                 "body",
-                f"重点任务 {len(consolidation.tasks)} 项中，全部责任单位均已完成的 "
-                f"{len(consolidation.tasks) - len(not_done)} 项；其余 {len(not_done)} 项的最终状态如下：",
+                f"重点任务 {len(consolidation.tasks)} 项中，牵头单位报告已完成的 "
+                f"{len(consolidation.tasks) - len(not_done)} 项；其余 {len(not_done)} 项的最终状态如下（协作单位的"
+                "状态列在后面，不影响结论）：",
             )
         )
         for task in not_done[:40]:
-            parts = "；".join(f"{p.unit}{status_word(p.status_code)}" for p in task.parts)
-            items.append(("body", f"第{task.seq}项“{task.name}”：{parts}。"))
+            states = task_states(task, consolidation)
+            items.append(("body", f"第{task.seq}项“{task.name}”：{status_word(task.overall)}。{states}。"))
         if len(not_done) > 40:
             items.append(("body", f"另有 {len(not_done) - 40} 项，详见终期评估数据表。"))
         items.append(("heading", "三、示范工程目标完成情况"))
         for rollup in consolidation.targets:
             total = "未报送" if rollup.total is None else number_text(rollup.total) + rollup.unit_of_measure
-            reached = {True: "已达到", False: "未达到", None: "无法判断"}[rollup.reached]
+            reached = rollup.verdict if rollup.verdict != "—" else "无法判断"
+            if rollup.linked is not None:
+                total += f"（同指标{rollup.linked.indicator.seq}）"
             items.append(
                 (
                     "body",
@@ -539,6 +672,11 @@ class CityReports:
             )
         items.append(("heading", "四、分阶段情况"))
         for name, months, expected, on_time, rate, counts in phases:
+            if name.endswith(NOT_COLLECTED):
+                items.append(
+                    ("body", f"{name.removesuffix(NOT_COLLECTED)}（{months}）：未纳入汇总（办公室开始收集报送之前）。")
+                )
+                continue
             total = sum(counts.values())
             done = counts["done"]
             rate_text = f"{rate * 100:.1f}%" if rate is not None else "—"

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipdesk.domain.deadlines import check_in_plan
 from ipdesk.domain.errors import (
@@ -45,14 +46,16 @@ from ipdesk.store.connection import GuardedConnection
 from ipdesk.store.database import LazyDatabase
 from ipdesk.store.location import is_network_path
 from ipdesk.store.writer_lock import WriterLock
-from ipdesk.workspace.city import CityOffice, FeedbackInbox
 from ipdesk.workspace.entries import EvidenceBox, IndicatorValues, ProgressBook, TargetValues
 from ipdesk.workspace.plan import Indicators, Projects, Tasks, Units
 from ipdesk.workspace.plans import Plans
 from ipdesk.workspace.reports import Lights, Reports
 from ipdesk.workspace.settings import AuditTrail, Settings
-from ipdesk.workspace.signoff import SignOff
-from ipdesk.workspace.trust import Trust
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.city import CityOffice, FeedbackInbox
+    from ipdesk.workspace.signoff import SignOff
+    from ipdesk.workspace.trust import Trust
 
 MEMORY = ":memory:"
 SYSTEM_ACTOR = "ipdesk"
@@ -112,11 +115,33 @@ class Workspace:
         self.evidence = EvidenceBox(self)
         self.reports = Reports(self)
         self.lights = Lights(self)
-        self.signoff = SignOff(self)
         self.audit = AuditTrail(self)
-        self.trust = Trust(self)
-        self.city = CityOffice(self)
-        self.feedback = FeedbackInbox(self)
+        # signoff, trust, city and feedback (below) are made, and their code imported, when first used: the
+        # clerk's window opens without the city's or the signatures' code.
+
+    @functools.cached_property
+    def signoff(self) -> SignOff:
+        from ipdesk.workspace.signoff import SignOff
+
+        return SignOff(self)
+
+    @functools.cached_property
+    def trust(self) -> Trust:
+        from ipdesk.workspace.trust import Trust
+
+        return Trust(self)
+
+    @functools.cached_property
+    def city(self) -> CityOffice:
+        from ipdesk.workspace.city import CityOffice
+
+        return CityOffice(self)
+
+    @functools.cached_property
+    def feedback(self) -> FeedbackInbox:
+        from ipdesk.workspace.city import FeedbackInbox
+
+        return FeedbackInbox(self)
 
     def load_plan(self, plan_id: int) -> None:
         """Make ``plan_id`` the plan this workspace works on (``ws.plans.use`` switches and remembers it)."""
@@ -236,6 +261,34 @@ class Workspace:
 
         return restore(Path(path) if path else default_database_path(), backup)
 
+    @staticmethod
+    def restore_unopened(path: str | Path | None, backup: Path) -> Path | None:
+        """``ipdesk restore``: replace the database at ``path`` (default location if None), which no ipdesk may have
+        open, with ``backup``. The backup is checked first; while another ipdesk writes the database the restore is
+        refused (``WorkspaceInUse``); what is replaced is backed up (reason "restore") when it can still be read,
+        and kept beside the database under another name. Returns where the old file was kept."""
+        from ipdesk.store.backups import check, refuse_another_workspace, restore
+
+        database = Path(path) if path else default_database_path()
+        check(backup)
+        refuse_another_workspace(database, backup)
+        lock = WriterLock(database)
+        if database.parent.is_dir() and not lock.acquire():
+            raise WorkspaceInUse(f"数据库正在被使用（{lock.holder() or '未知进程'}），请先关闭 ipdesk 再恢复")
+        try:
+            if database.exists():
+                try:  # one more copy of what is being replaced, when it can still be read
+                    conn = connection.connect(database)
+                    try:
+                        BackupShelf(database).before(conn, "restore")
+                    finally:
+                        conn.close()
+                except Exception:
+                    pass
+            return restore(database, backup)
+        finally:
+            lock.release()
+
     # -- which side this workspace is on ------------------------------------------------------------------------
     CITY = "city"
     UNIT = "unit"
@@ -342,6 +395,12 @@ class Workspace:
     @actor.setter
     def actor(self, name: str | None) -> None:
         self._actor = name
+
+    def busy(self) -> bool:
+        """True while another thread (a background operation) is using the database: every statement and every
+        transaction holds one lock (the one writer, ``store/connection.py``), so a save made now would wait for it.
+        The window's autosave and retry timers ask this and try again shortly instead of freezing the window."""
+        return self.db.busy()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[Workspace]:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role, Task, Unit
-from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change
+from ipdesk.domain.progress import IndicatorValue, LargeChange, Progress, TargetValue, large_change, typed_texts
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.store import entries_store, evidence_store, report_store
 from ipdesk.store.evidence_store import Evidence
@@ -74,6 +75,7 @@ class ProgressBook:
 
     def save(self, progress: Progress) -> list[str]:
         """Store ``progress`` durably; returns the fields that changed (empty when nothing did)."""
+        typed_texts(progress)
         ws = self._ws
         task = ws.tasks.get(progress.task_seq)
         unit = ws.units.name_of(progress.unit)
@@ -96,6 +98,11 @@ class ProgressBook:
             self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
         )
         return [TaskProgress(self._ws.tasks.get(seq), Role(role), progress) for seq, role, progress in rows]
+
+    def former_tasks(self, unit: str | Unit) -> list[Progress]:
+        """What the unit entered for tasks it no longer answers for (a plan update gave them to other units): kept
+        and readable, never asked for again, never part of a new report."""
+        return entries_store.former_task_entries(self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit))
 
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
@@ -143,6 +150,7 @@ class IndicatorValues:
         return values.get(indicator_seq, IndicatorValue(indicator_seq, name, when))
 
     def save(self, entry: IndicatorValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         indicator = ws.indicators.get(entry.indicator_seq)
         unit = ws.units.name_of(entry.unit)
@@ -177,7 +185,11 @@ class IndicatorValues:
 
 
 class TargetValues:
-    """Cumulative values of the projects' sub-targets per (target, unit, period)."""
+    """Cumulative values of the projects' sub-targets per (target, unit, period).
+
+    A sub-target the plan links to a headline indicator (the same quantity) is entered once, as the indicator: for
+    a unit that reports that indicator, the target shows the indicator's value and cannot be entered on its own.
+    """
 
     def __init__(self, ws: Workspace):
         self._ws = ws
@@ -185,15 +197,30 @@ class TargetValues:
     def get(self, project_no: int, target_seq: int, unit: str | Unit, period: str | Period) -> TargetValue:
         self._ws.projects.target(project_no, target_seq)
         name, when = self._ws.units.name_of(unit), as_period(period)
-        values = entries_store.unit_target_values(self._ws.db, self._ws.plan_id, name, when)
-        return values.get((project_no, target_seq), TargetValue(project_no, target_seq, name, when))
+        return self.for_unit(name, when).get((project_no, target_seq), TargetValue(project_no, target_seq, name, when))
+
+    def linked_indicator(self, project_no: int, target_seq: int, unit: str | Unit) -> Indicator | None:
+        """The indicator ``unit`` enters for this sub-target (the same quantity), or None when it enters the target."""
+        ws = self._ws
+        target = ws.projects.target(project_no, target_seq)
+        if target.indicator_seq is None:
+            return None
+        indicator = ws.indicators.get(target.indicator_seq)
+        return indicator if ws.plan.indicator_role(indicator, ws.units.name_of(unit)) is not None else None
 
     def save(self, entry: TargetValue) -> list[str]:
+        typed_texts(entry)
         ws = self._ws
         target = ws.projects.target(entry.project_no, entry.target_seq)
         unit = ws.units.name_of(entry.unit)
         if unit not in target.owners:
             raise InvalidInput(f"“{unit}”不负责工程{entry.project_no}的目标“{target.name}”")
+        linked = self.linked_indicator(entry.project_no, entry.target_seq, unit)
+        if linked is not None:
+            raise InvalidInput(
+                f"工程{entry.project_no}的目标“{target.name}”与指标{linked.seq}“{linked.name}”是同一数据："
+                f"请在主要指标中填写指标{linked.seq}，这里会显示同一个数值"
+            )
         if target.counts:
             check_whole(entry.value, target.unit_of_measure, f"目标“{target.name}”的累计值")
         if unit != entry.unit:
@@ -212,9 +239,28 @@ class TargetValues:
         return large_change(before.value, entry.value)
 
     def for_unit(self, unit: str | Unit, period: str | Period) -> dict[tuple[int, int], TargetValue]:
-        return entries_store.unit_target_values(
-            self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
-        )
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        values = entries_store.unit_target_values(ws.db, ws.plan_id, name, when)
+        indicator_values: dict[int, IndicatorValue] | None = None
+        for owned in ws.projects.targets_for_unit(name):
+            key = (owned.project.no, owned.target.seq)
+            linked = self.linked_indicator(*key, name)
+            if linked is None:
+                continue
+            if indicator_values is None:
+                indicator_values = ws.indicator_values.for_unit(name, when)
+            entry = indicator_values.get(linked.seq)
+            values[key] = TargetValue(
+                *key,
+                name,
+                when,
+                entry.value if entry else None,
+                f"同指标{linked.seq}“{linked.name}”",
+                entry.updated_at if entry else "",
+                entry.updated_by if entry else "",
+            )
+        return values
 
 
 class EvidenceBox:

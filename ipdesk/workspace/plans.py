@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.limits import plan_problem
 from ipdesk.domain.plan import Plan, Unit
+from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.domain.unit_lists import normal
 from ipdesk.plans.roster import Roster, shipped_rosters
 from ipdesk.store import audit, plan_store, roster_store
@@ -208,6 +210,9 @@ class Plans:
 
         book = read_book(path)
         preview = build_plan(book, self.roster, options)
+        problem = plan_problem(preview.plan) if preview.plan is not None else ""
+        if problem:
+            raise InvalidInput(f"“{path.name}”中的内容无效：{problem}，未导入")
         self._compare(preview)
         return preview
 
@@ -216,10 +221,10 @@ class Plans:
         from ipdesk.plans.plan_builder import PlanImport
 
         ws = self._ws
-        trusted = ws.trust.certificates("city")
+        trusted = ws.trust.registered("city")
         own = ws.city.identity()
-        if own is not None:
-            trusted.append(own.certificate)
+        if own is not None:  # the office reading a plan file it signed itself
+            trusted.append(TrustedCertificate(own.fingerprint, own.unit, "city", ""))
         checked = plan_file.read(path, trusted)
         preview = PlanImport(
             str(path),

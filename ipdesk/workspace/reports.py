@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.deadlines import DueItem, default_period, due_periods
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator
-from ipdesk.domain.lights import Light, Thresholds, completion_rate, expected_percent, indicator_light, task_light
+from ipdesk.domain.lights import IndicatorJudgement, Light, Thresholds, expected_percent, judge_indicator, task_light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind, Unit
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.reports import Missing, ReportAction, ReportState, ReportStatus, ReturnComment, next_status
-from ipdesk.reports.snapshot import ReportSnapshot
+from ipdesk.domain.validation import Reference, Violation, check_rules
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
 
 if TYPE_CHECKING:
+    from ipdesk.reports.snapshot import ReportSnapshot  # loaded when a report is first made
     from ipdesk.workspace.core import Workspace
 
 
@@ -40,21 +41,26 @@ class Lights:
         plan = self._ws.plan
         return task_light(progress, plan.start_date, plan.end_date, self.thresholds)
 
+    def judge(self, indicator: Indicator, value: float | None, period: str | Period) -> IndicatorJudgement:
+        """The indicator's expectation, light and verdict for ``period`` (``domain.lights.judge_indicator``)."""
+        return judge_indicator(
+            indicator,
+            value,
+            as_period(period),
+            self.thresholds,
+            lambda year: self._ws.indicators.expected(indicator, year),
+        )
+
     def indicator_expected(self, indicator: Indicator, period: str | Period) -> float | None:
+        """The value expected by the end of the period's year."""
         return self._ws.indicators.expected(indicator, as_period(period).year)
 
     def completion_rate(self, indicator: Indicator, value: float | None, period: str | Period) -> float | None:
-        return completion_rate(value, self.indicator_expected(indicator, period))
+        """The value as a share of the year's expected value."""
+        return self.judge(indicator, value, period).year_rate
 
     def for_indicator(self, indicator: Indicator, value: float | None, period: str | Period) -> Light:
-        when = as_period(period)
-        return indicator_light(
-            value,
-            self.indicator_expected(indicator, when),
-            self.thresholds,
-            must_reach=indicator.must_reach,
-            due=indicator.due(when.year),
-        )
+        return self.judge(indicator, value, period).light
 
 
 class Reports:
@@ -197,6 +203,11 @@ class Reports:
                 found.append(Missing("task", task.seq, f"{label}未填写工作进展及成效"))
             if ws.lights.for_task(progress) is Light.RED and not progress.problems.strip():
                 found.append(Missing("task", task.seq, f"{label}为红灯，须在“存在问题”中说明原因"))
+        for violation in self.violations(name, when):
+            if violation.required:
+                indicators = [key[0] for what, key, _ in violation.rule.references if what == "indicator"]
+                found.append(Missing("indicator", indicators[0], violation.text) if indicators else
+                             Missing("target", 0, violation.text))  # fmt: skip
         values = ws.indicator_values.for_unit(name, when)
         for owned in ws.indicators.for_unit(name):
             if owned.role is not Role.LEAD:
@@ -211,6 +222,34 @@ class Reports:
                     )
                 )
         return found
+
+    def violations(self, unit: str | Unit, period: str | Period) -> list[Violation]:
+        """The plan's 校验规则 that the unit's figures for the period break (``Violation.required``: 必须, which
+        stops submission; else 提醒, which the clerk is asked about once). A rule over figures the unit does not
+        enter is skipped."""
+        ws = self._ws
+        name, when = ws.units.name_of(unit), as_period(period)
+        indicators: dict[Period, dict[int, float | None]] = {}
+        targets: dict[Period, dict[tuple[int, int], float | None]] = {}
+
+        def figures(reference: Reference) -> float | None:
+            what, key, which = reference
+            at = when if which == "now" else when.previous()
+            if which == "previous_same_year" and at.year != when.year:
+                return None
+            if what == "indicator":
+                if at not in indicators:
+                    indicators[at] = {s: v.value for s, v in ws.indicator_values.for_unit(name, at).items()}
+                return indicators[at].get(key[0])
+            if at not in targets:
+                targets[at] = {k: v.value for k, v in ws.target_values.for_unit(name, at).items()}
+            return targets[at].get((key[0], key[1]))
+
+        return check_rules(ws.plan.rules, figures)
+
+    def rule_warnings(self, unit: str | Unit, period: str | Period) -> list[Violation]:
+        """The 提醒 among ``violations``: asked about once before submitting."""
+        return [v for v in self.violations(unit, period) if not v.required]
 
     def submit(self, unit: str | Unit, period: str | Period) -> ReportState:
         """提交审核: mark the period submitted, if nothing is missing."""
@@ -261,6 +300,13 @@ class Reports:
 
         wanted = units if isinstance(units, list) else [units]
         return build_snapshot(self._ws, [self._ws.units.name_of(u) for u in wanted], period, today)
+
+    @staticmethod
+    def parse_formats(text: str) -> tuple[str, ...]:
+        """The file formats named in ``text`` ("xlsx", "pdf" or "xlsx,pdf"); ``InvalidInput`` for others."""
+        from ipdesk.reports.export import parse_formats
+
+        return parse_formats(text)
 
     def export(
         self,

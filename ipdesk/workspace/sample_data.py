@@ -100,6 +100,8 @@ def fill_sample(ws: Workspace, unit: str | Unit, period: str | Period, mark: boo
             written += 1
         for owned_target in ws.projects.targets_for_unit(name):
             target = owned_target.target
+            if ws.target_values.linked_indicator(owned_target.project.no, target.seq, name) is not None:
+                continue  # the same quantity as an indicator: entered once, as the indicator
             share = 1.0 if target.measure != "cumulative" else max(expected / 100, 0.1)
             ws.target_values.save(
                 TargetValue(

@@ -18,9 +18,10 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Unit
 from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, next_status, person_name
+from ipdesk.domain.signed_text import text_sha256
 from ipdesk.paths import user_data_dir
 from ipdesk.reports.files import report_file_name
-from ipdesk.reports.return_format import read_return, text_sha256
+from ipdesk.reports.return_format import read_return
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from ipdesk.signing.identity import Identity, KeyStore
+    from ipdesk.signing.verify import Verdict
     from ipdesk.workspace.core import Workspace
 
 
@@ -221,11 +223,18 @@ class SignOff:
         pem = certificate.public_bytes(serialization.Encoding.PEM)
         return trust_store.add(self._ws.db, fingerprint(certificate), unit_of(certificate), pem, "unit", self._ws.actor)
 
-    def verify(self, path: str | Path):
+    def verify(self, path: str | Path) -> Verdict:
         """The verdict on a received file, trusting the certificates registered in this workspace."""
         from ipdesk.signing.verify import verify_file
 
         return verify_file(Path(path), self.trusted())
+
+    @staticmethod
+    def verify_with(path: str | Path, trusted: list[x509.Certificate]) -> Verdict:
+        """The verdict on a file, trusting ``trusted`` only (no workspace needed: ``ipdesk verify --trust``)."""
+        from ipdesk.signing.verify import verify_file
+
+        return verify_file(Path(path), trusted)
 
     def trusted(self) -> list[x509.Certificate]:
         return self._ws.trust.certificates()

@@ -23,6 +23,11 @@ class Trust:
     def all(self) -> list[TrustedCertificate]:
         return trust_store.all_trusted(self._ws.db)
 
+    def registered(self, kind: str | None = None) -> list[TrustedCertificate]:
+        """The registrations (of ``kind``: "unit" or "city"), replaced ones included, with when they were replaced:
+        what ``exchange.trust.replaced_key_problem`` judges a signed file by."""
+        return [t for t in self.all() if kind is None or t.kind == kind]
+
     def certificates(self, kind: str | None = None) -> list[x509.Certificate]:
         """The trusted certificates (of ``kind``: "unit" or "city"), superseded ones included: they remain valid
         for what they signed before they were replaced."""

@@ -6,29 +6,26 @@ task lists are read against.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-EXIT_OK, EXIT_NOT_SAVED, EXIT_USAGE = 0, 1, 2
+from ipdesk.cli.common import EXIT_OK, EXIT_REFUSED, Command, date, emit, open_workspace, passphrase
+
+if TYPE_CHECKING:
+    from ipdesk.workspace.plans import PlanImport
+
+EXIT_NOT_SAVED = EXIT_REFUSED
 ACTIONS = ("show", "list", "use", "import", "export", "publish", "remove", "roster")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 2026-01-01 这样，而不是“{text}”") from None
-
-
-def register(command: Callable[..., argparse.ArgumentParser], handler_show: Callable[[argparse.Namespace], int]):
-    """Add ``plan`` to the ``ipdesk`` parser; ``handler_show`` is the summary of the current plan."""
+def register(command: Command) -> argparse.ArgumentParser:
+    """Add ``plan`` to the ``ipdesk`` parser."""
     plan = command(
         "plan",
         "方案：显示当前方案概况（plan 或 plan show）、列出（list）、切换（use）、导入任务清单或市局方案文件（import）、"
         "导出为任务清单（export）、市局签发方案文件（publish）、删除未使用的方案（remove）、单位名册（roster）",
-        lambda args: cmd_plan(args, handler_show),
+        cmd_plan,
     )
     plan.add_argument("action", nargs="?", default="show", choices=ACTIONS, help="要做的事，默认 show（当前方案概况）")
     plan.add_argument(
@@ -48,8 +45,8 @@ def register(command: Callable[..., argparse.ArgumentParser], handler_show: Call
     plan.add_argument("--code", metavar="代码", help="import：方案代码（默认由城市和年份生成，如 xian-2026-2030）")
     plan.add_argument("--title", metavar="名称", help="import：方案名称（默认由任务清单的标题得出）")
     plan.add_argument("--city", metavar="城市", help="import、roster：城市（默认由方案名称得出，如 西安市）")
-    plan.add_argument("--start", type=_date, metavar="日期", help="import：实施起始日期，如 2026-01-01")
-    plan.add_argument("--end", type=_date, metavar="日期", help="import：实施截止日期，如 2030-12-31")
+    plan.add_argument("--start", type=date, metavar="日期", help="import：实施起始日期，如 2026-01-01")
+    plan.add_argument("--end", type=date, metavar="日期", help="import：实施截止日期，如 2030-12-31")
     plan.add_argument("--report-title", metavar="标题", help="import：报表标题（如 西安市…工作进展情况表）")
     plan.add_argument("--issuer", metavar="单位", help="import：发文单位")
     plan.add_argument("--plan", dest="plan_code", metavar="方案代码", help="export：导出的方案（默认当前方案）")
@@ -66,7 +63,7 @@ def register(command: Callable[..., argparse.ArgumentParser], handler_show: Call
     return plan
 
 
-def cmd_plan(args: argparse.Namespace, handler_show: Callable[[argparse.Namespace], int]) -> int:
+def cmd_plan(args: argparse.Namespace) -> int:
     from ipdesk.domain.errors import InvalidInput
 
     action = args.action
@@ -74,7 +71,7 @@ def cmd_plan(args: argparse.Namespace, handler_show: Callable[[argparse.Namespac
     if action in needs_target and not args.target:
         raise InvalidInput(f"plan {action} 需要给出{'方案代码' if action in ('use', 'remove') else '文件'}")
     if action == "show":
-        return handler_show(args)
+        return _show(args)
     return {
         "list": _list,
         "use": _use,
@@ -86,16 +83,38 @@ def cmd_plan(args: argparse.Namespace, handler_show: Callable[[argparse.Namespac
     }[action](args)
 
 
-def _open(args: argparse.Namespace):
-    from ipdesk.cli import _open_workspace
+def _show(args: argparse.Namespace) -> int:
+    """The current plan at a glance (``ipdesk plan``)."""
+    from ipdesk.domain.periods import chinese_date
 
-    return _open_workspace(args)
+    with open_workspace(args) as ws:
+        plan = ws.plan
+        data = {
+            "title": plan.title,
+            "tasks": len(plan.tasks),
+            "indicators": len(plan.indicators),
+            "projects": len(plan.projects),
+            "phases": len(plan.phases),
+            "units": len(plan.units),
+        }
+
+        def table() -> str:
+            lines = [
+                plan.title,
+                f"发文单位：{plan.issuer}    印发日期：{chinese_date(plan.issued_on) if plan.issued_on else '未记录'}",
+                f"任务清单 {data['tasks']} 项，主要发展指标 {data['indicators']} 项，示范工程 {data['projects']} 项，"
+                f"单位 {data['units']} 个",
+                "实施阶段：",
+            ]
+            lines += [f"  {p.name}（{_month(p.start_month)}—{_month(p.end_month)}）" for p in plan.phases]
+            return "\n".join(lines)
+
+        return emit(args, data, table)
 
 
-def _emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
-    from ipdesk.cli import _emit as emit
-
-    return emit(args, data, table)
+def _month(code: str) -> str:
+    year, month = code.split("-")
+    return f"{year}年{int(month)}月"
 
 
 ORIGINS = {"embedded": "内置", "task_list": "任务清单导入", "plan_file": "市局方案文件"}
@@ -104,7 +123,7 @@ ORIGINS = {"embedded": "内置", "task_list": "任务清单导入", "plan_file":
 def _list(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         plans = ws.plans.all()
         data = [
             {
@@ -127,46 +146,44 @@ def _list(args: argparse.Namespace) -> int:
             )
             for p in plans
         ]
-        return _emit(
+        return emit(
             args, data, lambda: render_table(["", "代码", "方案", "实施期", "来源"], rows, max_widths=[None, None, 48])
         )
 
 
 def _use(args: argparse.Namespace) -> int:
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         plan = ws.plans.use(args.target, args.unit)
         data = {"code": plan.code, "title": plan.title}
-        return _emit(args, data, lambda: f"当前方案：{plan.title}（{plan.code}）")
+        return emit(args, data, lambda: f"当前方案：{plan.title}（{plan.code}）")
 
 
 def _remove(args: argparse.Namespace) -> int:
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         record = ws.plans.remove(args.target)
         data = {"code": record.code, "title": record.title}
-        return _emit(args, data, lambda: f"已删除方案：{record.title}（{record.code}）")
+        return emit(args, data, lambda: f"已删除方案：{record.title}（{record.code}）")
 
 
 def _export(args: argparse.Namespace) -> int:
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         target = ws.plans.export(args.target, args.plan_code)
         code = args.plan_code or ws.plan.code
         data = {"file": str(target), "code": code}
-        return _emit(args, data, lambda: f"已导出为任务清单：{target}")
+        return emit(args, data, lambda: f"已导出为任务清单：{target}")
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from ipdesk.cli import _passphrase
-
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         creating = ws.city.identity() is None
-        target = ws.plans.publish(args.out or Path("."), _passphrase(args, creating), args.reviewer, create=creating)
+        target = ws.plans.publish(args.out or Path("."), passphrase(args, creating), args.reviewer, create=creating)
         data = {"file": str(target), "code": ws.plan.code, "sha256": ws.plan_sha256}
         lines = [
             f"已签发方案文件：{target}",
             f"方案：{ws.plan.title}（{ws.plan.code}），SHA-256 {ws.plan_sha256}",
             "请连同市局证书发给各单位；单位登记市局证书后用 ipdesk plan import 导入",
         ]
-        return _emit(args, data, lambda: "\n".join(lines))
+        return emit(args, data, lambda: "\n".join(lines))
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -182,7 +199,7 @@ def _import(args: argparse.Namespace) -> int:
         report_title=args.report_title or "",
         issuer=args.issuer or "",
     )
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         preview = ws.plans.read(args.target, options)
         data = preview.to_dict()
         data.update(
@@ -218,7 +235,7 @@ def _import(args: argparse.Namespace) -> int:
                     f"方案中没有本单位“{saved.unit_missing}”，未切换；用 ipdesk plan use {saved.code} --unit 单位 切换"
                 )
                 data["notes"] = list(preview.notes)
-        _emit(args, data, lambda: _describe(preview, data, problem))
+        emit(args, data, lambda: _describe(preview, data, problem))
         if problem and not args.json:
             print(f"ipdesk：{problem}", file=sys.stderr)
         if preview.plan is None and not args.dry_run:
@@ -228,7 +245,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_OK if data["saved"] else EXIT_NOT_SAVED
 
 
-def _describe(preview, data: dict, problem: str) -> str:
+def _describe(preview: PlanImport, data: dict[str, object], problem: str) -> str:
     plan = preview.plan
     source = "市局方案文件" if preview.origin == "plan_file" else "任务清单"
     lines = [f"{source}：{preview.source}"]
@@ -259,18 +276,18 @@ def _describe(preview, data: dict, problem: str) -> str:
             "same": "工作区中已是这一版本，未作改动",
         }
         current = "，并已设为当前方案" if data["current"] else "；用 ipdesk plan use 代码 切换到此方案"
-        lines.append(f"{label[data['outcome']]}{current}")
+        lines.append(f"{label[str(data['outcome'])]}{current}")
     return "\n".join(lines)
 
 
 def _roster(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         city = args.city or ws.plan.city
         if args.roster_export:
             target = ws.plans.export_roster(args.roster_export, city)
-            return _emit(args, {"file": str(target), "city": city}, lambda: f"已导出{city}单位名册：{target}")
+            return emit(args, {"file": str(target), "city": city}, lambda: f"已导出{city}单位名册：{target}")
         if args.roster_import:
             roster, rejected = ws.plans.import_roster(args.roster_import, city)
             data = {
@@ -281,9 +298,9 @@ def _roster(args: argparse.Namespace) -> int:
             if rejected:
                 lines = [f"有 {len(rejected)} 行无法读取，单位名册未改动："]
                 lines += [f"  第 {row} 行：{reason}" for row, reason in rejected]
-                _emit(args, data, lambda: "\n".join(lines))
+                emit(args, data, lambda: "\n".join(lines))
                 return EXIT_NOT_SAVED
-            return _emit(args, data, lambda: f"已更新{city}单位名册：{len(roster.units)} 个单位")
+            return emit(args, data, lambda: f"已更新{city}单位名册：{len(roster.units)} 个单位")
         roster = ws.plans.roster(city)
         data = {
             "city": city,
@@ -308,4 +325,4 @@ def _roster(args: argparse.Namespace) -> int:
                 + render_table(["代码", "名称", "类别", "简称", "其他名称"], rows, max_widths=[None, 30, None, 20, 40])
             )
 
-        return _emit(args, data, table)
+        return emit(args, data, table)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-EXIT_OK, EXIT_SOME_REFUSED = 0, 1
+from ipdesk.cli.common import EXIT_OK, EXIT_REFUSED, Command, Parser, date, emit, open_workspace, passphrase
+from ipdesk.domain.reports import ReportStatus
+from ipdesk.domain.returns import ImportOutcome
+
+EXIT_SOME_REFUSED = EXIT_REFUSED
 
 UNIT_GROUPS = ("市级部门", "区县", "开发区（新区）")
 
@@ -19,7 +24,13 @@ UNIT_GROUPS = ("市级部门", "区县", "开发区（新区）")
 class _Task(argparse.Action):
     """``--task N`` names the task the next ``--comment`` is about."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         if getattr(namespace, "pending_task", None) is not None:
             parser.error(f"第 {namespace.pending_task} 项任务后面缺少 --comment 意见")
         namespace.pending_task = values
@@ -28,7 +39,13 @@ class _Task(argparse.Action):
 class _Comment(argparse.Action):
     """``--comment 文字``: on the whole return, or (after ``--task N``) on that task."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         task = getattr(namespace, "pending_task", None)
         comments = list(getattr(namespace, "comments", None) or [])
         if task is None and any(seq is None for seq, _ in comments):
@@ -37,35 +54,24 @@ class _Comment(argparse.Action):
         namespace.comments, namespace.pending_task = comments, None
 
 
-def _date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 2025-10-03，而不是“{text}”") from None
-
-
 def _task_number(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 999:
         raise argparse.ArgumentTypeError(f"任务序号应为数字，如 47，而不是“{text}”")
     return int(text)
 
 
-def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
+def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> None:
     """Add ``city``, ``trust`` and ``feedback`` to the ``ipdesk`` parser."""
-    from ipdesk.cli import _Parser
-
     city = commands.add_parser(
         "city",
         help="市领导小组办公室：导入各单位报送材料、查看报送情况、催报、接收或退回",
         description="市领导小组办公室的汇总工作（第一次在新数据库上使用即成为汇总工作区）",
     )
     steps = city.add_subparsers(
-        dest="city_command", metavar="操作", parser_class=_Parser, required=True, help="要做的事，见下"
+        dest="city_command", metavar="操作", parser_class=Parser, required=True, help="要做的事，见下"
     )
 
-    def step(name: str, summary: str, handler) -> argparse.ArgumentParser:
+    def step(name: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         sub = steps.add_parser(name, help=summary, description=summary)
         sub.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")
         sub.set_defaults(handler=handler)
@@ -81,7 +87,7 @@ def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
     )
     imp.add_argument(
         "--received-on",
-        type=_date,
+        type=date,
         metavar="日期",
         help="市局收到这些文件的日期，如 2025-10-03（默认今天）：是否按时报送以此为准",
     )
@@ -144,18 +150,6 @@ def register(command: Callable[..., argparse.ArgumentParser], commands) -> None:
     feedback.add_argument("file", type=Path, metavar="文件", help="市局发来的退回意见文件（.json）")
 
 
-def _open(args: argparse.Namespace):
-    from ipdesk.cli import _open_workspace
-
-    return _open_workspace(args)
-
-
-def _emit(args: argparse.Namespace, data: object, table: Callable[[], str]) -> int:
-    from ipdesk.cli import _emit as emit
-
-    return emit(args, data, table)
-
-
 # -- city ------------------------------------------------------------------------------------------------------
 def cmd_city_import(args: argparse.Namespace) -> int:
     from ipdesk.console import clip, render_table
@@ -164,7 +158,7 @@ def cmd_city_import(args: argparse.Namespace) -> int:
         if sys.stderr.isatty() and name:
             print(f"\r正在验证 {done + 1}/{total}：{clip(name, 40)}　　", end="", file=sys.stderr, flush=True)
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         results = ws.city.import_files(args.paths, progress=progress, received_on=args.received_on)
     if sys.stderr.isatty():
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
@@ -193,8 +187,8 @@ def cmd_city_import(args: argparse.Namespace) -> int:
             + f"\n共 {len(results)} 个文件：{summary}"
         )
 
-    _emit(args, data, table)
-    refused = any(r.outcome.value == "拒绝" for r in results)
+    emit(args, data, table)
+    refused = any(r.outcome is ImportOutcome.REFUSED for r in results)
     return EXIT_SOME_REFUSED if refused or not results else EXIT_OK
 
 
@@ -203,7 +197,7 @@ def cmd_city_status(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period, chinese_datetime
 
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         groups = {u.name: u.kind.group for u in ws.plan.units}
         cells = [c for c in ws.city.status(period) if args.group is None or groups[c.unit] == args.group]
         data = [
@@ -237,27 +231,26 @@ def cmd_city_status(args: argparse.Namespace) -> int:
             head += "，".join(f"{k} {v}" for k, v in tally.items())
             return head + "\n" + render_table(["单位", "状态", "版本", "收到时间", "及时性"], rows)
 
-        return _emit(args, data, table)
+        return emit(args, data, table)
 
 
 def cmd_city_remind(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
 
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         items = ws.city.reminders(period)
         path = ws.city.write_reminders(period, args.out)
         data = {"file": str(path), "period": period.code, "units": [r.to_dict() for r in items]}
-        return _emit(args, data, lambda: f"已写出催报名单（{len(items)} 个单位）：{path}")
+        return emit(args, data, lambda: f"已写出催报名单（{len(items)} 个单位）：{path}")
 
 
 def cmd_city_show(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
     from ipdesk.domain.periods import Period, chinese_datetime
-    from ipdesk.reports.return_format import to_document
 
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         item = ws.city.received(unit, period, args.version)
         snapshot = ws.city.snapshot(unit, period, args.version)
@@ -270,7 +263,7 @@ def cmd_city_show(args: argparse.Namespace) -> int:
             "version": item.version,
             "status": item.status.value,
             "received_at": item.received_at,
-            "return": to_document(snapshot),
+            "return": ws.city.document(unit, period, args.version),
             "changes": {str(k): v for k, v in changes.items()},
             "comments": [{"task": c.task_seq, "comment": c.comment} for c in comments],
         }
@@ -306,22 +299,21 @@ def cmd_city_show(args: argparse.Namespace) -> int:
             ]
             return "\n".join(lines)
 
-        return _emit(args, data, table)
+        return emit(args, data, table)
 
 
 def cmd_city_accept(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
 
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         item = ws.city.accept(unit, period)
         data = {"unit": unit.name, "period": period.code, "version": item.version, "status": item.status.value}
-        return _emit(args, data, lambda: f"已接收：{unit.name}{period.chinese}（v{item.version}）")
+        return emit(args, data, lambda: f"已接收：{unit.name}{period.chinese}（v{item.version}）")
 
 
 def cmd_city_return(args: argparse.Namespace) -> int:
-    from ipdesk.cli import _passphrase
     from ipdesk.domain.errors import InvalidInput
     from ipdesk.domain.periods import Period
 
@@ -330,11 +322,11 @@ def cmd_city_return(args: argparse.Namespace) -> int:
     whole = next((text for seq, text in args.comments if seq is None), "")
     tasks = {seq: text for seq, text in args.comments if seq is not None}
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         creating = ws.city.identity() is None
         path = ws.city.return_to_unit(
-            unit, period, whole, tasks, args.out, _passphrase(args, creating), args.reviewer, create=creating
+            unit, period, whole, tasks, args.out, passphrase(args, creating), args.reviewer, create=creating
         )
         item = ws.city.received(unit, period)
         assert item is not None
@@ -348,18 +340,18 @@ def cmd_city_return(args: argparse.Namespace) -> int:
         lines = [f"已退回：{unit.name}{period.chinese}（v{item.version}）", f"退回意见文件：{path}（请发给该单位导入）"]
         if creating:
             lines.insert(0, "已创建市局签署密钥；请用 ipdesk keys export-cert 导出证书，发给各单位登记")
-        return _emit(args, data, lambda: "\n".join(lines))
+        return emit(args, data, lambda: "\n".join(lines))
 
 
 def cmd_city_feedback(args: argparse.Namespace) -> int:
     from ipdesk.domain.periods import Period
 
     period = Period.parse(args.period)
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         unit = ws.units.find(args.unit)
         path = ws.city.write_feedback(unit, period, args.out, args.version)
         data = {"unit": unit.name, "period": period.code, "file": str(path)}
-        return _emit(args, data, lambda: f"已写出退回意见文件：{path}")
+        return emit(args, data, lambda: f"已写出退回意见文件：{path}")
 
 
 def cmd_city_report(args: argparse.Namespace) -> int:
@@ -368,31 +360,30 @@ def cmd_city_report(args: argparse.Namespace) -> int:
 
     if args.final == bool(args.period):
         raise InvalidInput("请给出 --period 报送期，或 --final（终期评估），二者选一")
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         if args.final:
             paths = ws.city.reports.final(args.out)
         else:
             paths = ws.city.reports.report(Period.parse(args.period), args.out)
         data = [str(p) for p in paths]
-        return _emit(args, data, lambda: "\n".join(data))
+        return emit(args, data, lambda: "\n".join(data))
 
 
 def cmd_city_rules(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ipdesk.exchange.scoring import ScoringRules
-
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         if args.import_file:
             ws.city.reports.import_rules(args.import_file)
         rules = ws.city.reports.rules()
         if args.export:
             ws.city.reports.export_rules(args.export)
         data = asdict(rules)
-        lines = [f"{ScoringRules.LABELS[k]}：{v:g}" for k, v in data.items()]
+        labels = dict(ws.city.reports.rule_fields())
+        lines = [f"{labels[k]}：{v:g}" for k, v in data.items()]
         if args.export:
             lines.append(f"已导出：{args.export}")
-        return _emit(args, data, lambda: "\n".join(lines))
+        return emit(args, data, lambda: "\n".join(lines))
 
 
 # -- trust -----------------------------------------------------------------------------------------------------
@@ -400,7 +391,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
     from ipdesk.domain.errors import InvalidInput
 
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         if args.action == "list":
             items = ws.trust.all()
             listing = [
@@ -423,7 +414,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
                 )
                 for t in items
             ]
-            return _emit(
+            return emit(
                 args,
                 listing,
                 lambda: render_table(["持有单位", "类别", "登记日期", "状态/更换日期", "指纹（SHA-256）"], rows),
@@ -433,7 +424,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
         if args.action == "remove":
             removed = ws.trust.remove(args.target)
             data = {"fingerprint": removed.fingerprint, "holder": removed.holder, "removed": True}
-            return _emit(args, data, lambda: f"已移除 {removed.holder} 的证书 {removed.fingerprint}")
+            return emit(args, data, lambda: f"已移除 {removed.holder} 的证书 {removed.fingerprint}")
         registration = ws.trust.check(args.target)
         if registration.key_change and not args.yes and sys.stdin.isatty():
             print(registration.describe())
@@ -449,12 +440,12 @@ def cmd_trust(args: argparse.Namespace) -> int:
             "replaced": [t.fingerprint for t in registration.replaces] if not registration.already else [],
         }
         verb = "该证书已登记过，未作改动" if registration.already else "已登记"
-        return _emit(args, data, lambda: f"{verb}：\n{registration.describe()}")
+        return emit(args, data, lambda: f"{verb}：\n{registration.describe()}")
 
 
 # -- feedback (a unit) ----------------------------------------------------------------------------------------------
 def cmd_feedback(args: argparse.Namespace) -> int:
-    with _open(args) as ws:
+    with open_workspace(args) as ws:
         result = ws.feedback.import_file(args.file)
         data = {
             "unit": result.unit,
@@ -466,7 +457,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         }
         if not result.imported:
             head = "该退回意见以前已导入，未作改动"
-        elif result.state.version > result.returned_version + 1 or result.state.status.value != "draft":
+        elif result.state.version > result.returned_version + 1 or result.state.status is not ReportStatus.DRAFT:
             head = (
                 f"已导入退回意见：{result.unit}{result.period.chinese}第 {result.returned_version} 版已退回；"
                 f"本工作区已有第 {result.state.version} 版，请按意见修改后报送"
@@ -480,4 +471,4 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         lines += [
             f"  {'整份报告' if c.task_seq is None else f'第{c.task_seq}项'}：{c.comment}" for c in result.comments
         ]
-        return _emit(args, data, lambda: "\n".join(lines))
+        return emit(args, data, lambda: "\n".join(lines))

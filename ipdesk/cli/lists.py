@@ -1,0 +1,139 @@
+"""``ipdesk units``, ``ipdesk tasks``, ``ipdesk indicators``: what the current plan lists."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from ipdesk.cli.common import Command, emit, number, open_workspace
+from ipdesk.cli.common import year as parse_year
+
+if TYPE_CHECKING:
+    from ipdesk.domain.indicators import Indicator
+
+
+def register(command: Command) -> None:
+    command("units", "列出全部单位及其类别（市级部门、区、县、新区、开发区）", cmd_units)
+    tasks = command("tasks", "列出某单位牵头或协作的任务", cmd_tasks)
+    tasks.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段，如“碑林区”")
+    tasks.add_argument("--role", choices=["lead", "coop"], help="只列牵头（lead）或协作（coop）的任务")
+    indicators = command("indicators", "列出主要发展指标及某年的预期值", cmd_indicators)
+    indicators.add_argument("--year", type=parse_year, metavar="年份", help="计算预期值的年份（默认：今年）")
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+
+    with open_workspace(args) as ws:
+        units = ws.units.all()
+        data = [{"name": u.name, "kind": u.kind.value} for u in units]
+        return emit(
+            args,
+            data,
+            lambda: render_table(
+                ["序号", "单位", "类别"], [(i, u.name, u.kind.label) for i, u in enumerate(units, 1)], align=[">"]
+            ),
+        )
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+    from ipdesk.domain.plan import TaskKind
+
+    with open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        assigned = ws.tasks.for_unit(unit, args.role)
+        data = [
+            {
+                "seq": a.task.seq,
+                "category": a.task.category,
+                "name": a.task.name,
+                "content": a.task.content,
+                "role": a.role.value,
+                "lead_units": list(a.task.lead_units),
+                "coop_units": list(a.task.coop_units),
+            }
+            for a in assigned
+        ]
+
+        def table() -> str:
+            rows = [(a.task.seq, a.role.label, a.task.category, a.task.name, a.task.content) for a in assigned]
+            role = {"lead": "牵头", "coop": "协作"}.get(args.role or "", "牵头或协作")
+            heading = f"{unit.name} {role}的任务：{len(assigned)} 项"
+            indicators = sum(1 for a in assigned if a.task.kind is TaskKind.INDICATOR)
+            if indicators:  # said the same way as in the window, where those rows are filled as indicator values
+                heading += (
+                    f"（其中 {indicators} 项是主要指标，在程序的“主要指标与示范工程”中填写数值；"
+                    f"{len(assigned) - indicators} 项填写工作进展）"
+                )
+            return (
+                heading
+                + "\n"
+                + render_table(
+                    ["序号", "角色", "任务类别", "任务名称", "任务内容"],
+                    rows,
+                    max_widths=[None, None, 24, 20, 60],
+                    align=[">"],
+                )
+            )
+
+        return emit(args, data, table)
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from ipdesk.console import format_number, render_table
+
+    year = args.year or dt.date.today().year
+    with open_workspace(args) as ws:
+        indicators = ws.indicators.all()
+        data = [
+            {
+                "seq": i.seq,
+                "name": i.name,
+                "unit": i.unit_of_measure,
+                "baseline": number(i.baseline),
+                "baseline_year": i.baseline_year,
+                "target": number(i.target),
+                "target_year": i.target_year,
+                "target_op": i.target_op,
+                "growth": i.growth,
+                "expected": number(ws.indicators.expected(i, year)),
+            }
+            for i in indicators
+        ]
+
+        def target_text(i: Indicator) -> str:
+            if i.target_op == "≥":
+                return f"≥{format_number(i.target)}"
+            if i.target_op == "保持":
+                return f"{format_number(i.target)}（保持）"
+            return format_number(i.target)
+
+        def table() -> str:
+            rows = [
+                (
+                    i.seq,
+                    i.name,
+                    i.unit_of_measure,
+                    format_number(i.baseline),
+                    target_text(i),
+                    i.growth_text or "—",
+                    format_number(ws.indicators.expected(i, year), 2),
+                )
+                for i in indicators
+            ]
+            baseline_year = next((i.baseline_year for i in indicators if i.baseline_year), ws.plan.start_year)
+            target_year = max((i.target_year for i in indicators), default=ws.plan.end_year)
+            headers = [
+                "序号",
+                "指标",
+                "单位",
+                f"{baseline_year}年基数",
+                f"{target_year}年目标",
+                "年均预增",
+                f"{year}年预期值",
+            ]
+            return render_table(headers, rows, align=[">", "<", "<", ">", ">", ">", ">"])
+
+        return emit(args, data, table)

@@ -1,0 +1,124 @@
+"""What a value from outside may be before it is used: the bounds every reader of files checks, each refusal in
+Chinese naming the field and, for text, the position.
+
+Files from outside (returns, feedback files, plan files, task lists, rosters) and typed text are data, never trusted
+to fit the database: a version 0 would break a CHECK constraint and a version 2⁶³ overflow SQLite's integers; a NUL
+byte or another control character cannot be written to a workbook (openpyxl refuses it) and hides text on screen.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipdesk.domain.plan import Plan
+
+MAX_VERSION = 9999  # a report's versions: a unit signs a period a handful of times
+MAX_SEQ = 100_000  # numbers of tasks, indicators, projects and targets
+MAX_YEAR, MIN_YEAR = 2200, 1900
+MAX_NUMBER = 1e15  # any figure (a count, an amount in 亿元, a percentage)
+MAX_TEXT = 20_000  # characters of one text: a task's progress is a few hundred
+MAX_NAME = 500  # characters of a name (a unit, a task, a file)
+
+# Control characters other than tab, line feed and carriage return (which text may hold); also the Unicode
+# non-characters U+FFFE/U+FFFF that XML (and so a workbook) cannot carry.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """The first control character in ``text`` as (1-based position, its code "U+0000"), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return found.start() + 1, f"U+{ord(found.group()):04X}"
+
+
+def text_problem(text: object, field: str, limit: int = MAX_TEXT) -> str:
+    """Why ``text`` cannot be taken as the text of ``field`` ("" when it can): not text, too long, or holding a
+    control character (named with its position)."""
+    if not isinstance(text, str):
+        return f"{field}应为文字"
+    if len(text) > limit:
+        return f"{field}过长（{len(text)} 个字符，最多 {limit} 个）"
+    found = control_character(text)
+    if found is not None:
+        position, code = found
+        return f"{field}的第 {position} 个字符是控制字符（{code}），不能使用"
+    return ""
+
+
+def whole_number_problem(value: object, field: str, low: int, high: int) -> str:
+    """Why ``value`` is not a whole number from ``low`` to ``high`` ("" when it is)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{field}应为整数"
+    if not low <= value <= high:
+        shown = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}…"
+        return f"{field} {shown} 不在 {low}–{high} 之内"
+    return ""
+
+
+def number_problem(value: object, field: str, low: float = -MAX_NUMBER, high: float = MAX_NUMBER) -> str:
+    """Why ``value`` is not a finite number from ``low`` to ``high`` ("" when it is; None is for the caller)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{field}应为数字"
+    try:
+        number = float(value)
+    except OverflowError:
+        return f"{field}超出范围"
+    if not math.isfinite(number):
+        return f"{field}不是有限的数字"
+    if not low <= number <= high:
+        return f"{field} {number:g} 不在 {low:g}–{high:g} 之内"
+    return ""
+
+
+def version_problem(value: object, field: str = "版本号") -> str:
+    return whole_number_problem(value, field, 1, MAX_VERSION)
+
+
+def plan_problem(plan: Plan) -> str:
+    """The first part of ``plan`` that is not valid data, in Chinese naming where ("" when all is): every text
+    (titles, names, contents, units) without control characters and within its length, every number finite and every
+    sequence number and year within bounds. Checked for every plan from outside (a task list, a plan file) before it
+    is shown or saved."""
+
+    def problems() -> Iterator[str]:
+        for value, field in ((plan.code, "方案代码"), (plan.title, "方案名称"), (plan.issuer, "发文单位"),
+                             (plan.city, "城市"), (plan.report_title, "报表标题")):  # fmt: skip
+            yield text_problem(value, field, MAX_NAME)
+        for year, field in ((plan.start_year, "起始年份"), (plan.end_year, "结束年份")):
+            yield whole_number_problem(year, field, MIN_YEAR, MAX_YEAR)
+        for unit in plan.units:
+            yield text_problem(unit.name, "单位名称", MAX_NAME)
+            yield text_problem(unit.short_name, f"单位“{unit.name[:20]}”的简称", MAX_NAME)
+        for category in plan.categories:
+            yield text_problem(category, "任务类别", MAX_NAME)
+        for task in plan.tasks:
+            yield whole_number_problem(task.seq, "任务序号", 1, MAX_SEQ)
+            where = f"第 {task.seq} 项任务"
+            yield text_problem(task.name, f"{where}的名称", MAX_NAME)
+            yield text_problem(task.content, f"{where}的内容")
+            yield text_problem(task.category, f"{where}的类别", MAX_NAME)
+            for header, text in task.extra:
+                yield text_problem(header, f"{where}的列名", MAX_NAME)
+                yield text_problem(text, f"{where}的“{header[:10]}”")
+        for indicator in plan.indicators:
+            yield whole_number_problem(indicator.seq, "指标序号", 1, MAX_SEQ)
+            where = f"第 {indicator.seq} 项指标"
+            yield text_problem(indicator.name, f"{where}的名称", MAX_NAME)
+            yield text_problem(indicator.unit_of_measure, f"{where}的计量单位", MAX_NAME)
+            for figure, label in ((indicator.baseline, "基数"), (indicator.target, "目标")):
+                if figure is not None:
+                    yield number_problem(figure, f"{where}的{label}")
+        for project in plan.projects:
+            yield whole_number_problem(project.no, "示范工程编号", 1, MAX_SEQ)
+            yield text_problem(project.name, f"工程{project.no}的名称", MAX_NAME)
+            for target in project.targets:
+                yield whole_number_problem(target.seq, f"工程{project.no}的目标序号", 0, MAX_SEQ)
+                yield text_problem(target.name, f"工程{project.no}的目标名称", MAX_NAME)
+                yield number_problem(target.value, f"工程{project.no}的目标值")
+
+    return next((problem for problem in problems() if problem), "")
