@@ -299,10 +299,15 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
     assert re.search(r'w:name="华文中宋"><w:altName w:val="宋体"', table)
     heading = next(p for p in paragraphs if p.text == "一、总体情况")
     assert _east_asia(heading.runs[0]) == "黑体" and heading.runs[0].font.size.pt == 16
-    sub = [
-        p for p in paragraphs if re.match(r"（[一二三四五]）", p.text) and p.runs and _east_asia(p.runs[0]) == "楷体"
-    ]
-    assert sub  # （一） headings of 存在的主要问题 in 楷体
+    # （一） headings in 楷体 (here the year's parts are all older returns, so none is quoted: drawn on their own)
+    from ipdesk.exchange.notice import write_document
+
+    write_document([("title", "关于测试的通报"), ("subheading", "（一）资金保障不足。")], tmp_path / "k.docx", "t", "o")
+    kai = next(p for p in Document(str(tmp_path / "k.docx")).paragraphs if p.text.startswith("（一）"))
+    assert _east_asia(kai.runs[0]) == "楷体" and kai.runs[0].font.size.pt == 16
+    for paragraph in paragraphs:
+        if re.fullmatch(r"（[一二三四五六]）[^。]{2,14}。", paragraph.text):
+            assert _east_asia(paragraph.runs[0]) == "楷体"
     normal = notice.styles["Normal"]
     assert normal.font.size.pt == 16 and normal.font.name == "仿宋" and normal.paragraph_format.line_spacing.pt == 28.95
     grid = notice.sections[0]._sectPr.find(qn("w:docGrid"))
@@ -445,7 +450,9 @@ def test_only_lead_units_red_lagging_or_silent_flag_a_task_and_co_leads_are_lead
     # 知识产权年质押融资金额 has two lead units: both are 牵头, neither is a 协作单位 for reference
     table = indicator_table(consolidation, 2025)
     row = next(r for r in table.rows if r[0].value == 6)
-    lead_cell, reference = row[6].text, row[9].text
+    titles = [c.title for c in table.columns]
+    lead_cell = row[titles.index("牵头单位")].text
+    reference = row[next(i for i, t in enumerate(titles) if t.startswith("协作单位填报"))].text
     assert lead_cell.startswith(SCJ) and f"{KEJI}（共同牵头" in lead_cell
     assert KEJI not in reference
 
