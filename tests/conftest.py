@@ -75,6 +75,26 @@ def libreoffice_convert(files: list[Path], folder: Path, to: str = "pdf", timeou
     return out
 
 
+REVIEW_FOLDER = Path(__file__).resolve().parent / "output"  # rendered pages to look at; ignored by git
+
+
+def keep_for_review(pdf: Path, name: str, page: int = 1) -> Path | None:
+    """Render ``page`` of ``pdf`` as ``tests/output/NAME.png`` (60 dpi) for a person to look at after the run — one
+    page of each document ipdesk writes. Returns the image, or None where poppler's pdftoppm is missing."""
+    if not shutil.which("pdftoppm"):
+        return None
+    REVIEW_FOLDER.mkdir(exist_ok=True)
+    target = REVIEW_FOLDER / name
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(target)],
+        check=True,
+        capture_output=True,
+    )
+    image = target.with_suffix(".png")
+    assert image.stat().st_size > 1000  # a page was drawn
+    return image
+
+
 # -- one sample return, made once per run -------------------------------------------------------------------------
 SAMPLE_UNIT, SAMPLE_PERIOD, SAMPLE_PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 

@@ -8,8 +8,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from ipdesk.domain.reports import ReportStatus
 from ipdesk.exchange.importing import Outcome
 from ipdesk.signing.identity import KeyStore
 
+from .conftest import keep_for_review
 from .unit_desk import PASS, UnitDesk
 
 CITY_PASS = "市局签署口令"
@@ -695,6 +698,36 @@ def test_the_signed_feedback_is_kept_and_can_be_written_again(tmp_path, made, ci
     assert again.read_bytes() == once_more.read_bytes() and json.loads(again.read_text(encoding="utf-8"))["signature"]
     with pytest.raises(InvalidInput):
         city.city.write_feedback(YANTA, "2025-09", tmp_path)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_every_return_writes_a_printable_letter_that_names_the_signed_files_fingerprint(tmp_path, made, city):
+    _, files, _, _ = made
+    city.city.import_files([files[(KEJI, "2025-09", 1)][".xlsx"]], today=TODAY)
+    tasks = city.city.snapshot(KEJI, "2025-09").tasks
+    first, second = tasks[0], tasks[1]
+    comments = {first.seq: "进度与序时不符，请说明原因并补充会议纪要", second.seq: "佐证材料缺少验收报告"}
+    feedback = city.city.return_to_unit(
+        KEJI, "2025-09", "请补充佐证材料，核实进度", comments, tmp_path / "fb", CITY_PASS, "张主任", create=True
+    )
+    letter = feedback.with_suffix(".pdf")
+    assert letter.name == "市科技局_2025-09_v1_退回意见.pdf" == city.city.letter_name(KEJI, "2025-09")
+    keep_for_review(letter, "feedback-letter")
+    info = subprocess.run(["pdfinfo", str(letter)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\n", info)
+    text = subprocess.run(["pdftotext", str(letter), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    sha = hashlib.sha256(feedback.read_bytes()).hexdigest()
+    assert sha in flat  # the paper names the very file the unit receives
+    assert "市科技局" in flat and "2025年9月" in flat and "第1版" in flat and city.city.name in flat
+    assert "请补充佐证材料，核实进度" in flat and "经办人：张主任" in flat
+    for task, comment in ((first, comments[first.seq]), (second, comments[second.seq])):
+        assert f"第{task.seq}项任务“{task.name}”：{comment}" in flat
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", flat)
+    # written again from the kept file: the same letter, the same fingerprint
+    again = city.city.write_feedback(KEJI, "2025-09", tmp_path / "again")
+    retext = subprocess.run(["pdftotext", str(again.with_suffix(".pdf")), "-"], capture_output=True, text=True).stdout
+    assert re.sub(r"\s+", "", retext) == flat
 
 
 def test_feedback_for_a_version_the_unit_has_already_revised(tmp_path, made, city):

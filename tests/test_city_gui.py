@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QMessageBox, QToolBar
 
 from ipdesk import Workspace
@@ -145,8 +145,12 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     # The feedback file lost on the way: written again, the same bytes, from the review dialog.
     assert dialog.feedback_button.isVisibleTo(dialog)
     sent = next((tmp_path / "feedback").glob("*退回意见.json"))
+    opened: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Open)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     again = dialog.write_feedback_again(str(tmp_path / "again"))
     assert again.name == sent.name and again.read_bytes() == sent.read_bytes()
+    assert opened == [str(again.with_suffix(".pdf"))]  # the printable letter, offered and opened
 
 
 def test_a_return_and_its_files_are_one_row_with_the_whole_reason(window, returns):
@@ -362,6 +366,15 @@ def test_city_settings_change_the_deadline_and_the_rhythm(window):
     office = window.ws.city.office_settings()
     assert (office.collecting_from.code, office.green, office.phone) == ("2025-07", 0.9, "029-86786666")
     assert [p.code for p in window.ws.city.matrix(today=TODAY).periods] == ["2025Q3", "2025Q4"]
+    # the 通报's 版头 and 版记: a 发文字号 without 〔〕 is refused with the reason, then saved as written
+    dialog.notice_number.setText("市知识产权强市办[2025]N号")
+    dialog.accept()
+    assert "〔" in dialog.error.text() and window.ws.settings.get("notice_number") == ""
+    dialog.notice_number.setText("市知识产权强市办〔{年}〕N号")
+    dialog.notice_copy_to.setText("市委办公厅。")
+    dialog.accept()
+    assert window.ws.settings.get("notice_number") == "市知识产权强市办〔{年}〕N号"
+    assert window.ws.settings.get("notice_copy_to") == "市委办公厅。"
 
 
 def test_the_received_date_applies_to_one_import_and_then_returns_to_today(window, returns):

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -16,10 +18,11 @@ from openpyxl import load_workbook
 from ipdesk import Workspace
 from ipdesk.domain import InvalidInput
 from ipdesk.domain.periods import Period
+from ipdesk.domain.plan import Role
 from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
-from .conftest import libreoffice_convert, needs_soffice
+from .conftest import keep_for_review, libreoffice_convert, needs_soffice
 from .unit_desk import UnitDesk
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
@@ -238,19 +241,220 @@ def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     tasks = book["重点任务进展情况"]
     silent = [row for row in tasks.iter_rows(values_only=True) if row[0] == "市委宣传部"]
     assert silent and all(row[2] == "未报送" for row in silent)
+    keep_for_review(paths[1], "city-quarterly-report")
     text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True, text=True).stdout
     assert "季度督导报告" in text and "不重复计算" in text and "每个单位只计一次" in text.replace(" ", "")
     fonts = subprocess.run(["pdffonts", str(paths[1])], capture_output=True, text=True).stdout
     assert "no " not in "".join(line[-20:] for line in fonts.splitlines()[2:]).replace("yes", "")
     notice = Document(str(paths[2]))
     body = "\n".join(p.text for p in notice.paragraphs)
-    assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body
+    assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body.replace("\n", "")
     assert f"共 {sum(counts.values())} 项次，其中已完成 {counts['done']} 项次" in body
     assert "本期应报送单位 43 个，按时报送 0 个" in body and "逾期报送 2 个" in body
-    assert "一、总体情况" in body and "五、下步工作要求" in body
-    title = notice.paragraphs[0]
-    assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "黑体"
-    assert notice.paragraphs[2].runs[0].font.name in (None, "仿宋")
+    assert "一、总体情况" in body and "三、红黑榜" in body and "六、下步工作要求" in body
+    title = next(p for p in notice.paragraphs if p.text.startswith("关于"))
+    assert title.runs[0].font.size.pt == 22 and title.runs[0].font.name == "方正小标宋简体"
+    addressee = next(p for p in notice.paragraphs if p.text == "各责任单位：")
+    assert addressee.runs[0].font.name in (None, "仿宋")
+
+
+def _east_asia(run) -> str:
+    from docx.oxml.ns import qn
+
+    properties = run._r.rPr
+    fonts = properties.find(qn("w:rFonts")) if properties is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else ""
+
+
+def test_the_notice_in_the_national_layout(city, tmp_path):
+    """GB/T 9704-2012: 版头 (red 发文机关标志, 发文字号, red rule), the title's font chain and lines, headings, the
+    grid, page numbers odd right and even left, 附件 for long lists, the 红黑榜 from the year's scores, the 版记."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    from ipdesk.exchange.notice import TITLE_WORDS
+
+    ws, _, _ = city
+    ws.settings.update({"notice_number": "市知识产权强市办〔{年}〕N号", "notice_copy_to": "市委办公厅，市政府办公厅。"})
+    with pytest.raises(InvalidInput):
+        ws.settings.set("notice_number", "市知识产权强市办[2025]3号")  # the year goes in 〔〕
+    today = dt.date(2026, 1, 20)
+    notice = Document(str(ws.city.reports.report("2025", tmp_path, today)[2]))
+    paragraphs = notice.paragraphs
+    mark, number = paragraphs[0], paragraphs[1]
+    assert mark.text == ws.city.name and str(mark.runs[0].font.color.rgb) == "FF0000"
+    assert _east_asia(mark.runs[0]) == "方正小标宋简体" and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert number.text == "市知识产权强市办〔2026〕N号"
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"  # the red separator line
+    title = next(p for p in paragraphs if p.text.startswith("关于"))
+    assert {(_east_asia(r), r.font.size.pt) for r in title.runs} == {("方正小标宋简体", 22)}
+    lines = [r.text for r in title.runs]
+    assert len(lines) >= 2 and all(len(line) <= 20 for line in lines)
+    for before, after in itertools.pairwise(lines):  # never broken inside a word
+        assert not any(w in before[-3:] + after[:3] and w not in before and w not in after for w in TITLE_WORDS)
+    table = next(r.target_part for r in notice.part.rels.values() if r.reltype.endswith("/fontTable")).blob.decode()
+    assert re.search(r'w:name="方正小标宋简体"><w:altName w:val="华文中宋"', table)
+    assert re.search(r'w:name="华文中宋"><w:altName w:val="宋体"', table)
+    heading = next(p for p in paragraphs if p.text == "一、总体情况")
+    assert _east_asia(heading.runs[0]) == "黑体" and heading.runs[0].font.size.pt == 16
+    # （一） headings in 楷体 (here the year's parts are all older returns, so none is quoted: drawn on their own)
+    from ipdesk.exchange.notice import write_document
+
+    write_document([("title", "关于测试的通报"), ("subheading", "（一）资金保障不足。")], tmp_path / "k.docx", "t", "o")
+    kai = next(p for p in Document(str(tmp_path / "k.docx")).paragraphs if p.text.startswith("（一）"))
+    assert _east_asia(kai.runs[0]) == "楷体" and kai.runs[0].font.size.pt == 16
+    for paragraph in paragraphs:
+        if re.fullmatch(r"（[一二三四五六]）[^。]{2,14}。", paragraph.text):
+            assert _east_asia(paragraph.runs[0]) == "楷体"
+    normal = notice.styles["Normal"]
+    assert normal.font.size.pt == 16 and normal.font.name == "仿宋" and normal.paragraph_format.line_spacing.pt == 28.95
+    grid = notice.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:linePitch")) == "579"  # 22 lines to the text block
+    assert notice.settings.odd_and_even_pages_header_footer
+    odd, even = notice.sections[0].footer.paragraphs[0], notice.sections[0].even_page_footer.paragraphs[0]
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert {r.font.size.pt for r in odd.runs} == {14} and odd.text.startswith("— ")
+    body = "\n".join(p.text for p in paragraphs)
+    # 红黑榜 from the year's scores: here every unit is at the floor, so nobody stands out and nobody is praised
+    cards = sorted(ws.city.reports.scores(2025, today), key=lambda c: (-c.total, c.unit))
+    assert "三、红黑榜" in body
+    if cards[0].total == cards[-1].total:
+        assert "不设红黑榜" in body and "年度考核得分居前" not in body
+    else:
+        assert f"{cards[0].unit}（{cards[0].total:g}分）" in body and "年度考核得分居前" in body
+    # the score table and the long lists are annexed, and named under the body
+    assert "附件：1." in body and "年度考核得分" in body
+    tables = [[c.text for c in t.rows[0].cells] for t in notice.tables]
+    assert ["类别", "名次", "单位", "得分", "等次"] in tables
+    scores = next(t for t in notice.tables if t.rows[0].cells[0].text == "类别")
+    assert len(scores.rows) == 1 + len(cards)
+    # 版记 at the foot of a last page of its own, with no page number: the last section's footers
+    last = notice.sections[-1]
+    assert len(notice.sections) == 2 and not last.footer.is_linked_to_previous
+    for footer in (last.footer, last.even_page_footer):
+        copy_to, issued = footer.paragraphs
+        assert copy_to.text == "抄送：市委办公厅，市政府办公厅。" and issued.text.endswith("2026年1月20日印发")
+        assert issued.text.startswith(ws.city.name) and "PAGE" not in footer._element.xml
+        assert copy_to._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
+
+
+@needs_soffice
+def test_the_notices_pages_in_libreoffice(city, tmp_path):
+    ws, _, _ = city
+    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[2]
+    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    keep_for_review(pdf, "notice-page-1")
+    keep_for_review(pdf, "notice-page-2", page=2)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    first = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert first[0] == ws.city.name and first[1].replace(" ", "").startswith("市知识产权强市办〔2025〕")
+    title = "".join(line for line in first if "通报" in line or line.startswith("关于"))
+    assert "关于" in title and "的通报" in title
+    for text in pages:  # 28 characters a line at most, about 22 lines
+        body = [line for line in text.splitlines() if line.strip() and "—" not in line]
+        assert len(body) <= 24
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    numbers = {}
+    for number, page in enumerate(boxes.split("<page ")[1:], 1):
+        dashes = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>—', page)]
+        if dashes:
+            numbers[number] = max(dashes) if number % 2 else min(dashes)
+    assert numbers[1] > 595 / 2 and numbers[2] < 595 / 2  # odd pages at the right, even at the left
+    last = re.sub(r"\s+", "", pages[-1])  # (without 仿宋 here, its wide digits may wrap the 印发 line)
+    assert last.startswith("抄送：") and last.endswith("印发") and "—" not in last  # 版记 alone, no page number
+
+
+def test_the_red_and_black_lists_and_the_problems_summarised_across_units():
+    from ipdesk.exchange.notice import NoticeFacts, Ranked, paragraphs, problem_kinds, rank_by_scores
+    from ipdesk.exchange.scoring import ScoreCard
+
+    def card(unit: str, total: float) -> ScoreCard:
+        return ScoreCard(unit, "区县", (), total, total)
+
+    cards = [
+        card("甲区", 98.5),
+        card("乙区", 91),
+        card("丙区", 85),
+        card("丁区", 80),
+        card("戊区", 72),
+        card("己区", 60),
+    ]
+    honours, shames = rank_by_scores(cards)
+    assert honours == [Ranked("甲区", "98.5分"), Ranked("乙区", "91分"), Ranked("丙区", "85分")]
+    assert shames == [Ranked("己区", "60分"), Ranked("戊区", "72分"), Ranked("丁区", "80分")]
+    assert rank_by_scores([card("甲区", 80), card("乙区", 80)]) == ([], [])  # all alike: no list
+    kinds = problem_kinds(
+        [
+            ("甲区", 17, "专项资金拨付进度较慢。"),
+            ("乙区", 21, "资金不足，项目推进受影响"),
+            ("甲区", 25, "专业人员不足"),
+            ("丙区", 17, "财政预算尚未下达"),
+        ]
+    )
+    money = kinds[0]
+    assert (money.kind, money.units, money.tasks) == ("资金保障不足", ("甲区", "乙区", "丙区"), (17, 21))
+    assert money.example in ("专项资金拨付进度较慢", "财政预算尚未下达", "资金不足，项目推进受影响")
+    facts = NoticeFacts(
+        Period.parse("2025"),
+        "2025年宝鸡市知识产权强市建设工作进展情况",
+        "宝鸡市知识产权强市建设工作方案",
+        "宝鸡市知识产权强市建设工作领导小组办公室",
+        dt.date(2026, 1, 20),
+        {u: Timeliness.ON_TIME for u in ("甲区", "乙区", "丙区", "丁区", "戊区", "己区")},
+        Counter({"done": 3, "in_progress": 2}),
+        {},
+        ["甲区", "乙区"],
+        [],
+        None,
+        None,
+        honours=honours,
+        shames=shames,
+        ranking_basis="年度考核得分",
+        good_basis="年度考核得分居前",
+        problem_kinds=kinds,
+    )
+    text = "\n".join(line for _, line in paragraphs(facts))
+    assert "按年度考核得分，列入红榜的单位：甲区（98.5分）、乙区（91分）、丙区（85分）。" in text
+    assert "列入黑榜的单位：己区（60分）、戊区（72分）、丁区（80分）" in text
+    assert "甲区、乙区等 2 个单位年度考核得分居前" in text
+    assert "（一）资金保障不足。\n涉及 3 个单位的 2 项任务（第17、21项），如" in text
+    assert "（二）专业人员和服务力量不足。\n涉及 1 个单位的 1 项任务（第25项），如甲区反映：“专业人员不足”。" in text
+
+
+def test_only_lead_units_red_lagging_or_silent_flag_a_task_and_co_leads_are_leads(city, tmp_path):
+    from ipdesk.exchange.city_tables import indicator_table, task_parts_table
+
+    ws, _, _ = city
+    consolidation = ws.city.reports.consolidation("2025Q3")
+    groups = task_parts_table(consolidation).groups
+    flagged = {
+        int(g.text.removeprefix("【需关注】第").split("项")[0]) for g in groups if g.text.startswith("【需关注】")
+    }
+    # counted here from the parts: a lead unit red, 滞后 or not reported
+    expected = {
+        t.seq
+        for t in consolidation.tasks
+        if any(p.role is Role.LEAD and (not p.reported or p.light == "red" or p.status == "lagging") for p in t.parts)
+    }
+    assert flagged == expected
+    coop_only = {
+        t.seq
+        for t in consolidation.tasks
+        if t.attention and t.seq not in expected  # a cooperating unit's red light alone
+    }
+    assert not coop_only & flagged
+    assert len(flagged) < len(consolidation.tasks)
+    # 知识产权年质押融资金额 has two lead units: both are 牵头, neither is a 协作单位 for reference
+    table = indicator_table(consolidation, 2025)
+    row = next(r for r in table.rows if r[0].value == 6)
+    titles = [c.title for c in table.columns]
+    lead_cell = row[titles.index("牵头单位")].text
+    reference = row[next(i for i, t in enumerate(titles) if t.startswith("协作单位填报"))].text
+    assert lead_cell.startswith(SCJ) and f"{KEJI}（共同牵头" in lead_cell
+    assert KEJI not in reference
 
 
 def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
@@ -290,8 +494,24 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
-    signature_page = next(page for page in pages if "领导小组办公室\n" in page)
+    signature_page = next(
+        page for page in pages if re.search(r"领导小组办公室\n+\d{4} ?年 ?\d{1,2} ?月 ?\d{1,2} ?日\n", page)
+    )
     assert "下步工作要求" in signature_page or "三是" in signature_page  # the signature never stands alone
+
+
+@needs_soffice
+def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
+    ws, _, _ = city
+    workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
+    pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    keep_for_review(pdf, "city-workbook-libreoffice")
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
+    rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
+    assert lefts and min(lefts) > 20 and max(rights) < 842 - 20  # A4 landscape: nothing at or past the edges
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "有本期材料的单位" in text.replace(" ", "")  # 总体情况's paragraphs print whole, not cut at the sides
 
 
 def test_the_annual_assessment(city, tmp_path):
@@ -332,6 +552,11 @@ def test_the_final_evaluation(city, tmp_path):
     body = "\n".join(p.text for p in Document(str(paths[2])).paragraphs)
     assert "一、主要发展指标完成情况" in body and "方案实施期内未报送过的单位" in body
     assert "（取自2025年9月的报送，2025年9月数据）" in body  # the lead unit's last figure is older than the plan's end
+    # a percentage indicator short of its target is short by 个百分点, never by "%"
+    percents = [i for i in ws.plan.indicators if i.unit_of_measure.strip() == "%"]
+    lines = [line for line in body.splitlines() if any(line.startswith(f"{i.seq}. ") for i in percents)]
+    assert lines and not any(re.search(r"差[\d.]+%", line) for line in lines)
+    assert any("个百分点" in line for line in lines) or all("未达标" not in line for line in lines)
 
 
 def test_report_commands(city, tmp_path, capsys):

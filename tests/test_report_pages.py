@@ -21,7 +21,7 @@ from ipdesk.reports.linebreak import NO_END, NO_START, line_violations
 from ipdesk.reports.table_model import format_value
 from ipdesk.workspace.sample_data import fill_sample
 
-from .conftest import libreoffice_convert, needs_soffice
+from .conftest import keep_for_review, libreoffice_convert, needs_soffice
 
 Q3 = Period.parse("2025Q3")
 UNIT = "碑林区人民政府"
@@ -100,7 +100,81 @@ def test_a_district_quarter_fits_in_half_the_paper(demo, tmp_path):
     widths = next(b for b, _ in pages[0] if isinstance(b, TableBlock)).widths
     assert sum(widths) == pytest.approx(PAGE.width) and PAGE.width > 255 * MM  # the landscape page's width
     by_title = dict(zip((c.title for c in table.columns), widths, strict=True))
-    assert by_title["任务内容"] > 70 * MM and by_title["工作进展及成效（截至9月30日）"] > 50 * MM
+    clerk = ("工作进展及成效（截至9月30日）", "存在问题", "下步计划")
+    assert sum(by_title[t] for t in clerk) >= PAGE.width / 2 - 0.5  # the clerk's words: half the width
+    assert by_title["工作进展及成效（截至9月30日）"] > 50 * MM
+
+
+# -- the clerk's words get room --------------------------------------------------------------------------------------
+LONG_PROBLEM = (
+    "由于项目审批流程较长，资金拨付进度滞后于计划安排，部分企业申报材料准备不充分，专业服务机构力量不足，"
+    "导致工作推进较慢，需协调市级部门加快审批并安排专项资金予以保障。"
+)
+
+
+@pytest.fixture
+def long_words(demo):
+    """碑林区's quarter with an 82-character problem and a long plan on every task it has filled."""
+    assert len(LONG_PROBLEM) >= 80
+    for row in demo.progress.for_unit(UNIT, Q3):
+        if row.progress.status is not None and row.progress.status.value:
+            plan = "下一步将加强与相关部门的沟通协调，加快审批和资金拨付进度，组织专业机构开展辅导。"
+            demo.progress.save(row.progress.with_changes(problems=LONG_PROBLEM, next_steps=plan))
+    return demo
+
+
+def test_the_clerks_columns_get_half_the_width_and_none_fewer_than_8_characters(long_words):
+    from ipdesk.reports.layout import METRICS, TEXT_WIDTH
+    from ipdesk.reports.table_model import fit_widths
+
+    table = tables(long_words.reports.snapshot(UNIT, Q3))[0]
+    widths = fit_widths(table, TEXT_WIDTH, METRICS)
+    clerk = [w for c, w in zip(table.columns, widths, strict=True) if c.clerk]
+    assert [c.title[:4] for c in table.columns if c.clerk] == ["工作进展", "存在问题", "下步计划"]
+    assert sum(clerk) >= TEXT_WIDTH / 2 - 0.5
+    assert min(clerk) >= 8 * METRICS.size + 2 * METRICS.padding
+    # an 82-character problem takes a few lines, not the 19 it took beside a 45-character 任务内容
+    problem = next(i for i, c in enumerate(table.columns) if c.title == "存在问题")
+    chars = (widths[problem] - 2 * METRICS.padding) / METRICS.size
+    assert len(LONG_PROBLEM) / chars <= 6
+
+
+def test_the_form_prints_the_first_sentence_and_the_workbook_keeps_the_plans_text(long_words, tmp_path):
+    from ipdesk.reports.layout import first_sentence
+
+    assert first_sentence("推动版权示范创建。培育一批版权产业龙头企业。") == "推动版权示范创建……"
+    assert first_sentence("依法严厉打击侵权假冒行为") == "依法严厉打击侵权假冒行为"
+    long = "依托秦创原创新驱动平台、西部科技创新港、丝路科学城、翱翔小镇、西部云谷等,建立完善“科技研发+技术转移”机制"
+    short = first_sentence(long)
+    assert short.endswith("……") and len(short) <= 42 and long.startswith(short[:-2])
+    snapshot = long_words.reports.snapshot(UNIT, Q3)
+    (xlsx,) = export(long_words, UNIT, Q3, tmp_path / "out", ("xlsx",))
+    book = load_workbook(xlsx)
+    full = {row[0].value: row[2].value for row in book["任务内容"].iter_rows(min_row=HEADER_ROW + 1) if row[1].value}
+    form = {row[0].value: row[2].value for row in book["任务进展情况"].iter_rows(min_row=HEADER_ROW + 1)}
+    for task in snapshot.tasks:
+        assert full[task.seq] == task.content  # the plan's text, whole, once per task
+        assert form[task.seq].split("\n")[0] == first_sentence(task.content)
+    assert any(len(form[t.seq].split("\n")[0]) < len(t.content) for t in snapshot.tasks)
+
+
+@needs_soffice
+@needs_poppler
+def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_pdf(long_words, tmp_path):
+    pdf, xlsx = export(long_words, UNIT, Q3, tmp_path / "out", ("pdf", "xlsx"))
+    printed = libreoffice_convert([xlsx], tmp_path) / (xlsx.stem + ".pdf")
+    ours, theirs = page_texts(pdf), page_texts(printed)
+
+    def task_pages(texts: list[str]) -> int:
+        return next(n for n, text in enumerate(texts) if "二、主要发展指标" in text)
+
+    keep_for_review(pdf, "unit-form-pdf")
+    keep_for_review(printed, "unit-form-workbook-libreoffice")
+    assert task_pages(theirs) <= task_pages(ours) + 1
+    assert "碑林区人民政府" in theirs[0]  # the unit's name whole on the line over the table
+    for page in range(1, task_pages(theirs) + 1):
+        assert "下步计划" in theirs[page - 1].replace(" ", "")  # the last column prints, on every page
+    assert all(w.x1 < 842 - 20 for w in words(printed))  # nothing runs off the right edge
 
 
 # -- Chinese line breaking -----------------------------------------------------------------------------------------
@@ -284,7 +358,8 @@ def test_counts_print_as_whole_numbers_and_growth_as_a_number(tmp_path):
             assert re.sub(r'"[^"]*"', "", goal.number_format) == "0" and done.number_format == "0", r
     pdf = tmp_path / "agency.pdf"
     write_pdf(snapshot, pdf)
-    text = re.sub(r"\s+", " ", "".join(page_texts(pdf)))
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(r"\s+", " ", raw)  # in reading order: the row reads whole wherever the page breaks the table
     assert re.search(r"2 海外专利年申请量 件 449 800 12\.25% 800 703 ", text)
     assert "703.43" not in text
 

@@ -16,7 +16,7 @@ from ipdesk import Period, Workspace
 from ipdesk.domain import InvalidInput, Progress, TaskStatus
 from ipdesk.reports.excel import HEADER_ROW
 from ipdesk.reports.files import report_file_name
-from ipdesk.reports.layout import tables
+from ipdesk.reports.layout import tables, task_text_table
 from ipdesk.reports.table_model import Group
 from ipdesk.workspace.sample_data import fill_sample
 
@@ -91,8 +91,9 @@ def test_workbook_reads_back_as_the_snapshot(filled, out):
     assert path.name == "碑林区人民政府_2025Q3_工作进展_草稿（未签署）_示例数据_v1.xlsx"
     snapshot = filled.reports.snapshot(UNIT, Q3)
     book = load_workbook(path)
-    expected = tables(snapshot)
-    assert book.sheetnames == [t.sheet for t in expected] == ["任务进展情况", "主要指标完成情况", "佐证材料清单"]
+    expected = [*tables(snapshot), task_text_table(snapshot)]
+    assert [t.sheet for t in expected] == ["任务进展情况", "主要指标完成情况", "佐证材料清单", "任务内容"]
+    assert book.sheetnames == [t.sheet for t in expected]
     for table in expected:
         sheet = book[table.sheet]
         assert sheet["A1"].value == snapshot.header.form_title + "（示例数据）　草稿（未签署）"

@@ -179,6 +179,9 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
     settings.add_argument(
         "--pdf-font", metavar="字体", help="PDF 字体：simsun、fangsong、simhei（本机有时）；空为随程序提供"
     )
+    settings.add_argument("--notice-office", metavar="机关", help="通报的发文机关标志（空为方案的牵头机构）")
+    settings.add_argument("--notice-number", metavar="字号", help="通报的发文字号，如 市知识产权强市办〔{年}〕N号")
+    settings.add_argument("--notice-copy-to", metavar="抄送", help="通报的抄送机关，如 市委办公厅，市政府办公厅。")
     rules = step("rules", "年度考核的计分规则：查看，或导出 / 导入规则文件（.json）", cmd_city_rules)
     rules.add_argument("--export", type=Path, metavar="文件", help="把当前规则导出为文件")
     rules.add_argument("--import", dest="import_file", type=Path, metavar="文件", help="导入规则文件并立即使用")
@@ -316,6 +319,9 @@ def cmd_city_settings(args: argparse.Namespace) -> int:
                 args.person,
                 args.phone,
                 args.pdf_font,
+                args.notice_office,
+                args.notice_number,
+                args.notice_copy_to,
             )
         )
         changed = False
@@ -331,6 +337,9 @@ def cmd_city_settings(args: argparse.Namespace) -> int:
                 person=args.person,
                 phone=args.phone,
                 pdf_font=args.pdf_font,
+                notice_office=args.notice_office,
+                notice_number=args.notice_number,
+                notice_copy_to=args.notice_copy_to,
             )
         office = ws.city.office_settings()
         data = {**office.to_dict(), "changed": changed}
@@ -344,6 +353,8 @@ def cmd_city_settings(args: argparse.Namespace) -> int:
                 f"绿灯阈值：{office.green * 100:g}%　黄灯阈值：{office.yellow * 100:g}%",
                 f"经办人：{office.person or '（未设置）'}　联系电话：{office.phone or '（未设置）'}",
                 f"PDF 字体：{office.pdf_font or '随程序提供的字体（文泉驿微米黑）'}",
+                f"通报：发文机关标志 {office.notice_office or '（方案的牵头机构）'}　"
+                f"发文字号 {office.notice_number or '（未设置）'}　抄送 {office.notice_copy_to or '（未设置）'}",
             ]
             if changing:
                 lines.insert(0, "已保存设置：" if changed else "设置没有变化：")

@@ -141,7 +141,7 @@ def task_parts_table(consolidation: Consolidation) -> Table:
     for task in consolidation.ordered_tasks():
         lead = "、".join(p.unit for p in task.parts if p.role is Role.LEAD)
         heading = f"第{task.seq}项　{task.name}：{task.content}（牵头：{lead}）"
-        if task.attention:
+        if task.flagged:  # a lead unit red, 滞后 or silent; not every task with a red part somewhere
             heading = "【需关注】" + heading
         items.append(Group(heading))
         for part in task.parts:
@@ -185,10 +185,21 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
         Column("协作单位填报|（仅供参考，不计入）", "text", min_chars=8),
     )
     rows = []
+    plan = consolidation.plan
     for item in consolidation.indicators:
         indicator = item.indicator
-        reference = "；".join(
-            f"{unit}：{'未报' if value is None else number_text(value)}" for unit, value in item.reference
+        task = plan.task(indicator.task_seq) if indicator.task_seq is not None else None
+        leads = task.lead_units if task is not None else indicator.lead_units
+        figures = dict(item.reference)
+        reference = "；".join(  # the cooperating units only: a second lead unit is named as 牵头, beside the first
+            f"{unit}：{'未报' if value is None else number_text(value)}"
+            for unit, value in item.reference
+            if unit not in leads
+        )
+        co_leads = "".join(
+            f"、{unit}（共同牵头，{'未报' if figures.get(unit) is None else number_text(figures[unit])}）"
+            for unit in leads
+            if unit != item.lead_unit
         )
         judgement = item.judgement
         mark = data_mark(item.source_period, consolidation.period)
@@ -201,7 +212,11 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
                 _quantity(judgement.year_expected if judgement else None, indicator.unit_of_measure, indicator.name),
                 _quantity(item.expected, indicator.unit_of_measure, indicator.name),
                 _quantity(item.city_value, indicator.unit_of_measure, indicator.name),
-                Cell(item.lead_unit + ("（未报）" if item.city_value is None else f"（{mark}）" if mark else "")),
+                Cell(
+                    item.lead_unit
+                    + ("（未报）" if item.city_value is None else f"（{mark}）" if mark else "")
+                    + co_leads
+                ),
                 Cell(item.rate, PERCENT),
                 light_cell(item.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(item.light, "—")),
                 Cell(reference),

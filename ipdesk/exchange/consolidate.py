@@ -153,6 +153,12 @@ class TaskRollup:
         return any(p.needs_attention for p in self.parts)
 
     @property
+    def flagged(self) -> bool:
+        """【需关注】 in a report a leader reads: a lead unit's part is red, 滞后, or not reported (its return overdue
+        or missing). A cooperating unit's red light is shown on its row but does not flag the whole task."""
+        return any(p.role is Role.LEAD and (p.needs_attention or not p.reported) for p in self.parts)
+
+    @property
     def missing(self) -> list[str]:
         return [p.unit for p in self.parts if not p.reported]
 

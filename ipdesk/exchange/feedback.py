@@ -118,6 +118,15 @@ def _field_problem(data: dict) -> str:
     return next((c for c in checks if c), "")
 
 
+def content_of(data: bytes, name: str) -> Feedback:
+    """What a feedback file this office signed says (its own kept copy: read, not verified again)."""
+    try:
+        text = json.loads(data.decode("utf-8-sig"))["document"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput(f"“{name}”的内容无法读取") from None
+    return _parse(text, Path(name))
+
+
 def _parse(text: str, path: Path) -> Feedback:
     try:
         data = json.loads(text)

@@ -3,6 +3,7 @@
 Each sheet (``excel_table.write_table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
 填报人 and 联系电话 (middle) · 填报日期 and 版本 (right), the header row repeated on every printed page, category
 heading rows, numbers as numbers with the PDF's formats, lights as cell colours beside their words. The task sheet
+prints the first sentence of each task's text; the last sheet, 任务内容, holds the plan's full text. The task sheet
 ends with the signature lines and 填表说明, kept on the printed page of its last rows. A report not signed says
 草稿（未签署） in its title and at the top of every printed page.
 """
@@ -24,6 +25,7 @@ from ipdesk.reports.layout import (
     report_title,
     signer_name,
     tables,
+    task_text_table,
 )
 from ipdesk.reports.snapshot import ReportSnapshot
 
@@ -59,6 +61,9 @@ def build_workbook(snapshot: ReportSnapshot) -> Workbook:
             closing=closing_lines(snapshot) if number == 0 else (),
         )
         write_table_sheet(workbook, table, heading, METRICS, TEXT_WIDTH)
+    full_text = task_text_table(snapshot)
+    heading = SheetHeading(report_title(snapshot), full_text.title, SheetLine(info_parts(snapshot)), marks)
+    write_table_sheet(workbook, full_text, heading, METRICS, TEXT_WIDTH)
     workbook.properties.title = report_title(snapshot)
     workbook.properties.creator = "ipdesk"
     workbook.properties.subject = f"{h.unit_line} {h.period_name}"

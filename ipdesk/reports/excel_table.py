@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,11 +41,13 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 
-# A4 landscape and its margins, in inches as the file stores them: 15 mm at the sides, 19 mm top and bottom with
-# the page header and footer 8 mm from the edge, so neither touches the body and no printer cuts them.
+# A4 landscape and its margins, in inches as the file stores them: 15 mm at the sides, 17 mm top and bottom with
+# the page header and footer 7 mm from the edge, so neither touches the body and no printer cuts them.
 PAGE_WIDTH_IN, PAGE_HEIGHT_IN = 11.69, 8.27
-MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN, HEADER_FOOTER_IN = 0.59, 0.75, 0.75, 0.31
-SAFETY = 0.94  # of a page's height used, for the difference between programs' row heights
+MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN, HEADER_FOOTER_IN = 0.59, 0.67, 0.67, 0.27
+SAFETY = 0.97  # of a page's height used, for the difference between programs' row heights
+LINE_SLACK = 1.25  # a part of the line over the table is given this much more room than its text measures
+SPREAD = 4  # sheet columns a one-column table is spread over
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]
         edges = [0, *cuts, count]
         spans = [(edges[i] + 1, edges[i + 1]) for i in range(parts)]
         rooms = [sum(points[a - 1 : b]) for a, b in spans]
-        lines = [_rough_lines(text, room) for text, room in zip(texts, rooms, strict=False)]
+        # planned with room to spare: programs measure text differently, and a name must not break ("碑/林区")
+        lines = [_rough_lines(text, room / LINE_SLACK) for text, room in zip(texts, rooms, strict=False)]
         key = (max(lines) * 100 + sum(lines), -min(rooms))
         if best is None or key < best[0]:
             best = (key, spans)
@@ -188,21 +192,32 @@ class _StyleCache:
 
 
 def new_workbook() -> Workbook:
-    """An empty workbook for sheets of tables."""
+    """An empty workbook for sheets of tables, its default font 宋体 11 as Chinese spreadsheet programs have it: a
+    column's width is counted in digits of that font, so a program that has it lays the columns out as ipdesk did."""
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the one sheet a new workbook comes with
+    fonts = workbook._fonts  # type: ignore[attr-defined]  # the style table; its first font is the default
+    default = copy(fonts[0])
+    default.name, default.family, default.scheme = BODY_FONT, None, None
+    workbook._fonts = IndexedList([default, *list(fonts)[1:]])  # type: ignore[attr-defined]
     return workbook
 
 
 def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Worksheet:
     """Add ``table`` as a sheet: columns in the proportions ``fit_widths(table, width, metrics)`` gives the PDF."""
     sheet = workbook.create_sheet(table.sheet)
-    count = len(table.columns)
     scale = SIZE / metrics.size
     widths = [
         excel_width(w * scale + (FIXED_EXTRA if column.fixed else 0))
         for w, column in zip(fit_widths(table, width, metrics), table.columns, strict=True)
     ]
+    # A table of one column (paragraphs) is spread over a few sheet columns merged on every row: a spreadsheet
+    # program counts the pages of a sheet's width by columns, and one column wider than the paper is not shrunk
+    # to fit it, it is cut (LibreOffice).
+    spread = SPREAD if len(table.columns) == 1 else 1
+    if spread > 1:
+        widths = [excel_width(excel_points(widths[0]) / spread)] * spread
+    count = len(widths)
     for number, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(number)].width = w
 
@@ -225,8 +240,12 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     header_row = row
     header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
     header_lines = 1
+    if spread > 1:
+        for number in range(2, count + 1):
+            sheet.cell(header_row, number).border = BORDER
+        merge(sheet, header_row, 1, header_row, count)
     for number, column in enumerate(table.columns, 1):
-        room = excel_points(widths[number - 1]) - 2 * PADDING
+        room = (sum(map(excel_points, widths)) if spread > 1 else excel_points(widths[number - 1])) - 2 * PADDING
         words = break_lines(column.title, room, _MEASURE, words=column.header_words)
         cell = sheet.cell(header_row, number)
         set_value(cell, "\n".join(words))
@@ -242,6 +261,8 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     alignments = {a: Alignment(horizontal=a, vertical="top", wrap_text=True) for a in ("left", "center", "right")}
     points = [excel_points(w) for w in widths]
+    if spread > 1:
+        points = [sum(points)]  # what the one column's text has, across the merged cells
     items = list(table.items) or [Group(table.empty_text)]
     for item in items:
         row += 1
@@ -272,6 +293,10 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
             text = value.text
             cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
             lines = max(lines, cell_lines)
+        if spread > 1:
+            for number in range(2, count + 1):
+                styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
+            merge(sheet, row, 1, row, count)
         height = _height(lines)
         sheet.row_dimensions[row].height = height
         heights.append((row, height, False))

@@ -23,6 +23,10 @@ METRICS = Metrics(size=9.0, header_size=9.0, padding=2.5)
 LIGHT_FILLS = {"green": "D8F0D8", "yellow": "FFF1C2", "red": "F8D0D0"}
 BLANK = "_" * 10  # where a name or number is still to be written
 EVIDENCE_NAMED = 3  # evidence files named in a task's row; more are counted and listed in 佐证材料清单
+SHORT_CONTENT = 40  # characters of the plan's text the form prints at most (its first sentence, or less)
+SENTENCE_ENDS = "。！？；;"
+CLAUSE_BREAKS = "，,；;、：:"
+CLERK_SHARE = 0.5  # 工作进展及成效, 存在问题 and 下步计划 together: at least half of the task table's width
 
 
 def quantity_format(value: float | None, counts: bool) -> str:
@@ -49,12 +53,29 @@ def _unit_cell(snapshot: ReportSnapshot, unit: str) -> tuple[Cell, ...]:
     return (Cell(unit),) if snapshot.several_units else ()
 
 
-def task_content_text(task: TaskLine) -> str:
-    """任务内容; for a task the unit only cooperates on, who leads it (on a line of its own)."""
+def first_sentence(text: str, most: int = SHORT_CONTENT) -> str:
+    """The plan's text as the form prints it: its first sentence; a sentence longer than ``most`` characters up to
+    the last clause break within them. What is left out is marked with ……; the full text is in the workbook's
+    任务内容 sheet."""
+    text = text.strip()
+    ends = [text.find(mark) for mark in SENTENCE_ENDS if 0 <= text.find(mark) < len(text) - 1]
+    short = text[: min(ends) + 1] if ends else text
+    if len(short) > most:
+        breaks = [i for i, ch in enumerate(short[:most]) if ch in CLAUSE_BREAKS and i >= most // 2]
+        short = short[: breaks[-1]] if breaks else short[:most]
+    if short == text:
+        return text
+    return short.rstrip("，,；;、：:。") + "……"
+
+
+def task_content_text(task: TaskLine, short: bool = False) -> str:
+    """任务内容 (``short``: its first sentence, as the form prints it); for a task the unit only cooperates on, who
+    leads it (on a line of its own)."""
+    content = first_sentence(task.content) if short else task.content
     if task.role != "coop":
-        return task.content
+        return content
     leads = "、".join(task.lead_units)
-    return f"{task.content}\n（本单位协作；牵头单位：{leads}）" if leads else f"{task.content}\n（本单位协作）"
+    return f"{content}\n（本单位协作；牵头单位：{leads}）" if leads else f"{content}\n（本单位协作）"
 
 
 SAME_AS_BEFORE = "（同上期）"
@@ -93,9 +114,9 @@ def task_table(snapshot: ReportSnapshot) -> Table:
         Column("完成|状态", "word"),
         Column("完成|进度", "number"),
         Column("预警", "word"),
-        Column(f"工作进展及成效|（截至{month_day}）", min_chars=8),
-        Column("存在问题", min_chars=4),
-        Column("下步计划", min_chars=4),
+        Column(f"工作进展及成效|（截至{month_day}）", min_chars=8, clerk=True),
+        Column("存在问题", min_chars=8, clerk=True),
+        Column("下步计划", min_chars=8, clerk=True),
     )
     tasks = sorted(snapshot.tasks, key=lambda t: (t.seq, snapshot.header.units.index(t.unit)))
     items: list[Row | Group] = []
@@ -109,7 +130,7 @@ def task_table(snapshot: ReportSnapshot) -> Table:
                 Cell(task.seq),
                 *_unit_cell(snapshot, task.unit),
                 Cell(task.name),
-                Cell(task_content_text(task)),
+                Cell(task_content_text(task, short=True)),
                 Cell(task.status_label),
                 Cell(task.percent, decimals_format(task.percent, 1, '"%"')) if task.percent is not None else Cell(""),
                 light_cell(task.light, task.light_label),
@@ -118,7 +139,24 @@ def task_table(snapshot: ReportSnapshot) -> Table:
                 Cell(carried_text(task, "next_steps")),
             )
         )
-    return Table("任务进展情况", "一、重点任务进展情况", columns, tuple(items))
+    return Table("任务进展情况", "一、重点任务进展情况", columns, tuple(items), clerk_share=CLERK_SHARE)
+
+
+def task_text_table(snapshot: ReportSnapshot) -> Table:
+    """The plan's full text of the unit's tasks: the workbook's own sheet, since the form prints the first sentence."""
+    columns = (Column("序号", "seq"), Column("任务名称", min_chars=6), Column("任务内容（方案原文）", min_chars=20))
+    seen: set[int] = set()
+    items: list[Row | Group] = []
+    category = None
+    for task in sorted(snapshot.tasks, key=lambda t: t.seq):
+        if task.seq in seen:
+            continue
+        seen.add(task.seq)
+        if task.category != category:
+            category = task.category
+            items.append(Group(category))
+        items.append((Cell(task.seq), Cell(task.name), Cell(task.content)))
+    return Table("任务内容", "附：任务内容（方案原文）", columns, tuple(items))
 
 
 def _growth_cell(text: str) -> Cell:
@@ -265,7 +303,8 @@ def notes(snapshot: ReportSnapshot) -> list[str]:
         f"{h.light_yellow * 100:g}%及以上为黄灯，其余为红灯；红灯和滞后任务须在“存在问题”中说明原因。",
         "主要指标的本年预期值按方案基数和年均预增计算，完成率为本期实际值与预期值之比，预警规则同上；"
         "“≥”门槛类和“保持”类指标未达到预期值的不为绿灯：目标年及以后为红灯，此前为黄灯。",
-        f"本表数据截至{h.cutoff}。协作任务注明牵头单位；佐证材料在对应任务的工作进展中列出，文件清单附后。",
+        f"本表数据截至{h.cutoff}。协作任务注明牵头单位；佐证材料在对应任务的工作进展中列出，文件清单附后。"
+        "任务内容列方案原文的首句，全文见方案及电子表格的“任务内容”工作表。",
     ]
 
 

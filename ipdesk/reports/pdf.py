@@ -4,7 +4,8 @@ The title (with 草稿（未签署） for anything not signed); the line 填报�
 across the width; the tables (``pdf_table``: header repeated on every page, category heading rows, rows that continue
 on the next page); the signature block right after the last table (two columns with room to write; the unit and the
 date at the right under a 42 mm seal area, where an electronic seal is later placed); 填表说明; then, as
-attachments, a chart per indicator and the list of evidence files. 第 X 页 共 Y 页 under every page. Any character
+attachments, a chart per indicator, the list of evidence files and the plan's full text of the unit's tasks (the
+form prints each task's first sentence). 第 X 页 共 Y 页 under every page. Any character
 the font cannot draw is refused by name and position before anything is written.
 """
 
@@ -15,7 +16,17 @@ from pathlib import Path
 
 from ipdesk.domain.periods import chinese_datetime
 from ipdesk.reports import fonts
-from ipdesk.reports.layout import METRICS, MM, draft_mark, info_parts, notes, report_title, signer_name, tables
+from ipdesk.reports.layout import (
+    METRICS,
+    MM,
+    draft_mark,
+    info_parts,
+    notes,
+    report_title,
+    signer_name,
+    tables,
+    task_text_table,
+)
 from ipdesk.reports.linebreak import break_lines
 from ipdesk.reports.pdf_pages import (
     Block,
@@ -221,7 +232,7 @@ def all_texts(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
         ("审核人", h.reviewer),
         ("签署人", h.signed_by),
     ]
-    for table in tables(snapshot):
+    for table in [*tables(snapshot), task_text_table(snapshot)]:
         for column_number, column in enumerate(table.columns):
             for row_number, row in enumerate(table.text_rows(), 1):
                 found.append((f"{table.sheet}第{row_number}行“{column.title}”", row[column_number]))
@@ -292,6 +303,10 @@ def story(snapshot: ReportSnapshot, styles: ReportStyles, seal: dict) -> list[Bl
     if evidence is not None and evidence.items:
         blocks.append(Text(evidence.title, styles.heading, keep_with_next=True))
         blocks.append(TableBlock(_clean(evidence), styles.table))
+    full_text = task_text_table(snapshot)  # the form prints each task's first sentence; here is the plan's text
+    if full_text.items:
+        blocks.append(Text(full_text.title, styles.heading, keep_with_next=True))
+        blocks.append(TableBlock(_clean(full_text), styles.table))
     return blocks
 
 

@@ -12,7 +12,9 @@ section (``pdf_table.TableBlock``) from the same definition, laid out with the s
 - ``Group``: a heading row across the table (a task category, a project) under which the following rows belong.
 
 ``fit_widths`` shares the page width among the columns: fixed columns get what their longest word needs and the
-text columns share the rest so that the rows come out as short as possible.
+text columns share the rest so that the rows come out as short as possible — except that the columns a clerk writes
+in (``Column.clerk``) together keep at least the table's ``clerk_share`` of the width, whatever the other columns
+hold: a form is there for the clerk's words.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Column:
     header: str  # "|" marks where the header may break: "完成|进度", "工作进展及成效|（截至9月30日）"
     kind: str = "text"
     min_chars: float = 4  # a text column's narrowest width, in hanzi
+    clerk: bool = False  # the clerk's own words (进展, 问题, 计划): these share at least ``Table.clerk_share``
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -84,6 +87,7 @@ class Table:
     columns: tuple[Column, ...]
     items: tuple[Row | Group, ...] = ()
     empty_text: str = "（无）"  # what an empty table says, in the sheet and in the PDF
+    clerk_share: float = 0.0  # the least share of the width the ``clerk`` columns get together
 
     def __post_init__(self) -> None:
         for item in self.items:
@@ -269,6 +273,9 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
     paragraphs = {c: [[estimate(p, size) for p in row[c].text.split("\n")] for row in rows] for c in text_columns}
     lines = {c: [_lines(p, widths[c] - pad) for p in paragraphs[c]] for c in text_columns}
     piece = spare / metrics.steps
+    clerks = any(c.clerk for c in table.columns)
+    others = sum(w for w, c in zip(widths, table.columns, strict=True) if not c.clerk)
+    others_limit = total * (1 - table.clerk_share) if clerks else total
     wider: dict[int, list[int]] = {}
     stays_below: dict[int, list[float]] = {}  # per column and row: the room up to which wider's count holds
     for c in text_columns:
@@ -300,12 +307,18 @@ def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tupl
     gains = {c: [saving(c, r) for r in range(count)] for c in text_columns}
     totals = {c: sum(gains[c]) for c in text_columns}
     for _ in range(metrics.steps):
-        best, best_gain = text_columns[0], None
+        best, best_gain = -1, None
         for c in text_columns:
+            if not table.columns[c].clerk and others + piece > others_limit + 1e-6:
+                continue  # the plan's words may not take the clerk's share
             key = (totals[c], weight[c] / widths[c])
             if best_gain is None or key > best_gain:
                 best, best_gain = c, key
+        if best < 0:
+            break
         widths[best] += piece
+        if not table.columns[best].clerk:
+            others += piece
         before, lines[best] = lines[best], wider[best]
         room = widths[best] + piece - pad
         wider[best] = list(lines[best])

@@ -33,12 +33,14 @@ from ipdesk.signing.workbook_view import shown
 
 FOOTER = "第 &P 页 共 &N 页"  # the page footer every sheet prints
 TASKS, INDICATORS, TARGETS, EVIDENCE = "任务进展情况", "主要指标完成情况", "示范工程目标", "佐证材料清单"
+TASK_TEXT = "任务内容"  # the plan's full text of the unit's tasks, the last sheet of later workbooks (optional)
 HEADINGS = {
     "一、重点任务进展情况",
     "二、主要发展指标完成情况",
     "三、示范工程目标完成情况",
     "附：佐证材料清单",
     "佐证材料清单",
+    "附：任务内容（方案原文）",
 }
 LABELS = ("填报单位（盖章）", "单位负责人（签字）", "填报人", "联系电话", "填报日期", "日期", "版本", "审核人")
 _LABEL = re.compile("(" + "|".join(LABELS) + ")：")
@@ -166,7 +168,11 @@ def _task_columns(task: TaskLine) -> list[Column]:
         _col("^序号$", "序号", Number(task.seq, digits=0)),
         _col("^任务类别$", "任务类别", _text(task.category)),
         _col("^任务名称$", "任务名称", _text(task.name)),
-        _col("^任务内容$", "任务内容", _text(task.content, task_content_text(task))),
+        _col(
+            "^任务内容$",
+            "任务内容",
+            _text(task.content, task_content_text(task), task_content_text(task, short=True)),
+        ),
         _col("^本单位角色$", "本单位角色", _text(task.role_label)),
         _col("^完成状态$", "完成状态", _text(task.status_label)),
         _col("^完成进度$", "完成进度", Number(task.percent, suffixes=("%", ""), digits=1)),
@@ -240,6 +246,14 @@ def _evidence_columns(number: int, line: EvidenceLine) -> list[Column]:
     ]
 
 
+def _task_text_columns(task: TaskLine) -> list[Column]:
+    return [
+        _col("^序号$", "序号", Number(task.seq, digits=0)),
+        _col("^任务名称$", "任务名称", _text(task.name)),
+        _col("^任务内容（方案原文）$", "任务内容（方案原文）", _text(task.content)),
+    ]
+
+
 @dataclass(frozen=True)
 class SheetRule:
     name: str
@@ -247,7 +261,7 @@ class SheetRule:
     groups: set[str]  # group heading texts allowed between entries
 
 
-def _rules(snapshot: ReportSnapshot) -> list[SheetRule]:
+def _rules(snapshot: ReportSnapshot, with_task_text: bool = False) -> list[SheetRule]:
     tasks = sorted(snapshot.tasks, key=lambda t: t.seq)
     targets = sorted(snapshot.targets, key=lambda t: (t.project_no, t.seq))
     rules = [
@@ -269,6 +283,11 @@ def _rules(snapshot: ReportSnapshot) -> list[SheetRule]:
     rules.append(
         SheetRule(EVIDENCE, [(str(n), _evidence_columns(n, e), "") for n, e in enumerate(snapshot.evidence, 1)], set())
     )
+    if with_task_text:  # each task once, in the plan's order, under its category
+        unique = list({t.seq: t for t in tasks}.values())
+        rules.append(
+            SheetRule(TASK_TEXT, [(str(t.seq), _task_text_columns(t), "") for t in unique], {t.category for t in tasks})
+        )
     return rules
 
 
@@ -276,8 +295,9 @@ def _rules(snapshot: ReportSnapshot) -> list[SheetRule]:
 def disagreements(view: dict, snapshot: ReportSnapshot) -> list[Disagreement]:
     """Every way the signed view differs from what the signed return says, the first (in sheet, row and column
     order) first. Raises ``KeyError``/``TypeError``/``ValueError`` on a view that is not made as § 4.2 says."""
-    rules = _rules(snapshot)
     described = [sheet for sheet in view["sheets"] if "cells" in sheet]
+    # the 任务内容 sheet (the plan's text the form shortens) is there in later workbooks, last
+    rules = _rules(snapshot, with_task_text=bool(described) and described[-1]["name"] == TASK_TEXT)
     found: list[Disagreement] = []
     names, wanted = [s["name"] for s in described], [r.name for r in rules]
     if names != wanted:
@@ -368,6 +388,7 @@ def _probe_patterns(sheet: str) -> list[re.Pattern]:
             I("", 1, "", "", "lead", None, None, 0.0, "=", 2025, "", None, None, None, "none", "", "")
         ),
         TARGETS: lambda: _target_columns(G("", 1, "", "", 0.0, "=", "", "cumulative", None, "", "")),
+        TASK_TEXT: lambda: _task_text_columns(T("", 1, "", "", "", "lead", "", None, 0.0, "none", "", "", "")),
         EVIDENCE: lambda: _evidence_columns(1, E("", 1, "", "", 0, "")),
     }
     return [pattern for pattern, _, _ in probes[sheet]()]

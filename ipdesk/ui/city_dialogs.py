@@ -334,13 +334,23 @@ class ReviewDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.load()
             self.decided.emit()
-            QMessageBox.information(
-                self,
-                "ipdesk",
-                self.tr("已退回。退回意见文件已写出：\n{0}\n\n请把它发给{1}，由该单位在程序中“导入退回意见”。").format(
-                    dialog.written, self.unit
-                ),
+            self._offer_letter(
+                self.tr(
+                    "已退回。退回意见文件已写出：\n{0}\n\n请把它发给{1}，由该单位在程序中“导入退回意见”。"
+                    "\n旁边的同名 PDF 是可打印的退回意见（页脚印有该文件的 SHA-256 指纹），按“打开”查看或打印。"
+                ).format(dialog.written, self.unit),
+                dialog.written,
             )
+
+    def _offer_letter(self, text: str, written: Path | None) -> None:
+        """Say what was written, and offer to open the printable letter beside the signed file (按“打开”)."""
+        letter = written.with_suffix(".pdf") if written is not None else None
+        buttons = QMessageBox.StandardButton.Ok
+        if letter is not None and letter.exists():
+            buttons |= QMessageBox.StandardButton.Open
+        answer = QMessageBox.information(self, "ipdesk", text, buttons, QMessageBox.StandardButton.Ok)
+        if answer == QMessageBox.StandardButton.Open and letter is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(letter)))
 
     def write_feedback_again(self, folder: str | None = None) -> Path | None:
         if folder is None:
@@ -352,7 +362,7 @@ class ReviewDialog(QDialog):
         except IpdeskError as error:
             QMessageBox.warning(self, "ipdesk", str(error))
             return None
-        QMessageBox.information(self, "ipdesk", self.tr("退回意见文件已写出：\n{0}").format(written))
+        self._offer_letter(self.tr("退回意见文件和可打印的退回意见（PDF）已写出：\n{0}").format(written), written)
         return written
 
     def show_evidence_menu(self) -> None:

@@ -112,8 +112,8 @@ def choose_side(ws: Workspace) -> str | None:
 
 class CitySettingsDialog(QDialog):
     """设置 of the city office's workspace: who works it and the phone, the reporting rhythm, the first collected
-    month and the deadline, the light thresholds, the PDF's font — the same stored values as ``ipdesk city
-    settings`` (``ws.city.change_settings``)."""
+    month and the deadline, the light thresholds, the PDF's font, and the 通报's 发文机关标志, 发文字号 pattern and
+    抄送 — the same stored values as ``ipdesk city settings`` (``ws.city.change_settings``)."""
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None):
         from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
@@ -153,6 +153,14 @@ class CitySettingsDialog(QDialog):
         for key, shown in ws.reports.pdf_faces().items():
             self.face.addItem(shown, key)
         self.face.setCurrentIndex(max(self.face.findData(current.pdf_font), 0))
+        # the 通报's 版头 and 版记 (GB/T 9704)
+        self.notice_office = QLineEdit(current.notice_office)
+        self.notice_office.setPlaceholderText(ws.city.name)
+        self.notice_number = QLineEdit(current.notice_number)
+        self.notice_number.setPlaceholderText("市知识产权强市办〔{年}〕N号")
+        self.notice_number.setToolTip(self.tr("{年} 换成成文年份；N 留给办公室编号。年份须用六角括号〔〕。"))
+        self.notice_copy_to = QLineEdit(current.notice_copy_to)
+        self.notice_copy_to.setPlaceholderText(self.tr("如：市委办公厅，市政府办公厅。"))
         form = QFormLayout()
         form.addRow(self.tr("经办人"), self.person)
         form.addRow(self.tr("联系电话"), self.phone)
@@ -162,6 +170,9 @@ class CitySettingsDialog(QDialog):
         form.addRow(self.tr("绿灯阈值（达到序时进度的）"), self.green)
         form.addRow(self.tr("黄灯阈值"), self.yellow)
         form.addRow(self.tr("PDF 字体"), self.face)
+        form.addRow(self.tr("通报的发文机关标志"), self.notice_office)
+        form.addRow(self.tr("通报的发文字号"), self.notice_number)
+        form.addRow(self.tr("通报的抄送"), self.notice_copy_to)
         hint = QLabel(
             self.tr(
                 "开始汇总之前的报送期“未纳入汇总”：不催报、不计未报送、不扣分。修改后报送情况和各报告随即按新设置计算。"
@@ -180,7 +191,7 @@ class CitySettingsDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 380)
+        self.resize(560, 460)
 
     def accept(self) -> None:
         since = self.since.currentData()
@@ -195,6 +206,9 @@ class CitySettingsDialog(QDialog):
                 person=self.person.text(),
                 phone=self.phone.text(),
                 pdf_font=self.face.currentData(),
+                notice_office=self.notice_office.text(),
+                notice_number=self.notice_number.text(),
+                notice_copy_to=self.notice_copy_to.text(),
             )
         except IpdeskError as error:
             self.error.setText(str(error))

@@ -23,6 +23,7 @@ from ipdesk.workspace.plan import as_period
 if TYPE_CHECKING:
     from ipdesk.domain.accounting import Accounting, CollectionRules, Matrix, UnitAccount
     from ipdesk.exchange.checks import ReturnNotes
+    from ipdesk.exchange.feedback import Feedback
     from ipdesk.exchange.importing import ImportResult, Incoming
     from ipdesk.exchange.remind import Reminder
     from ipdesk.reports.snapshot import ReportSnapshot
@@ -328,6 +329,9 @@ class CityOffice:
             person=s.get(s.REVIEWER_NAME),
             phone=s.get(s.CLERK_PHONE),
             pdf_font=s.get(s.PDF_FONT),
+            notice_office=s.get(s.NOTICE_OFFICE),
+            notice_number=s.get(s.NOTICE_NUMBER),
+            notice_copy_to=s.get(s.NOTICE_COPY_TO),
         )
 
     def change_settings(
@@ -342,6 +346,9 @@ class CityOffice:
         person: str | None = None,
         phone: str | None = None,
         pdf_font: str | None = None,
+        notice_office: str | None = None,
+        notice_number: str | None = None,
+        notice_copy_to: str | None = None,
     ) -> bool:
         """Change the office's settings given (None: left as it is) together, checked as a whole; ``whole_plan``
         collects from the plan's start. Returns False when nothing changed. Every figure is read afresh from these
@@ -374,6 +381,13 @@ class CityOffice:
             if pdf_font and pdf_font not in self._ws.reports.pdf_faces():
                 raise InvalidInput(f"没有这种 PDF 字体：{pdf_font}（可选：{'、'.join(self._ws.reports.pdf_faces())}）")
             values[s.PDF_FONT] = pdf_font
+        for key, value in (
+            (s.NOTICE_OFFICE, notice_office),
+            (s.NOTICE_NUMBER, notice_number),
+            (s.NOTICE_COPY_TO, notice_copy_to),
+        ):
+            if value is not None:
+                values[key] = value.strip()
         return s.update(values) if values else False
 
     def timeliness_text(self, unit: str | Unit, period: str | Period) -> str:
@@ -645,7 +659,8 @@ class CityOffice:
         """退回 the newest version with the office's comments, signed with the office's key into a feedback file.
 
         The decision and the signed file are stored together, in one transaction; the file is then written into
-        ``folder``. Should that fail (a full or pulled USB stick) the return stays decided and ``write_feedback``
+        ``folder``, with the printable 退回意见 (a one-page PDF of the same name, see ``feedback_letter``) beside it.
+        Should that fail (a full or pulled USB stick) the return stays decided and ``write_feedback``
         writes the same signed file again."""
         from ipdesk.exchange import feedback as feedback_file
         from ipdesk.reports.files import write_bytes_into
@@ -686,12 +701,44 @@ class CityOffice:
             city_store.decide(ws.db, item, new, name, comment, list(content.task_comments))
             city_store.keep_feedback(ws.db, item.id, file_name, data, hashlib.sha256(data).hexdigest())
         try:
-            return write_bytes_into(Path(folder), file_name, data)
+            written = write_bytes_into(Path(folder), file_name, data)
+            self._write_letter(content, file_name, data, Path(folder))
         except InvalidInput as error:
             raise InvalidInput(
                 f"已退回，退回意见已签署并保存在工作区中；但写出文件失败：{error}。"
                 "请换一个文件夹“重新写出退回意见”（ipdesk city feedback）"
             ) from error
+        return written
+
+    def _write_letter(self, content: Feedback, file_name: str, data: bytes, folder: Path) -> Path:
+        """The printable 退回意见 (PDF) beside the signed file, with that file's SHA-256 in its footer."""
+        from ipdesk.exchange import feedback_letter
+        from ipdesk.reports import fonts
+        from ipdesk.reports.files import write_atomically
+
+        ws = self._ws
+        names: dict[int, str] = {}
+        for comment in content.task_comments:
+            if comment.task_seq is None:
+                continue
+            try:
+                names[comment.task_seq] = ws.tasks.get(comment.task_seq).name
+            except InvalidInput:  # a task of another plan's version: its number alone
+                pass
+        font = fonts.register(ws.settings.get(ws.settings.PDF_FONT))
+        fonts.check_printable(font, feedback_letter.texts(content, names))
+        sha = hashlib.sha256(data).hexdigest()
+        target = folder / feedback_letter.letter_name(file_name)
+        return write_atomically(
+            target, lambda path: feedback_letter.write_letter(content, file_name, sha, names, path, font)
+        )
+
+    def letter_name(self, unit: str | Unit, period: str | Period, version: int | None = None) -> str:
+        """The name of the printable 退回意见 written beside the signed feedback file ("" when there is none)."""
+        from ipdesk.exchange.feedback_letter import letter_name
+
+        kept = self.feedback_file_name(unit, period, version)
+        return letter_name(kept) if kept else ""
 
     def feedback_file_name(self, unit: str | Unit, period: str | Period, version: int | None = None) -> str:
         """The name of the signed feedback file kept for a version that was returned ("" when there is none)."""
@@ -701,7 +748,8 @@ class CityOffice:
     def write_feedback(
         self, unit: str | Unit, period: str | Period, folder: str | Path, version: int | None = None
     ) -> Path:
-        """Write out again the signed feedback file the office sent with its 退回 (a lost USB stick)."""
+        """Write out again the signed feedback file the office sent with its 退回 (a lost USB stick), and the
+        printable letter beside it."""
         from ipdesk.reports.files import write_bytes_into
 
         item = self._require(unit, period, version)
@@ -709,7 +757,11 @@ class CityOffice:
         if kept is None:
             raise InvalidInput(f"{self._what(item)}没有退回意见文件（未被退回，或在 ipdesk 较早的版本中退回）")
         name, data = kept
-        return write_bytes_into(Path(folder), name, data)
+        written = write_bytes_into(Path(folder), name, data)
+        from ipdesk.exchange.feedback import content_of
+
+        self._write_letter(content_of(data, name), name, data, Path(folder))
+        return written
 
     def unlock(self, passphrase: str, signer: str | None = None, create: bool = False) -> Identity:
         """The office's signing identity, unlocked with ``passphrase`` (made first when ``create`` and missing)."""
@@ -740,7 +792,7 @@ class CityOffice:
 @dataclass(frozen=True)
 class OfficeSettings:
     """The office's settings: its reporting rhythm, first collected month, deadline day, light thresholds, the person
-    who works it and the phone, and the PDF font."""
+    who works it and the phone, the PDF font, and the 通报's 发文机关标志, 发文字号 pattern and 抄送."""
 
     rhythm: PeriodKind
     collecting_from: Period | None  # None: the plan's whole span
@@ -750,6 +802,9 @@ class OfficeSettings:
     person: str
     phone: str
     pdf_font: str
+    notice_office: str = ""  # "" the plan's office name
+    notice_number: str = ""  # {年} the year, N the number the office fills in
+    notice_copy_to: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -761,6 +816,9 @@ class OfficeSettings:
             "person": self.person,
             "phone": self.phone,
             "pdf_font": self.pdf_font,
+            "notice_office": self.notice_office,
+            "notice_number": self.notice_number,
+            "notice_copy_to": self.notice_copy_to,
         }
 
 

@@ -470,7 +470,7 @@ class CityReports:
         today: dt.date,
         folder: Path,
     ) -> Path:
-        from ipdesk.exchange.notice import notice_facts, write_notice
+        from ipdesk.exchange.notice import document_number, notice_facts, write_notice
         from ipdesk.reports.files import safe_part, write_atomically
 
         ws = self._ws
@@ -484,14 +484,18 @@ class CityReports:
                 extra.append(
                     f"年度考核中，{group}前三名为" + "、".join(f"{c.unit}（{c.total:g}分）" for c in ranked[:3]) + "。"
                 )
+        settings = ws.settings
         facts = notice_facts(
             consolidation,
             on_time,
-            ws.city.name,
+            settings.get(settings.NOTICE_OFFICE) or ws.city.name,
             today,
             next_period,
             rules.deadline(next_period) if next_period else None,
             extra,
+            number=document_number(settings.get(settings.NOTICE_NUMBER), today.year),
+            copy_to=settings.get(settings.NOTICE_COPY_TO),
+            cards=cards or None,  # a year's 通报 ranks and praises by the year's scores
         )
         name = f"{safe_part(ws.plan.city or '汇总')}_{period.code}_通报（草稿）.docx"
         return write_atomically(Path(folder) / name, lambda path: write_notice(facts, path))
@@ -644,7 +648,9 @@ class CityReports:
                 if source.end < plan.end_date:  # the lead unit's last figure is older than the plan's last period
                     value += f"（取自{source.chinese}的报送，{source.chinese}数据）"
                 how = f"完成目标的{degree * 100:.1f}%，" if degree is not None else ""
-                short = f"，差{number_text(-gap)}{indicator.unit_of_measure}" if verdict == "未达标" and gap else ""
+                # a shortfall of a percentage is in 个百分点 (90% against 95% is 5 个百分点 short, not 5%)
+                measure = "个百分点" if indicator.unit_of_measure.strip() in ("%", "％") else indicator.unit_of_measure
+                short = f"，差{number_text(-gap)}{measure}" if verdict == "未达标" and gap else ""
                 light = item.judgement.light.label if item.judgement is not None else "—"
                 text = (
                     f"{indicator.name}：{plan.end_year}年目标{target}，终期数值{value}，{how}{verdict}{short}"

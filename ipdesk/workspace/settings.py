@@ -32,6 +32,9 @@ class Settings:
     WORKSPACE_KIND = "workspace_kind"  # "unit" (填报) or "city" (市领导小组办公室汇总); unset for a new workspace
     CITY_FROM = "city_from"  # the first month the city office collects with ipdesk ("" all of the plan's span)
     EVIDENCE_MAIL_MB = "evidence_mail_mb"  # an evidence package larger than this (MB) is offered split at export
+    NOTICE_OFFICE = "notice_office"  # the 通报's 发文机关标志 and 印发机关 ("" the plan's office name)
+    NOTICE_NUMBER = "notice_number"  # the 发文字号 pattern: {年} the year, N the number the office fills in
+    NOTICE_COPY_TO = "notice_copy_to"  # the 通报's 抄送 line ("" left for the office to fill in)
 
     DEFAULTS: ClassVar[dict[str, str]] = {
         DUE_DAY: "5",
@@ -78,6 +81,10 @@ class Settings:
             if when.kind is not PeriodKind.MONTH:
                 raise InvalidInput("起始报送期应写成月份，如 2025-09")
             self._ws.plan_period(when)
+        elif key == self.NOTICE_NUMBER and value and not ("〔" in value and "〕" in value):
+            raise InvalidInput(
+                "发文字号应写成“机关代字〔年份〕序号号”，年份用六角括号〔〕，如 市知识产权强市办〔{年}〕N号"
+            )
         elif key == self.WORKSPACE_KIND and value not in ("unit", "city"):
             raise InvalidInput("工作区类型应为单位填报（unit）或市领导小组办公室汇总（city）")
         elif key == self.DUE_DAY:
