@@ -387,7 +387,15 @@ class CityWindow(QMainWindow):
         from ipdesk.domain.reports import ReportStatus
 
         cells = [self.model.cell(i) for i in self.view.selectionModel().selectedIndexes()]
-        candidates = [c for c in cells if c.latest is not None and c.latest.status is ReportStatus.SIGNED]
+        # a long column (a quarter of months) holds several returns: each 待审 one is a candidate, once
+        candidates = list(
+            {
+                (r.unit, r.period.code): r
+                for cell in cells
+                for r in cell.returns
+                if r.latest is not None and r.latest.status is ReportStatus.SIGNED
+            }.values()
+        )
         if not candidates:
             self.statusBar().showMessage(self.tr("所选单元格中没有待审的报告"), 6000)
             return
