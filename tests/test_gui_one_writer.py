@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 
@@ -98,7 +99,11 @@ def test_typing_during_a_background_city_import_loses_nothing(qtbot, tmp_path, r
     outcome: dict[str, object] = {}
 
     def work(report, cancelled):
-        return ws.city.import_files(files, progress=report, cancelled=cancelled, today=dt.date(2025, 11, 20))
+        def slow_disk(*args, **kwargs):  # each file takes a while to read, as from a USB stick: the import lasts
+            time.sleep(0.4)  # long enough for several phrases on a fast machine too
+            return report(*args, **kwargs)
+
+        return ws.city.import_files(files, progress=slow_disk, cancelled=cancelled, today=dt.date(2025, 11, 20))
 
     try:
         run_with_progress(
