@@ -17,6 +17,7 @@ COMMANDS = [
     "plan",
     "units",
     "tasks",
+    "show",
     "indicators",
     "export",
     "demo",

@@ -1,4 +1,5 @@
-"""``ipdesk units``, ``ipdesk tasks``, ``ipdesk indicators``: what the current plan lists."""
+"""``ipdesk units``, ``ipdesk tasks``, ``ipdesk show``, ``ipdesk indicators``: what the current plan lists, and what a
+unit entered for a period."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ipdesk.cli.common import Command, emit, number, open_workspace
+from ipdesk.cli.common import Command, emit, number, open_workspace, plan_period
 from ipdesk.cli.common import year as parse_year
+from ipdesk.domain.former_tasks import FORMER_GROUP, FORMER_LABEL, FormerTask
 
 if TYPE_CHECKING:
     from ipdesk.domain.indicators import Indicator
@@ -18,6 +20,10 @@ def register(command: Command) -> None:
     tasks = command("tasks", "列出某单位牵头或协作的任务", cmd_tasks)
     tasks.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段，如“碑林区”")
     tasks.add_argument("--role", choices=["lead", "coop"], help="只列牵头（lead）或协作（coop）的任务")
+    show = command("show", "显示某单位某期已填报的任务进展（含方案更新后已调整给其他单位的原承担任务，只读）", cmd_show)
+    show.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    show.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3、2025H2、2025")
+    show.add_argument("--task", type=int, metavar="序号", help="只显示这一项任务")
     indicators = command("indicators", "列出主要发展指标及某年的预期值", cmd_indicators)
     indicators.add_argument("--year", type=parse_year, metavar="年份", help="计算预期值的年份（默认：今年）")
 
@@ -56,6 +62,23 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             }
             for a in assigned
         ]
+        # Tasks a plan update gave to other units while this unit had entries for them: listed, never dropped
+        # silently (domain.former_tasks); not with --role, which asks for what the unit answers for now.
+        former = [] if args.role else ws.progress.former(unit)
+        data += [
+            {
+                "seq": f.task.seq,
+                "category": f.task.category,
+                "name": f.task.name,
+                "content": f.task.content,
+                "role": "former",
+                "lead_units": list(f.task.lead_units),
+                "coop_units": list(f.task.coop_units),
+                "moved_to": list(f.now_with),
+                "periods_with_entries": [p.code for p in f.periods],
+            }
+            for f in former
+        ]
 
         def table() -> str:
             rows = [(a.task.seq, a.role.label, a.task.category, a.task.name, a.task.content) for a in assigned]
@@ -76,7 +99,90 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                     max_widths=[None, None, 24, 20, 60],
                     align=[">"],
                 )
+                + _former_table(unit.name, former)
             )
+
+        return emit(args, data, table)
+
+
+def _former_table(unit: str, former: list[FormerTask]) -> str:
+    if not former:
+        return ""
+    from ipdesk.console import render_table
+
+    rows = [
+        (f.task.seq, f.task.name, f.mark.removeprefix("已调整给"), "、".join(p.chinese for p in f.periods))
+        for f in former
+    ]
+    return (
+        f"\n\n{FORMER_GROUP}：{len(former)} 项（方案更新后已调整给其他单位；{unit}原填报的内容保留，只能查看，"
+        "不再要求填报；用 ipdesk show --unit 单位 --period 报送期 查看）\n"
+        + render_table(
+            ["序号", "任务名称", "现由", "有填报记录的报送期"], rows, max_widths=[None, 20, 30, 40], align=[">"]
+        )
+    )
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ipdesk.console import render_table
+    from ipdesk.domain.errors import InvalidInput
+    from ipdesk.domain.plan import TaskKind
+
+    with open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        period = plan_period(ws, args.period)
+        rows = [r for r in ws.progress.seen(unit, period) if r.task.kind is not TaskKind.INDICATOR]
+        if args.task is not None:
+            rows = [r for r in rows if r.task.seq == args.task]
+            if not rows:
+                raise InvalidInput(f"{unit.name}{period.chinese}的任务中没有第 {args.task} 项")
+        counts = ws.evidence.counts(unit, period)
+        data = [
+            {
+                "seq": r.task.seq,
+                "name": r.task.name,
+                "role": r.role.value if r.role is not None else "former",
+                "editable": r.former is None,
+                "moved_to": list(r.former.now_with) if r.former is not None else [],
+                "status": r.progress.status.value if r.progress.status else None,
+                "percent": r.progress.percent,
+                "achievements": r.progress.achievements,
+                "problems": r.progress.problems,
+                "next_steps": r.progress.next_steps,
+                "evidence": [e.file_name for e in ws.evidence.for_task(r.task.seq, unit, period)]
+                if counts.get(r.task.seq)
+                else [],
+                "updated_at": r.progress.updated_at,
+            }
+            for r in rows
+        ]
+
+        def table() -> str:
+            lines = [f"{unit.name} {period.chinese}：{len(rows)} 项任务"]
+            shown = [
+                (
+                    r.task.seq,
+                    r.role.label if r.role is not None else FORMER_LABEL,
+                    r.task.name if r.former is None else f"{r.task.name}（{r.former.mark}，只能查看）",
+                    r.progress.status.label if r.progress.status else "未填",
+                    "" if r.progress.percent is None else f"{r.progress.percent:g}%",
+                    r.progress.achievements,
+                    r.progress.problems,
+                    r.progress.next_steps,
+                    counts.get(r.task.seq, 0) or "",
+                )
+                for r in rows
+            ]
+            lines.append(
+                render_table(
+                    ["序号", "角色", "任务名称", "状态", "进度", "工作进展", "存在问题", "下步计划", "佐证"],
+                    shown,
+                    max_widths=[None, None, 24, None, None, 40, 30, 30, None],
+                    align=[">"],
+                )
+            )
+            lines += [f"说明：{r.former.read_only_reason(unit.name)}" for r in rows if r.former is not None]
+            return "\n".join(lines)
 
         return emit(args, data, table)
 

@@ -153,6 +153,18 @@ def former_task_entries(db: Database, plan_id: int, unit: str) -> list[Progress]
     return sorted(found, key=lambda p: (p.task_seq, p.period.end, p.period.kind.months))
 
 
+def entered_task_periods(db: Database, plan_id: int, unit: str) -> list[tuple[int, str]]:
+    """(task seq, period code) for every task and period in which the unit has progress or evidence."""
+    rows = db.execute(
+        "SELECT t.seq, p.period FROM progress p JOIN task t ON t.id = p.task_id JOIN unit u ON u.id = p.unit_id"
+        " WHERE t.plan_id = ? AND u.name = ?"
+        " UNION SELECT t.seq, a.period FROM progress_attachment a JOIN task t ON t.id = a.task_id"
+        " JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND u.name = ?",
+        [plan_id, unit, plan_id, unit],
+    ).fetchall()
+    return [(seq, code) for seq, code in rows]
+
+
 def progress_history(db: Database, plan_id: int, task_seq: int, unit: str) -> list[Progress]:
     """Every period's progress of one task for one unit, oldest first."""
     rows = db.execute(

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ipdesk import __version__
 from ipdesk.domain.errors import IpdeskError
+from ipdesk.domain.former_tasks import FormerTask
 from ipdesk.domain.lights import Light
 from ipdesk.domain.periods import Period, PeriodKind
 from ipdesk.domain.plan import Role, TaskKind
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.status = ReportStatus.DRAFT  # of the period shown, as last read
         self._withdraw_agreed: tuple[str, str, int] | None = None  # the submitted report the clerk chose to change
         self._damage_offered = False
+        self.former: list[FormerTask] = []  # tasks a plan update gave to other units, with the periods entered
         self.setWindowTitle(self.tr("ipdesk — {0}").format(unit))
 
         # -- tasks tab ----------------------------------------------------------------------------------------
@@ -399,17 +401,20 @@ class MainWindow(QMainWindow):
         marks = self._comment_marks()
         rows = [
             self._task_row(r, counts, marks)
-            for r in self.ws.progress.for_unit(self.unit, self.period)
+            for r in self.ws.progress.seen(self.unit, self.period)  # with the former tasks of this period, read-only
             if r.task.kind is not TaskKind.INDICATOR
         ]
         self.model.set_rows(rows)
+        self.former = self.ws.progress.former(self.unit)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
         self.indicators.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
         self._refresh_todo()
         self.editor.row = None  # show what is stored now, not what the editor held before
-        self.select_task(keep if keep is not None else (rows[0].task.seq if rows else None))
+        if keep is None or self.model.row_of(keep) < 0:  # e.g. a former task, listed only where it was entered
+            keep = rows[0].task.seq if rows else None
+        self.select_task(keep)
 
     def set_period(self, period: Period) -> None:
         if period == self.period:
@@ -469,7 +474,9 @@ class MainWindow(QMainWindow):
         self.due_label.setText(summary(items, self.today))
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, rows = self.proxy.rowCount(), self.model.rowCount()
+        former = sum(1 for r in self.model.rows if r.former is not None)
+        total = rows - former
         lead = sum(1 for r in self.model.rows if r.role is Role.LEAD)
         indicators = len(self.ws.indicators.for_unit(self.unit))
         text = self.tr("本表 {0} 项任务（牵头 {1}，协作 {2}）").format(total, lead, total - lead)
@@ -477,7 +484,15 @@ class MainWindow(QMainWindow):
             text += self.tr("；另有 {0} 项主要指标在“主要指标与示范工程”页填写，共 {1} 项").format(
                 indicators, total + indicators
             )
-        if shown != total:
+        if former:
+            text += self.tr("；另列 {0} 项原承担任务（已调整给其他单位，本期有填报记录，只能查看）").format(former)
+        elsewhere = [f for f in self.former if self.period not in f.periods]
+        if elsewhere and not former:  # never silently gone: say where the kept entries can be read
+            first = elsewhere[0]
+            text += self.tr("；原承担任务第 {0} 项{1}，原填报内容保留，可在{2}查看").format(
+                "、".join(str(f.task.seq) for f in elsewhere), first.mark, first.periods[-1].chinese
+            )
+        if shown != rows:
             text += self.tr("；显示 {0} 项").format(shown)
         self.count_label.setText(text)
         self.count_label.setToolTip(text)
@@ -516,7 +531,8 @@ class MainWindow(QMainWindow):
         ):
             return
         row = self.model.rows[self.model.row_of(seq)]
-        self.editor.load(TaskProgress(row.task, row.role, row.progress), self.locked_because)
+        reason = row.former.read_only_reason(self.unit) if row.former is not None else self.locked_because
+        self.editor.load(TaskProgress(row.task, row.role, row.progress, row.former), reason)
         self.editor.show_comments([c for c in self.comments if c.task_seq == seq])
 
     def panes(self) -> list[tuple[QWidget, QWidget]]:
@@ -551,9 +567,10 @@ class MainWindow(QMainWindow):
             row.task,
             row.role,
             row.progress,
-            self.ws.lights.for_task(row.progress),
+            self.ws.lights.for_task(row.progress) if row.former is None else Light.NONE,
             counts.get(seq, 0),
             marks.get(seq, ""),
+            row.former,
         )
 
     def _comment_marks(self) -> dict[int, str]:
@@ -747,6 +764,9 @@ class MainWindow(QMainWindow):
 
     def carry_forward_one(self) -> None:
         row = self.editor.row
+        if row is not None and row.former is not None:
+            self.show_message(row.former.read_only_reason(self.unit))
+            return
         if row is None or not self.may_edit():
             return
         self.flush()

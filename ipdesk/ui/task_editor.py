@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
+from ipdesk.domain.former_tasks import FORMER_LABEL
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
 from ipdesk.domain.progress import CARRIED_TEXTS, Progress, same_as_previous
@@ -346,6 +347,8 @@ class TaskEditor(QWidget):
                 self.units_line.clear()
                 for box in (*self.text_boxes, self.content):
                     box.setPlainText("")
+                self._show_values(dict.fromkeys(("status", "percent", "achievements", "problems", "next_steps")))
+                self.lock_banner.hide()  # the task it explained is no longer shown
                 self.evidence_model.clear()
                 self.previous = None
                 self._show_carried()
@@ -355,7 +358,7 @@ class TaskEditor(QWidget):
             self.title.setText(f"{task.seq}. {task.name}" + (f" · {task.content}" if task.project_no else ""))
             self.units_line.setText(
                 self.tr("本单位：{0}　责任单位：{1}　协作单位：{2}").format(
-                    row.role.label, task.lead_text, task.coop_text or "—"
+                    row.role.label if row.role is not None else FORMER_LABEL, task.lead_text, task.coop_text or "—"
                 )
             )
             self.content.setPlainText(task.content)

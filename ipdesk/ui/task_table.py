@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ipdesk.domain.former_tasks import FORMER_LABEL, FormerTask
 from ipdesk.domain.lights import Light
 from ipdesk.domain.plan import Role, Task
 from ipdesk.domain.progress import Progress
@@ -33,6 +34,11 @@ def light_brushes(light: Light) -> tuple[QBrush, QBrush] | None:
     return QBrush(QColor(colours[0])), QBrush(QColor(colours[1]))
 
 
+@functools.cache
+def former_brush() -> QBrush:
+    return QBrush(QColor(FORMER_COLOUR))
+
+
 def short_time(stamp: str) -> str:
     """2025-11-24T20:33:55.373+08:00 → 11-24 20:33."""
     if not stamp or len(stamp) < 16:
@@ -40,14 +46,18 @@ def short_time(stamp: str) -> str:
     return f"{stamp[5:10]} {stamp[11:16]}"
 
 
+FORMER_COLOUR = "#757575"  # a former task's row (原承担任务): grey, read-only
+
+
 @dataclass
 class TaskRow:
     task: Task
-    role: Role
+    role: Role | None  # None: a task a plan update gave to other units (``former`` says to whom)
     progress: Progress
     light: Light
     evidence: int = 0
     comment: str = ""  # the city's comment on the task from the last 退回: "" none, "open", "handled"
+    former: FormerTask | None = None
 
     def search_text(self) -> str:
         p = self.progress
@@ -129,6 +139,9 @@ class TaskTableModel(RowsTableModel):
             "handled": self.tr("市局对本任务的退回意见已标记“已处理”"),
         }.get(row.comment, content)
         tips = {self.LIGHT: light_tip, self.COMMENT: comment_tip}
+        if row.former is not None:  # every cell says why the row is grey and cannot be changed
+            content = row.former.read_only_reason(row.progress.unit)
+            tips = {}
         prepared: dict[int, tuple] = {
             int(Qt.ItemDataRole.DisplayRole): tuple(self._display(row, c) for c in columns),
             SORT_ROLE: tuple(self._sort_key(row, c) for c in columns),
@@ -144,6 +157,8 @@ class TaskTableModel(RowsTableModel):
                 (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), brushes, strict=True
             ):
                 prepared[int(role)] = tuple(brush if c == self.LIGHT else None for c in columns)
+        if row.former is not None:
+            prepared[int(Qt.ItemDataRole.ForegroundRole)] = (former_brush(),) * len(columns)
         if row.comment == "open":  # the 意见 column in the orange of the comment box
             for role, colour in zip(
                 (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), COMMENT_COLOURS, strict=True
@@ -160,9 +175,10 @@ class TaskTableModel(RowsTableModel):
         if column == self.CATEGORY:
             return row.task.category
         if column == self.NAME:
-            return row.task.name if row.task.project_no is None else row.task.content
+            name = row.task.name if row.task.project_no is None else row.task.content
+            return name if row.former is None else self.tr("{0}（{1}，只能查看）").format(name, row.former.mark)
         if column == self.ROLE:
-            return row.role.label
+            return row.role.label if row.role is not None else FORMER_LABEL
         if column == self.STATUS:
             return progress.status.label if progress.status else self.tr("未填")
         if column == self.PERCENT:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
+from ipdesk.domain.former_tasks import FormerTask, former_tasks, tasks_seen
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
@@ -43,11 +44,13 @@ CARRIED_FIELDS = ("status", "percent", "achievements", "problems", "next_steps")
 
 @dataclass(frozen=True)
 class TaskProgress:
-    """A row of the clerk's table: the task, the unit's role and what has been entered this period."""
+    """A row of the clerk's table: the task, the unit's role and what has been entered this period. A task the unit
+    no longer answers for (原承担任务, see domain.former_tasks) has no role and says why it is read-only."""
 
     task: Task
-    role: Role
+    role: Role | None
     progress: Progress
+    former: FormerTask | None = None
 
 
 @contextlib.contextmanager
@@ -106,6 +109,29 @@ class ProgressBook:
             self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
         )
         return [TaskProgress(self._ws.tasks.get(seq), Role(role), progress) for seq, role, progress in rows]
+
+    def seen(self, unit: str | Unit, period: str | Period) -> list[TaskProgress]:
+        """The unit's task list of the period as the window and ``ipdesk show`` present it: every task it answers
+        for (as ``for_unit``), then each former task it has entries for in this period, read-only (``former``)."""
+        name, when = self._ws.units.name_of(unit), as_period(period)
+        current = {row.task.seq: row for row in self.for_unit(name, when)}
+        rows = []
+        for seen in tasks_seen(self._ws.plan, name, when, self._entered(name)):
+            if seen.former is None:
+                rows.append(current[seen.task.seq])
+            else:
+                progress = entries_store.read_progress(self._ws.db, self._ws.plan_id, seen.task.seq, name, when)
+                rows.append(TaskProgress(seen.task, None, progress, seen.former))
+        return rows
+
+    def former(self, unit: str | Unit) -> list[FormerTask]:
+        """The tasks a plan update took from the unit while it had entries for them, with those periods."""
+        name = self._ws.units.name_of(unit)
+        return former_tasks(self._ws.plan, name, self._entered(name))
+
+    def _entered(self, name: str) -> list[tuple[int, Period]]:
+        pairs = entries_store.entered_task_periods(self._ws.db, self._ws.plan_id, name)
+        return [(seq, Period.parse(code)) for seq, code in pairs]
 
     def former_tasks(self, unit: str | Unit) -> list[Progress]:
         """What the unit entered for tasks it no longer answers for (a plan update gave them to other units): kept
@@ -326,6 +352,9 @@ class EvidenceBox:
         """Detach a file from the task. The stored copy stays: other tasks or signed reports may refer to it."""
         ws = self._ws
         name, when = ws.units.name_of(unit), as_period(period)
+        task = ws.tasks.get(task_seq)
+        if task.role_of(name) is None:  # a former task's evidence stays as it was (domain.former_tasks)
+            raise InvalidInput(f"“{name}”不再是第 {task.seq} 项任务的责任单位或协作单位，其佐证材料只能查看")
         with guarded_change(ws, name, when) as changed:
             removed = evidence_store.detach(
                 ws.db, evidence.id, entries_store.progress_key(task_seq, name, when, ws.plan.code), ws.actor

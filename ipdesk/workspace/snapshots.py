@@ -37,6 +37,7 @@ def build_snapshot(
             task, progress = row.task, row.progress
             if task.kind is TaskKind.INDICATOR:
                 continue
+            assert row.role is not None  # for_unit lists only the tasks the unit answers for
             files = counts_by_task.get(task.seq, [])
             tasks.append(
                 TaskLine(
