@@ -105,16 +105,42 @@ def read(path: Path, trusted_offices: Sequence[TrustedCertificate], office: str)
 
 def _field_problem(data: dict) -> str:
     """The first field of a feedback document that is not valid data ("" when all are)."""
-    from ipdesk.domain.limits import MAX_SEQ, text_problem, version_problem, whole_number_problem
+    from ipdesk.domain.limits import (
+        MAX_NAME,
+        MAX_SEQ,
+        code_problem,
+        period_problem,
+        sha256_problem,
+        text_problem,
+        timestamp_problem,
+        version_problem,
+        whole_number_problem,
+    )
 
-    checks = [version_problem(data.get("version"), "退回的版本号"), text_problem(data.get("comment", ""), "退回意见")]
-    for task in data.get("tasks", []):
+    plan, unit, tasks = data.get("plan"), data.get("unit"), data.get("tasks", [])
+    if not isinstance(plan, dict) or not isinstance(unit, dict):
+        return "方案或单位的格式无法识别"
+    if not isinstance(tasks, list):
+        return "任务意见的格式无法识别"
+    checks = [
+        code_problem(plan.get("code"), "方案代码"),
+        sha256_problem(plan.get("sha256"), "方案的 SHA-256") if plan.get("sha256") else "",
+        text_problem(unit.get("name"), "单位名称", MAX_NAME) or ("" if unit.get("name") else "单位名称为空"),
+        code_problem(unit.get("code", ""), "单位代码", required=False),
+        period_problem(data.get("period")),
+        version_problem(data.get("version"), "退回的版本号"),
+        sha256_problem(data.get("return_sha256"), "所退回报送数据的 SHA-256"),
+        "" if data.get("decision", "returned") == "returned" else f"决定“{str(data.get('decision'))[:20]}”无法识别",
+        timestamp_problem(data.get("decided_at"), "退回时间"),
+        text_problem(data.get("comment", ""), "退回意见"),
+    ]
+    for task in tasks:
         if not isinstance(task, dict):
             return "任务意见的格式无法识别"
         checks.append(whole_number_problem(task.get("seq"), "任务序号", 1, MAX_SEQ))
         checks.append(text_problem(task.get("comment", ""), f"第 {task.get('seq')} 项任务的意见"))
     for key, label in (("decided_by", "退回人"), ("office", "签发机构")):
-        checks.append(text_problem(data.get(key, ""), label, 500))
+        checks.append(text_problem(data.get(key, ""), label, MAX_NAME))
     return next((c for c in checks if c), "")
 
 

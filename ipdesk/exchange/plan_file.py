@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography import x509
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.limits import plan_problem
+from ipdesk.domain.limits import MAX_NAME, plan_problem, text_problem, timestamp_problem
 from ipdesk.domain.plan import Plan
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.exchange import envelope
@@ -105,7 +105,12 @@ def read(path: Path, trusted_offices: Sequence[TrustedCertificate]) -> CheckedPl
     wrong (and nothing has been changed)."""
     opened = envelope.open_signed(KIND, path)
     data, plan = _parse(opened.text, path)
-    problem = plan_problem(plan)
+    problem = (
+        plan_problem(plan)
+        or timestamp_problem(data.get("published_at"), "签发时间")
+        or text_problem(data.get("published_by", ""), "签发人", MAX_NAME)
+        or text_problem(data.get("office", ""), "签发机构", MAX_NAME)
+    )
     if problem:
         raise InvalidInput(f"“{path.name}”中的方案内容无效：{problem}，未导入")
     office = str(data.get("office", ""))

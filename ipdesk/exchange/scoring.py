@@ -115,16 +115,33 @@ class ScoringRules:
     def from_json(cls, text: str) -> ScoringRules:
         """Rules from their JSON; a rule the file does not name keeps its default (a file of the earlier per-event
         model, format 1.0, gives the defaults: its rules no longer exist)."""
+        from ipdesk.domain.limits import number_problem
+
         try:
             data = json.loads(text)
             if not isinstance(data, dict) or data.get("format") != RULES_FORMAT:
                 raise InvalidInput("不是 ipdesk 考核规则文件")
+            version = data.get("format_version")
+            if not isinstance(version, str) or not version.partition(".")[0].isdigit():
+                raise InvalidInput("考核规则文件的格式版本无法识别")
+            if int(version.partition(".")[0]) > int(RULES_VERSION.partition(".")[0]):
+                raise InvalidInput(f"考核规则文件的格式版本 {version[:10]} 比本程序新，请先升级 ipdesk")
             rules = data["rules"]
+            if not isinstance(rules, dict):
+                raise InvalidInput("考核规则文件中没有规则（rules）")
             known = {f.name for f in fields(cls)}
-            values = {k: float(v) for k, v in rules.items() if k in known}
+            values = {}
+            for key, value in rules.items():
+                if key not in known:
+                    continue
+                # each rule a number as written (never text, never true/false), finite and within bounds
+                problem = number_problem(value, f"考核规则“{cls.LABELS[key]}”", 0, 1000)
+                if problem:
+                    raise InvalidInput(f"考核规则文件无效：{problem}，未导入")
+                values[key] = float(value)
         except InvalidInput:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise InvalidInput("考核规则文件已损坏，无法读取") from None
         return replace(cls(), **values)
 

@@ -39,9 +39,35 @@ def load_certificate(path: Path) -> x509.Certificate:
     except OSError as error:
         raise InvalidInput(f"无法读取证书文件：{path}（{os_error_text(error)}）") from error
     try:
-        return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+        certificate = (
+            x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+        )
     except ValueError:
         raise InvalidInput(f"“{path.name}”不是有效的证书文件（应为 .cer 或 .pem）") from None
+    problem = certificate_problem(certificate)
+    if problem:
+        raise InvalidInput(f"“{path.name}”不能登记：{problem}")
+    return certificate
+
+
+def certificate_problem(certificate: x509.Certificate) -> str:
+    """What a certificate says that is not valid data ("" when all is): the holder (O) and the signer (CN) are
+    names without control characters and within their length, the validity a span of real dates."""
+    from ipdesk.domain.limits import MAX_NAME, MAX_YEAR, MIN_YEAR, text_problem
+
+    try:
+        holder, signer = unit_of(certificate), signer_name(certificate)
+        start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    except (ValueError, TypeError):
+        return "证书的持有人或有效期无法读取"
+    problem = text_problem(holder, "证书的持有单位", MAX_NAME) or text_problem(signer, "证书的持有人", MAX_NAME)
+    if problem:
+        return problem
+    if not (MIN_YEAR <= start.year <= MAX_YEAR and MIN_YEAR <= end.year <= 9999):
+        return f"证书的有效期（{start.date()} 至 {end.date()}）不合理"
+    if end < start:
+        return f"证书的有效期结束（{end.date()}）早于开始（{start.date()}）"
+    return ""
 
 
 def normal_fingerprint(text: str) -> str:

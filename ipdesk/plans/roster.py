@@ -8,8 +8,10 @@ edited in Excel or WPS, and read back.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -176,8 +178,16 @@ def read_roster_with_contacts(
                 column = columns.get(key)
                 return cells[column].text if column is not None and column < len(cells) else ""
 
+            def raw(key: str, cells=cells, columns=columns) -> object:
+                column = columns.get(key)
+                return cells[column].value if column is not None and column < len(cells) else None
+
             name = one_line(text("名称"))
             if not name:
+                continue
+            problem = _row_problem(text, raw)
+            if problem:
+                rejected.append((row, problem))
                 continue
             if normal(name) in seen:
                 rejected.append((row, f"单位“{name}”与第 {seen[normal(name)]} 行重复"))
@@ -195,6 +205,38 @@ def read_roster_with_contacts(
                 contacts[name] = (one_line(text("联系人")), one_line(text("联系电话")))
         return units, rejected, contacts
     raise InvalidInput(f"“{Path(path).name}”中找不到单位名册：应有一行表头，含“名称”和“类别”两列")
+
+
+def _row_problem(text: Callable[[str], str], raw: Callable[[str], object]) -> str:
+    """Why a roster row cannot be read as data ("" when it can), naming the column: every cell text (a number
+    typed into a text column is read as the digits shown, a date is not), within its length, the code a code and
+    the phone a number."""
+    from ipdesk.domain.limits import MAX_NAME, code_problem, contact_problem, text_problem
+    from ipdesk.plans.sheets import one_line
+
+    for key in ("名称", "类别", "简称", "其他名称", "备注", "联系人"):
+        value = raw(key)
+        if isinstance(value, dt.date | dt.time | bool):
+            return f"“{key}”一栏是日期或是非值，应为文字"
+        problem = text_problem(text(key), f"“{key}”", MAX_NAME)
+        if problem:
+            return problem
+    for alias in text("其他名称").replace("，", "、").split("、"):
+        problem = text_problem(alias.strip(), "“其他名称”中的一个名称", 100)
+        if problem:
+            return problem
+    code = raw("代码")
+    if isinstance(code, dt.date | dt.time | bool):
+        return "“代码”一栏是日期或是非值，应为代码"
+    problem = code_problem(one_line(text("代码")), "“代码”", required=False)
+    if problem:
+        return problem
+    phone = raw("联系电话")
+    if isinstance(phone, dt.date | dt.time | bool):
+        return "“联系电话”一栏是日期或是非值，应为电话号码"
+    if isinstance(phone, float | int) and not (float(phone).is_integer() and 0 <= phone < 10**15):
+        return f"“联系电话”{str(phone)[:24]} 不是电话号码"
+    return contact_problem(one_line(text("联系人")), one_line(text("联系电话")))
 
 
 def _default_short(name: str, kind: UnitKind) -> str:

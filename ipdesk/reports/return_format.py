@@ -269,7 +269,9 @@ def field_problem(data: dict) -> str:
         MAX_SEQ,
         MAX_YEAR,
         MIN_YEAR,
+        code_problem,
         number_problem,
+        sha256_problem,
         text_problem,
         version_problem,
         whole_number_problem,
@@ -292,8 +294,18 @@ def field_problem(data: dict) -> str:
                         yield f"{label} {value} 不在 {MIN_YEAR}–{MAX_YEAR} 年之内"
                 except (TypeError, ValueError):
                     yield f"{label}“{str(value)[:30]}”无法识别"
+        plan = _section(data, "plan")
+        yield code_problem(plan.get("code"), "方案代码")
+        yield text_problem(plan.get("title") or "", "方案名称", MAX_NAME)
+        if plan.get("sha256"):
+            yield sha256_problem(plan.get("sha256"), "方案的 SHA-256")
         unit = _section(data, "unit")
         yield text_problem(unit.get("name", ""), "单位名称", MAX_NAME)
+        yield code_problem(unit.get("code") or "", "单位代码", required=False)
+        lights = _section(data, "lights")
+        for key, label in (("green", "绿灯界限"), ("yellow", "黄灯界限")):
+            if lights.get(key) is not None:
+                yield number_problem(lights.get(key), label, -1000, 1000)
         form = _section(data, "form")
         for key in ("title", "cutoff", "fill_date", "clerk", "phone", "reviewer"):
             yield text_problem(form.get(key) or "", f"表头（{key}）", MAX_NAME)

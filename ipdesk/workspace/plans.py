@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.limits import plan_problem
+from ipdesk.domain.limits import contact_problem, plan_problem
 from ipdesk.domain.plan import Plan, Unit
 from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.domain.unit_lists import normal
@@ -201,10 +201,9 @@ class Plans:
         """Change the contact person and phone of ``unit`` (both empty: none)."""
         self._writable()
         person, phone = " ".join(person.split()), " ".join(phone.split())
-        if len(person) > 40 or len(phone) > 40:
-            raise InvalidInput("联系人和联系电话各不超过 40 个字")
-        if phone and not all(ch.isdigit() or ch in "-+()（） 转,，、/" for ch in phone):
-            raise InvalidInput(f"联系电话“{phone}”中有不是号码的字符")
+        problem = contact_problem(person, phone)  # the same rule as a roster workbook's columns
+        if problem:
+            raise InvalidInput(problem)
         name = self._ws.units.name_of(unit)
         roster_store.save_contacts(
             self._ws.db, city if city is not None else self._ws.plan.city, {name: (person, phone)}, self._ws.actor
