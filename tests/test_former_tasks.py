@@ -158,7 +158,7 @@ def test_the_command_line_lists_and_shows_the_former_task(moved, capsys):
     assert [t["seq"] for t in json.loads(capsys.readouterr().out)] == [2, 3]
 
     assert main(["--db", db, "show", "--unit", "碑林区", "--period", "2026-10", "--json"]) == 0
-    shown = {t["seq"]: t for t in json.loads(capsys.readouterr().out)}
+    shown = {t["seq"]: t for t in json.loads(capsys.readouterr().out)["tasks"]}
     assert shown[1]["role"] == "former" and shown[1]["editable"] is False
     assert (shown[1]["status"], shown[1]["percent"], shown[1]["achievements"]) == (
         "in_progress",
@@ -170,7 +170,7 @@ def test_the_command_line_lists_and_shows_the_former_task(moved, capsys):
     out = capsys.readouterr().out
     assert "原承担" in out and "培育高价值专利 12 件" in out and "只能查看" in out
     assert main(["--db", db, "show", "--unit", "碑林区", "--period", "2026-11", "--json"]) == 0
-    assert [t["seq"] for t in json.loads(capsys.readouterr().out)] == [2, 3]
+    assert [t["seq"] for t in json.loads(capsys.readouterr().out)["tasks"]] == [2, 3]
     assert main(["--db", db, "show", "--unit", "碑林区", "--period", "2026-11", "--task", "1"]) != 0
     assert "没有第 1 项" in capsys.readouterr().err
 
@@ -208,3 +208,67 @@ def test_the_command_line_import_shows_the_caution_and_saves_only_confirmed(tmp_
         assert ws.plan.task(1).role_of(YANTA) is Role.LEAD
         assert [f.task.seq for f in ws.progress.former(BEILIN)] == [1]
         assert ws.progress.get(1, BEILIN, "2026-10").achievements == "培育高价值专利 12 件"
+
+
+PUBLICITY, SCIENCE = "市委宣传部", "市科技局"
+
+
+def moved_indicator_workspaces(tmp_path: Path) -> tuple[Workspace, Workspace]:
+    """The embedded plan's indicator 4 (著作权登记数, task 4, led by 市委宣传部) given to 市科技局 by a signed
+    update, confirmed, after 市委宣传部 entered 5200 for 2025-10."""
+    from ipdesk.exchange import plan_file as plan_files
+
+    city = Workspace(tmp_path / "city.db", actor="张主任")
+    city.signoff._keys = KeyStore(tmp_path / "city-keys")
+    city.set_kind(city.CITY)
+    unit = Workspace(tmp_path / "unit.db", actor="王芳")
+    unit.settings.update({"unit": PUBLICITY, "clerk_name": "王芳", "reviewer_name": "李强"})
+    plan_file, certificate = _publish(city, tmp_path)
+    unit.trust.add(certificate)
+    unit.plans.save(unit.plans.read(plan_file))
+    entry = unit.indicator_values.get(4, PUBLICITY, "2025-10").with_changes(value=5200, note="全年登记")
+    unit.indicator_values.save(entry)
+    first = city.plan
+    task = dataclasses.replace(first.task(4), lead_text=SCIENCE, lead_units=(SCIENCE,))
+    newer = dataclasses.replace(first, tasks=tuple(task if t.seq == 4 else t for t in first.tasks))
+    update = tmp_path / "moved.json"
+    update.write_bytes(plan_files.signed_bytes(newer, city.city.unlock(CITY_PASS), "张主任"))
+    preview = unit.plans.read(update)
+    assert any(
+        c.startswith("第 4 项任务") and f"新增{SCIENCE}（牵头）" in c and f"不再由{PUBLICITY}" in c
+        for c in preview.cautions
+    )
+    unit.plans.save(preview, confirmed=True)
+    return city, unit
+
+
+def test_an_indicator_given_to_another_unit_stays_readable_where_it_was_entered(tmp_path, capsys):
+    """Its value is listed read-only for 2025-10, by the facade and ``ipdesk show``, and cannot change."""
+    from ipdesk.cli import main
+
+    city, unit = moved_indicator_workspaces(tmp_path)
+    assert [o.indicator.seq for o in unit.indicators.for_unit(PUBLICITY)] == [7]  # its other indicator
+    [former] = unit.indicator_values.former(PUBLICITY, "2025-10")
+    assert former.indicator.seq == 4 and former.mark == f"已调整给{SCIENCE}"
+    assert unit.indicator_values.get(4, PUBLICITY, "2025-10").value == 5200
+    assert unit.indicator_values.former(PUBLICITY, "2025-11") == []
+    with pytest.raises(InvalidInput):
+        unit.indicator_values.save(unit.indicator_values.get(4, PUBLICITY, "2025-11").with_changes(value=1))
+    assert [o.indicator.seq for o in unit.indicators.for_unit(SCIENCE) if o.indicator.seq == 4] == [4]
+    db = str(unit.path)
+    unit.close()
+    city.close()
+    assert main(["--db", db, "show", "--unit", PUBLICITY, "--period", "2025-10", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["indicators"]
+    assert [(i["seq"], i["role"]) for i in listed] == [(7, "lead"), (4, "former")]
+    shown = listed[-1]
+    assert (shown["seq"], shown["role"], shown["editable"], shown["value"], shown["note"]) == (
+        4,
+        "former",
+        False,
+        5200,
+        "全年登记",
+    )
+    assert main(["--db", db, "show", "--unit", PUBLICITY, "--period", "2025-10"]) == 0
+    out = capsys.readouterr().out
+    assert f"著作权登记数（已调整给{SCIENCE}，只能查看）" in out and "原承担指标" in out

@@ -16,7 +16,14 @@ from ipdesk.domain.periods import Period
 from ipdesk.ui.task_table import SEQ_ROLE, TaskTableModel
 
 from .gui_support import _none_guard, _synchronous_ops  # noqa: F401 (autouse fixtures)
-from .test_former_tasks import YANTA, moved_task_update, moved_task_workspaces
+from .test_former_tasks import (
+    PUBLICITY,
+    SCIENCE,
+    YANTA,
+    moved_indicator_workspaces,
+    moved_task_update,
+    moved_task_workspaces,
+)
 from .test_plans import BEILIN
 
 TODAY = dt.date(2026, 11, 25)
@@ -125,5 +132,32 @@ def test_the_plan_dialog_names_both_units_and_the_new_window_keeps_the_entries(q
     assert [(r.task.seq, r.former is not None) for r in current.model.rows] == [(2, False), (3, False), (1, True)]
     for w in shown:
         w.editor.forget_drafts()
+    city.close()
+    unit.close()
+
+
+def test_the_indicator_page_shows_a_former_indicator_read_only(qtbot, tmp_path):
+    from ipdesk.ui.main_window import MainWindow
+
+    city, unit = moved_indicator_workspaces(tmp_path)
+    window = MainWindow(unit, PUBLICITY, today=dt.date(2025, 11, 20))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_period(Period.parse("2025-10"))
+    panel = window.indicators
+    rows = {row.owned.indicator.seq: row for row in panel.model.rows}
+    assert sorted(rows) == [4, 7] and rows[4].former is not None and rows[7].former is None
+    number = panel.model.rows.index(rows[4])
+    assert panel.model.index(number, 2).data() == "原承担"
+    assert panel.model.index(number, 9).data() == "5200"
+    assert f"已调整给{SCIENCE}" in panel.model.index(number, 1).data(Qt.ItemDataRole.ToolTipRole)
+    panel.table.selectRow(number)
+    assert panel.value.text() == "5200" and panel.value.isReadOnly() and "原承担指标" in panel.editing.text()
+    panel.value.setText("1")  # even if the box were changed, nothing is written
+    panel.commit()
+    assert unit.indicator_values.get(4, PUBLICITY, "2025-10").value == 5200
+    window.open_period(Period.parse("2025-11"))
+    assert [row.owned.indicator.seq for row in panel.model.rows] == [7]
+    window.editor.forget_drafts()
     city.close()
     unit.close()

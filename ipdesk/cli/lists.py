@@ -123,6 +123,12 @@ def _former_table(unit: str, former: list[FormerTask]) -> str:
     )
 
 
+def _figure(value: float | None, unit_of_measure: str) -> str:
+    from ipdesk.console import format_number
+
+    return "" if value is None else f"{format_number(value)}{unit_of_measure}"
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from ipdesk.console import render_table
     from ipdesk.domain.errors import InvalidInput
@@ -137,7 +143,25 @@ def cmd_show(args: argparse.Namespace) -> int:
             if not rows:
                 raise InvalidInput(f"{unit.name}{period.chinese}的任务中没有第 {args.task} 项")
         counts = ws.evidence.counts(unit, period)
-        data = [
+        values = ws.indicator_values.for_unit(unit, period)
+        owned = [(o.indicator, o.role, None) for o in ws.indicators.for_unit(unit)] if args.task is None else []
+        former = ws.indicator_values.former(unit, period) if args.task is None else []
+        indicators = owned + [(f.indicator, None, f) for f in former]
+        indicator_data = [
+            {
+                "seq": indicator.seq,
+                "name": indicator.name,
+                "role": role.value if role is not None else "former",
+                "editable": moved is None,
+                "moved_to": list(moved.now_with) if moved is not None else [],
+                "value": number(values[indicator.seq].value) if indicator.seq in values else None,
+                "unit_of_measure": indicator.unit_of_measure,
+                "note": values[indicator.seq].note if indicator.seq in values else "",
+                "data_source": values[indicator.seq].data_source if indicator.seq in values else "",
+            }
+            for indicator, role, moved in indicators
+        ]
+        task_data = [
             {
                 "seq": r.task.seq,
                 "name": r.task.name,
@@ -156,6 +180,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
             for r in rows
         ]
+        data = {"unit": unit.name, "period": period.code, "tasks": task_data, "indicators": indicator_data}
 
         def table() -> str:
             lines = [f"{unit.name} {period.chinese}：{len(rows)} 项任务"]
@@ -182,6 +207,29 @@ def cmd_show(args: argparse.Namespace) -> int:
                 )
             )
             lines += [f"说明：{r.former.read_only_reason(unit.name)}" for r in rows if r.former is not None]
+            if indicator_data:
+                lines.append(f"\n主要指标：{len(indicator_data)} 项")
+                lines.append(
+                    render_table(
+                        ["序号", "角色", "指标", "本期数值", "说明", "数据来源"],
+                        [
+                            (
+                                indicator.seq,
+                                role.label if role is not None else FORMER_LABEL,
+                                indicator.name if moved is None else f"{indicator.name}（{moved.mark}，只能查看）",
+                                _figure(values[indicator.seq].value, indicator.unit_of_measure)
+                                if indicator.seq in values
+                                else "",
+                                values[indicator.seq].note if indicator.seq in values else "",
+                                values[indicator.seq].data_source if indicator.seq in values else "",
+                            )
+                            for indicator, role, moved in indicators
+                        ],
+                        max_widths=[None, None, 50, None, 30, 20],
+                        align=[">"],
+                    )
+                )
+                lines += [f"说明：{f.read_only_reason(unit.name)}" for f in former]
             return "\n".join(lines)
 
         return emit(args, data, table)

@@ -1,4 +1,5 @@
-"""原承担任务: tasks a plan update gave to other units, as the unit that lost them still sees them.
+"""原承担任务: tasks (and headline indicators) a plan update gave to other units, as the unit that lost them still
+sees them.
 
 A plan update may take a task from a unit (task 1 moves from 碑林区 to 雁塔区). What the unit entered for it is never
 deleted and never silently disappears: wherever the unit reads its own entries (the window's task list, ``ipdesk
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Plan, Role, Task
 
@@ -84,3 +86,39 @@ def tasks_seen(plan: Plan, unit: str, period: Period, entered: Iterable[tuple[in
     seen = [SeenTask(t, role) for t in plan.tasks if (role := t.role_of(unit)) is not None]
     seen += [SeenTask(f.task, None, f) for f in former_tasks(plan, unit, entered) if period in f.periods]
     return seen
+
+
+@dataclass(frozen=True)
+class FormerIndicator:
+    """A headline indicator the unit no longer answers for (its task-list row, or the indicator table, now names
+    other units) although it entered values for it."""
+
+    indicator: Indicator
+    now_with: tuple[str, ...]
+
+    @property
+    def mark(self) -> str:
+        return f"已调整给{'、'.join(self.now_with)}" if self.now_with else "已调整出本单位"
+
+    def read_only_reason(self, unit: str) -> str:
+        return (
+            f"原承担指标：方案更新后第 {self.indicator.seq} 项主要指标{self.mark}，{unit}不再承担。"
+            "本单位原来填报的数值保留，只能查看，不能修改。"
+        )
+
+
+def former_indicators(plan: Plan, unit: str, entered: Iterable[int]) -> list[FormerIndicator]:
+    """The indicators among ``entered`` (those the unit has values for, in a period) that it no longer answers for,
+    in the plan's order: listed read-only for that period, as former tasks are."""
+    wanted = set(entered)
+    found = []
+    for indicator in plan.indicators:
+        if indicator.seq not in wanted or plan.indicator_role(indicator, unit) is not None:
+            continue
+        if indicator.task_seq is not None:
+            task = plan.task(indicator.task_seq)
+            now = (*task.lead_units, *task.coop_units)
+        else:
+            now = (*indicator.lead_units, *indicator.coop_units)
+        found.append(FormerIndicator(indicator, now))
+    return found

@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 
 from ipdesk.console import format_number
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
+from ipdesk.domain.former_tasks import FORMER_LABEL, FormerIndicator
 from ipdesk.domain.lights import IndicatorJudgement, Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
 from ipdesk.domain.progress import IndicatorValue, TargetValue, with_change_reason
 from ipdesk.ui.rows_model import RowsTableModel
-from ipdesk.ui.task_table import light_brushes
+from ipdesk.ui.task_table import former_brush, light_brushes
 from ipdesk.workspace import OwnedIndicator, OwnedTarget, Workspace
 
 RETRY_MS = 5000
@@ -48,6 +49,7 @@ class IndicatorRow:
     owned: OwnedIndicator
     entry: IndicatorValue
     judgement: IndicatorJudgement
+    former: FormerIndicator | None = None  # an indicator a plan update gave to other units: read-only
 
     @property
     def light(self) -> Light:
@@ -120,7 +122,7 @@ class IndicatorTableModel(RowsTableModel):
             values = [
                 str(indicator.seq),
                 indicator.name,
-                row.owned.role.label,
+                row.owned.role.label if row.owned.role is not None else FORMER_LABEL,
                 indicator.unit_of_measure,
                 baseline,
                 _target_text(indicator.target_op, indicator.target) + f"（{indicator.target_year}）",
@@ -134,6 +136,10 @@ class IndicatorTableModel(RowsTableModel):
                 row.entry.data_source,
             ]
             return values[column]
+        if row.former is not None and role == Qt.ItemDataRole.ToolTipRole:
+            return row.former.read_only_reason(row.entry.unit)
+        if row.former is not None and role == Qt.ItemDataRole.ForegroundRole and column != self.LIGHT:
+            return former_brush()
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
             return indicator.growth_text and self.tr("年均预增：{0}").format(indicator.growth_text)
         if role == Qt.ItemDataRole.ToolTipRole and column in (6, 8, 10):
@@ -262,6 +268,11 @@ class IndicatorPanel(QWidget):
             indicator = owned.indicator
             entry = values.get(indicator.seq, IndicatorValue(indicator.seq, unit, period))
             rows.append(IndicatorRow(owned, entry, self.ws.lights.judge(indicator, entry.value, period)))
+        for former in self.ws.indicator_values.former(unit, period):  # after the unit's own, read-only
+            indicator = former.indicator
+            entry = values[indicator.seq]
+            judgement = self.ws.lights.judge(indicator, entry.value, period)
+            rows.append(IndicatorRow(OwnedIndicator(indicator, None), entry, judgement, former))
         self.model.set_rows(rows)
         targets = self.ws.target_values.for_unit(unit, period)
         self.target_model.set_rows(
@@ -309,6 +320,10 @@ class IndicatorPanel(QWidget):
             self.editing.setText(f"{indicator.seq}. {indicator.name}（{indicator.unit_of_measure}）")
             self.source.setEnabled(True)
             self.source.setText(row.entry.data_source)
+            if row.former is not None:  # shown, never changed
+                for field in (self.value, self.note, self.source):
+                    field.setReadOnly(True)
+                self.editing.setText(row.former.read_only_reason(self.unit))
         else:
             target = row.owned.target
             self.editing.setText(f"工程{row.owned.project.no}：{target.name}（{target.unit_of_measure}）")
@@ -389,6 +404,8 @@ class IndicatorPanel(QWidget):
     def _commit(self) -> None:
         row = self._current
         if row is None or self.locked or self.period is None:
+            return
+        if isinstance(row, IndicatorRow) and row.former is not None:
             return
         key = self._key(row)
         typed = (self.value.text(), self.note.text(), self.source.text())

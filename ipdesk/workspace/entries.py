@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.former_tasks import FormerTask, former_tasks, tasks_seen
+from ipdesk.domain.former_tasks import FormerIndicator, FormerTask, former_indicators, former_tasks, tasks_seen
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
@@ -218,6 +218,12 @@ class IndicatorValues:
         return entries_store.unit_indicator_values(
             self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit), as_period(period)
         )
+
+    def former(self, unit: str | Unit, period: str | Period) -> list[FormerIndicator]:
+        """The indicators a plan update took from the unit for which it has values in ``period``: shown read-only
+        there (domain.former_tasks), never asked for again."""
+        name = self._ws.units.name_of(unit)
+        return former_indicators(self._ws.plan, name, self.for_unit(name, period))
 
     def large_change(self, entry: IndicatorValue) -> LargeChange | None:
         """The change from the previous period's value when it is large enough to need confirming and a reason

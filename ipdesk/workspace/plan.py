@@ -28,7 +28,7 @@ class AssignedTask:
 @dataclass(frozen=True)
 class OwnedIndicator:
     indicator: Indicator
-    role: Role
+    role: Role | None  # None only on the window's row of a former indicator (domain.former_tasks)
 
 
 @dataclass(frozen=True)

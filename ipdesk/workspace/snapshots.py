@@ -71,7 +71,7 @@ def build_snapshot(
                     seq=indicator.seq,
                     name=indicator.name,
                     unit_of_measure=indicator.unit_of_measure,
-                    role=owned.role.value,
+                    role=owned.role.value if owned.role is not None else "",  # indicators.for_unit: never None
                     baseline=indicator.baseline,
                     baseline_year=indicator.baseline_year,
                     target=indicator.target,
