@@ -16,9 +16,8 @@ from ipdesk.domain.former_tasks import FormerTask, former_tasks, tasks_seen
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role
 from ipdesk.domain.statuses import TaskStatus
-from ipdesk.signing.identity import KeyStore
 
-from .test_plans import BEILIN, CITY_PASS, _publish, add_next_plan
+from .test_plans import BEILIN, CITY_PASS, _publish, make_offices
 
 YANTA = "雁塔区人民政府"
 
@@ -28,13 +27,7 @@ def moved_task_update(tmp_path: Path) -> tuple[Workspace, Workspace, Path]:
     evidence), and the office's signed plan update giving task 1 to 雁塔区 (not yet imported)."""
     from ipdesk.exchange import plan_file as plan_files
 
-    city = Workspace(tmp_path / "city.db", actor="张主任")
-    city.signoff._keys = KeyStore(tmp_path / "city-keys")
-    city.set_kind(city.CITY)
-    add_next_plan(city, tmp_path, use=True)
-    unit = Workspace(tmp_path / "unit.db", actor="王芳")
-    unit.signoff._keys = KeyStore(tmp_path / "unit-keys")
-    unit.settings.update({"unit": BEILIN, "clerk_name": "王芳", "reviewer_name": "李强"})
+    city, unit = make_offices(tmp_path)
     plan_file, certificate = _publish(city, tmp_path)
     unit.trust.add(certificate)
     unit.plans.save(unit.plans.read(plan_file), use=True)
@@ -218,11 +211,7 @@ def moved_indicator_workspaces(tmp_path: Path) -> tuple[Workspace, Workspace]:
     update, confirmed, after 市委宣传部 entered 5200 for 2025-10."""
     from ipdesk.exchange import plan_file as plan_files
 
-    city = Workspace(tmp_path / "city.db", actor="张主任")
-    city.signoff._keys = KeyStore(tmp_path / "city-keys")
-    city.set_kind(city.CITY)
-    unit = Workspace(tmp_path / "unit.db", actor="王芳")
-    unit.settings.update({"unit": PUBLICITY, "clerk_name": "王芳", "reviewer_name": "李强"})
+    city, unit = make_offices(tmp_path, PUBLICITY, next_plan=False)
     plan_file, certificate = _publish(city, tmp_path)
     unit.trust.add(certificate)
     unit.plans.save(unit.plans.read(plan_file))

@@ -268,16 +268,23 @@ def test_a_plan_of_another_city_never_replaces_one_with_the_same_code(tmp_path):
         assert ws.plans.get(NEXT).city == "西安市"
 
 
-@pytest.fixture
-def offices(tmp_path):
-    """The city office with the next plan as its current one, and 碑林区's workspace."""
+def make_offices(tmp_path: Path, unit_name: str = BEILIN, next_plan: bool = True) -> tuple[Workspace, Workspace]:
+    """The city office (with the next plan as its current one, unless not ``next_plan``) and a unit's workspace."""
     city = Workspace(tmp_path / "city.db", actor="张主任")
     city.signoff._keys = KeyStore(tmp_path / "city-keys")
     city.set_kind(city.CITY)
-    add_next_plan(city, tmp_path, use=True)
+    if next_plan:
+        add_next_plan(city, tmp_path, use=True)
     unit = Workspace(tmp_path / "unit.db", actor="王芳")
     unit.signoff._keys = KeyStore(tmp_path / "unit-keys")
-    unit.settings.update({"unit": BEILIN, "clerk_name": "王芳", "reviewer_name": "李强"})
+    unit.settings.update({"unit": unit_name, "clerk_name": "王芳", "reviewer_name": "李强"})
+    return city, unit
+
+
+@pytest.fixture
+def offices(tmp_path):
+    """The city office with the next plan as its current one, and 碑林区's workspace."""
+    city, unit = make_offices(tmp_path)
     yield city, unit
     city.close()
     unit.close()
