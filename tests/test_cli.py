@@ -22,6 +22,8 @@ COMMANDS = [
     "export",
     "demo",
     "submit",
+    "todo",
+    "sent",
     "sign",
     "revise",
     "verify",
@@ -33,7 +35,19 @@ COMMANDS = [
     "trust",
     "feedback",
 ]
-CITY_STEPS = ["import", "status", "remind", "show", "accept", "return", "feedback", "report", "settings", "rules"]
+CITY_STEPS = [
+    "import",
+    "status",
+    "remind",
+    "show",
+    "accept",
+    "return",
+    "feedback",
+    "report",
+    "settings",
+    "rules",
+    "adjust",
+]
 
 
 @pytest.fixture
