@@ -152,7 +152,8 @@ def test_the_indicator_page_shows_a_former_indicator_read_only(qtbot, tmp_path):
     assert panel.model.index(number, 9).data() == "5200"
     assert f"已调整给{SCIENCE}" in panel.model.index(number, 1).data(Qt.ItemDataRole.ToolTipRole)
     panel.table.selectRow(number)
-    assert panel.value.text() == "5200" and panel.value.isReadOnly() and "原承担指标" in panel.editing.text()
+    assert panel.value.text() == "5200" and panel.value.isReadOnly() and "原承担指标，只能查看" in panel.editing.text()
+    assert f"已调整给{SCIENCE}" in panel.editing.toolTip()
     panel.value.setText("1")  # even if the box were changed, nothing is written
     panel.commit()
     assert unit.indicator_values.get(4, PUBLICITY, "2025-10").value == 5200

@@ -315,6 +315,7 @@ class IndicatorPanel(QWidget):
         row = model.rows[index.row()]
         self._current = row
         self._set_editor_enabled(True)
+        self.editing.setToolTip("")
         if isinstance(row, IndicatorRow):
             indicator = row.owned.indicator
             self.editing.setText(f"{indicator.seq}. {indicator.name}（{indicator.unit_of_measure}）")
@@ -323,7 +324,8 @@ class IndicatorPanel(QWidget):
             if row.former is not None:  # shown, never changed
                 for field in (self.value, self.note, self.source):
                     field.setReadOnly(True)
-                self.editing.setText(row.former.read_only_reason(self.unit))
+                self.editing.setText(self.tr("{0}. {1}：原承担指标，只能查看").format(indicator.seq, indicator.name))
+                self.editing.setToolTip(row.former.read_only_reason(self.unit))
         else:
             target = row.owned.target
             self.editing.setText(f"工程{row.owned.project.no}：{target.name}（{target.unit_of_measure}）")
