@@ -183,7 +183,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         data = {"unit": unit.name, "period": period.code, "tasks": task_data, "indicators": indicator_data}
 
         def table() -> str:
-            lines = [f"{unit.name} {period.chinese}：{len(rows)} 项任务"]
+            kept = sum(1 for r in rows if r.former is not None)
+            lines = [
+                f"{unit.name} {period.chinese}：{len(rows) - kept} 项任务"
+                + (f"，另有原承担任务 {kept} 项" if kept else "")
+            ]
             shown = [
                 (
                     r.task.seq,
