@@ -200,8 +200,24 @@ def _resigned(source: Path, target: Path, key, change) -> Path:
         (lambda d: d["tasks"][0].update(percent=250), "完成进度 250 不在 0–100 之内"),
         (lambda d: d.update(signed_at="2025-13-45T00:00:00"), "无法识别"),
         (lambda d: d["period"].update(code="2025Q9"), "报送期“2025Q9”无法识别"),
+        (lambda d: d["plan"].update(code="xian\n2022"), "方案代码“xian\n2022”中有不能用于代码的字符“U+000A”"),
+        (lambda d: d["unit"].update(code=610100), "单位代码应为非空的文字"),
+        (lambda d: d["lights"].update(green=1e300), "绿灯界限 1e+300 不在 -1000–1000 之内"),
+        (lambda d: d["tasks"][0].update(achievements="进" * 20_001), "工作进展及成效过长（20001 个字符"),
     ],
-    ids=["version-0", "version-2**63", "nul", "infinity", "percent-250", "bad-date", "bad-period"],
+    ids=[
+        "version-0",
+        "version-2**63",
+        "nul",
+        "infinity",
+        "percent-250",
+        "bad-date",
+        "bad-period",
+        "plan-code",
+        "unit-code-type",
+        "huge-threshold",
+        "overlong",
+    ],
 )
 def test_a_bad_field_in_a_signed_return_is_refused_alone_and_the_batch_goes_on(tmp_path, made, city, change, said):
     """Signed with the unit's own key, so only validating every field as data catches it; the good file in the
