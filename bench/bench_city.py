@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     report_command = [sys.executable, "-m", "ipdesk", "--db", str(folder / "city-b.db"), "city", "report"]
     report_command += ["--period", QUARTER, "--out"]
     timed([*report_command, str(folder / "report-warm")])
-    report_workbook = next((folder / "report-warm").glob("*.xlsx"))
+    report_workbook = next(p for p in (folder / "report-warm").glob("*.xlsx") if "附件" not in p.name)
     converting = soffice_command(report_workbook, folder / "lo", folder / "lo-profile")
     if converting:
         timed(converting)  # LibreOffice's first start makes its profile: not counted
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         report_runs.append(timed([*report_command, str(folder / f"report-{run}")], "report"))
         if converting:
             soffice_runs.append(timed(converting, "soffice"))
-    pdf = next((folder / "report-0").glob("*.pdf"))
+    pdf = next(p for p in (folder / "report-0").glob("*.pdf") if "附件" not in p.name)
     info = (
         subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout if shutil.which("pdfinfo") else ""
     )
