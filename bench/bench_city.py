@@ -16,8 +16,7 @@ two processes alternated run by run (issue 24):
 2. The completeness matrix for 43 units × 42 months (2022-07 … 2025-12), built in a warm process. Goal: under 50 ms.
 3. The quarterly supervision report (季度督导报告) for 2025Q3 from those 43 returns, as one whole `ipdesk city
    report` process writing the .xlsx, the .pdf, their 附件 (.xlsx, .pdf) and the 通报 draft, against LibreOffice
-   converting the main report's
-   workbook to PDF (`soffice --headless --convert-to pdf`). Goal: at least 6× faster.
+   converting the main report's workbook to PDF (`soffice --headless --convert-to pdf`). Goal: at least 6× faster.
 """
 
 from __future__ import annotations
