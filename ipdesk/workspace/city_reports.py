@@ -2,9 +2,10 @@
 
 One call each: ``report(period, folder)`` writes the report for the period — 季度督导报告 for a quarter, 年度考核 for
 a year, 月度汇总 for a month — as Excel and PDF (a main report of a few pages a leader reads, and its 附件 with the
-task × unit detail, ``…_附件_任务明细``, which the main report names), with the 通报 draft (.docx) beside it; ``final(folder)`` writes the
-plan's 终期评估. The scoring rules of the 年度考核 are data kept in the workspace (``rules`` / ``set_rules``, and as a
-file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the table from them at once.
+task × unit detail, ``…_附件_任务明细``, which the main report names), with the 通报 draft (.docx) beside it;
+``final(folder)`` writes the plan's 终期评估. The scoring rules of the 年度考核 are data kept in the workspace
+(``rules`` / ``set_rules``, and as a file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the
+table from them at once.
 """
 
 from __future__ import annotations
