@@ -528,15 +528,18 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
 @needs_soffice
 def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
     ws, _, _ = city
-    workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
-    pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
-    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
-    keep_for_review(pdf, "city-workbook-libreoffice")
-    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
-    rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
-    assert lefts and min(lefts) > 20 and max(rights) < 842 - 20  # A4 landscape: nothing at or past the edges
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "有本期材料的单位" in text.replace(" ", "")  # 总体情况's paragraphs print whole, not cut at the sides
+    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
+    workbook, annex = paths[0], paths[2]  # the main report's and its 附件's
+    converted = libreoffice_convert([workbook, annex], tmp_path)
+    for book, phrase in ((workbook, "有本期材料的单位"), (annex, "本期未报送，无进展情况")):
+        pdf = converted / (book.stem + ".pdf")
+        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+        lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
+        rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
+        assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, book.name  # A4 landscape: nothing past the edges
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert phrase in text.replace(" ", ""), book.name  # paragraphs and tables print whole, not cut at the sides
+    keep_for_review(converted / (workbook.stem + ".pdf"), "city-workbook-libreoffice")
 
 
 def test_the_annual_assessment(city, tmp_path):
