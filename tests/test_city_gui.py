@@ -429,3 +429,28 @@ def test_the_office_enters_adjustments_with_their_reason_and_the_ranking_follows
     dialog.view.setCurrentIndex(dialog.model.index(0, 0))
     dialog.remove()
     assert window.ws.city.reports.adjustments(year) == []
+
+
+def test_the_window_writes_the_report_its_annex_and_the_notice_and_lists_them(window, returns, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ipdesk.domain.periods import Period
+    from ipdesk.ui.city_summary import write_report
+
+    files, _, _ = returns
+    assert [r.outcome.value for r in window.ws.city.import_files([files[BEILIN][".xlsx"]], today=TODAY)] == ["已导入"]
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    told = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: told.append(a[2]) or QMessageBox.StandardButton.No)
+    write_report(window, window.ws, Period.parse("2025-10"), TODAY)
+    names = [
+        "西安市_2025-10_月度汇总.xlsx",
+        "西安市_2025-10_月度汇总.pdf",
+        "西安市_2025-10_月度汇总_附件_任务明细.xlsx",
+        "西安市_2025-10_月度汇总_附件_任务明细.pdf",
+        "西安市_2025-10_通报（草稿）.docx",
+    ]
+    assert len(told) == 1 and all(name in told[0] for name in names)  # the annex is among the files listed
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)

@@ -23,6 +23,7 @@ from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
 from .conftest import keep_for_review, libreoffice_convert, needs_soffice
+from .test_report_pages import page_count
 from .unit_desk import UnitDesk
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
@@ -226,27 +227,51 @@ def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
     assert [p.name for p in paths] == [
         "西安市_2025Q3_季度督导报告.xlsx",
         "西安市_2025Q3_季度督导报告.pdf",
+        "西安市_2025Q3_季度督导报告_附件_任务明细.xlsx",
+        "西安市_2025Q3_季度督导报告_附件_任务明细.pdf",
         "西安市_2025Q3_通报（草稿）.docx",
     ]
     consolidation = ws.city.reports.consolidation("2025Q3")
     counts = consolidation.status_counts()
     book = load_workbook(paths[0])
-    assert book.sheetnames[:4] == ["总体情况", "报送情况", "任务完成情况（按类别）", "任务完成情况（按单位）"]
+    assert book.sheetnames == [
+        "总体情况",
+        "报送情况",
+        "任务完成情况（按类别）",
+        "任务完成情况（按单位）",
+        "红灯和滞后任务",
+        "主要指标",
+    ]
     reporting = book["报送情况"]
     total_row = next(row for row in reporting.iter_rows(values_only=True) if row[0] == "合计")
     assert total_row[1:6] == (43, 0, 2, 0, 41)  # on time, late, returned, missing (市科技局 returned → missing)
     by_category = book["任务完成情况（按类别）"]
     total = next(row for row in by_category.iter_rows(values_only=True) if row[0] == "合计")
     assert total[1] == sum(counts.values()) and total[2] == counts["done"] and total[7] == counts["not_reported"]
-    tasks = book["重点任务进展情况"]
+    annex = load_workbook(paths[2])
+    assert annex.sheetnames == ["总体情况", "重点任务进展情况", "示范工程目标"]
+    tasks = annex["重点任务进展情况"]
     silent = [row for row in tasks.iter_rows(values_only=True) if row[0] == "市委宣传部"]
     assert silent and all(row[2] == "未报送" for row in silent)
+    parts = [row for row in tasks.iter_rows(values_only=True) if row[1] in ("牵头", "协作")]
+    assert len(parts) == sum(counts.values()) == 881  # every task × unit, in the annex only
     keep_for_review(paths[1], "city-quarterly-report")
+    keep_for_review(paths[3], "city-quarterly-report-annex")
+    assert page_count(paths[1]) <= 6  # a leader's report; the 39 pages of detail are the annex
     text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True, text=True).stdout
-    assert "季度督导报告" in text and "不重复计算" in text and "每个单位只计一次" in text.replace(" ", "")
+    flat = re.sub(r"\s+", "", text)
+    assert "季度督导报告" in text and "不重复计算" in text and "每个单位只计一次" in flat
+    assert "见附件《西安市_2025Q3_季度督导报告_附件_任务明细.pdf》" in flat  # the main report names its annex
+    assert "西安市_2025Q3_季度督导报告_附件_任务明细.xlsx" in flat
+    assert "任务预警（按序时进度）：红灯" in flat and "黄灯" in flat  # the tasks' lights, 黄灯 included
+    annex_text = re.sub(
+        r"\s+", "", subprocess.run(["pdftotext", str(paths[3]), "-"], capture_output=True, text=True).stdout
+    )
+    assert "《西安市_2025Q3_季度督导报告.pdf》" in annex_text  # and the annex names the report it belongs to
+    assert "本期未报送，无进展情况" in annex_text and "本期未报送，无进展情况" not in flat
     fonts = subprocess.run(["pdffonts", str(paths[1])], capture_output=True, text=True).stdout
     assert "no " not in "".join(line[-20:] for line in fonts.splitlines()[2:]).replace("yes", "")
-    notice = Document(str(paths[2]))
+    notice = Document(str(paths[4]))
     body = "\n".join(p.text for p in notice.paragraphs)
     assert "关于2025年第三季度西安市国家知识产权强市建设示范城市工作进展情况的通报" in body.replace("\n", "")
     assert f"共 {sum(counts.values())} 项次，其中已完成 {counts['done']} 项次" in body
@@ -280,7 +305,7 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
     with pytest.raises(InvalidInput):
         ws.settings.set("notice_number", "市知识产权强市办[2025]3号")  # the year goes in 〔〕
     today = dt.date(2026, 1, 20)
-    notice = Document(str(ws.city.reports.report("2025", tmp_path, today)[2]))
+    notice = Document(str(ws.city.reports.report("2025", tmp_path, today)[-1]))
     paragraphs = notice.paragraphs
     mark, number = paragraphs[0], paragraphs[1]
     assert mark.text == ws.city.name and str(mark.runs[0].font.color.rgb) == "FF0000"
@@ -343,7 +368,7 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
 @needs_soffice
 def test_the_notices_pages_in_libreoffice(city, tmp_path):
     ws, _, _ = city
-    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[2]
+    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[-1]
     pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
     keep_for_review(pdf, "notice-page-1")
     keep_for_review(pdf, "notice-page-2", page=2)
@@ -489,7 +514,7 @@ def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
 @needs_soffice
 def test_the_notice_opens_in_libreoffice(city, tmp_path):
     ws, _, _ = city
-    notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[2]
+    notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[-1]
     pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
@@ -503,28 +528,49 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
 @needs_soffice
 def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
     ws, _, _ = city
-    workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
-    pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
-    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
-    keep_for_review(pdf, "city-workbook-libreoffice")
-    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
-    rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
-    assert lefts and min(lefts) > 20 and max(rights) < 842 - 20  # A4 landscape: nothing at or past the edges
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "有本期材料的单位" in text.replace(" ", "")  # 总体情况's paragraphs print whole, not cut at the sides
+    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
+    workbook, annex = paths[0], paths[2]  # the main report's and its 附件's
+    converted = libreoffice_convert([workbook, annex], tmp_path)
+    for book, phrase in ((workbook, "有本期材料的单位"), (annex, "本期未报送，无进展情况")):
+        pdf = converted / (book.stem + ".pdf")
+        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+        lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
+        rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
+        assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, book.name  # A4 landscape: nothing past the edges
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert phrase in text.replace(" ", ""), book.name  # paragraphs and tables print whole, not cut at the sides
+    keep_for_review(converted / (workbook.stem + ".pdf"), "city-workbook-libreoffice")
 
 
 def test_the_annual_assessment(city, tmp_path):
     ws, _, _ = city
     paths = ws.city.reports.report("2025", tmp_path, dt.date(2026, 1, 20))
-    book = load_workbook(paths[0])
-    assert book.sheetnames[1:3] == ["考核排名", "得分明细"]
+    assert [p.name for p in paths][2:4] == [
+        "西安市_2025_年度考核_附件_任务明细.xlsx",
+        "西安市_2025_年度考核_附件_任务明细.pdf",
+    ]
     cards = {c.unit: c for c in ws.city.reports.scores(2025, dt.date(2026, 1, 20))}
-    rows = {row[1]: row for row in book["考核排名"].iter_rows(values_only=True) if row[1] in cards}
+    annex = load_workbook(paths[2])
+    assert annex.sheetnames[1:] == ["重点任务进展情况", "示范工程目标", "考核排名", "得分明细"]
+    rows = {row[1]: row for row in annex["考核排名"].iter_rows(values_only=True) if row[1] in cards}
     assert len(rows) == 43
     assert rows[FAYUAN][2] == cards[FAYUAN].total and rows[FAYUAN][0] == cards[FAYUAN].rank
+    book = load_workbook(paths[0])
+    # the main report's units table carries each unit's rank and score, in rank order within its kind
+    units = [row for row in book["任务完成情况（按单位）"].iter_rows(values_only=True) if row[1] in cards]
+    assert len(units) == 43
+    assert next(r for r in units if r[1] == FAYUAN)[:4] == (
+        cards[FAYUAN].rank,
+        FAYUAN,
+        cards[FAYUAN].total,
+        cards[FAYUAN].grade,
+    )
+    departments = [r for r in units if cards[r[1]].group == cards[FAYUAN].group]
+    assert [r[0] for r in departments] == sorted(r[0] for r in departments)
     text = "\n".join(str(c.value) for row in book["总体情况"].iter_rows() for c in row if c.value)
     assert "年度考核满分 100 分" in text
+    assert page_count(paths[1]) <= 6
+    keep_for_review(paths[1], "city-year-report")
 
 
 def test_the_final_evaluation(city, tmp_path):
@@ -566,7 +612,8 @@ def test_report_commands(city, tmp_path, capsys):
     db = str(ws.backup_to(tmp_path / "copy.db"))  # a workspace of its own for the commands
     assert main(["--db", db, "city", "report", "--period", "2025Q3", "--out", str(tmp_path / "q"), "--json"]) == 0
     written = json.loads(capsys.readouterr().out)
-    assert [Path(p).suffix for p in written] == [".xlsx", ".pdf", ".docx"]
+    assert [Path(p).suffix for p in written] == [".xlsx", ".pdf", ".xlsx", ".pdf", ".docx"]
+    assert Path(written[3]).name == "西安市_2025Q3_季度督导报告_附件_任务明细.pdf" and Path(written[3]).exists()
     assert main(["--db", db, "city", "report", "--final", "--out", str(tmp_path / "f")]) == 0
     assert "终期评估" in capsys.readouterr().out
     assert main(["--db", db, "city", "report", "--period", "2025", "--final", "--out", str(tmp_path)]) == 2
@@ -710,3 +757,74 @@ def test_phases_before_collection_are_not_collected_and_no_chart_is_drawn_withou
     reported = {i.indicator.seq for i in consolidation.indicators if i.city_value is not None}
     assert {line.seq for line in drawn} == reported  # an indicator nobody reported has no empty chart box
     copy.close()
+
+
+def test_the_red_and_lagging_tasks_each_once_with_all_their_lead_units(plan):
+    """Hand-made parts: the main report's table lists task 72 (a lead unit red and 滞后) once with both its lead
+    units, names task 16 (only a cooperating unit red) in a closing line, leaves out 18 (a lead unit silent) and 20
+    (a lead unit yellow); the annex marks 【需关注】 on 72 and 18 only, and both co-leads are 牵头 on their rows."""
+    from ipdesk.exchange.city_tables import attention_table, task_parts_table, worst_units
+    from ipdesk.exchange.consolidate import Position, consolidate
+    from ipdesk.reports.snapshot import ReportHeader, ReportSnapshot, TaskLine
+
+    assert plan.task(72).lead_units == (SCJ, KEJI) and BEILIN in plan.task(16).coop_units
+    assert "市工信局" in plan.task(18).lead_units and plan.task(20).lead_units == (SCJ, KEJI)
+    states = {  # (unit, task): (role, status, percent, light, problems)
+        (SCJ, 72): ("lead", "in_progress", 80, "green", ""),
+        (KEJI, 72): ("lead", "lagging", 20, "red", "科技局经费未到位，项目尚未立项"),
+        (SCJ, 16): ("lead", "in_progress", 80, "green", ""),
+        (KEJI, 16): ("lead", "in_progress", 80, "green", ""),
+        (BEILIN, 16): ("coop", "in_progress", 30, "red", "碑林区专业人员不足"),
+        (BEILIN, 72): ("coop", "lagging", 10, "red", "科技局经费未到位，项目尚未立项"),  # the same words: quoted once
+        (SCJ, 18): ("lead", "in_progress", 80, "green", ""),
+        (KEJI, 18): ("lead", "in_progress", 80, "green", ""),
+        (SCJ, 20): ("lead", "in_progress", 60, "yellow", "进度略慢"),
+        (KEJI, 20): ("lead", "done", 100, "none", ""),
+    }
+
+    def position(unit: str) -> Position:
+        lines = tuple(
+            TaskLine(
+                unit,
+                seq,
+                plan.task(seq).category,
+                plan.task(seq).name,
+                plan.task(seq).content,
+                role,
+                status,
+                percent,
+                75,
+                light,
+                "进展",
+                problems,
+                "",
+            )
+            for (owner, seq), (role, status, percent, light, problems) in states.items()
+            if owner == unit
+        )
+        header = ReportHeader("", "", (unit,), "2025-09", "", "", 1, "signed", "")
+        return Position(unit, "2025-09", 1, None, ReportSnapshot(header, tasks=lines))  # type: ignore[arg-type]
+
+    quarter = consolidate(plan, Period.parse("2025Q3"), {u: position(u) for u in (SCJ, KEJI, BEILIN)})
+    table = attention_table(quarter)
+    rows = {row[0].value: [c.text for c in row] for row in table.rows}
+    assert len(rows) == len(table.rows)  # each task once
+    assert set(rows) == {72}  # 16: only a cooperating unit is red; 18: a lead silent; 20: a lead yellow
+    assert rows[72][1] == plan.task(72).name and rows[72][2] == f"{SCJ}、{KEJI}"  # both lead units, as 牵头
+    assert rows[72][3] == f"{KEJI}：滞后，20%，红灯；{BEILIN}（协作）：滞后，10%，红灯"
+    assert rows[72][4] == f"科技局经费未到位，项目尚未立项（{KEJI}、{BEILIN}）"
+    assert [g.text for g in table.groups] == ["另有 1 项任务仅协作单位亮红灯或滞后（第16项），各单位的问题见附件。"]
+    headings = {int(g.text.split("第")[1].split("项")[0]): g.text for g in task_parts_table(quarter).groups}
+    assert headings[72].startswith("【需关注】") and headings[18].startswith("【需关注】")  # 18: 市工信局 silent
+    assert not headings[16].startswith("【需关注】") and not headings[20].startswith("【需关注】")
+    assert headings[72].endswith(f"（牵头：{SCJ}、{KEJI}）")
+    detail = task_parts_table(quarter).items
+    start = next(n for n, item in enumerate(detail) if getattr(item, "text", "").startswith("【需关注】第72项"))
+    roles = {}
+    for item in detail[start + 1 :]:
+        if not isinstance(item, tuple):
+            break
+        roles[item[0].value] = item[1].value
+    assert roles[SCJ] == roles[KEJI] == "牵头"  # a co-lead is 牵头 on its own row, never 协作
+    groups = {SCJ: "市级部门", KEJI: "市级部门", BEILIN: "区县"}
+    assert worst_units(quarter, groups) == {"市级部门": [(KEJI, 1)], "区县": [(BEILIN, 2)], "开发区（新区）": []}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from ipdesk import Period, Workspace
 from ipdesk.domain.progress import IndicatorValue
@@ -156,6 +157,12 @@ def test_the_form_prints_the_first_sentence_and_the_workbook_keeps_the_plans_tex
         assert full[task.seq] == task.content  # the plan's text, whole, once per task
         assert form[task.seq].split("\n")[0] == first_sentence(task.content)
     assert any(len(form[t.seq].split("\n")[0]) < len(t.content) for t in snapshot.tasks)
+    # the full text's sheet has three columns, the first a narrow 序号: its line over the table is one line across
+    # the width, the unit's name whole, not squeezed into 序号 ("碑/林区人民政府")
+    sheet = book["任务内容"]
+    line = next(c for row in sheet.iter_rows(max_row=HEADER_ROW) for c in row if "填报单位" in str(c.value or ""))
+    assert line.column == 1 and f"填报单位（盖章）：{UNIT}" in line.value and "版本：v1" in line.value
+    assert f"A{line.row}:{get_column_letter(sheet.max_column)}{line.row}" in {str(r) for r in sheet.merged_cells.ranges}
 
 
 @needs_soffice

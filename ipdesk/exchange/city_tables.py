@@ -1,9 +1,12 @@
 """The tables of the city office's reports, on the reports' table engine (``ipdesk.reports.table_model``).
 
-- 季度督导报告 / 月度汇总: reporting (按时、逾期、未报送) by kind of unit; tasks by status per category and per unit;
-  every task with each responsible unit's part (red lights and 滞后 first, units that did not report named where
-  their part is missing); the indicators (the lead unit's figure, others beside it for reference); the project
-  sub-targets (the sum of the owners' own parts).
+- 季度督导报告 / 月度汇总 (the main report, a few pages): reporting (按时、逾期、未报送) by kind of unit; tasks by
+  status per category and per unit (with the year's rank and score in a 年度考核); the red and 滞后 tasks, each
+  once with all its lead units and the problems of the units red or 滞后 on it; the indicators (the lead unit's
+  figure, others beside it for reference).
+- Their 附件: every task with each responsible unit's part (【需关注】 tasks first, units that did not report named
+  where their part is missing); the project sub-targets (the sum of the owners' own parts); the year's ranking and
+  every unit's breakdown.
 - 年度考核: the scores ranked within each kind of unit, and every unit's breakdown.
 - 终期评估: indicators against their final targets, tasks' final status, project targets reached, per phase and
   per unit.
@@ -12,6 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ipdesk.domain.numbers import is_count, number_text, target_text
@@ -109,33 +113,56 @@ def status_by_category(consolidation: Consolidation) -> Table:
     )
 
 
-def status_by_unit(consolidation: Consolidation, groups: dict[str, str]) -> Table:
+def status_by_unit(consolidation: Consolidation, groups: dict[str, str], cards: Sequence[ScoreCard] = ()) -> Table:
+    """Each unit's parts by status, by kind of unit. With the year's ``cards``, each unit's 名次, 总分 and 等次 come
+    first and the units go in rank order within their kind (the ranking and the units table in one)."""
     by_unit = consolidation.by_unit()
+    scored = {c.unit: c for c in cards}
     items: list[Row | Group] = []
     for group in GROUPS:
         members = [u.name for u in consolidation.units if groups.get(u.name) == group and u.name in by_unit]
         if not members:
             continue
-        items.append(Group(group))
-        items += [_status_row(unit, by_unit[unit]) for unit in members]
-    return Table(
-        "任务完成情况（按单位）",
-        "三、任务完成情况（按责任单位）",
-        _status_columns(Column("单位", min_chars=9)),
-        tuple(items),
-    )
+        if scored:
+            members.sort(key=lambda u: (scored[u].rank, u) if u in scored else (len(members) + 1, u))
+        items.append(Group(f"{group}（{len(members)} 个单位）" if scored else group))
+        for unit in members:
+            row = _status_row(unit, by_unit[unit])
+            if scored:
+                card = scored.get(unit)
+                row = (
+                    Cell(card.rank if card else None),
+                    row[0],
+                    Cell(card.total if card else None, "0.0"),
+                    Cell(card.grade if card else ""),
+                    *row[1:],
+                )
+            items.append(row)
+    columns = _status_columns(Column("单位", min_chars=9))
+    if scored:
+        columns = (
+            Column("名次", "seq"),
+            columns[0],
+            Column("考核|总分", "number"),
+            Column("等次", "word"),
+            *columns[1:],
+        )
+    title = "三、各单位考核得分及任务完成情况（分类排名）" if scored else "三、任务完成情况（按责任单位）"
+    return Table("任务完成情况（按单位）", title, columns, tuple(items))
 
 
 # -- tasks ----------------------------------------------------------------------------------------------------------
-def task_parts_table(consolidation: Consolidation) -> Table:
+def task_parts_table(consolidation: Consolidation, title: str = "四、重点任务进展情况（红灯和滞后在前）") -> Table:
+    """Every task with each responsible unit's part: the detail a report's 附件 carries."""
     columns = (
         Column("责任单位", "text", min_chars=8),
         Column("角色", "word"),
         Column("完成|状态", "word"),
         Column("完成|进度", "number"),
         Column("预警", "word"),
-        Column("存在问题", "text", min_chars=10),
-        Column("下步计划", "text", min_chars=10),
+        Column("工作进展及成效", "text", min_chars=10, clerk=True),
+        Column("存在问题", "text", min_chars=8, clerk=True),
+        Column("下步计划", "text", min_chars=8, clerk=True),
     )
     items: list[Row | Group] = []
     for task in consolidation.ordered_tasks():
@@ -146,7 +173,7 @@ def task_parts_table(consolidation: Consolidation) -> Table:
         items.append(Group(heading))
         for part in task.parts:
             if not part.reported:
-                items.append(cells(part.unit, part.role.label, "未报送", None, "", "本期未报送，无进展情况", ""))
+                items.append(cells(part.unit, part.role.label, "未报送", None, "", "本期未报送，无进展情况", "", ""))
                 continue
             mark = part.data_mark(consolidation.period)
             items.append(
@@ -156,11 +183,92 @@ def task_parts_table(consolidation: Consolidation) -> Table:
                     Cell(status_word(part.status) + (f"（{mark}）" if mark else "")),
                     Cell(part.percent, decimals_format(part.percent, 1, '"%"') if part.percent is not None else ""),
                     light_cell(part.light, {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}.get(part.light, "—")),
+                    Cell(part.achievements),
                     Cell(part.problems),
                     Cell(part.next_steps),
                 )
             )
-    return Table("重点任务进展情况", "四、重点任务进展情况（红灯和滞后在前）", columns, tuple(items))
+    return Table("重点任务进展情况", title, columns, tuple(items), clerk_share=0.5)
+
+
+LIGHT_WORDS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+
+
+def _part_state(part: TaskPart, period: Period) -> str:
+    """滞后，40%，红灯（8月数据）: a part's status, progress and light in words (black-and-white print keeps them)."""
+    words = [status_word(part.status)]
+    if part.percent is not None:
+        words.append(f"{number_text(part.percent)}%")
+    if part.light in LIGHT_WORDS:
+        words.append(LIGHT_WORDS[part.light])
+    mark = part.data_mark(period)
+    return "，".join(words) + (f"（{mark}）" if mark else "")
+
+
+def unit_list(units: list[str], consolidation: Consolidation) -> str:
+    """Units named in a cell: every one, except that a whole kind of unit reads 全部区县13个 and so on."""
+    named = set(units)
+    words, covered = [], set()
+    for group in GROUPS:
+        members = [u.name for u in consolidation.units if u.kind.group == group]
+        if len(members) > 3 and named >= set(members):
+            words.append(f"全部{group}{len(members)}个")
+            covered |= set(members)
+    return "、".join([u for u in units if u not in covered] + words)
+
+
+def attention_table(consolidation: Consolidation, title: str = "四、红灯和滞后的重点任务") -> Table:
+    """The tasks red or 滞后 (a lead unit's part is; the lead units decide a task), each task once: all its lead
+    units, every unit red or 滞后 on it with its state, and their problems (one text, the units that wrote it).
+    Tasks where only a cooperating unit is red or 滞后 are named in a last line; the annex has their detail."""
+    columns = (
+        Column("序号", "seq"),
+        Column("任务", "text", min_chars=7),
+        Column("牵头单位", "text", min_chars=7),
+        Column("红灯或滞后的单位|（状态，进度，预警）", "text", min_chars=10),
+        Column("存在问题（各单位填报）", "text", min_chars=18, clerk=True),
+    )
+    items: list[Row | Group] = []
+    for task in sorted((t for t in consolidation.tasks if t.lead_attention), key=lambda t: t.seq):
+        leads = [p.unit for p in task.lead_parts]
+        parts = [p for p in task.parts if p.needs_attention]
+        states = "；".join(
+            f"{p.unit}{'（协作）' if p.role is not Role.LEAD else ''}：{_part_state(p, consolidation.period)}"
+            for p in parts
+        )
+        by_text: dict[str, list[str]] = {}
+        for part in parts:
+            by_text.setdefault(part.problems.strip() or "未填写", []).append(part.unit)
+        problems = "；".join(
+            text + (f"（{'、'.join(units)}）" if len(parts) > 1 else "") for text, units in by_text.items()
+        )
+        items.append(cells(task.seq, task.name, unit_list(leads, consolidation), states, problems))
+    others = [t.seq for t in consolidation.tasks if t.attention and not t.lead_attention]
+    if others:
+        items.append(
+            Group(
+                f"另有 {len(others)} 项任务仅协作单位亮红灯或滞后（第" + "、".join(map(str, others)) + "项），"
+                "各单位的问题见附件。"
+            )
+        )
+    return Table(
+        "红灯和滞后任务", title, columns, tuple(items), empty_text="本期没有亮红灯或滞后的任务", clerk_share=0.35
+    )
+
+
+def worst_units(
+    consolidation: Consolidation, groups: dict[str, str], count: int = 3
+) -> dict[str, list[tuple[str, int]]]:
+    """Per kind of unit, the ``count`` units with the most parts red or 滞后 (at least one), most first, then in the
+    plan's order."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    tally = Counter(p.unit for p in consolidation.parts() if p.needs_attention)
+    order = {u.name: n for n, u in enumerate(consolidation.units)}
+    for group in GROUPS:
+        members = [u for u in tally if groups.get(u) == group]
+        ranked = sorted(members, key=lambda u: (-tally[u], order.get(u, 0)))
+        found[group] = [(u, tally[u]) for u in ranked[:count]]
+    return found
 
 
 # -- indicators and project targets ---------------------------------------------------------------------------------
@@ -225,7 +333,7 @@ def indicator_table(consolidation: Consolidation, year: int) -> Table:
     return Table("主要指标", "五、主要发展指标", columns, tuple(rows))
 
 
-def target_table(consolidation: Consolidation) -> Table:
+def target_table(consolidation: Consolidation, title: str = "六、示范工程目标完成情况") -> Table:
     columns = (
         Column("目标", "text", min_chars=10),
         Column("目标值", "word"),
@@ -240,7 +348,7 @@ def target_table(consolidation: Consolidation) -> Table:
             current = target.project_no
             items.append(Group(f"工程{target.project_no}：{target.project_name}"))
         items.append(target_row(target))
-    return Table("示范工程目标", "六、示范工程目标完成情况", columns, tuple(items))
+    return Table("示范工程目标", title, columns, tuple(items))
 
 
 def target_row(target: TargetRollup) -> Row:
@@ -259,16 +367,21 @@ def target_row(target: TargetRollup) -> Row:
     )
 
 
-def supervision_tables(
-    consolidation: Consolidation, timeliness: dict[str, Timeliness], groups: dict[str, str]
-) -> list[Table]:
+NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(tables: list[Table]) -> list[Table]:
+    """The tables with their headings numbered 一、二、… in the order given (a heading's own number replaced)."""
+    import re
+    from dataclasses import replace
+
     return [
-        reporting_table(timeliness, groups),
-        status_by_category(consolidation),
-        status_by_unit(consolidation, groups),
-        task_parts_table(consolidation),
-        indicator_table(consolidation, consolidation.period.year),
-        target_table(consolidation),
+        replace(
+            table,
+            title=f"{NUMERALS[n] if n < len(NUMERALS) else n + 1}、"
+            + re.sub(r"^[一二三四五六七八九十]+、", "", table.title),
+        )
+        for n, table in enumerate(tables)
     ]
 
 
@@ -324,7 +437,7 @@ def ranking_table(cards: list[ScoreCard]) -> Table:
     return Table("考核排名", "一、年度考核得分及排名（分类排名）", columns, tuple(items))
 
 
-def breakdown_table(cards: list[ScoreCard]) -> Table:
+def breakdown_table(cards: list[ScoreCard], title: str = "二、各单位得分明细") -> Table:
     columns = (
         Column("项目", "text", min_chars=8),
         Column("次数", "number"),
@@ -338,7 +451,7 @@ def breakdown_table(cards: list[ScoreCard]) -> Table:
         )
         for item in card.items:
             items.append((Cell(item.cause), Cell(item.count), Cell(item.points, "0.0"), Cell(item.detail)))
-    return Table("得分明细", "二、各单位得分明细", columns, tuple(items))
+    return Table("得分明细", title, columns, tuple(items))
 
 
 # -- the plan's final evaluation ------------------------------------------------------------------------------------

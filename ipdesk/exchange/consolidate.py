@@ -153,6 +153,11 @@ class TaskRollup:
         return any(p.needs_attention for p in self.parts)
 
     @property
+    def lead_attention(self) -> bool:
+        """A lead unit's part is red or 滞后 (a cooperating unit's alone does not count)."""
+        return any(p.role is Role.LEAD and p.needs_attention for p in self.parts)
+
+    @property
     def flagged(self) -> bool:
         """【需关注】 in a report a leader reads: a lead unit's part is red, 滞后, or not reported (its return overdue
         or missing). A cooperating unit's red light is shown on its row but does not flag the whole task."""

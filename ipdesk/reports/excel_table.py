@@ -125,10 +125,19 @@ def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]
 
 
 def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float], size: float = SIZE) -> float:
-    spans = _spans(widths, line.parts)
+    parts = line.parts
+    spans = _spans(widths, parts)
+    points = [excel_points(w) for w in widths]
+    squeezed = any(
+        _rough_lines(text, sum(points[a - 1 : b]) / LINE_SLACK) > 1 for (a, b), text in zip(spans, parts, strict=False)
+    )
+    if len(parts) > 1 and (squeezed or len(parts) > len(spans)):
+        # a table of few or narrow columns has no split that keeps each part on a line ("碑/林区人民政府" under a
+        # 序号 column): the parts go on one line across the whole width, a wide gap between them
+        parts, spans = ("　　".join(parts),), [(1, len(widths))]
     aligns = ["left", "center", "right"] if len(spans) == 3 else ["left", "right"] if len(spans) == 2 else ["left"]
     lines = 1
-    for (first, last), text, align in zip(spans, line.parts, aligns, strict=False):
+    for (first, last), text, align in zip(spans, parts, aligns, strict=False):
         cell = sheet.cell(row, first)
         set_value(cell, text)
         cell.font = Font(name=HEADING_FONT if line.bold else BODY_FONT, size=size, bold=line.bold)

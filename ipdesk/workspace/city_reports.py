@@ -1,9 +1,11 @@
 """``ws.city.reports``: the city office's consolidated reports from the returns received.
 
 One call each: ``report(period, folder)`` writes the report for the period — 季度督导报告 for a quarter, 年度考核 for
-a year, 月度汇总 for a month — as Excel and PDF, with the 通报 draft (.docx) beside it; ``final(folder)`` writes the
-plan's 终期评估. The scoring rules of the 年度考核 are data kept in the workspace (``rules`` / ``set_rules``, and as a
-file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the table from them at once.
+a year, 月度汇总 for a month — as Excel and PDF (a main report of a few pages a leader reads, and its 附件 with the
+task × unit detail, ``…_附件_任务明细``, which the main report names), with the 通报 draft (.docx) beside it;
+``final(folder)`` writes the plan's 终期评估. The scoring rules of the 年度考核 are data kept in the workspace
+(``rules`` / ``set_rules``, and as a file with ``export_rules`` / ``import_rules``); ``scores(year)`` recomputes the
+table from them at once.
 """
 
 from __future__ import annotations
@@ -244,7 +246,8 @@ class CityReports:
 
     # -- the reports -------------------------------------------------------------------------------------------------
     def report(self, period: str | Period, folder: str | Path, today: dt.date | None = None) -> list[Path]:
-        """The period's report (季度督导报告, 年度考核 or 月度汇总) as .xlsx and .pdf, and the 通报 draft (.docx)."""
+        """The period's report (季度督导报告, 年度考核 or 月度汇总) as .xlsx and .pdf, its 附件 (任务明细) as .xlsx and
+        .pdf, and the 通报 draft (.docx), in that order."""
         from ipdesk.exchange.city_files import write_files
 
         today = today or dt.date.today()
@@ -267,8 +270,10 @@ class CityReports:
                 "没有报送情况可统计"
             )
         cards = self.scores(when.year, today) if when.kind is PeriodKind.YEAR else []
-        report = self._period_report(when, consolidation, accounting, cards, today)
-        paths = write_files(report, Path(folder), self._ws.settings.get(self._ws.settings.PDF_FONT))
+        main, annex = self._period_report(when, consolidation, accounting, cards, today)
+        face = self._ws.settings.get(self._ws.settings.PDF_FONT)
+        paths = write_files(main, Path(folder), face)
+        paths += write_files(annex, Path(folder), face)
         paths.append(self._write_notice(when, consolidation, accounting.timeliness(), cards, today, Path(folder)))
         return paths
 
@@ -282,35 +287,79 @@ class CityReports:
         accounting: Accounting,
         cards: list[ScoreCard],
         today: dt.date,
-    ) -> CityReport:
+    ) -> tuple[CityReport, CityReport]:
+        """The main report a leader reads (summary, reporting, units, the red and 滞后 tasks, indicators; the
+        year's ranking) and its 附件 with the task×unit detail, which the main report names."""
         from ipdesk.exchange import city_tables
         from ipdesk.exchange.city_files import CityReport
+        from ipdesk.reports.files import safe_part
 
         ws = self._ws
         name = KIND_NAMES[period.kind]
         groups = self._groups()
         on_time = accounting.timeliness()
-        tables = city_tables.supervision_tables(consolidation, on_time, groups)
+        title = f"{_stem(ws.plan)}工作{name}（{period.chinese}）"
+        stem = f"{ws.plan.city or '汇总'}_{period.code}_{name}"
+        annex_stem = f"{stem}_附件_任务明细"
+        main_name, annex_name = f"{safe_part(stem)}.pdf", f"{safe_part(annex_stem)}.pdf"
+        tables = [
+            city_tables.reporting_table(on_time, groups),
+            city_tables.status_by_category(consolidation),
+            city_tables.status_by_unit(consolidation, groups, cards),
+            city_tables.attention_table(consolidation),
+            city_tables.indicator_table(consolidation, consolidation.period.year),
+        ]
         notes = city_tables.supervision_notes(consolidation, ws.settings.due_day(), ws.settings.report_kind().label)
         notes += self._accounting_notes(accounting)
         notes += consistency_notes(consolidation)
+        detail = [
+            city_tables.task_parts_table(consolidation, "重点任务分单位进展情况（需关注的在前）"),
+            city_tables.target_table(consolidation, "示范工程目标完成情况"),
+        ]
         if cards:
-            tables = [city_tables.ranking_table(cards), city_tables.breakdown_table(cards), *tables]
+            detail += [city_tables.ranking_table(cards), city_tables.breakdown_table(cards, "各单位得分明细")]
             notes = [*self.rules().described(), *notes]
-        trajectories = self._trajectories(period, consolidation)
-        return CityReport(
-            title=f"{_stem(ws.plan)}工作{name}（{period.chinese}）",
-            file_stem=f"{ws.plan.city or '汇总'}_{period.code}_{name}",
-            info=(ws.city.name, f"数据截至{chinese_date(min(today, period.end))}", f"生成日期：{chinese_date(today)}"),
-            summary=tuple(self._summary(consolidation, on_time, cards)),
-            tables=tuple(tables),
+        bars = self._bars(consolidation, accounting)
+        # a year's month-by-month timeliness chart takes half a page: the main report keeps its table, the annex it
+        short = [b for b in bars if len(b.rows) <= 4]
+        long = [b for b in bars if len(b.rows) > 4]
+        summary = self._summary(consolidation, on_time, cards, groups)
+        summary.append(
+            "全部重点任务分单位的进展情况（每个责任单位的完成状态、进度、预警、存在问题和下步计划）、示范工程目标"
+            + ("、考核排名和各单位得分明细" if cards else "")
+            + ("、各期报送及时情况图" if long else "")
+            + f"和主要指标走势见附件《{annex_name}》（同名 Excel 文件 {safe_part(annex_stem)}.xlsx）。"
+        )
+        info = (ws.city.name, f"数据截至{chinese_date(min(today, period.end))}", f"生成日期：{chinese_date(today)}")
+        main = CityReport(
+            title=title,
+            file_stem=stem,
+            info=info,
+            summary=tuple(summary),
+            tables=tuple(city_tables.numbered(tables)),
             notes=tuple(notes),
-            bars=tuple(self._bars(consolidation, accounting)),
-            trajectories=tuple(trajectories),
+            bars=tuple(short),
+        )
+        annex = CityReport(
+            title=f"{title}附件：重点任务分单位明细",
+            file_stem=annex_stem,
+            info=(ws.city.name, f"《{main_name}》的附件", f"生成日期：{chinese_date(today)}"),
+            summary=(
+                f"本文件是《{main_name}》（{title}）的附件：列出每项重点任务下各责任单位本期的完成状态、进度、预警、"
+                "存在问题和下步计划（牵头单位亮红灯、滞后或未报送的任务标【需关注】，排在前面），示范工程目标"
+                + ("、考核排名和各单位得分明细" if cards else "")
+                + ("、各期报送及时情况图" if long else "")
+                + "和主要指标走势。汇总数字、红灯和滞后任务的问题见主报告。",
+            ),
+            tables=tuple(city_tables.numbered(detail)),
+            notes=tuple(notes),
+            bars=tuple(long),
+            trajectories=tuple(self._trajectories(period, consolidation)),
             trajectory_year=period.year,
             trajectory_caption="虚线为按方案基数和年均预增计算的各年预期值，圆点为全市数值（牵头单位各年最后一次报送的"
             "数值，相邻年份连线），方框为基数。",
         )
+        return main, annex
 
     def _accounting_notes(self, accounting: Accounting) -> list[str]:
         """What the report's figures leave out (months before the office began collecting) and how deadlines were
@@ -328,8 +377,15 @@ class CityReports:
         return notes
 
     def _summary(
-        self, consolidation: Consolidation, on_time: dict[str, Timeliness], cards: list[ScoreCard]
+        self,
+        consolidation: Consolidation,
+        on_time: dict[str, Timeliness],
+        cards: list[ScoreCard],
+        groups: dict[str, str],
     ) -> list[str]:
+        """总体情况: returns by timeliness (the office's accounting), tasks by status and by light (红黄绿灯), the
+        units with most red or 滞后 parts in each kind, the indicators' lights, the year's best by kind."""
+        from ipdesk.exchange.city_tables import LIGHT_WORDS, worst_units
         from ipdesk.exchange.notice import percent
 
         on_time = {u: t for u, t in on_time.items() if t is not Timeliness.NOT_COLLECTED}
@@ -351,8 +407,27 @@ class CityReports:
             f"滞后 {counts['lagging']} 项次（{percent(counts['lagging'], total)}），"
             f"未启动 {counts['not_started']} 项次（{percent(counts['not_started'], total)}），"
             f"未报送 {counts['not_reported']} 项次（{percent(counts['not_reported'], total)}）；"
-            f"亮红灯或滞后 {len(attention)} 项次，涉及 {len({p.unit for p in attention})} 个单位。",
+            f"亮红灯或滞后 {len(attention)} 项次，涉及 {len({p.unit for p in attention})} 个单位、"
+            f"{sum(1 for t in consolidation.tasks if t.attention)} 项任务（其中牵头单位亮红灯或滞后的 "
+            f"{sum(1 for t in consolidation.tasks if t.lead_attention)} 项）。",
         ]
+        lit = Counter(p.light for p in consolidation.parts() if p.reported)
+        lines.append(
+            "任务预警（按序时进度）："
+            + "、".join(f"{word} {lit[code]} 项次" for code, word in LIGHT_WORDS.items())
+            + f"，无预警（已完成、持续推进或未填进度）{sum(lit.values()) - sum(lit[c] for c in LIGHT_WORDS)} 项次。"
+        )
+        worst = worst_units(consolidation, groups)
+        if any(worst.values()):
+            lines.append(
+                "亮红灯或滞后项次最多的单位："
+                + "；".join(
+                    f"{group}　" + "、".join(f"{unit}（{count}项次）" for unit, count in ranked)
+                    for group, ranked in worst.items()
+                    if ranked
+                )
+                + "。"
+            )
         lights = Counter(i.light for i in consolidation.indicators if i.city_value is not None)
         reported = sum(lights.values())
         reached = sum(1 for t in consolidation.targets if t.reached)
