@@ -181,10 +181,16 @@ class _StyleCache:
     def __init__(self) -> None:
         self._known: dict[tuple, object] = {}
 
-    def apply(self, cell, key: tuple, **looks: object) -> None:
+    def reuse(self, cell, key: tuple) -> bool:
+        """Give ``cell`` the look known by ``key``; False if none is known yet (then ``apply`` it)."""
         style = self._known.get(key)
-        if style is not None:
-            cell._style = copy(style)
+        if style is None:
+            return False
+        cell._style = copy(style)
+        return True
+
+    def apply(self, cell, key: tuple, **looks: object) -> None:
+        if self.reuse(cell, key):
             return
         for name, value in looks.items():
             setattr(cell, name, value)
@@ -284,12 +290,14 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
             cell = sheet.cell(row, number)
             set_value(cell, value.value)
             align = cell_align(column, value)
-            looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
-            if value.format:
-                looks["number_format"] = value.format
-            if value.fill:
-                looks["fill"] = PatternFill("solid", fgColor=value.fill)
-            styles.apply(cell, (align, value.format, value.fill), **looks)
+            key = (align, value.format, value.fill)
+            if not styles.reuse(cell, key):  # the look's objects are made once per kind of cell, not per cell
+                looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
+                if value.format:
+                    looks["number_format"] = value.format
+                if value.fill:
+                    looks["fill"] = PatternFill("solid", fgColor=value.fill)
+                styles.apply(cell, key, **looks)
             text = value.text
             cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
             lines = max(lines, cell_lines)
