@@ -340,11 +340,24 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
         assert copy_to._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
 
 
-@needs_soffice
-def test_the_notices_pages_in_libreoffice(city, tmp_path):
+@pytest.fixture(scope="module")
+def printed_by_libreoffice(city, tmp_path_factory) -> dict[str, Path]:
+    """LibreOffice's PDFs of the 2025Q3 通报, the 2025-09 通报 and the 2025Q3 workbook, printed in one run of it (each
+    start of LibreOffice costs seconds): by name, "notice Q3", "notice 09", "workbook Q3"."""
     ws, _, _ = city
-    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[2]
-    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    quarter = ws.city.reports.report("2025Q3", folder / "q3", TODAY)
+    month = ws.city.reports.report("2025-09", folder / "09", TODAY)
+    files = {"notice Q3": quarter[2], "notice 09": month[2], "workbook Q3": quarter[0]}
+    assert len({path.stem for path in files.values()}) == 3  # one folder holds what LibreOffice prints
+    out = libreoffice_convert(list(files.values()), folder)
+    return {name: out / (path.stem + ".pdf") for name, path in files.items()}
+
+
+@needs_soffice
+def test_the_notices_pages_in_libreoffice(city, printed_by_libreoffice):
+    ws, _, _ = city
+    pdf = printed_by_libreoffice["notice Q3"]
     keep_for_review(pdf, "notice-page-1")
     keep_for_review(pdf, "notice-page-2", page=2)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
@@ -487,10 +500,8 @@ def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
 
 
 @needs_soffice
-def test_the_notice_opens_in_libreoffice(city, tmp_path):
-    ws, _, _ = city
-    notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[2]
-    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+def test_the_notice_opens_in_libreoffice(printed_by_libreoffice):
+    pdf = printed_by_libreoffice["notice 09"]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
@@ -501,10 +512,8 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
 
 
 @needs_soffice
-def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
-    ws, _, _ = city
-    workbook = ws.city.reports.report("2025Q3", tmp_path, TODAY)[0]
-    pdf = libreoffice_convert([workbook], tmp_path) / (workbook.stem + ".pdf")
+def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(printed_by_libreoffice):
+    pdf = printed_by_libreoffice["workbook Q3"]
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
     keep_for_review(pdf, "city-workbook-libreoffice")
     lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
