@@ -244,7 +244,9 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         _write_line(sheet, row, heading.info, widths)
         row += 1
     header_row = row
+    styles = _StyleCache()
     header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_lines = 1
     if spread > 1:
         for number in range(2, count + 1):
@@ -255,13 +257,11 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         words = break_lines(column.title, room, _MEASURE, words=column.header_words)
         cell = sheet.cell(header_row, number)
         set_value(cell, "\n".join(words))
-        cell.font, cell.fill, cell.border = header_font, HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        styles.apply(cell, ("header",), font=header_font, fill=HEADER_FILL, border=BORDER, alignment=header_alignment)
         header_lines = max(header_lines, len(words))
     sheet.row_dimensions[header_row].height = _height(header_lines)
 
     heights: list[tuple[int, float, bool]] = []  # (row, height, is a group heading)
-    styles = _StyleCache()
     body_font = Font(name=BODY_FONT, size=SIZE)
     group_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
     group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
