@@ -53,6 +53,8 @@ SEAL = 42 * MM  # a round unit seal
 def printable(text: str) -> str:
     """Without invisible format characters (zero-width spaces, direction marks, BOM): nothing to print, and a
     direction override pasted in from elsewhere must not reorder the printed text."""
+    if text.isprintable():  # no format character (category Cf is not printable): most texts, checked in C
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
