@@ -184,3 +184,44 @@ def test_city_settings_and_status_on_the_command_line(office, capsys):
     with Workspace(db) as again:
         assert again.city.collecting_from() is None
         assert len(again.city.accounting("2025", dt.date(2026, 1, 20))[SCJ].missing) == 8  # March counts now
+
+
+def test_the_notice_settings_and_the_adjustments_on_the_command_line(office, capsys):
+    from ipdesk.cli import main
+
+    ws, _ = office
+    db = str(ws.path)
+    ws.close()  # the command line opens the database itself
+    number = ["--notice-number", "市知识产权强市办〔{年}〕N号", "--notice-copy-to", "市委办公厅，市政府办公厅。"]
+    assert main(["--db", db, "city", "settings", *number, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["notice_number"] == "市知识产权强市办〔{年}〕N号" and shown["notice_copy_to"].startswith("市委办公厅")
+    assert main(["--db", db, "city", "settings", "--notice-number", "市知识产权强市办[2025]1号"]) == 2
+    assert "六角括号" in capsys.readouterr().err
+    # 加分 / 扣分: each with its reason, listed, counted in the year's score (capped at ±5), removable by number
+    adjust = ["--db", db, "city", "adjust", "--year", "2025"]
+    assert main([*adjust, "--unit", "市法院", "--points", "-2", "--reason", "通报批评"]) == 0
+    assert f"已记下：{FAYUAN} -2 分（通报批评）" in capsys.readouterr().out
+    assert main([*adjust, "--unit", "市场监管局", "--points", "4", "--reason", "创新工作"]) == 0
+    assert main([*adjust, "--unit", "市场监管局", "--points", "3", "--reason", "通报表扬"]) == 0
+    capsys.readouterr()
+    for bad, said in (
+        (["--unit", "市法院", "--points", "1"], "--reason"),  # no reason
+        (["--unit", "市法院", "--points", "nan", "--reason", "x"], "不等于 0 的数"),
+        (["--unit", "市法院", "--points", "0", "--reason", "x"], "不等于 0 的数"),
+        (["--remove", "9"], "没有第 9 条"),
+    ):
+        assert main([*adjust, *bad]) == 2, bad
+        assert said in capsys.readouterr().err
+    assert main([*adjust, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(a["unit"], a["points"]) for a in listed["adjustments"]] == [(FAYUAN, -2), (SCJ, 4), (SCJ, 3)]
+    assert listed["cap"] == 5
+    with Workspace(db) as again:
+        cards = {c.unit: c for c in again.city.reports.scores(2025, TODAY)}
+        assert cards[FAYUAN].parts["加分扣分"] == -2 and cards[SCJ].parts["加分扣分"] == 5  # 4 + 3 capped at 5
+        assert cards[SCJ].total == round(cards[SCJ].raw + 5, 2)
+    assert main([*adjust, "--remove", "1"]) == 0
+    assert f"已删除：{FAYUAN} -2 分（通报批评）" in capsys.readouterr().out
+    with Workspace(db) as again:
+        assert [a.unit for a in again.city.reports.adjustments(2025)] == [SCJ, SCJ]

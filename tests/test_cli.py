@@ -21,6 +21,8 @@ COMMANDS = [
     "export",
     "demo",
     "submit",
+    "todo",
+    "sent",
     "sign",
     "revise",
     "verify",
@@ -32,7 +34,19 @@ COMMANDS = [
     "trust",
     "feedback",
 ]
-CITY_STEPS = ["import", "status", "remind", "show", "accept", "return", "feedback", "report", "settings", "rules"]
+CITY_STEPS = [
+    "import",
+    "status",
+    "remind",
+    "show",
+    "accept",
+    "return",
+    "feedback",
+    "report",
+    "settings",
+    "rules",
+    "adjust",
+]
 
 
 @pytest.fixture

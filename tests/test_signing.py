@@ -436,6 +436,44 @@ def test_qr_code_says_unit_period_version_and_digest(signed):
 
 
 # -- the commands -----------------------------------------------------------------------------------------------
+def test_cli_todo_follows_a_month_until_it_is_marked_sent(tmp_path, capsys):
+    from ipdesk.cli import main
+
+    db = ["--db", str(tmp_path / "todo.db")]
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text(PASS + "\n", encoding="utf-8")
+    todo = [*db, "todo", "--unit", "碑林区", "--today", "2025-10-08", "--json"]
+
+    def states() -> dict[str, tuple[str, str, str]]:
+        assert main(todo) == 0
+        return {i["period"]: (i["label"], i["deadline"], i["folder"]) for i in json.loads(capsys.readouterr().out)}
+
+    before = states()
+    # September is due on the 5th of October, a holiday: the first working day after the National Day week
+    assert before["2025-09"] == ("待报送", "2025-10-09", "") and before["2025-10"][0] == "填报中"
+    assert before["2025-08"][0] == "已逾期" and "2025-11" not in before
+    assert main([*db, "sent", "--unit", "碑林区", "--period", "2025-09"]) == 2  # nothing signed yet
+    assert "尚未签署" in capsys.readouterr().err
+    assert main([*db, "demo", "--unit", "碑林区", "--period", "2025-09"]) == 0
+    assert main([*db, "submit", "--unit", "碑林区", "--period", "2025-09"]) == 0
+    capsys.readouterr()
+    assert states()["2025-09"][0] == "待签署"
+    sign = [*db, "sign", "--unit", "碑林区", "--period", "2025-09", "--passphrase-file", str(passphrase)]
+    assert main([*sign, "--reviewer", "李强"]) == 0
+    capsys.readouterr()
+    assert states()["2025-09"][0] == "待导出"
+    out = tmp_path / "发给市局"
+    assert main([*db, "export", "--unit", "碑林区", "--period", "2025-09", "--out", str(out)]) == 0
+    capsys.readouterr()
+    label, deadline, folder = states()["2025-09"]
+    assert label == "已导出，待报送" and deadline == "2025-10-09" and folder == str(out)
+    assert main([*db, "todo", "--unit", "碑林区", "--today", "2025-10-08"]) == 0
+    assert "2025年9月（2025-09）：已导出，待报送，截止日 2025年10月9日，文件在" in capsys.readouterr().out
+    assert main([*db, "sent", "--unit", "碑林区", "--period", "2025-09", "--how", "电子邮件"]) == 0
+    assert "已报送市局" in capsys.readouterr().out
+    assert "2025-09" not in states() and "2025-08" in states()
+
+
 def test_cli_submit_sign_export_verify(tmp_path, capsys):
     from ipdesk.cli import main
 

@@ -77,7 +77,7 @@ def date(text: str) -> dt.date:
 
 
 # -- the workspace ------------------------------------------------------------------------------------------------
-READ_ONLY_COMMANDS = frozenset({"plan", "units", "tasks", "indicators", "verify", "keys", "backup", "audit"})
+READ_ONLY_COMMANDS = frozenset({"plan", "units", "tasks", "indicators", "verify", "keys", "backup", "audit", "todo"})
 READ_ONLY_STEPS = frozenset(
     {("city", "status"), ("city", "show"), ("city", "remind"), ("city", "report"), ("trust", "list")}
 )

@@ -12,7 +12,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ipdesk.cli.common import EXIT_OK, EXIT_REFUSED, Command, Parser, date, emit, open_workspace, passphrase
+from ipdesk.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    Command,
+    Parser,
+    date,
+    emit,
+    open_workspace,
+    passphrase,
+    year,
+)
 from ipdesk.domain.reports import ReportStatus
 from ipdesk.domain.returns import ImportOutcome
 
@@ -158,8 +168,8 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
     report.add_argument("--out", required=True, type=Path, metavar="文件夹", help="写入的文件夹（不存在时创建）")
     settings = step(
         "settings",
-        "市局的设置：不带选项时显示；报送周期、开始汇总的报送期、截止日、预警阈值、经办人、电话、PDF 字体"
-        "（与窗口中的“设置”是同一组设置）",
+        "市局的设置：不带选项时显示；报送周期、开始汇总的报送期、截止日、预警阈值、经办人、电话、PDF 字体、"
+        "通报的版头和版记（与窗口中的“设置”是同一组设置）",
         cmd_city_settings,
     )
     settings.add_argument(
@@ -185,6 +195,16 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
     rules = step("rules", "年度考核的计分规则：查看，或导出 / 导入规则文件（.json）", cmd_city_rules)
     rules.add_argument("--export", type=Path, metavar="文件", help="把当前规则导出为文件")
     rules.add_argument("--import", dest="import_file", type=Path, metavar="文件", help="导入规则文件并立即使用")
+    adjust = step(
+        "adjust",
+        "年度考核的加分、扣分：列出某年的，给某单位加分（正数）或扣分（负数）并写明原因，或删除一条",
+        cmd_city_adjust,
+    )
+    adjust.add_argument("--year", required=True, type=year, metavar="年份", help="考核年度，如 2025")
+    adjust.add_argument("--unit", metavar="单位", help="加分或扣分的单位（全称或其中唯一的一段）")
+    adjust.add_argument("--points", type=float, metavar="分", help="分值：加分为正数，扣分为负数，如 2 或 -1.5")
+    adjust.add_argument("--reason", metavar="原因", help="原因，如 创新工作、通报表扬、通报批评（必填）")
+    adjust.add_argument("--remove", type=int, metavar="N", help="删除列表中的第 N 条")
 
     trust = command("trust", "信任的证书：登记（add）、列出（list）、移除（remove）", cmd_trust)
     trust.add_argument("action", choices=["add", "list", "remove"], help="add 登记；list 列出；remove 移除")
@@ -552,6 +572,44 @@ def cmd_city_rules(args: argparse.Namespace) -> int:
         if args.export:
             lines.append(f"已导出：{args.export}")
         return emit(args, data, lambda: "\n".join(lines))
+
+
+def cmd_city_adjust(args: argparse.Namespace) -> int:
+    from ipdesk.domain.errors import InvalidInput
+
+    adding = args.unit is not None or args.points is not None or args.reason is not None
+    if adding and args.remove is not None:
+        raise InvalidInput("--remove 不能与 --unit、--points、--reason 同时使用")
+    if adding and (args.unit is None or args.points is None or args.reason is None):
+        raise InvalidInput("加分、扣分须同时给出 --unit 单位、--points 分值和 --reason 原因")
+    with open_workspace(args) as ws:
+        reports = ws.city.reports
+        message = ""
+        if adding:
+            done = reports.add_adjustment(args.year, ws.units.find(args.unit), args.points, args.reason)
+            message = f"已记下：{done.unit} {done.points:+g} 分（{done.reason}）"
+        elif args.remove is not None:
+            gone = reports.adjustments(args.year)
+            if not 1 <= args.remove <= len(gone):
+                raise InvalidInput(f"{args.year}年没有第 {args.remove} 条加分、扣分（共 {len(gone)} 条）")
+            reports.remove_adjustment(args.year, args.remove - 1)
+            item = gone[args.remove - 1]
+            message = f"已删除：{item.unit} {item.points:+g} 分（{item.reason}）"
+        items = reports.adjustments(args.year)
+        cap = reports.rules().adjustment_cap
+        data = {
+            "year": args.year,
+            "cap": cap,
+            "adjustments": [{"unit": a.unit, "points": a.points, "reason": a.reason} for a in items],
+        }
+
+        def table() -> str:
+            lines = [message] if message else []
+            lines.append(f"{args.year}年度考核的加分、扣分（{len(items)} 条；每个单位合计不超过 ±{cap:g} 分）：")
+            lines += [f"  {n}. {a.unit} {a.points:+g} 分：{a.reason}" for n, a in enumerate(items, 1)]
+            return "\n".join(lines)
+
+        return emit(args, data, table)
 
 
 # -- trust -----------------------------------------------------------------------------------------------------

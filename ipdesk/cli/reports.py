@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ipdesk.cli.common import EXIT_USAGE, Command, emit, open_workspace, plan_period
+from ipdesk.cli.common import EXIT_USAGE, Command, date, emit, open_workspace, plan_period
 
 
 def register(command: Command) -> None:
@@ -25,6 +25,15 @@ def register(command: Command) -> None:
     submit = command("submit", "提交审核：检查某单位某期是否填报完整，完整则标记为已提交", cmd_submit)
     submit.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
     submit.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    todo = command(
+        "todo", "待办：本单位仍欠的报送期及其状态（已逾期、待报送、填报中、待签署、待导出、已导出待报送）", cmd_todo
+    )
+    todo.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    todo.add_argument("--today", type=date, metavar="日期", help="按这一天计算（默认今天），如 2025-10-08")
+    sent = command("sent", "已报送：签署并导出的报告已交给市局（邮件、U 盘等），待办中不再列出", cmd_sent)
+    sent.add_argument("--unit", required=True, metavar="单位", help="单位全称或其中唯一的一段")
+    sent.add_argument("--period", required=True, metavar="报送期", help="如 2025-11、2025Q3")
+    sent.add_argument("--how", default="", metavar="方式", help="怎样报送的，如 电子邮件、U 盘（记入修改记录）")
 
 
 def register_demo(command: Command) -> None:
@@ -84,3 +93,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
         data = {"unit": unit.name, "period": period.code, "entries": count}
         message = f"已为{unit.name}填入{period.chinese}的示例数据 {count} 项（报告将标明“示例数据”）"
         return emit(args, data, lambda: message)
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import chinese_date
+
+    with open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        items = ws.reports.due(unit, today=args.today)
+        data = [
+            {
+                "period": item.period.code,
+                "deadline": item.due_date.isoformat(),
+                "state": item.state.value,
+                "label": item.state.label,
+                "folder": item.folder,
+            }
+            for item in items
+        ]
+
+        def table() -> str:
+            if not items:
+                return f"{unit.name}没有待办的报送期"
+            lines = [f"{unit.name}的待办（{len(items)} 期）："]
+            for item in items:
+                folder = f"，文件在 {item.folder}" if item.folder else ""
+                lines.append(
+                    f"  {item.period.chinese}（{item.period.code}）：{item.state.label}，"
+                    f"截止日 {chinese_date(item.due_date)}{folder}"
+                )
+            return "\n".join(lines)
+
+        return emit(args, data, table)
+
+
+def cmd_sent(args: argparse.Namespace) -> int:
+    from ipdesk.domain.periods import Period
+
+    Period.parse(args.period)
+    with open_workspace(args) as ws:
+        unit = ws.units.find(args.unit)
+        period = plan_period(ws, args.period)
+        ws.reports.mark_sent(unit, period, args.how)
+        data = {"unit": unit.name, "period": period.code, "how": args.how.strip()}
+        return emit(args, data, lambda: f"已记下：{unit.name}{period.chinese}的报告已报送市局，待办中不再列出")

@@ -184,7 +184,7 @@ def due_periods(
     for period in plan_periods(kind, span_start, span_end):
         if period.code in flying:
             state, folder = flying[period.code]
-            items.append(DueItem(period, period.due_date(due_day), state, folder))
+            items.append(DueItem(period, deadline(period, due_day), state, folder))  # working days, like the rest
             continue
         if period.code in submitted or period.start > today:
             continue
