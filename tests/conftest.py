@@ -137,3 +137,27 @@ def open_copy(template: Path, db: Path, home: Path):
     if (template / "home").exists():
         shutil.copytree(template / "home", home, dirs_exist_ok=True)
     return Workspace(db, actor="王芳")
+
+
+# -- signed returns of two units, made once per run ----------------------------------------------------------------
+SENDING_UNITS = ("碑林区人民政府", "雁塔区人民政府")
+
+
+@pytest.fixture(scope="session")
+def two_units_returns(tmp_path_factory) -> tuple[list[Path], list[Path]]:
+    """The signed workbooks of 碑林区 and 雁塔区 for 2025-09 and 2025-10 (as each unit makes them, with its own key),
+    and their certificates. Tests import them into offices of their own and never change them."""
+    from .unit_desk import UnitDesk
+
+    root = tmp_path_factory.mktemp("units")
+    out = root / "out"
+    files, certificates = [], []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPDESK_HOME", str(root / "home"))  # made before any test's own home is set
+        for unit in SENDING_UNITS:
+            desk = UnitDesk(root / unit, unit)
+            for period in ("2025-09", "2025-10"):
+                files += [p for suffix, p in desk.sign(period, out).items() if suffix == ".xlsx"]
+            certificates.append(desk.certificate())
+            desk.ws.close()
+    return files, certificates

@@ -365,11 +365,24 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
         assert copy_to._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
 
 
-@needs_soffice
-def test_the_notices_pages_in_libreoffice(city, tmp_path):
+@pytest.fixture(scope="module")
+def printed_by_libreoffice(city, tmp_path_factory) -> dict[str, Path]:
+    """LibreOffice's PDFs of the 2025Q3 通报, the 2025-09 通报 and the 2025Q3 workbook, printed in one run of it (each
+    start of LibreOffice costs seconds): by name, "notice Q3", "notice 09", "workbook Q3"."""
     ws, _, _ = city
-    notice = ws.city.reports.report("2025Q3", tmp_path, TODAY)[-1]
-    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    quarter = ws.city.reports.report("2025Q3", folder / "q3", TODAY)
+    month = ws.city.reports.report("2025-09", folder / "09", TODAY)
+    files = {"notice Q3": quarter[-1], "notice 09": month[-1], "workbook Q3": quarter[0], "annex Q3": quarter[2]}
+    assert len({path.stem for path in files.values()}) == len(files)  # one folder holds what LibreOffice prints
+    out = libreoffice_convert(list(files.values()), folder)
+    return {name: out / (path.stem + ".pdf") for name, path in files.items()}
+
+
+@needs_soffice
+def test_the_notices_pages_in_libreoffice(city, printed_by_libreoffice):
+    ws, _, _ = city
+    pdf = printed_by_libreoffice["notice Q3"]
     keep_for_review(pdf, "notice-page-1")
     keep_for_review(pdf, "notice-page-2", page=2)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
@@ -512,10 +525,8 @@ def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
 
 
 @needs_soffice
-def test_the_notice_opens_in_libreoffice(city, tmp_path):
-    ws, _, _ = city
-    notice = ws.city.reports.report("2025-09", tmp_path, TODAY)[-1]
-    pdf = libreoffice_convert([notice], tmp_path) / (notice.stem + ".pdf")
+def test_the_notice_opens_in_libreoffice(printed_by_libreoffice):
+    pdf = printed_by_libreoffice["notice 09"]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
@@ -526,20 +537,17 @@ def test_the_notice_opens_in_libreoffice(city, tmp_path):
 
 
 @needs_soffice
-def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(city, tmp_path):
-    ws, _, _ = city
-    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
-    workbook, annex = paths[0], paths[2]  # the main report's and its 附件's
-    converted = libreoffice_convert([workbook, annex], tmp_path)
-    for book, phrase in ((workbook, "有本期材料的单位"), (annex, "本期未报送，无进展情况")):
-        pdf = converted / (book.stem + ".pdf")
+def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(printed_by_libreoffice):
+    """The main report's workbook and its 附件's."""
+    for name, phrase in (("workbook Q3", "有本期材料的单位"), ("annex Q3", "本期未报送，无进展情况")):
+        pdf = printed_by_libreoffice[name]
         boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
         lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
         rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
-        assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, book.name  # A4 landscape: nothing past the edges
+        assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, name  # A4 landscape: nothing past the edges
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert phrase in text.replace(" ", ""), book.name  # paragraphs and tables print whole, not cut at the sides
-    keep_for_review(converted / (workbook.stem + ".pdf"), "city-workbook-libreoffice")
+        assert phrase in text.replace(" ", ""), name  # paragraphs and tables print whole, not cut at the sides
+    keep_for_review(printed_by_libreoffice["workbook Q3"], "city-workbook-libreoffice")
 
 
 def test_the_annual_assessment(city, tmp_path):

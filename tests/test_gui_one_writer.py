@@ -21,7 +21,6 @@ from ipdesk.ui.task_editor import AUTOSAVE_MS
 
 from .gui_support import _none_guard, _synchronous_ops, real_threads  # noqa: F401 (fixtures)
 from .test_gui import ime_type
-from .test_one_writer import returns  # noqa: F401 (the signed returns fixture)
 
 NOV = Period.parse("2025-11")
 UNIT = "碑林区人民政府"
@@ -87,8 +86,8 @@ def test_the_autosave_waits_for_an_operation_and_survives_its_rollback(qtbot, tm
         ws.close()
 
 
-def test_typing_during_a_background_city_import_loses_nothing(qtbot, tmp_path, returns, real_threads):  # noqa: F811
-    files, certificates = returns
+def test_typing_during_a_background_city_import_loses_nothing(qtbot, tmp_path, two_units_returns, real_threads):  # noqa: F811
+    files, certificates = two_units_returns
     ws = Workspace(tmp_path / "office.db", actor="张主任")
     ws.signoff._keys = KeyStore(tmp_path / "keys")
     for certificate in certificates:

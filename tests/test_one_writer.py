@@ -14,7 +14,7 @@ from ipdesk.domain import Progress
 from ipdesk.domain.returns import ImportOutcome
 from ipdesk.signing.identity import KeyStore
 
-from .unit_desk import UnitDesk
+from .conftest import SENDING_UNITS
 
 UNIT = "碑林区人民政府"
 NOV = Period.parse("2025-11")
@@ -65,19 +65,11 @@ def test_a_save_never_becomes_part_of_a_background_transaction(tmp_path):
         assert again.audit.verify() is None  # the audit chain is whole: no entry of a rolled-back savepoint
 
 
-@pytest.fixture(scope="module")
-def returns(tmp_path_factory):
-    """Signed returns of two units for September and October, and their certificates."""
-    root = tmp_path_factory.mktemp("units")
-    out = root / "out"
-    files, certificates = [], []
-    for unit in SENDERS:
-        desk = UnitDesk(root / unit, unit)
-        for period in ("2025-09", "2025-10"):
-            files += [p for suffix, p in desk.sign(period, out).items() if suffix == ".xlsx"]
-        certificates.append(desk.certificate())
-        desk.ws.close()
-    return files, certificates
+@pytest.fixture
+def returns(two_units_returns):
+    """Signed returns of 碑林区 and 雁塔区 for September and October, and their certificates (made once per run)."""
+    assert SENDERS == SENDING_UNITS
+    return two_units_returns
 
 
 def test_a_background_city_import_and_saves_at_once_lose_nothing(tmp_path, returns):

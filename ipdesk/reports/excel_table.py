@@ -190,10 +190,16 @@ class _StyleCache:
     def __init__(self) -> None:
         self._known: dict[tuple, object] = {}
 
-    def apply(self, cell, key: tuple, **looks: object) -> None:
+    def reuse(self, cell, key: tuple) -> bool:
+        """Give ``cell`` the look known by ``key``; False if none is known yet (then ``apply`` it)."""
         style = self._known.get(key)
-        if style is not None:
-            cell._style = copy(style)
+        if style is None:
+            return False
+        cell._style = copy(style)
+        return True
+
+    def apply(self, cell, key: tuple, **looks: object) -> None:
+        if self.reuse(cell, key):
             return
         for name, value in looks.items():
             setattr(cell, name, value)
@@ -247,7 +253,9 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         _write_line(sheet, row, heading.info, widths)
         row += 1
     header_row = row
+    styles = _StyleCache()
     header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header_lines = 1
     if spread > 1:
         for number in range(2, count + 1):
@@ -258,13 +266,11 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
         words = break_lines(column.title, room, _MEASURE, words=column.header_words)
         cell = sheet.cell(header_row, number)
         set_value(cell, "\n".join(words))
-        cell.font, cell.fill, cell.border = header_font, HEADER_FILL, BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        styles.apply(cell, ("header",), font=header_font, fill=HEADER_FILL, border=BORDER, alignment=header_alignment)
         header_lines = max(header_lines, len(words))
     sheet.row_dimensions[header_row].height = _height(header_lines)
 
     heights: list[tuple[int, float, bool]] = []  # (row, height, is a group heading)
-    styles = _StyleCache()
     body_font = Font(name=BODY_FONT, size=SIZE)
     group_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
     group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
@@ -293,12 +299,14 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
             cell = sheet.cell(row, number)
             set_value(cell, value.value)
             align = cell_align(column, value)
-            looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
-            if value.format:
-                looks["number_format"] = value.format
-            if value.fill:
-                looks["fill"] = PatternFill("solid", fgColor=value.fill)
-            styles.apply(cell, (align, value.format, value.fill), **looks)
+            key = (align, value.format, value.fill)
+            if not styles.reuse(cell, key):  # the look's objects are made once per kind of cell, not per cell
+                looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
+                if value.format:
+                    looks["number_format"] = value.format
+                if value.fill:
+                    looks["fill"] = PatternFill("solid", fgColor=value.fill)
+                styles.apply(cell, key, **looks)
             text = value.text
             cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
             lines = max(lines, cell_lines)

@@ -43,7 +43,7 @@ def export_report(
         else:
             from ipdesk.reports.pdf import write_pdf
 
-            write_atomically(target, lambda path: write_pdf(snapshot, path, face))
+            write_atomically(target, lambda path: write_pdf(snapshot, path, face, checked=True))  # checked above
         written.append(target)
     return written
 

@@ -274,6 +274,9 @@ def missing_glyphs(font_name: str, texts: list[tuple[str, str]]) -> list[Missing
 
     # The stubs type getFont as returning a Type 1 Font; every font ipdesk registers is a TrueType one.
     covered = cast("TTFont", pdfmetrics.getFont(font_name)).face.charToGlyph
+    used = set("".join(text for _, text in texts)) - set("\n\r\t")
+    if all(ord(char) in covered for char in used):
+        return []  # the usual case, known from each distinct character once
     found = []
     for where, text in texts:
         for position, char in enumerate(text, 1):

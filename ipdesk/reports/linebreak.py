@@ -86,7 +86,14 @@ def break_lines(text: str, width: float, measure: Measure, words: Sequence[str] 
         return _break_pieces(list(words), width, measure)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines += _break_pieces(units(paragraph), width, measure) if paragraph else [""]
+        if not paragraph:
+            lines.append("")
+        elif measure(paragraph) <= width:
+            # The whole paragraph fits (most cells of a table): its pieces' widths add up to no more than this, so
+            # the breaker would keep them on one line. Measured whole, a paragraph costs one look-up next time.
+            lines.append(paragraph.rstrip(" "))
+        else:
+            lines += _break_pieces(units(paragraph), width, measure)
     return lines
 
 

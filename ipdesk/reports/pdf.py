@@ -53,6 +53,8 @@ SEAL = 42 * MM  # a round unit seal
 def printable(text: str) -> str:
     """Without invisible format characters (zero-width spaces, direction marks, BOM): nothing to print, and a
     direction override pasted in from elsewhere must not reorder the printed text."""
+    if text.isprintable():  # no format character (category Cf is not printable): most texts, checked in C
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
@@ -310,19 +312,23 @@ def story(snapshot: ReportSnapshot, styles: ReportStyles, seal: dict) -> list[Bl
     return blocks
 
 
-def lay_out(snapshot: ReportSnapshot, face: str = "") -> tuple[str, list[list[tuple[Block, float]]], dict]:
+def lay_out(
+    snapshot: ReportSnapshot, face: str = "", checked: bool = False
+) -> tuple[str, list[list[tuple[Block, float]]], dict]:
     """The font, the blocks placed on pages (what ``write_pdf`` draws, and tests read), and the dict that receives
-    the seal's place when the pages are drawn."""
+    the seal's place when the pages are drawn. Characters the font cannot draw are refused here, unless the caller
+    has ``checked`` them already (an export checks before it writes anything)."""
     font = fonts.register(face)
-    fonts.check_printable(font, all_texts(snapshot))
+    if not checked:
+        fonts.check_printable(font, all_texts(snapshot))
     seal: dict = {}
     return font, paginate(story(snapshot, ReportStyles(font), seal), PAGE), seal
 
 
-def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "") -> dict:
+def write_pdf(snapshot: ReportSnapshot, path: Path, face: str = "", checked: bool = False) -> dict:
     """Write the PDF; returns where the seal's place landed: {"page": index, "box": (x1, y1, x2, y2)}, a 42 mm
-    square over the unit name and date of the signature block."""
-    font, pages, seal = lay_out(snapshot, face)
+    square over the unit name and date of the signature block. ``checked``: as for ``lay_out``."""
+    font, pages, seal = lay_out(snapshot, face, checked)
     h = snapshot.header
     info = DocumentInfo(
         title=report_title(snapshot), author=h.unit_line, subject=h.period_name, keywords=keywords(snapshot)

@@ -46,9 +46,9 @@ class _Line:
     group: bool = False
     aligns: list[str] | None = None  # per cell: left, center, right
 
-    @property
-    def count(self) -> int:
-        return max((len(lines) for lines in self.cells), default=1) or 1
+    def __post_init__(self) -> None:
+        # Asked for on every layout pass (heights, splits, page after page): counted once, cells never change.
+        self.count: int = max((len(lines) for lines in self.cells), default=1) or 1
 
     def part(self, start: int, stop: int | None) -> _Line:
         return _Line([lines[start:stop] for lines in self.cells], self.fills, self.group, self.aligns)
@@ -201,6 +201,10 @@ class TableBlock(Block):
                 draw_text(canvas, s.font, s.header_size, left - header_measure(line) / 2, baseline, line, bold=True)
                 baseline -= s.leading
         body = font_measure(s.font, s.size)
+        # The cells' lines go into one text object (one font setting, each line placed by its origin) instead of
+        # one object per line; the headings' bold lines keep their own (they set the outline's width).
+        cells = canvas.beginText()
+        cells.setFont(s.font, s.size)
         for row_top, _, item in spans:
             baseline = row_top - s.padding_y - _ascent(s.leading, s.size)
             if item.group:
@@ -211,11 +215,14 @@ class TableBlock(Block):
             for number, (align, lines) in enumerate(zip(item.aligns or [], item.cells, strict=True)):
                 line_y = baseline
                 for line in lines:
-                    left = aligned_x(
-                        align, lefts[number] + s.padding_x, self.widths[number] - 2 * s.padding_x, body(line)
-                    )
-                    draw_text(canvas, s.font, s.size, left, line_y, line)
+                    if line:
+                        left = aligned_x(
+                            align, lefts[number] + s.padding_x, self.widths[number] - 2 * s.padding_x, body(line)
+                        )
+                        cells.setTextOrigin(left, line_y)
+                        cells.textOut(line)
                     line_y -= s.leading
+        canvas.drawText(cells)
         # the grid
         canvas.setLineWidth(s.rule)
         canvas.rect(x, bottom, right - x, top - bottom, stroke=1, fill=0)

@@ -243,11 +243,16 @@ def _lines_until(paragraphs: list[float], room: float) -> tuple[int, float]:
     return _lines(paragraphs, room), drop
 
 
-@lru_cache(maxsize=16)
 def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tuple[float, ...]:
     """Column widths in points that add up to ``total``: fixed columns as wide as their longest word, text columns
     sharing the rest so that the sum of the row heights is as small as a greedy search finds. Remembered for the
-    last few tables: the workbook and the PDF of one report ask for the same widths."""
+    last few tables: the workbook and the PDF of one report ask for the same widths — for the same width counted
+    two ways (the page less its margins, the text width in millimetres), which may differ in the last bit."""
+    return _fit_widths(table, round(total, 6), metrics)
+
+
+@lru_cache(maxsize=16)
+def _fit_widths(table: Table, total: float, metrics: Metrics) -> tuple[float, ...]:
     size, pad = metrics.size, metrics.padding * 2
     rows = table.rows
     if len(rows) > metrics.sample_rows:
