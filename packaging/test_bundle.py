@@ -139,14 +139,15 @@ def check(bundle: Path) -> None:
     report = run(
         str(cli), "--db", city, "city", "report", "--period", "2025Q3", "--out", str(work / "city"), env=env, cwd=work
     ).split()
-    if [Path(p).suffix for p in report] != [".xlsx", ".pdf", ".docx"]:
+    # the main report (xlsx, pdf), its 附件 with the task × unit detail (xlsx, pdf) and the 通报 draft
+    if [Path(p).suffix for p in report] != [".xlsx", ".pdf", ".xlsx", ".pdf", ".docx"] or "附件" not in report[2]:
         raise SystemExit(f"FAILED city report wrote {report}")
     shown = run(str(gui), "--db", db, "--smoke-test", env=env, cwd=work).strip()
     if not shown.startswith("shown in "):
         raise SystemExit(f"FAILED smoke test said {shown!r}")
     print(
-        f"frozen program: --version, demo, submit, sign, export, verify (3 × 有效), city report (xlsx, pdf, docx) and "
-        f"{shown} — all passed"
+        "frozen program: --version, demo, submit, sign, export, verify (3 × 有效), "
+        f"city report (xlsx, pdf, 附件 xlsx and pdf, docx) and {shown} — all passed"
     )
     print(f"bundle {bundle.name}: {folder_size(bundle) / 1e6:.0f} MB")
     shutil.rmtree(work, ignore_errors=True)

@@ -83,8 +83,9 @@ def test_the_quarter_takes_each_units_last_return_and_leaves_out_what_was_return
     keji_parts = [p for p in consolidation.parts() if p.unit == KEJI]
     assert keji_parts and all(not p.reported for p in keji_parts)
     ordered = consolidation.ordered_tasks()
-    flags = [t.attention for t in ordered]
-    assert flags == sorted(flags, reverse=True)  # red lights and 滞后 first
+    flags = [(t.flagged, t.attention) for t in ordered]
+    assert flags == sorted(flags, reverse=True)  # 【需关注】 first, then other red lights and 滞后
+    assert any(t.flagged for t in ordered) and any(t.attention and not t.flagged for t in ordered)
 
 
 def test_indicators_take_the_lead_units_figure_and_never_add_the_others(city):
@@ -836,3 +837,22 @@ def test_the_red_and_lagging_tasks_each_once_with_all_their_lead_units(plan):
     assert roles[SCJ] == roles[KEJI] == "牵头"  # a co-lead is 牵头 on its own row, never 协作
     groups = {SCJ: "市级部门", KEJI: "市级部门", BEILIN: "区县"}
     assert worst_units(quarter, groups) == {"市级部门": [(KEJI, 1)], "区县": [(BEILIN, 2)], "开发区（新区）": []}
+
+
+def test_a_character_the_font_lacks_in_the_annex_writes_no_file_at_all(city, tmp_path, monkeypatch):
+    """Both documents are judged before either is written: never a main report that names a missing 附件."""
+    from ipdesk.reports import fonts
+
+    ws, _, _ = city
+    annex_only = "本期未报送，无进展情况"  # a cell of the 附件's task × unit table, not of the main report
+    real = fonts.missing_glyphs
+
+    def lacking(font_name, texts):
+        found = [fonts.MissingGlyph(where, 1, "无") for where, text in texts if annex_only in text]
+        return found[:1] or real(font_name, texts)
+
+    monkeypatch.setattr(fonts, "missing_glyphs", lacking)
+    folder = tmp_path / "reports"
+    with pytest.raises(InvalidInput, match="所选字体无法显示以下字符"):
+        ws.city.reports.report("2025Q3", folder, TODAY)
+    assert not folder.exists() or list(folder.iterdir()) == []

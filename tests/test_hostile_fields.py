@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -300,3 +301,20 @@ def test_hostile_certificates_are_refused_naming_the_field_and_the_batch_goes_on
     assert results[long.name] == "“3-long.cer”不能登记：证书的持有单位过长（501 个字符，最多 500 个）"
     assert results[backwards.name] == "“4-backwards.cer”不能登记：证书的有效期结束（2020-01-01）早于开始（2025-01-01）"
     assert [t.holder for t in ws.trust.registered()] == [BEILIN]
+
+
+def test_a_roster_phone_of_hundreds_of_digits_is_refused_not_a_traceback(ws, tmp_path):
+    """openpyxl cannot write such a number, and reads it back as a Python int, which no float holds."""
+    path = roster_book(tmp_path / "名册.xlsx", [_row(联系电话=987654321)])
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(b"<v>987654321</v>") == 1
+    parts[sheet] = parts[sheet].replace(b"<v>987654321</v>", b"<v>" + b"9" * 400 + b"</v>")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    before = (ws.plans.roster(), ws.plans.contacts())
+    _, rejected = ws.plans.import_roster(path)
+    assert rejected == [(4, f"“联系电话”{'9' * 24} 不是电话号码")]
+    assert (ws.plans.roster(), ws.plans.contacts()) == before

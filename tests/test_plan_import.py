@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import openpyxl
 import pytest
@@ -423,3 +424,30 @@ def test_round_trip_of_the_task_list_alone(ws, tmp_path):
     for part in ("code", "title", "start_date", "end_date", "units", "tasks", "indicators", "projects"):
         assert back[part] == here[part], part
     assert back["phases"] == [] and back["issuer"] == ""  # not in a task list
+
+
+def test_a_code_the_returns_could_not_carry_is_refused_with_the_task_list(ws, tmp_path):
+    """Returns and feedback files carry the plan's code, and the city refuses one that is not letters, digits and
+    - _ . — so the task list is refused when it is read, not its first return at the city office."""
+    path = _chengdu(tmp_path / "成都.xlsx")
+    with pytest.raises(InvalidInput, match="方案代码“成都2026-2030”中有不能用于代码的字符“成”"):
+        ws.plans.read(path, PlanOptions(code="成都2026-2030"))
+    assert ws.plans.read(path, PlanOptions(code="chengdu-2026-2030")).plan.code == "chengdu-2026-2030"
+
+
+def test_an_integer_of_hundreds_of_digits_in_a_cell_is_judged_as_text_not_a_traceback(ws, tmp_path):
+    path = _chengdu(tmp_path / "成都.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["任务清单"]["E4"] = 987654321  # 配合单位 of task 1, made 600 digits long in the file's XML
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(b"<v>987654321</v>") == 1
+    parts[sheet] = parts[sheet].replace(b"<v>987654321</v>", b"<v>" + b"9" * 600 + b"</v>")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert openpyxl.load_workbook(path)["任务清单"]["E4"].value == 10**600 - 1  # a Python int, as openpyxl reads it
+    with pytest.raises(InvalidInput, match="过长（600 个字符"):
+        ws.plans.read(path)

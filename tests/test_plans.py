@@ -606,8 +606,8 @@ def test_a_plan_update_moving_a_task_to_another_unit_needs_confirming_and_keeps_
     assert unit.plan.task(1).role_of(BEILIN) is not None  # nothing changed
     assert unit.plans.save(preview, confirmed=True).outcome == "updated"
     assert 1 not in [row.task.seq for row in unit.progress.for_unit(BEILIN, "2026-10")]
-    kept = unit.progress.former_tasks(BEILIN)
-    assert [(p.task_seq, p.period.code, p.achievements) for p in kept] == [(1, "2026-10", "培育进展")]
+    kept = unit.progress.former(BEILIN)
+    assert [(f.task.seq, [p.code for p in f.periods]) for f in kept] == [(1, ["2026-10"])]
     assert [p.achievements for p in unit.progress.history(1, BEILIN)] == ["培育进展"]
     # the unit's report of the period no longer carries the task; exporting it still works
     files = unit.reports.export(BEILIN, "2026-10", tmp_path / "out")

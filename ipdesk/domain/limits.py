@@ -156,7 +156,9 @@ def plan_problem(plan: Plan) -> str:
     is shown or saved."""
 
     def problems() -> Iterator[str]:
-        for value, field in ((plan.code, "方案代码"), (plan.title, "方案名称"), (plan.issuer, "发文单位"),
+        # codes as the returns and feedback files must carry them, so a plan is refused here, not its first return
+        yield code_problem(plan.code, "方案代码", required=False)
+        for value, field in ((plan.title, "方案名称"), (plan.issuer, "发文单位"),
                              (plan.city, "城市"), (plan.report_title, "报表标题"),
                              (plan.task_list_title, "任务清单标题")):  # fmt: skip
             yield text_problem(value, field, MAX_NAME)
@@ -173,7 +175,7 @@ def plan_problem(plan: Plan) -> str:
         for unit in plan.units:
             yield text_problem(unit.name, "单位名称", MAX_NAME)
             yield text_problem(unit.short_name, f"单位“{unit.name[:20]}”的简称", MAX_NAME)
-            yield text_problem(unit.code, f"单位“{unit.name[:20]}”的代码", MAX_CODE)
+            yield code_problem(unit.code, f"单位“{unit.name[:20]}”的代码", required=False)
             yield text_problem(unit.note, f"单位“{unit.name[:20]}”的备注", MAX_NAME)
             for alias in unit.aliases:
                 yield text_problem(alias, f"单位“{unit.name[:20]}”的其他名称", MAX_NAME)

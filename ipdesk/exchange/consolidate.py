@@ -304,8 +304,10 @@ class Consolidation:
         return {unit: counts for unit, counts in found.items() if counts}
 
     def ordered_tasks(self) -> list[TaskRollup]:
-        """Red lights and 滞后 first, then tasks with parts not reported, then the rest, each in plan order."""
-        return sorted(self.tasks, key=lambda t: (not t.attention, not t.missing, t.seq))
+        """The tasks a report marks 【需关注】 first (``flagged``: a lead unit red, 滞后 or silent), then the others
+        with a red or 滞后 part (a cooperating unit's), then those with parts not reported, then the rest, each in
+        plan order."""
+        return sorted(self.tasks, key=lambda t: (not t.flagged, not t.attention, not t.missing, t.seq))
 
 
 def consolidate(

@@ -234,7 +234,9 @@ def _row_problem(text: Callable[[str], str], raw: Callable[[str], object]) -> st
     phone = raw("联系电话")
     if isinstance(phone, dt.date | dt.time | bool):
         return "“联系电话”一栏是日期或是非值，应为电话号码"
-    if isinstance(phone, float | int) and not (float(phone).is_integer() and 0 <= phone < 10**15):
+    if (isinstance(phone, int) and not 0 <= phone < 10**15) or (
+        isinstance(phone, float) and not (phone.is_integer() and 0 <= phone < 1e15)
+    ):
         return f"“联系电话”{str(phone)[:24]} 不是电话号码"
     return contact_problem(one_line(text("联系人")), one_line(text("联系电话")))
 

@@ -172,11 +172,14 @@ def cell_text(value: object, number_format: str = "General") -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float):
-        if "%" in number_format:
-            match = re.search(r"0(?:\.(0+))?[^0#?;]*%", number_format)  # 0%, 0.00%, 0.0 %, 0.00"%"
-            decimals = len(match.group(1) or "") if match else 0
-            return f"{value * 100:.{decimals}f}%"
-        return number_text(float(value))
+        try:
+            if "%" in number_format:
+                match = re.search(r"0(?:\.(0+))?[^0#?;]*%", number_format)  # 0%, 0.00%, 0.0 %, 0.00"%"
+                decimals = len(match.group(1) or "") if match else 0
+                return f"{value * 100:.{decimals}f}%"
+            return number_text(float(value))
+        except OverflowError:  # an integer of hundreds of digits (a hostile cell): its digits, for the checks to judge
+            return str(value)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 

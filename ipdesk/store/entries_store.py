@@ -140,19 +140,6 @@ def unit_tasks_with_progress(db: Database, plan_id: int, unit: str, period: Peri
     return result
 
 
-def former_task_entries(db: Database, plan_id: int, unit: str) -> list[Progress]:
-    """The unit's entries for tasks it no longer leads or cooperates on (a plan update moved them), oldest first
-    per task, in task-list order."""
-    rows = db.execute(
-        f"SELECT t.seq, p.period, {_PROGRESS_COLUMNS} FROM progress p JOIN task t ON t.id = p.task_id"
-        " JOIN unit u ON u.id = p.unit_id WHERE t.plan_id = ? AND u.name = ?"
-        " AND NOT EXISTS (SELECT 1 FROM task_unit tu WHERE tu.task_id = t.id AND tu.unit_id = u.id)",
-        [plan_id, unit],
-    ).fetchall()
-    found = [_progress_from_row(seq, unit, Period.parse(code), tuple(rest)) for seq, code, *rest in rows]
-    return sorted(found, key=lambda p: (p.task_seq, p.period.end, p.period.kind.months))
-
-
 def entered_task_periods(db: Database, plan_id: int, unit: str) -> list[tuple[int, str]]:
     """(task seq, period code) for every task and period in which the unit has progress or evidence."""
     rows = db.execute(

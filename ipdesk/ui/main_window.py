@@ -488,10 +488,15 @@ class MainWindow(QMainWindow):
             text += self.tr("；另列 {0} 项原承担任务（已调整给其他单位，本期有填报记录，只能查看）").format(former)
         elsewhere = [f for f in self.former if self.period not in f.periods]
         if elsewhere and not former:  # never silently gone: say where the kept entries can be read
-            first = elsewhere[0]
-            text += self.tr("；原承担任务第 {0} 项{1}，原填报内容保留，可在{2}查看").format(
-                "、".join(str(f.task.seq) for f in elsewhere), first.mark, first.periods[-1].chinese
-            )
+            if len(elsewhere) == 1:
+                first = elsewhere[0]
+                text += self.tr("；原承担任务第 {0} 项{1}，原填报内容保留，可在{2}查看").format(
+                    first.task.seq, first.mark, first.periods[-1].chinese
+                )
+            else:  # several, each moved to its own units and kept in its own periods: named together
+                text += self.tr("；原承担任务第 {0} 项已调整给其他单位，原填报内容保留，可在填报过的期次查看").format(
+                    "、".join(str(f.task.seq) for f in elsewhere)
+                )
         if shown != rows:
             text += self.tr("；显示 {0} 项").format(shown)
         self.count_label.setText(text)

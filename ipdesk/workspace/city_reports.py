@@ -249,6 +249,7 @@ class CityReports:
         """The period's report (季度督导报告, 年度考核 or 月度汇总) as .xlsx and .pdf, its 附件 (任务明细) as .xlsx and
         .pdf, and the 通报 draft (.docx), in that order."""
         from ipdesk.exchange.city_files import write_files
+        from ipdesk.reports import fonts
 
         today = today or dt.date.today()
         when = self._ws.city.plan_period(period)
@@ -272,6 +273,9 @@ class CityReports:
         cards = self.scores(when.year, today) if when.kind is PeriodKind.YEAR else []
         main, annex = self._period_report(when, consolidation, accounting, cards, today)
         face = self._ws.settings.get(self._ws.settings.PDF_FONT)
+        # both documents' characters are judged before either is written: never a main report naming an 附件
+        # that could not be written (or one left from an earlier run)
+        fonts.check_printable(fonts.register(face), main.texts() + annex.texts())
         paths = write_files(main, Path(folder), face)
         paths += write_files(annex, Path(folder), face)
         paths.append(self._write_notice(when, consolidation, accounting.timeliness(), cards, today, Path(folder)))

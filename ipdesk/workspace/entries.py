@@ -133,11 +133,6 @@ class ProgressBook:
         pairs = entries_store.entered_task_periods(self._ws.db, self._ws.plan_id, name)
         return [(seq, Period.parse(code)) for seq, code in pairs]
 
-    def former_tasks(self, unit: str | Unit) -> list[Progress]:
-        """What the unit entered for tasks it no longer answers for (a plan update gave them to other units): kept
-        and readable, never asked for again, never part of a new report."""
-        return entries_store.former_task_entries(self._ws.db, self._ws.plan_id, self._ws.units.name_of(unit))
-
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
         return entries_store.progress_history(self._ws.db, self._ws.plan_id, task_seq, self._ws.units.name_of(unit))
 
