@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,12 @@ def two_units_returns(tmp_path_factory) -> tuple[list[Path], list[Path]]:
             certificates.append(desk.certificate())
             desk.ws.close()
     return files, certificates
+
+
+def under_wine() -> bool:
+    """Windows CPython running under Wine (the Windows lane): Wine's ntdll exports wine_get_version."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from ipdesk.signing.identity import KeyStore
 from .unit_desk import UnitDesk
 
 TODAY = dt.date(2025, 11, 20)
+# A file named CON.pdf cannot exist on Windows (a unit there never attaches one); elsewhere it can, and the package
+# must not carry it under a name Windows refuses.
+AWKWARD, IN_PACKAGE = ("CON.pdf", "_CON.pdf") if sys.platform != "win32" else ("CON 纪要.pdf", "CON 纪要.pdf")
 UNIT = "碑林区人民政府"
 PERIOD = "2025-10"
 LONG = "关于" + "知识产权强市建设" * 20 + "的工作总结.docx"  # 172 characters: shortened in the package
@@ -45,7 +49,7 @@ def signed(tmp_path_factory):
     first, second = rows[0].task.seq, rows[1].task.seq
     source = root / "source"
     attached = {
-        (first, "CON.pdf"): b"%PDF-1.4 reserved name\n",
+        (first, AWKWARD): b"%PDF-1.4 reserved name\n",
         (first, "会议纪要：第3次?.docx"): "纪要内容".encode() * 50,
         (first, ON_DISK): os.urandom(3000),
         (second, "Report.PDF"): b"upper case report",
@@ -109,7 +113,7 @@ def test_export_writes_the_package_beside_the_return_with_the_signed_hashes(sign
         names = archive.namelist()
         hashes = {name: hashlib.sha256(archive.read(name)).hexdigest() for name in names}
     assert sorted(hashes.values()) == sorted(line.sha256 for line in signed_lines)
-    assert f"第{first}项/_CON.pdf" in names
+    assert f"第{first}项/{IN_PACKAGE}" in names
     assert f"第{second}项/Report.PDF" in names and f"第{second}项/report (2).pdf" in names
     assert all(len(name) <= MAX_PATH_IN_PACKAGE for name in names)
     assert not any(set(name.split("/", 1)[1]) & set('\\:*?"<>|') for name in names)
@@ -122,8 +126,8 @@ def test_city_import_verifies_stores_and_opens_the_evidence(city, signed):
     assert "佐证材料 5 个，与签署的清单一致" in result.reason
     evidence = city.city.evidence(UNIT, PERIOD)
     assert [e.state for e in evidence] == ["verified"] * 5
-    opened = city.city.evidence_copy(UNIT, PERIOD, f"第{first}项/_CON.pdf")
-    assert opened.name == "_CON.pdf" and opened.read_bytes() == b"%PDF-1.4 reserved name\n"
+    opened = city.city.evidence_copy(UNIT, PERIOD, f"第{first}项/{IN_PACKAGE}")
+    assert opened.name == IN_PACKAGE and opened.read_bytes() == b"%PDF-1.4 reserved name\n"
     assert city.city.evidence_copy(UNIT, PERIOD, "1").is_file()
     with pytest.raises(InvalidInput) as error:
         city.city.evidence_copy(UNIT, PERIOD, "不存在.pdf")
@@ -145,7 +149,7 @@ def _tampered(files: dict[str, Path], folder: Path, change) -> Path:
 @pytest.mark.parametrize("fault", ["altered", "missing", "extra"])
 def test_city_import_names_an_altered_missing_or_extra_file(city, signed, tmp_path, fault):
     _, files, _, _, (first, _) = signed
-    target = f"第{first}项/_CON.pdf"
+    target = f"第{first}项/{IN_PACKAGE}"
 
     def change(entries: dict[str, bytes]) -> dict[str, bytes]:
         if fault == "altered":
@@ -276,7 +280,9 @@ def test_the_command_line_takes_a_folder_of_certificates_accepts_in_one_call_and
     shown = json.loads(capsys.readouterr().out)
     assert {e["state"] for e in shown["evidence"]} == {"verified"} and shown["notes"] == []
     assert (
-        main(["--db", db, "city", "show", "--unit", UNIT, "--period", PERIOD, "--evidence", f"第{first}项/_CON.pdf"])
+        main(
+            ["--db", db, "city", "show", "--unit", UNIT, "--period", PERIOD, "--evidence", f"第{first}项/{IN_PACKAGE}"]
+        )
         == 0
     )
     opened = Path(capsys.readouterr().out.strip())

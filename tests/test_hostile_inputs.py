@@ -102,7 +102,7 @@ def test_a_csv_with_a_million_empty_lines_then_a_task_is_refused_not_cut(ws, tmp
 
 def test_a_csv_with_a_nul_byte_is_refused_naming_its_place(ws, tmp_path):
     path = tmp_path / "nul.csv"
-    path.write_text("序号,任务名称,任务内容,责任单位\n1,专利\x00导航,开展专利导航,碑林区人民政府\n", encoding="utf-8")
+    path.write_bytes("序号,任务名称,任务内容,责任单位\n1,专利\x00导航,开展专利导航,碑林区人民政府\n".encode())
     before = plans_before(ws)
     with pytest.raises(InvalidInput, match=r"第 2 行第 5 个字符是控制字符（U\+0000）"):
         ws.plans.read(path)

@@ -108,7 +108,7 @@ def _past_the_facade(folder: str, allowed: set[str], modules: frozenset[str] = f
     in every file under ipdesk/``folder``."""
     offenders = []
     for path in (ROOT / "ipdesk" / folder).rglob("*.py"):
-        where = path.relative_to(ROOT)
+        where = path.relative_to(ROOT).as_posix()
         for name in _imports(path):
             if name.startswith("ipdesk.") and name.split(".")[1] not in allowed and name not in modules:
                 offenders.append(f"{where} imports {name}")

@@ -53,8 +53,11 @@ def export(ws, unit, period, folder: Path, formats=("pdf",)) -> list[Path]:
 
 
 def page_count(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    """Pages of a PDF, read by pyHanko's reader (on every platform; poppler's pdfinfo agrees where it is)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(path, "rb") as handle:
+        return int(PdfFileReader(handle, strict=False).root["/Pages"]["/Count"])
 
 
 def page_texts(path: Path) -> list[str]:
