@@ -16,7 +16,8 @@ two processes alternated run by run (issue 24):
 2. The completeness matrix for 43 units × 42 months (2022-07 … 2025-12), built in a warm process. Goal: under 50 ms.
 3. The quarterly supervision report (季度督导报告) for 2025Q3 from those 43 returns, as one whole `ipdesk city
    report` process writing the .xlsx, the .pdf, their 附件 (.xlsx, .pdf) and the 通报 draft, against LibreOffice
-   converting the main report's workbook to PDF (`soffice --headless --convert-to pdf`). Goal: at least 6× faster.
+   converting the report's two workbooks, the main one and the 附件's, to PDF in one run (`soffice --headless
+   --convert-to pdf`). Goal: at least 6× faster.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def timed(command: list[str], name: str = "") -> float:
     return time.perf_counter() - start
 
 
-def soffice_command(workbook: Path, out: Path, profile: Path) -> list[str] | None:
+def soffice_command(workbooks: list[Path], out: Path, profile: Path) -> list[str] | None:
     soffice = shutil.which("soffice")
     if not soffice:
         return None
@@ -128,7 +129,7 @@ def soffice_command(workbook: Path, out: Path, profile: Path) -> list[str] | Non
         "pdf",
         "--outdir",
         str(out),
-        str(workbook),
+        *map(str, workbooks),
     ]
 
 
@@ -166,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     report_command = [sys.executable, "-m", "ipdesk", "--db", str(folder / "city-b.db"), "city", "report"]
     report_command += ["--period", QUARTER, "--out"]
     timed([*report_command, str(folder / "report-warm")])
-    report_workbook = next(p for p in (folder / "report-warm").glob("*.xlsx") if "附件" not in p.name)
-    converting = soffice_command(report_workbook, folder / "lo", folder / "lo-profile")
+    # the report is its main workbook and its 附件's (the task × unit detail): LibreOffice prints both, as ipdesk does
+    report_workbooks = sorted((folder / "report-warm").glob("*.xlsx"))
+    converting = soffice_command(report_workbooks, folder / "lo", folder / "lo-profile")
     if converting:
         timed(converting)  # LibreOffice's first start makes its profile: not counted
     report_runs, soffice_runs = [], []
@@ -243,10 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         assert isinstance(faster, float)
         verdict = ok(faster >= GOAL_REPORT_RATIO)
         print(
-            f"ipdesk city report --period {QUARTER}（季度督导报告 xlsx + pdf + 通报 docx，整个进程）：比 LibreOffice "
-            f"把该报告的工作簿转成 PDF 快 {faster} 倍（目标 ≥ {GOAL_REPORT_RATIO:g} 倍，{verdict}；同一轮中位数 "
-            f"{figures['report_s']} s 对 {figures['soffice_convert_report_workbook_s']} s；CPU 时间快 "
-            f"{figures['cpu_report_times_faster']} 倍），PDF {pages} 页"
+            f"ipdesk city report --period {QUARTER}（季度督导报告及其附件的 xlsx + pdf、通报 docx，整个进程）：比 "
+            f"LibreOffice 把该报告的两个工作簿转成 PDF 快 {faster} 倍（目标 ≥ {GOAL_REPORT_RATIO:g} 倍，{verdict}；"
+            f"同一轮中位数 {figures['report_s']} s 对 {figures['soffice_convert_report_workbook_s']} s；CPU 时间快 "
+            f"{figures['cpu_report_times_faster']} 倍），主报告 PDF {pages} 页"
         )
     else:
         print(f"ipdesk city report --period {QUARTER}：中位数 {figures['report_s']} s（未安装 LibreOffice，没有对比）")
