@@ -7,15 +7,32 @@ so the audit log grows as it would in real use. Deterministic for a given seed.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ipdesk import Period, Workspace
 from ipdesk.domain import IndicatorValue, Progress, TaskStatus
+from ipdesk.domain.numbers import is_count
 from ipdesk.domain.periods import PeriodKind
+from ipdesk.plans.plan_builder import PlanOptions
 from ipdesk.workspace.sample_data import DONE_WORK, NEXT_STEPS, PROBLEMS
 from ipdesk.workspace.sample_data import sentence as _sentence
+
+
+def spanning_plan(ws: Workspace, first_year: int, years: int) -> str:
+    """Make current a plan with the embedded plan's tasks, indicators and units over the history's years: entries are
+    taken only within a plan's span, and the embedded plan runs 2022–2025. Read from its task list as a city
+    adopting ipdesk would load one; returns its code."""
+    last = first_year + years - 1
+    code = f"synthetic-{first_year}-{last}"
+    with tempfile.TemporaryDirectory() as folder:
+        listed = ws.plans.export(Path(folder) / "任务清单.xlsx")
+        options = PlanOptions(code=code, start=dt.date(first_year, 1, 1), end=dt.date(last, 12, 31))
+        ws.plans.save(ws.plans.read(listed, options), use=True, confirmed=True)
+    return code
 
 
 def months(first_year: int, years: int) -> list[Period]:
@@ -23,13 +40,20 @@ def months(first_year: int, years: int) -> list[Period]:
 
 
 def generate(
-    path: Path, years: int = 10, first_year: int = 2016, seed: int = 20221121, progress: Callable[[str], None] = print
+    path: Path,
+    years: int = 10,
+    first_year: int = 2016,
+    seed: int = 20221121,
+    progress: Callable[[str], None] = print,
+    unit_count: int | None = None,
 ) -> Path:
-    """Fill a new workspace at ``path`` with ``years`` years of monthly returns from every unit."""
+    """Fill a new workspace at ``path`` with ``years`` years of monthly returns from every unit (or the first
+    ``unit_count`` of them)."""
     rng = random.Random(seed)
     periods = months(first_year, years)
     with Workspace(path, actor="基准数据") as ws:
-        units = ws.units.all()
+        spanning_plan(ws, first_year, years)
+        units = ws.units.all()[:unit_count]
         for number, unit in enumerate(units, 1):
             tasks = ws.tasks.for_unit(unit)
             owned = ws.indicators.for_unit(unit)
@@ -67,8 +91,9 @@ def generate(
                         for owned_indicator in owned:
                             seq = owned_indicator.indicator.seq
                             level[seq] *= rng.uniform(1.0, 1.02)
-                            ws.indicator_values.save(
-                                IndicatorValue(seq, unit.name, period, round(level[seq], 2), "", "单位统计台账")
-                            )
+                            indicator = owned_indicator.indicator
+                            whole = is_count(indicator.unit_of_measure, indicator.name)  # 件, 家: whole numbers
+                            value = round(level[seq]) if whole else round(level[seq], 2)
+                            ws.indicator_values.save(IndicatorValue(seq, unit.name, period, value, "", "单位统计台账"))
             progress(f"  {number}/{len(units)} {unit.name}: {len(tasks)} 项任务 × {len(periods)} 个月")
     return path
