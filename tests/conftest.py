@@ -171,3 +171,17 @@ def under_wine() -> bool:
     import ctypes
 
     return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")
+
+
+def replace_in_sheet_xml(path: Path, old: bytes, new: bytes, sheet: str = "xl/worksheets/sheet1.xml") -> None:
+    """Put ``new`` where ``old`` stands, once, in a sheet's XML inside the workbook at ``path``: what a hostile file
+    holds and openpyxl would not write (a number of hundreds of digits)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    assert parts[sheet].count(old) == 1
+    parts[sheet] = parts[sheet].replace(old, new)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)

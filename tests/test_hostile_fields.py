@@ -8,15 +8,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
 from ipdesk import Workspace
 from ipdesk.domain.errors import InvalidInput
@@ -24,7 +21,9 @@ from ipdesk.exchange import envelope, feedback, plan_file
 from ipdesk.exchange.scoring import ScoringRules
 from ipdesk.signing.identity import KeyStore
 
+from .conftest import replace_in_sheet_xml
 from .test_office_files import OFFICE, registered
+from .test_return_tampering import self_made_certificate
 
 BEILIN = "碑林区人民政府"
 
@@ -263,21 +262,8 @@ def test_a_huge_integer_in_a_rules_file_no_longer_ends_in_a_traceback(tmp_path):
 def certificate_file(
     path: Path, holder: str, signer: str, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> Path:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, holder), x509.NameAttribute(NameOID.COMMON_NAME, signer)]
-    )
-    start = start or dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-    end = end or dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .sign(key, hashes.SHA256())
+    _, certificate = self_made_certificate(
+        holder, signer, start or dt.datetime(2025, 1, 1, tzinfo=dt.UTC), end or dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
     )
     path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return path
@@ -306,14 +292,7 @@ def test_hostile_certificates_are_refused_naming_the_field_and_the_batch_goes_on
 def test_a_roster_phone_of_hundreds_of_digits_is_refused_not_a_traceback(ws, tmp_path):
     """openpyxl cannot write such a number, and reads it back as a Python int, which no float holds."""
     path = roster_book(tmp_path / "名册.xlsx", [_row(联系电话=987654321)])
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    assert parts[sheet].count(b"<v>987654321</v>") == 1
-    parts[sheet] = parts[sheet].replace(b"<v>987654321</v>", b"<v>" + b"9" * 400 + b"</v>")
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    replace_in_sheet_xml(path, b"<v>987654321</v>", b"<v>" + b"9" * 400 + b"</v>")
     before = (ws.plans.roster(), ws.plans.contacts())
     _, rejected = ws.plans.import_roster(path)
     assert rejected == [(4, f"“联系电话”{'9' * 24} 不是电话号码")]

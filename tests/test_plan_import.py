@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 
 import openpyxl
 import pytest
@@ -12,6 +11,8 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.plan import TaskKind, UnitKind
 from ipdesk.plans.canonical import plan_document, plan_sha256
 from ipdesk.plans.plan_builder import PlanOptions
+
+from .conftest import replace_in_sheet_xml
 
 XIAN_SHA256 = "11192f01e5d7202e928a002ef4504b327e3b9e813f778f6a4b832cd25f25c549"
 
@@ -440,14 +441,7 @@ def test_an_integer_of_hundreds_of_digits_in_a_cell_is_judged_as_text_not_a_trac
     book = openpyxl.load_workbook(path)
     book["任务清单"]["E4"] = 987654321  # 配合单位 of task 1, made 600 digits long in the file's XML
     book.save(path)
-    with zipfile.ZipFile(path) as source:
-        parts = {name: source.read(name) for name in source.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    assert parts[sheet].count(b"<v>987654321</v>") == 1
-    parts[sheet] = parts[sheet].replace(b"<v>987654321</v>", b"<v>" + b"9" * 600 + b"</v>")
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in parts.items():
-            target.writestr(name, data)
+    replace_in_sheet_xml(path, b"<v>987654321</v>", b"<v>" + b"9" * 600 + b"</v>")
     assert openpyxl.load_workbook(path)["任务清单"]["E4"].value == 10**600 - 1  # a Python int, as openpyxl reads it
     with pytest.raises(InvalidInput, match="过长（600 个字符"):
         ws.plans.read(path)

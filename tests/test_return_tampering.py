@@ -166,8 +166,10 @@ def png(width: int = 60, height: int = 20) -> io.BytesIO:
     return data
 
 
-def self_made_certificate(organisation: str, person: str) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    """A key and self-signed certificate that nobody registered."""
+def self_made_certificate(
+    organisation: str, person: str, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A key and self-signed certificate that nobody registered, valid from yesterday for a year unless told."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation), x509.NameAttribute(NameOID.COMMON_NAME, person)]
@@ -179,8 +181,8 @@ def self_made_certificate(organisation: str, person: str) -> tuple[rsa.RSAPrivat
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
+        .not_valid_before(start or now - dt.timedelta(days=1))
+        .not_valid_after(end or now + dt.timedelta(days=365))
         .sign(key, hashes.SHA256())
     )
     return key, certificate

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ipdesk.cli.common import Command, emit, number, open_workspace, plan_period
 from ipdesk.cli.common import year as parse_year
-from ipdesk.domain.former_tasks import FORMER_GROUP, FORMER_LABEL, FormerTask
+from ipdesk.domain.former_tasks import FORMER_GROUP, FormerTask, role_or_former_label
 
 if TYPE_CHECKING:
     from ipdesk.domain.indicators import Indicator
@@ -191,7 +191,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             shown = [
                 (
                     r.task.seq,
-                    r.role.label if r.role is not None else FORMER_LABEL,
+                    role_or_former_label(r.role),
                     r.task.name if r.former is None else f"{r.task.name}（{r.former.mark}，只能查看）",
                     r.progress.status.label if r.progress.status else "未填",
                     "" if r.progress.percent is None else f"{r.progress.percent:g}%",
@@ -219,7 +219,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                         [
                             (
                                 indicator.seq,
-                                role.label if role is not None else FORMER_LABEL,
+                                role_or_former_label(role),
                                 indicator.name if moved is None else f"{indicator.name}（{moved.mark}，只能查看）",
                                 _figure(values[indicator.seq].value, indicator.unit_of_measure)
                                 if indicator.seq in values

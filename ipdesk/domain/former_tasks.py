@@ -23,6 +23,17 @@ FORMER_LABEL = "原承担"  # the role column of such a task
 FORMER_GROUP = "原承担任务"
 
 
+def role_or_former_label(role: Role | None) -> str:
+    """牵头 / 协作 for a task or indicator the unit answers for, 原承担 for one it no longer does (``role`` None)."""
+    return role.label if role is not None else FORMER_LABEL
+
+
+def moved_mark(now_with: tuple[str, ...]) -> str:
+    """已调整给雁塔区人民政府 (or 已调整出本单位 when the plan names no unit for it any more): where a task or an
+    indicator went."""
+    return f"已调整给{'、'.join(now_with)}" if now_with else "已调整出本单位"
+
+
 @dataclass(frozen=True)
 class FormerTask:
     """A task of the plan the unit no longer leads or cooperates on, and the periods it has entries for."""
@@ -37,8 +48,7 @@ class FormerTask:
 
     @property
     def mark(self) -> str:
-        """已调整给雁塔区人民政府 (or 已调整出本单位 when the plan names no unit for it any more)."""
-        return f"已调整给{'、'.join(self.now_with)}" if self.now_with else "已调整出本单位"
+        return moved_mark(self.now_with)
 
     def read_only_reason(self, unit: str) -> str:
         """Why the task's entries cannot be changed, in the words the window and the command line show."""
@@ -62,7 +72,7 @@ class SeenTask:
 
     @property
     def role_label(self) -> str:
-        return self.role.label if self.role is not None else FORMER_LABEL
+        return role_or_former_label(self.role)
 
 
 def former_tasks(plan: Plan, unit: str, entered: Iterable[tuple[int, Period]]) -> list[FormerTask]:
@@ -98,7 +108,7 @@ class FormerIndicator:
 
     @property
     def mark(self) -> str:
-        return f"已调整给{'、'.join(self.now_with)}" if self.now_with else "已调整出本单位"
+        return moved_mark(self.now_with)
 
     def read_only_reason(self, unit: str) -> str:
         return (

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ipdesk.console import format_number
 from ipdesk.domain.errors import CorruptDatabase, InvalidInput, IpdeskError, StorageError
-from ipdesk.domain.former_tasks import FORMER_LABEL, FormerIndicator
+from ipdesk.domain.former_tasks import FormerIndicator, role_or_former_label
 from ipdesk.domain.lights import IndicatorJudgement, Light
 from ipdesk.domain.numbers import parse_number
 from ipdesk.domain.periods import Period
@@ -122,7 +122,7 @@ class IndicatorTableModel(RowsTableModel):
             values = [
                 str(indicator.seq),
                 indicator.name,
-                row.owned.role.label if row.owned.role is not None else FORMER_LABEL,
+                role_or_former_label(row.owned.role),
                 indicator.unit_of_measure,
                 baseline,
                 _target_text(indicator.target_op, indicator.target) + f"（{indicator.target_year}）",
