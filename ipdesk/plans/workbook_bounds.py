@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from openpyxl.utils.cell import range_boundaries
+from ipdesk.reports.cell_names import range_bounds as range_boundaries
 
 
 @dataclass(frozen=True)

@@ -233,25 +233,36 @@ def _read_signed_return(path: Path, text: str, certificate: x509.Certificate) ->
 
 # -- workbooks -----------------------------------------------------------------------------------------------------
 def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
-    from openpyxl import load_workbook
-
+    from ipdesk.plans.workbook_bounds import RETURN, archive_problem
+    from ipdesk.signing.sheet_xml import read_book
     from ipdesk.signing.workbook import FORMAT_1, FORMAT_2, SHEET, read_signature_sheet
 
-    problem = zip_problem(path)
+    problem = archive_problem(path, RETURN, "ipdesk 报送文件")
     if problem:
         return Verdict(str(path), VerdictStatus.DAMAGED, problem)
     names = _sheet_names(path)
     if names is not None and SHEET not in names:  # any other workbook: said at once, without loading all of it
         return Verdict(str(path), VerdictStatus.NOT_IPDESK, "工作簿中没有 ipdesk 签名数据")
+    # The sheet XML read directly (``sheet_xml``), held to the bounds of a return as it is read; the bounds checked
+    # in full and openpyxl only where that reader stops: a bound passed, something it does not read exactly as
+    # openpyxl does, or format 1, whose check is kept as release 0.1 made it.
+    workbook = read_book(path, RETURN)
     try:
-        with _merged_cells_without_borders():
-            workbook = load_workbook(path, rich_text=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged package
-        return Verdict(str(path), VerdictStatus.DAMAGED, f"工作簿已损坏，无法打开（技术信息：{type(error).__name__}）")
-    try:
-        sheet = read_signature_sheet(workbook)
+        sheet = read_signature_sheet(workbook) if workbook is not None else None
     except ValueError:
-        return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据已损坏，无法读取")
+        sheet = None
+    if workbook is None or sheet is None or sheet.format == FORMAT_1:
+        problem = zip_problem(path)
+        if problem:
+            return Verdict(str(path), VerdictStatus.DAMAGED, problem)
+        loaded = _load_with_openpyxl(path)
+        if isinstance(loaded, str):
+            return Verdict(str(path), VerdictStatus.DAMAGED, loaded)
+        workbook = loaded
+        try:
+            sheet = read_signature_sheet(workbook)
+        except ValueError:
+            return Verdict(str(path), VerdictStatus.DAMAGED, "签名数据已损坏，无法读取")
     if sheet is None:
         if names is None or SHEET in names:
             return Verdict(str(path), VerdictStatus.DAMAGED, "工作簿中的签名工作表已损坏，无法读取")
@@ -307,6 +318,17 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     return _signer_checks(
         path, certificate, h.unit_line, h.signed_at, trusted, "签名有效，工作簿的内容和外观与签署时一致", **facts
     )
+
+
+def _load_with_openpyxl(path: Path):
+    """The workbook loaded by openpyxl, or why it cannot be."""
+    from openpyxl import load_workbook
+
+    try:
+        with _merged_cells_without_borders():
+            return load_workbook(path, rich_text=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged package
+        return f"工作簿已损坏，无法打开（技术信息：{type(error).__name__}）"
 
 
 _BORDERS_NOT_READ: contextvars.ContextVar[bool] = contextvars.ContextVar("borders_not_read", default=False)

@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from openpyxl.utils import range_boundaries
-
+from ipdesk.reports.cell_names import column_letter
+from ipdesk.reports.cell_names import range_bounds as range_boundaries
 from ipdesk.reports.layout import EMPTY_TEXTS, LIGHT_FILLS, carried_text, progress_text, spaced_hash, task_content_text
 from ipdesk.reports.snapshot import EvidenceLine, IndicatorLine, ReportSnapshot, TargetLine, TaskLine
 from ipdesk.reports.table_model import _parse_format, format_value
@@ -450,9 +450,7 @@ def _entry_row(
 
 
 def _letter(number: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(number)
+    return column_letter(number)
 
 
 def _group_row(sheet: str, row: int, cells: dict[int, list], rule: SheetRule) -> list[Disagreement]:

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-
 from ipdesk.domain.signed_text import canonical_json, text_sha256
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.signing import signatures
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from ipdesk.signing.identity import Identity
 
 SHEET = "ipdesk签名"

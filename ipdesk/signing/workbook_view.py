@@ -20,11 +20,15 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.worksheet.worksheet import Worksheet
+from ipdesk.reports.cell_names import column_letter as get_column_letter
+from ipdesk.reports.cell_names import column_number as column_index_from_string
+from ipdesk.reports.cell_names import range_bounds as range_boundaries
+
+if TYPE_CHECKING:  # the view is made of an openpyxl workbook or of ``sheet_xml.Book``, which answers alike
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 VIEW_VERSION = 1
 
@@ -394,7 +398,9 @@ def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
                 background = background or WHITE
                 cell_font = cell.font
                 fonts: list = [(cell_font, str(cell.value))]
-                if isinstance(cell.value, CellRichText):
+                if type(cell.value).__name__ == "CellRichText":  # only openpyxl makes one: it is loaded then
+                    from openpyxl.cell.rich_text import TextBlock
+
                     fonts = [
                         (_RunFont(block.font, cell_font), block.text)
                         if isinstance(block, TextBlock)
@@ -447,8 +453,6 @@ def _rgb(colour) -> str | None:
         # Excel swaps the first pairs of the theme: 0 is the background (white), 1 the text (black).
         base = {0: WHITE, 1: BLACK, 2: "E7E6E6", 3: "44546A"}.get(getattr(colour, "theme", None) or 0, None)
     elif kind == "indexed":
-        from openpyxl.styles.colors import COLOR_INDEX
-
         index = getattr(colour, "indexed", None)
         base = COLOR_INDEX[index][-6:].upper() if isinstance(index, int) and 0 <= index < len(COLOR_INDEX) else None
     else:
@@ -472,3 +476,16 @@ def contrast(one: str, other: str) -> float:
 
     a, b = sorted((luminance(one), luminance(other)), reverse=True)
     return (a + 0.05) / (b + 0.05)
+
+
+# openpyxl.styles.colors.COLOR_INDEX, the legacy palette (a test keeps them equal); 64 and 65 are the system's colours
+COLOR_INDEX = (
+    "00000000", "00FFFFFF", "00FF0000", "0000FF00", "000000FF", "00FFFF00", "00FF00FF", "0000FFFF",
+    "00000000", "00FFFFFF", "00FF0000", "0000FF00", "000000FF", "00FFFF00", "00FF00FF", "0000FFFF",
+    "00800000", "00008000", "00000080", "00808000", "00800080", "00008080", "00C0C0C0", "00808080",
+    "009999FF", "00993366", "00FFFFCC", "00CCFFFF", "00660066", "00FF8080", "000066CC", "00CCCCFF",
+    "00000080", "00FF00FF", "00FFFF00", "0000FFFF", "00800080", "00800000", "00008080", "000000FF",
+    "0000CCFF", "00CCFFFF", "00CCFFCC", "00FFFF99", "0099CCFF", "00FF99CC", "00CC99FF", "00FFCC99",
+    "003366FF", "0033CCCC", "0099CC00", "00FFCC00", "00FF9900", "00FF6600", "00666699", "00969696",
+    "00003366", "00339966", "00003300", "00333300", "00993300", "00993366", "00333399", "00333333",
+)  # fmt: skip
