@@ -185,3 +185,43 @@ def replace_in_sheet_xml(path: Path, old: bytes, new: bytes, sheet: str = "xl/wo
     with zipfile.ZipFile(path, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
+
+
+# -- the two readers of a signed workbook -------------------------------------------------------------------------
+def same_view_both_ways(path: Path, book) -> None:
+    """``book`` (``sheet_xml.read_book`` of ``path``) gives exactly what openpyxl's load gives: the view, the
+    invisible cells and the signature sheet."""
+    from ipdesk.signing.verify import _load_with_openpyxl
+    from ipdesk.signing.workbook import SHEET, read_signature_sheet
+    from ipdesk.signing.workbook_view import describe, invisible_cells, package_parts
+
+    loaded = _load_with_openpyxl(path)
+    assert not isinstance(loaded, str), f"{path.name}: read from its XML, but openpyxl cannot load it: {loaded}"
+    parts = package_parts(path)
+    assert describe(book, SHEET, parts) == describe(loaded, SHEET, parts), path.name
+    assert [d.text for d in invisible_cells(book, SHEET)] == [d.text for d in invisible_cells(loaded, SHEET)]
+    try:
+        signature = read_signature_sheet(loaded)
+    except ValueError:
+        signature = None
+    assert read_signature_sheet(book) == signature, path.name
+
+
+@pytest.fixture
+def both_readers(monkeypatch) -> list[tuple[Path, bool]]:
+    """Every workbook verified in the test is read by ``sheet_xml`` and, where that reader reads it, by openpyxl
+    too: the views must be the same. Yields (file, read from its XML) for each workbook verified."""
+    from ipdesk.signing import sheet_xml
+
+    read = sheet_xml.read_book
+    seen: list[tuple[Path, bool]] = []
+
+    def read_and_compare(path, limits):
+        book = read(path, limits)
+        if book is not None:
+            same_view_both_ways(Path(path), book)
+        seen.append((Path(path), book is not None))
+        return book
+
+    monkeypatch.setattr(sheet_xml, "read_book", read_and_compare)
+    return seen

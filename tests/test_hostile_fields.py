@@ -297,3 +297,7 @@ def test_a_roster_phone_of_hundreds_of_digits_is_refused_not_a_traceback(ws, tmp
     _, rejected = ws.plans.import_roster(path)
     assert rejected == [(4, f"“联系电话”{'9' * 24} 不是电话号码")]
     assert (ws.plans.roster(), ws.plans.contacts()) == before
+
+
+# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
+pytestmark = pytest.mark.usefixtures("both_readers")

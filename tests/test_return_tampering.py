@@ -677,7 +677,7 @@ def libreoffice_resave(files: list[Path], folder: Path) -> dict[str, Path]:
 
 
 @needs["soffice"]
-def test_libreoffice_resave_keeps_the_workbook_valid_and_a_change_caught(signed, layout, tmp_path):
+def test_libreoffice_resave_keeps_the_workbook_valid_and_a_change_caught(signed, layout, tmp_path, both_readers):
     source = tmp_path / "in"
     source.mkdir()
     unchanged = shutil.copyfile(signed.v1["xlsx"], source / "unchanged.xlsx")
@@ -701,6 +701,8 @@ def test_libreoffice_resave_keeps_the_workbook_valid_and_a_change_caught(signed,
     assert verdict.status is VerdictStatus.MODIFIED and f"{TASKS}!{layout.clerk}" in verdict.detail, verdict.detail
     verdict = signed.verify(resaved["format"])
     assert verdict.status is VerdictStatus.MODIFIED and f"{TASKS}!{layout.status}" in verdict.detail, verdict.detail
+    # LibreOffice's re-saves (rich text, shared strings, its own styles) are read from their XML, not by openpyxl
+    assert [read for _, read in both_readers] == [True, True, True]
 
 
 # == the PDF ====================================================================================================
@@ -1163,3 +1165,7 @@ def test_a_p7s_never_vouches_for_a_workbook_that_is_not_valid(signed, tmp_path):
         verdict = signed.verify(path, other.certificate)
         assert verdict.status is not VerdictStatus.VALID, (path.name, verdict.detail)
     assert signed.verify(p7s, other.certificate).status in (VerdictStatus.UNKNOWN_SIGNER, VerdictStatus.MODIFIED)
+
+
+# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
+pytestmark = pytest.mark.usefixtures("both_readers")

@@ -585,3 +585,7 @@ def test_hostile_files_get_a_verdict_not_a_crash(tmp_path):
             (tmp_path / name[:-4]).write_bytes(b"content")
         verdict = verify_file(path, [])
         assert verdict.status in (VerdictStatus.DAMAGED, VerdictStatus.NOT_IPDESK), name
+
+
+# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
+pytestmark = pytest.mark.usefixtures("both_readers")

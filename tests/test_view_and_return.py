@@ -243,3 +243,7 @@ def test_a_return_workbook_beyond_the_bounds_is_refused_before_loading(signed, t
     verdict = signed.verify(target)
     assert verdict.status is VerdictStatus.DAMAGED, verdict.detail
     assert "A60:XFD1048576" in verdict.detail and f"上限 {RETURN.max_merged_cells}" in verdict.detail
+
+
+# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
+pytestmark = pytest.mark.usefixtures("both_readers")

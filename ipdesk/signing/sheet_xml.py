@@ -10,8 +10,8 @@ either way; a test runs both readers over every workbook the suite makes or keep
 LibreOffice re-saves) and requires identical views.
 
 Each value is read as openpyxl 3.1 reads it (``openpyxl/worksheet/_reader.py``, ``styles``, ``header_footer``).
-Wherever this reader meets something it does not read exactly as openpyxl does — a formula, rich text, a date or
-time format on a number, a hyperlink, conditional formats, data validations, a chart sheet, a style it cannot place,
+Wherever this reader meets something it does not read exactly as openpyxl does — a formula, a date or time format
+on a number, a hyperlink, conditional formats, data validations, a chart sheet, a style it cannot place,
 relationships of a sheet, any part it cannot parse — it says so (``None``), and the caller loads the workbook with
 openpyxl as before: never a weaker comparison, only a slower one. The bounds of ``plans.workbook_bounds`` are checked
 before either reader runs.
@@ -446,7 +446,7 @@ def _relations(archive: zipfile.ZipFile, name: str, folder: str) -> dict[str, tu
     return found
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile) -> list[str | RichText]:
     types = _xml(archive, "[Content_Types].xml")
     override = next(
         (o for o in types.iter(f"{CONTENT_TYPES}Override") if o.get("ContentType") == SHARED_STRINGS_TYPE), None
@@ -462,18 +462,55 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
-def _text(element: ElementTree.Element) -> str:
-    """The plain text of a string item (``<si>`` or ``<is>``); ``Unsupported`` for rich text (runs of their own
-    fonts), which openpyxl reads as ``CellRichText``."""
-    texts = []
+class RichText:
+    """Text in runs, each with its own font or the cell's (``None``), as openpyxl's ``CellRichText`` (LibreOffice
+    writes Chinese so). It reads as its plain text; ``invisible_cells`` checks each run's colour and size."""
+
+    def __init__(self, runs: list[tuple[Font | None, str]]) -> None:
+        self.runs = runs
+
+    def __str__(self) -> str:
+        return "".join(text for _, text in self.runs)
+
+    def __repr__(self) -> str:
+        return f"RichText({self.runs!r})"
+
+
+def _text(element: ElementTree.Element) -> str | RichText:
+    """A string item (``<si>``, or a cell's ``<is>``) as openpyxl reads it with ``rich_text=True``: plain text, or
+    ``RichText`` when it is in runs."""
+    plain: str | None = None
+    runs: list[tuple[Font | None, str]] = []
     for child in element:
-        if child.tag != f"{MAIN}t":
-            raise Unsupported("rich text")
-        texts.append(child)
-    if len(texts) > 1:
-        raise Unsupported("a string in several pieces")
-    text = texts[0].text if texts else None
-    return text.replace("x005F_", "") if text else ""
+        if child.tag == f"{MAIN}t":
+            plain = child.text
+        elif child.tag == f"{MAIN}r":
+            runs.append(_run(child))
+        else:
+            raise Unsupported("phonetic text")
+    if plain:
+        return plain.replace("x005F_", "")
+    if len(runs) == 1 and runs[0][0] is None:
+        return runs[0][1]
+    return RichText(runs) if runs else ""
+
+
+def _run(element: ElementTree.Element) -> tuple[Font | None, str]:
+    font: Font | None = None
+    text: str | None = None
+    tags = [child.tag for child in element]
+    if len(set(tags)) != len(tags):
+        raise Unsupported("a run with two fonts or texts")
+    for child in element:
+        if child.tag == f"{MAIN}rPr":
+            if child.attrib:
+                raise Unsupported("run font attributes")
+            font = _font(child)
+        elif child.tag == f"{MAIN}t":
+            text = child.text
+        else:
+            raise Unsupported("run content")
+    return font, text.replace("x005F_", "") if text else ""
 
 
 # -- styles -----------------------------------------------------------------------------------------------------
@@ -586,7 +623,7 @@ def _fill(element: ElementTree.Element) -> Fill | None:
 
 
 # -- a sheet ----------------------------------------------------------------------------------------------------
-def _read_sheet(stream, sheet: Sheet, styles: list[Style], strings: list[str], budget: _Budget) -> None:
+def _read_sheet(stream, sheet: Sheet, styles: list[Style], strings: list[str | RichText], budget: _Budget) -> None:
     seen: set[str] = set()
     row_counter = 0
     merged_refs: list[str] = []
@@ -616,7 +653,12 @@ def _read_sheet(stream, sheet: Sheet, styles: list[Style], strings: list[str], b
 
 
 def _row(
-    element: ElementTree.Element, counter: int, sheet: Sheet, styles: list[Style], strings: list[str], budget: _Budget
+    element: ElementTree.Element,
+    counter: int,
+    sheet: Sheet,
+    styles: list[Style],
+    strings: list[str | RichText],
+    budget: _Budget,
 ) -> int:
     attributes = element.attrib
     if "r" in attributes:
@@ -640,7 +682,9 @@ def _row(
     return counter
 
 
-def _cell(element: ElementTree.Element, sheet: Sheet, styles: list[Style], strings: list[str], budget: _Budget) -> None:
+def _cell(
+    element: ElementTree.Element, sheet: Sheet, styles: list[Style], strings: list[str | RichText], budget: _Budget
+) -> None:
     coordinate = element.get("r")
     match = _COORDINATE.match(coordinate or "")
     if match is None:

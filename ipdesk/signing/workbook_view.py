@@ -398,7 +398,12 @@ def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
                 background = background or WHITE
                 cell_font = cell.font
                 fonts: list = [(cell_font, str(cell.value))]
-                if type(cell.value).__name__ == "CellRichText":  # only openpyxl makes one: it is loaded then
+                runs = getattr(cell.value, "runs", None)  # rich text as ``sheet_xml`` reads it
+                if runs is not None:
+                    fonts = [
+                        (_RunFont(font, cell_font) if font is not None else cell_font, text) for font, text in runs
+                    ]
+                elif type(cell.value).__name__ == "CellRichText":  # only openpyxl makes one: it is loaded then
                     from openpyxl.cell.rich_text import TextBlock
 
                     fonts = [

@@ -1,0 +1,158 @@
+"""The signed workbook read from its sheet XML (``signing.sheet_xml``) against openpyxl's load.
+
+``conftest.both_readers`` reads every workbook verified in the signing, tampering, hostile-field and view tests
+both ways and requires the same view; here: the tables copied from openpyxl are openpyxl's, cell names are read
+alike, the workbooks a unit exports are read from their XML, what the reader does not
+read falls back to openpyxl, and a city import loads no openpyxl at all.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.styles.numbers import BUILTIN_FORMATS
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
+from ipdesk.plans.workbook_bounds import RETURN, Limits
+from ipdesk.reports import cell_names
+from ipdesk.signing import sheet_xml, workbook_view
+from ipdesk.signing.verify import VerdictStatus, verify_file
+
+from .conftest import ROOT, open_copy, same_view_both_ways
+
+
+def test_the_tables_copied_from_openpyxl_are_openpyxls():
+    assert sheet_xml.BUILTIN_FORMATS == BUILTIN_FORMATS
+    assert workbook_view.COLOR_INDEX == COLOR_INDEX
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["A1", "$B$7", "XFD1048576", "A1:I1", "$A$1:$C$3", "D:F", "3:5", "a1:b2", "A", "1", "A1:", ":B2", "A1:B", "",
+     "AAAA1", "A0", "ZZZ1", "A1:B2:C3", "A1\n", "1A", "A-1"],
+)  # fmt: skip
+def test_cell_names_are_read_as_openpyxl_reads_them(reference):
+    try:
+        expected: object = range_boundaries(reference)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: object = cell_names.range_bounds(reference)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+def test_column_letters_are_openpyxls():
+    for number in [*range(1, 800), 16384, 18278]:
+        assert cell_names.column_letter(number) == get_column_letter(number)
+        assert cell_names.column_number(get_column_letter(number)) == column_index_from_string(
+            get_column_letter(number)
+        )
+    for wrong in (0, 18279):
+        with pytest.raises(ValueError):
+            cell_names.column_letter(wrong)
+
+
+def _read(path: Path, limits: Limits = RETURN) -> sheet_xml.Book | None:
+    book = sheet_xml.read_book(path, limits)
+    if book is not None:
+        same_view_both_ways(path, book)
+    return book
+
+
+def test_the_units_exports_are_read_from_their_xml(signed_template, tmp_path):
+    """The workbooks a unit sends: the signed return and the unsigned draft of a revision."""
+    signed = next((signed_template / "out").glob("*.xlsx"))
+    assert _read(signed) is not None
+    with open_copy(signed_template, tmp_path / "ws.db", tmp_path / "home") as ws:
+        ws.signoff.revise("碑林区人民政府", "2025Q3")
+        (tmp_path / "draft").mkdir()
+        draft = [p for p in ws.reports.export("碑林区人民政府", "2025Q3", tmp_path / "draft") if p.suffix == ".xlsx"]
+    for path in draft:
+        assert _read(path) is not None, path.name
+
+
+def test_what_the_reader_does_not_read_is_left_to_openpyxl(signed_template, tmp_path):
+    """A formula, a date, a hyperlink, a print area, a comment: the reader says so, and verification loads the
+    workbook with openpyxl (the verdict is the one the tampering tests expect)."""
+    signed = next((signed_template / "out").glob("*.xlsx"))
+    book = load_workbook(signed, rich_text=True)
+    sheet = book.worksheets[0]
+    cases = {
+        "formula": lambda: setattr(sheet["L2"], "value", "=1+1"),
+        "date": lambda: setattr(sheet["L2"], "number_format", "yyyy-mm-dd") or setattr(sheet["L2"], "value", 45000),
+        "link": lambda: setattr(sheet["A1"], "hyperlink", "http://example.invalid/"),
+        "print-area": lambda: setattr(sheet, "print_area", "A1:C3"),
+    }
+    for name, change in cases.items():
+        copy = load_workbook(signed, rich_text=True)
+        sheet = copy.worksheets[0]
+        change()
+        path = tmp_path / f"{name}.xlsx"
+        copy.save(path)
+        assert sheet_xml.read_book(path, RETURN) is None, name
+        assert verify_file(path, []).status is VerdictStatus.MODIFIED, name
+
+
+def test_a_bound_passed_while_reading_leaves_the_verdict_to_the_full_scan(signed_template):
+    signed = next((signed_template / "out").glob("*.xlsx"))
+    tight = Limits(**{**RETURN.__dict__, "max_cells": 50})
+    assert sheet_xml.read_book(signed, tight) is None
+
+
+def test_a_package_with_a_document_type_declaration_is_left_to_openpyxl(signed_template, tmp_path):
+    signed = next((signed_template / "out").glob("*.xlsx"))
+    target = tmp_path / "doctype.xlsx"
+    with zipfile.ZipFile(signed) as source, zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/styles.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + data.split(b"?>", 1)[-1]
+            out.writestr(item, data)
+    assert sheet_xml.read_book(target, RETURN) is None
+
+
+def test_a_city_import_loads_no_openpyxl_and_stores_each_return(two_units_returns, tmp_path):
+    """The whole `ipdesk city import` of signed returns: verified from their XML, without importing openpyxl (nor
+    the PDF and document writers), each stored with its files in one transaction."""
+    from ipdesk import Workspace
+
+    files, certificates = two_units_returns
+    city = tmp_path / "city.db"
+    with Workspace(city, actor="市局") as ws:
+        for certificate in certificates:
+            ws.trust.add(certificate)
+    code = (
+        "import sys, json, sqlite3\n"
+        "statements = []\n"
+        "connect = sqlite3.connect\n"
+        "def traced(*args, **kw):\n"
+        "    connection = connect(*args, **kw)\n"
+        "    def trace(sql):\n"
+        "        statements.append((sql.split()[0].upper(), connection.in_transaction))\n"
+        "    connection.set_trace_callback(trace)\n"
+        "    return connection\n"
+        "sqlite3.connect = traced\n"
+        "from ipdesk.cli import main\n"
+        f"code = main(['--db', {str(city)!r}, 'city', 'import', *{[str(f) for f in files]!r}, '--json'])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'pyhanko', 'reportlab', 'docx'))\n"
+        "print(json.dumps({'modules': loaded, 'statements': statements}), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert [item["outcome"] for item in json.loads(result.stdout)] == ["已导入"] * len(files), result.stdout
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    assert report["modules"] == []
+    statements = [tuple(s) for s in report["statements"]]
+    assert statements.count(("BEGIN", False)) == statements.count(("COMMIT", True)) == len(files)
+    writes = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    assert [s for s in statements if s[0] in writes and not s[1]] == []  # nothing written outside them
