@@ -11,6 +11,7 @@ per file, ``ipdesk.workspace.city``); this module only decides.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import zipfile
@@ -85,12 +86,17 @@ class ImportContext:
     clock: dt.datetime | None = None  # the receiving computer's clock (aware; default: now)
 
     def certificates(self) -> list[x509.Certificate]:
-        return [x509.load_pem_x509_certificate(t.pem) for t in self.trusted if t.kind == "unit"]
+        return list(_certificates(tuple(t.pem for t in self.trusted if t.kind == "unit")))
 
     def plans(self) -> dict[str, PlanFacts]:
         """Every plan of the workspace, the current one first."""
         current = PlanFacts(self.plan_title, self.plan_sha256, self.unit_codes, self.span)
         return {self.plan_code: current, **self.other_plans}
+
+
+@functools.lru_cache(maxsize=4)  # read once per import, not once per file
+def _certificates(pems: tuple[bytes, ...]) -> tuple[x509.Certificate, ...]:
+    return tuple(x509.load_pem_x509_certificate(pem) for pem in pems)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ out over the phone. A PKCS#12 issued by the city office (signed by a city root) 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Identity:
         return signer_name(self.certificate)
 
 
+@functools.lru_cache(maxsize=1024)  # a city import compares each file's certificate with every registered one
 def fingerprint(certificate: x509.Certificate) -> str:
     """SHA-256 of the certificate, as pairs of hex digits: what is read out over the phone."""
     digest = certificate.fingerprint(hashes.SHA256()).hex().upper()

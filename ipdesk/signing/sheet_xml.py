@@ -24,7 +24,6 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -162,6 +161,10 @@ _FONT_TAGS = {
 # sheet parts this reader does not read, and that change what a reader sees: openpyxl reads them
 _NOT_READ_HERE = {f"{MAIN}{tag}" for tag in ("conditionalFormatting", "dataValidations", "hyperlinks")}
 _ONCE = {f"{MAIN}{tag}" for tag in ("mergeCells", "headerFooter", "sheetData")}
+_ROW, _COL, _C, _V, _IS, _F = (f"{MAIN}{tag}" for tag in ("row", "col", "c", "v", "is", "f"))
+# A return's sheet part is some tens of KB (its bounds allow 64 MB unpacked in all): one above this is left to openpyxl,
+# so that the reader may hold a whole part's tree.
+LARGEST_SHEET_PART = 8 * 1024 * 1024
 
 
 class Unsupported(Exception):
@@ -183,43 +186,44 @@ def _unescape(value: str) -> str:
 
 
 # -- the pieces openpyxl's objects are asked for -------------------------------------------------------------
-@dataclass(frozen=True)
+# (plain classes with slots: a dataclass costs milliseconds to create, and this module loads with every import)
 class Colour:
-    type: str  # rgb, theme, indexed, auto
-    rgb: str | None = None
-    theme: int | None = None
-    indexed: int | None = None
-    tint: float = 0.0
+    __slots__ = ("indexed", "rgb", "theme", "tint", "type")
+
+    def __init__(
+        self, type: str, rgb: str | None = None, theme: int | None = None, indexed: int | None = None, tint: float = 0.0
+    ) -> None:
+        self.type = type  # rgb, theme, indexed, auto (openpyxl's names, read by ``workbook_view._rgb``)
+        self.rgb, self.theme, self.indexed, self.tint = rgb, theme, indexed, tint
 
 
-@dataclass(frozen=True)
 class Font:
-    color: Colour | None = None
-    strike: bool | None = None
-    sz: float | None = None
+    __slots__ = ("color", "strike", "sz")
+
+    def __init__(self, color: Colour | None = None, strike: bool | None = None, sz: float | None = None) -> None:
+        self.color, self.strike, self.sz = color, strike, sz
 
 
-@dataclass(frozen=True)
 class Fill:
-    fill_type: str | None
-    fgColor: Colour
+    __slots__ = ("fgColor", "fill_type")
+
+    def __init__(self, fill_type: str | None, fgColor: Colour) -> None:
+        self.fill_type, self.fgColor = fill_type, fgColor
 
 
-@dataclass(frozen=True)
 class Style:
-    number_format: str
-    font: Font | None
-    fill: Fill | None
-    maybe_date: bool
+    __slots__ = ("fill", "font", "maybe_date", "number_format")
+
+    def __init__(self, number_format: str, font: Font | None, fill: Fill | None, maybe_date: bool) -> None:
+        self.number_format, self.font, self.fill, self.maybe_date = number_format, font, fill, maybe_date
 
 
-@dataclass
 class Cell:
-    coordinate: str
-    value: object
-    data_type: str
-    style: Style
-    hyperlink: None = None
+    __slots__ = ("coordinate", "data_type", "style", "value")
+    hyperlink = None
+
+    def __init__(self, coordinate: str, value: object, data_type: str, style: Style) -> None:
+        self.coordinate, self.value, self.data_type, self.style = coordinate, value, data_type, style
 
     @property
     def number_format(self) -> str:
@@ -234,71 +238,80 @@ class Cell:
         return self.style.fill
 
 
-@dataclass(frozen=True)
 class RowDimension:
-    hidden: bool
-    height: float | None
+    __slots__ = ("height", "hidden")
+
+    def __init__(self, hidden: bool, height: float | None) -> None:
+        self.hidden, self.height = hidden, height
 
 
-@dataclass(frozen=True)
 class ColumnDimension:
-    width: float
-    min: int | None
-    max: int | None
-    hidden: bool
+    __slots__ = ("hidden", "max", "min", "width")
+
+    def __init__(self, width: float, low: int | None, high: int | None, hidden: bool) -> None:
+        self.width, self.min, self.max, self.hidden = width, low, high, hidden
 
     @property
     def customWidth(self) -> bool:
         return bool(self.width)
 
 
-@dataclass(frozen=True)
 class HeaderFooterPart:
-    text: str | None = None
-    size: int | None = None
-    color: str | None = None
+    __slots__ = ("color", "size", "text")
+
+    def __init__(self, text: str | None = None, size: int | None = None, color: str | None = None) -> None:
+        self.text, self.size, self.color = text, size, color
 
 
-@dataclass(frozen=True)
 class HeaderFooterItem:
-    left: HeaderFooterPart = HeaderFooterPart()
-    center: HeaderFooterPart = HeaderFooterPart()
-    right: HeaderFooterPart = HeaderFooterPart()
+    __slots__ = ("center", "left", "right")
+
+    def __init__(
+        self,
+        left: HeaderFooterPart | None = None,
+        center: HeaderFooterPart | None = None,
+        right: HeaderFooterPart | None = None,
+    ) -> None:
+        self.left = left or HeaderFooterPart()
+        self.center = center or HeaderFooterPart()
+        self.right = right or HeaderFooterPart()
 
 
-@dataclass
 class HeaderFooter:
-    differentFirst: bool | None = None
-    differentOddEven: bool | None = None
-    items: dict[str, HeaderFooterItem] = field(default_factory=dict)
+    __slots__ = ("differentFirst", "differentOddEven", "items")
+
+    def __init__(self, differentFirst: bool | None = None, differentOddEven: bool | None = None) -> None:
+        self.differentFirst, self.differentOddEven = differentFirst, differentOddEven
+        self.items: dict[str, HeaderFooterItem] = {}
 
 
-@dataclass(frozen=True)
 class _Ranges:
-    ranges: list[str]
+    __slots__ = ("ranges",)
+
+    def __init__(self, ranges: list[str]) -> None:
+        self.ranges = ranges
 
 
-@dataclass(frozen=True)
 class _Validations:
     dataValidation: tuple = ()
 
 
-@dataclass
 class Sheet:
     """A worksheet as ``describe`` and ``invisible_cells`` read it."""
 
-    title: str
-    sheet_state: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-    merged: list[str] = field(default_factory=list)
-    row_dimensions: dict[int, RowDimension] = field(default_factory=dict)
-    column_dimensions: dict[str, ColumnDimension] = field(default_factory=dict)
-    HeaderFooter: HeaderFooter = field(default_factory=HeaderFooter)
-    print_title_rows: str | None = None
-    print_title_cols: str | None = None
-    print_area: str | None = None
     conditional_formatting: tuple = ()
-    data_validations: _Validations = _Validations()
+    data_validations = _Validations()
+    print_area: str | None = None
+
+    def __init__(self, title: str, sheet_state: str) -> None:
+        self.title, self.sheet_state = title, sheet_state
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.merged: list[str] = []
+        self.row_dimensions: dict[int, RowDimension] = {}
+        self.column_dimensions: dict[str, ColumnDimension] = {}
+        self.HeaderFooter = HeaderFooter()
+        self.print_title_rows: str | None = None
+        self.print_title_cols: str | None = None
 
     @property
     def merged_cells(self) -> _Ranges:
@@ -325,11 +338,11 @@ class Sheet:
             yield tuple((c.value if c is not None else None) if values_only else c for c in found)
 
 
-@dataclass
 class Book:
     """The workbook: its worksheets in order."""
 
-    worksheets: list[Sheet]
+    def __init__(self, worksheets: list[Sheet]) -> None:
+        self.worksheets = worksheets
 
     @property
     def sheetnames(self) -> list[str]:
@@ -417,8 +430,9 @@ def _read(archive: zipfile.ZipFile, budget: _Budget) -> Book:
     strings = _shared_strings(archive)
     book = Book([Sheet(title, state) for title, state, _ in sheets_found])
     for sheet, (_, _, part) in zip(book.worksheets, sheets_found, strict=True):
-        with archive.open(part) as stream:
-            _read_sheet(stream, sheet, styles, strings, budget)
+        if archive.getinfo(part).file_size > LARGEST_SHEET_PART:
+            raise Unsupported("a large sheet")
+        _read_sheet(_xml(archive, part), sheet, styles, strings, budget)
     _print_titles(workbook, book)
     return book
 
@@ -623,33 +637,28 @@ def _fill(element: ElementTree.Element) -> Fill | None:
 
 
 # -- a sheet ----------------------------------------------------------------------------------------------------
-def _read_sheet(stream, sheet: Sheet, styles: list[Style], strings: list[str | RichText], budget: _Budget) -> None:
-    seen: set[str] = set()
-    row_counter = 0
-    merged_refs: list[str] = []
-    for _, element in ElementTree.iterparse(stream):
-        tag = element.tag
-        if tag in _NOT_READ_HERE:
+def _read_sheet(
+    root: ElementTree.Element, sheet: Sheet, styles: list[Style], strings: list[str | RichText], budget: _Budget
+) -> None:
+    """The parts of a worksheet the view is made of. openpyxl reads each of these tags wherever it stands in the
+    part (the last of several wins); here a tag that counts may stand once, and no formula anywhere."""
+    for tag in _NOT_READ_HERE:
+        if next(root.iter(tag), None) is not None:
             raise Unsupported(tag)
-        if tag in _ONCE:
-            if tag in seen:
-                raise Unsupported(f"{tag} twice")
-            seen.add(tag)
-        if tag == f"{MAIN}row":
-            row_counter = _row(element, row_counter, sheet, styles, strings, budget)
-            element.clear()
-        elif tag == f"{MAIN}col":
-            _column(element, sheet, styles)
-            element.clear()
-        elif tag == f"{MAIN}mergeCells":
-            merged_refs = [m.get("ref", "") for m in element if m.tag == f"{MAIN}mergeCell"]
-            element.clear()
-        elif tag == f"{MAIN}headerFooter":
-            sheet.HeaderFooter = _header_footer(element)
-            element.clear()
-        elif tag == f"{MAIN}f":
-            raise Unsupported("formula")
-    _merge(sheet, merged_refs, budget)
+    if next(root.iter(_F), None) is not None:
+        raise Unsupported("formula")
+    once = {tag: list(root.iter(tag)) for tag in _ONCE}
+    if any(len(found) > 1 for found in once.values()):
+        raise Unsupported("a part of the sheet twice")
+    row_counter = 0
+    for row in root.iter(_ROW):
+        row_counter = _row(row, row_counter, sheet, styles, strings, budget)
+    for column in root.iter(_COL):
+        _column(column, sheet, styles)
+    for element in once[f"{MAIN}headerFooter"]:
+        sheet.HeaderFooter = _header_footer(element)
+    merged = [m.get("ref", "") for e in once[f"{MAIN}mergeCells"] for m in e if m.tag == f"{MAIN}mergeCell"]
+    _merge(sheet, merged, budget)
 
 
 def _row(
@@ -671,12 +680,11 @@ def _row(
         height = float(attributes["ht"]) if attributes.get("ht") is not None else None
         if height is not None and not math.isfinite(height):
             raise Unsupported("row height")
-        for key in ("outlineLevel",):
-            if key in attributes:
-                int(attributes[key])
+        if "outlineLevel" in attributes:
+            int(attributes["outlineLevel"])
         sheet.row_dimensions[counter] = RowDimension(_bool(attributes.get("hidden", False)), height)
     for child in element:
-        if child.tag != f"{MAIN}c":
+        if child.tag != _C:
             raise Unsupported("row content")
         _cell(child, sheet, styles, strings, budget)
     return counter
@@ -692,7 +700,16 @@ def _cell(
     column, row = column_number(match.group(1)), int(match.group(2))
     if column > MAX_COLUMN or row > MAX_ROW:
         raise Unsupported("cell reference")
-    shows = bool((element.findtext(f"{MAIN}v") or "").strip()) or element.find(f"{MAIN}is") is not None
+    first_value: ElementTree.Element | None = None
+    inline: ElementTree.Element | None = None
+    shows = False  # as ``workbook_bounds`` counts a cell with a value: any non-blank <v>, any <is>
+    for child in element:
+        if child.tag == _V:
+            first_value = child if first_value is None else first_value
+            shows = shows or bool((child.text or "").strip())
+        elif child.tag == _IS:
+            inline = child if inline is None else inline
+            shows = True
     budget.cell(row, column, shows)
     kind = element.get("t", "n")
     style_text = element.get("s", 0)
@@ -700,7 +717,9 @@ def _cell(
     if style_text == "" or not 0 <= style_id < len(styles):
         raise Unsupported("cell style")
     style = styles[style_id]
-    value: object = None if kind == "inlineStr" else (element.findtext(f"{MAIN}v", None) or None)
+    value: object = None
+    if kind != "inlineStr" and first_value is not None:
+        value = first_value.text or None
     if value is not None:  # as openpyxl's WorkSheetParser.parse_cell
         text = str(value)
         if kind == "n":
@@ -715,11 +734,9 @@ def _cell(
             kind = "s"
         elif kind != "e":
             raise Unsupported(f"cell type {kind}")
-    elif kind == "inlineStr":
-        child = element.find(f"{MAIN}is")
-        if child is not None:
-            kind = "s"
-            value = _text(child)
+    elif kind == "inlineStr" and inline is not None:
+        kind = "s"
+        value = _text(inline)
     sheet.cells[(row, column)] = Cell(f"{column_letter(column)}{row}", value, kind, style)
 
 

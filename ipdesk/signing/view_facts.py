@@ -19,6 +19,7 @@ read; that the file still shows the view is checked separately (``workbook_view.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -159,7 +160,13 @@ Column = tuple[re.Pattern, str, Expected]  # the header it is found by, its name
 
 
 def _col(header: str, label: str, expected: Expected) -> Column:
-    return re.compile(header), label, expected
+    return _header(header), label, expected
+
+
+@functools.lru_cache(maxsize=256)
+def _header(pattern: str) -> re.Pattern:
+    """A header's pattern, compiled once (the columns are laid out anew for every entry of every return)."""
+    return re.compile(pattern)
 
 
 def _task_columns(task: TaskLine) -> list[Column]:

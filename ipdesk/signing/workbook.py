@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
     from ipdesk.signing.identity import Identity
+    from ipdesk.signing.sheet_xml import Book
 
 SHEET = "ipdesk签名"
 FORMAT_PREFIX = "ipdesk-signed-workbook/"
@@ -95,7 +96,7 @@ def _chunks(key: str, text: str) -> list[tuple[str, str]]:
     return [(key, text[i : i + CHUNK]) for i in range(0, len(text), CHUNK)] or [(key, "")]
 
 
-def read_signature_sheet(workbook: Workbook) -> SignedSheet | None:
+def read_signature_sheet(workbook: Workbook | Book) -> SignedSheet | None:
     """The signed data in ``workbook``: None when it has no ipdesk signature sheet; ``ValueError`` when the sheet is
     there but unreadable. A format newer than this release knows is returned as it is (see ``SignedSheet.major``)."""
     if SHEET not in workbook.sheetnames:

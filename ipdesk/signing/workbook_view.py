@@ -16,6 +16,7 @@ spreadsheet program changes on a plain re-save without changing what is seen (Li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from ipdesk.reports.cell_names import range_bounds as range_boundaries
 if TYPE_CHECKING:  # the view is made of an openpyxl workbook or of ``sheet_xml.Book``, which answers alike
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from ipdesk.signing.sheet_xml import Book, Sheet
 
 VIEW_VERSION = 1
 
@@ -63,7 +66,7 @@ MIN_ROW_HEIGHT = 5.0  # points
 MIN_COLUMN_WIDTH = 1.5  # characters
 
 
-def describe(workbook: Workbook, skip: str, parts: list[str] | None = None) -> dict:
+def describe(workbook: Workbook | Book, skip: str, parts: list[str] | None = None) -> dict:
     """The view of ``workbook`` (sheet ``skip``, the signature's own, is listed but not described)."""
     sheets: list[dict[str, object]] = []
     for sheet in workbook.worksheets:
@@ -132,7 +135,7 @@ def _look(cell) -> str:
     return ";".join(parts)
 
 
-def _hidden_rows(sheet: Worksheet) -> list[int]:
+def _hidden_rows(sheet: Worksheet | Sheet) -> list[int]:
     return sorted(
         number
         for number, dims in sheet.row_dimensions.items()
@@ -144,7 +147,7 @@ DEFAULT_ROW_HEIGHT, DEFAULT_COLUMN_WIDTH = 15.0, 8.43
 SHRINK = 0.6  # a row or a column now narrower than this share of its signed size hides what it showed
 
 
-def _sizes(sheet: Worksheet) -> dict[str, dict[str, float]]:
+def _sizes(sheet: Worksheet | Sheet) -> dict[str, dict[str, float]]:
     """The heights of the rows and the widths of the columns that were set (a re-save moves them a little)."""
     rows = {
         str(number): round(float(dims.height), 1)
@@ -181,7 +184,7 @@ def _shrunk(before: dict | None, after: dict | None) -> list[tuple[str, str, str
     return found
 
 
-def _hidden_columns(sheet: Worksheet) -> list[int]:
+def _hidden_columns(sheet: Worksheet | Sheet) -> list[int]:
     hidden: set[int] = set()
     for key, dims in sheet.column_dimensions.items():
         if dims.hidden or (dims.customWidth and dims.width is not None and dims.width < MIN_COLUMN_WIDTH):
@@ -196,7 +199,7 @@ def _hidden_columns(sheet: Worksheet) -> list[int]:
 _HEADER_CODES = re.compile(r'&"[^"]*"|&\d+|&[KkBbIiUuSsXxYyEeOoHh]')
 
 
-def _header_footer(sheet: Worksheet) -> list[str]:
+def _header_footer(sheet: Worksheet | Sheet) -> list[str]:
     """The printed header and footer: each part's text with its size and colour where set, and which pages they
     are printed on (a first page or even pages of their own)."""
     found = []
@@ -215,7 +218,7 @@ def _header_footer(sheet: Worksheet) -> list[str]:
     return sorted(set(found))
 
 
-def _print_setup(sheet: Worksheet) -> list[str]:
+def _print_setup(sheet: Worksheet | Sheet) -> list[str]:
     """What decides which cells reach paper: the print area and the repeated rows and columns."""
     return [
         f"area={str(sheet.print_area or '').replace('$', '')}",
@@ -381,7 +384,7 @@ MIN_CONTRAST = 1.6  # WCAG contrast ratio below which text is lost in its backgr
 MIN_TEXT_SIZE = 5.0  # points
 
 
-def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
+def invisible_cells(workbook: Workbook | Book, skip: str) -> list[Difference]:
     """Cells whose text cannot be read although they hold something: text (or a run of rich text) in a colour too
     close to its background, or too small to read. A signed workbook has none; a forger might hide a word so."""
     found = []
@@ -404,8 +407,9 @@ def invisible_cells(workbook: Workbook, skip: str) -> list[Difference]:
                         (_RunFont(font, cell_font) if font is not None else cell_font, text) for font, text in runs
                     ]
                 elif type(cell.value).__name__ == "CellRichText":  # only openpyxl makes one: it is loaded then
-                    from openpyxl.cell.rich_text import TextBlock
+                    from openpyxl.cell.rich_text import CellRichText, TextBlock
 
+                    assert isinstance(cell.value, CellRichText)
                     fonts = [
                         (_RunFont(block.font, cell_font), block.text)
                         if isinstance(block, TextBlock)
@@ -471,6 +475,7 @@ def _rgb(colour) -> str | None:
     return "".join(f"{min(max(c, 0), 255):02X}" for c in tinted)
 
 
+@functools.lru_cache(maxsize=1024)  # a workbook has a few colours, asked for cell by cell
 def contrast(one: str, other: str) -> float:
     """The WCAG contrast ratio of two colours (1 = the same, 21 = black on white)."""
 
