@@ -156,3 +156,80 @@ def test_a_city_import_loads_no_openpyxl_and_stores_each_return(two_units_return
     assert statements.count(("BEGIN", False)) == statements.count(("COMMIT", True)) == len(files)
     writes = ("INSERT", "UPDATE", "DELETE", "REPLACE")
     assert [s for s in statements if s[0] in writes and not s[1]] == []  # nothing written outside them
+
+
+def test_a_workbook_of_every_kind_of_cell_and_setting_reads_the_same_both_ways(tmp_path):
+    """What the reader claims to read exactly, in one workbook written by openpyxl (shared strings, its own styles)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Color, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "O'Brien 表"
+    values = [True, False, 0, 7, -3.25, 1e-7, 12345678901234, "文字", "_x000D_ 与 x005F_ 与 &<>", "  ", "0042"]
+    for column, value in enumerate(values, 1):
+        sheet.cell(1, column, value)
+    sheet["A2"] = "#N/A"
+    sheet["A2"].data_type = "e"
+    formats = ["0", "0.0", '0.0"%"', "0.00%", "#,##0.00", "@", "General", '"约"0"万元"', "0.0\\%"]
+    for column, fmt in enumerate(formats, 1):
+        cell = sheet.cell(3, column, column * 1.5)
+        cell.number_format = fmt
+    sheet["A4"] = CellRichText(
+        ["普通", TextBlock(InlineFont(color="FFFFFF"), "白字"), TextBlock(InlineFont(sz=3), "小")]
+    )
+    sheet["B4"] = CellRichText([TextBlock(InlineFont(color=Color(theme=0, tint=-0.5)), "主题色")])
+    looks = [
+        Font(color="FF0000"),
+        Font(color=Color(theme=1)),
+        Font(color=Color(theme=0, tint=-0.05)),
+        Font(color=Color(indexed=9)),
+        Font(color=Color(indexed=64)),
+        Font(strike=True),
+        Font(sz=2),
+    ]
+    for column, font in enumerate(looks, 1):
+        sheet.cell(5, column, f"样式{column}").font = font
+    fills = [
+        PatternFill("solid", fgColor="00FF00"),
+        PatternFill("gray125"),
+        PatternFill("solid", fgColor=Color(theme=3)),
+    ]
+    for column, fill in enumerate(fills, 1):
+        sheet.cell(6, column, "底色").fill = fill
+    sheet.merge_cells("A8:C9")
+    sheet["A8"] = "合并"
+    sheet.merge_cells("E8:E8")
+    sheet.row_dimensions[10].hidden = True
+    sheet.row_dimensions[11].height = 3
+    sheet.row_dimensions[12].height = 40
+    sheet.column_dimensions["H"].hidden = True
+    sheet.column_dimensions["I"].width = 0.5
+    sheet.column_dimensions.group("J", "L", hidden=True)
+    sheet.column_dimensions["M"].width = 30
+    sheet.oddHeader.center.text = "示例数据"
+    sheet.oddHeader.center.size = 14
+    sheet.oddHeader.center.color = "FF0000"
+    sheet.oddFooter.right.text = "第 &P 页"
+    sheet.evenFooter.left.text = "偶数页"
+    sheet.HeaderFooter.differentOddEven = True
+    sheet.print_title_rows = "1:2"
+    sheet.print_title_cols = "A:B"
+    hidden = book.create_sheet("隐藏")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "看不见的表"
+    very = book.create_sheet("ipdesk签名")
+    very.sheet_state = "veryHidden"
+    very["A1"], very["B1"] = "format", "ipdesk-signed-workbook/2"
+    path = tmp_path / "kinds.xlsx"
+    book.save(path)
+
+    found = _read(path)
+    assert found is not None
+    view = workbook_view.describe(found, "ipdesk签名", workbook_view.package_parts(path))
+    cells = {c[0]: c for c in view["sheets"][0]["cells"]}
+    assert "B8" not in cells and view["sheets"][0]["merged"] == ["A8:C9", "E8"]
+    assert view["sheets"][0]["print"] == ["area=", "rows=1:2", "columns=A:B"]
+    assert len(workbook_view.invisible_cells(found, "ipdesk签名")) >= 4  # white run, tiny run, white fonts, size 2

@@ -531,7 +531,7 @@ def _run(element: ElementTree.Element) -> tuple[Font | None, str]:
 def _styles(archive: zipfile.ZipFile) -> list[Style]:
     root = _xml(archive, "xl/styles.xml")
     custom = {}
-    for element in root.iter(f"{MAIN}numFmt"):
+    for element in _children(root, "numFmts", "numFmt"):  # not the differential styles' own
         custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
     fonts = [_font(f) for f in _children(root, "fonts", "font")]
     fills = [_fill(f) for f in _children(root, "fills", "fill")]
