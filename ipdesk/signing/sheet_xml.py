@@ -178,6 +178,11 @@ def _bool(value: object) -> bool:
     return bool(value)
 
 
+def _local(tag: str) -> str:
+    """A tag without its namespace (as ``workbook_bounds`` matches them)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
 def _unescape(value: str) -> str:
     """openpyxl.utils.escape.unescape: ``_x000a_`` → a line break."""
     if "_x" in value:
@@ -419,6 +424,8 @@ def _read(archive: zipfile.ZipFile, budget: _Budget) -> Book:
         if not title or _SHEET_TITLE_FORBIDDEN.search(title):
             raise Unsupported("sheet title")
         sheets_found.append((title, state, part))
+    if len(sheets_found) != sum(1 for e in workbook.iter() if _local(e.tag) == "sheet"):
+        raise Unsupported("sheets the bounds' scan counts otherwise")
     if len(sheets_found) > budget.limits.max_sheets:
         raise Unsupported("beyond the bounds")
     titles = [t.lower() for t, _, _ in sheets_found]
@@ -650,14 +657,19 @@ def _read_sheet(
     once = {tag: list(root.iter(tag)) for tag in _ONCE}
     if any(len(found) > 1 for found in once.values()):
         raise Unsupported("a part of the sheet twice")
+    cells_before = budget.cells
     row_counter = 0
     for row in root.iter(_ROW):
         row_counter = _row(row, row_counter, sheet, styles, strings, budget)
+    if sum(1 for e in root.iter() if _local(e.tag) == "c") != budget.cells - cells_before:
+        raise Unsupported("cells outside rows")  # counted by the bounds' scan, not read here: let it count them
     for column in root.iter(_COL):
         _column(column, sheet, styles)
     for element in once[f"{MAIN}headerFooter"]:
         sheet.HeaderFooter = _header_footer(element)
     merged = [m.get("ref", "") for e in once[f"{MAIN}mergeCells"] for m in e if m.tag == f"{MAIN}mergeCell"]
+    if len(merged) != sum(1 for e in root.iter() if _local(e.tag) == "mergeCell"):
+        raise Unsupported("merged ranges outside their list")
     _merge(sheet, merged, budget)
 
 
@@ -702,14 +714,13 @@ def _cell(
         raise Unsupported("cell reference")
     first_value: ElementTree.Element | None = None
     inline: ElementTree.Element | None = None
-    shows = False  # as ``workbook_bounds`` counts a cell with a value: any non-blank <v>, any <is>
     for child in element:
         if child.tag == _V:
             first_value = child if first_value is None else first_value
-            shows = shows or bool((child.text or "").strip())
         elif child.tag == _IS:
             inline = child if inline is None else inline
-            shows = True
+    # as ``workbook_bounds`` counts a cell with a value: a non-blank <v>, or an <is>, of any namespace, at any depth
+    shows = any(_local(e.tag) == "is" or (_local(e.tag) == "v" and (e.text or "").strip()) for e in element.iter())
     budget.cell(row, column, shows)
     kind = element.get("t", "n")
     style_text = element.get("s", 0)
