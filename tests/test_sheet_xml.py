@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.styles.numbers import BUILTIN_FORMATS
@@ -233,3 +235,55 @@ def test_a_workbook_of_every_kind_of_cell_and_setting_reads_the_same_both_ways(t
     assert "B8" not in cells and view["sheets"][0]["merged"] == ["A8:C9", "E8"]
     assert view["sheets"][0]["print"] == ["area=", "rows=1:2", "columns=A:B"]
     assert len(workbook_view.invisible_cells(found, "ipdesk签名")) >= 4  # white run, tiny run, white fonts, size 2
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12) | st.sampled_from(
+    ["_x000D_", "x005F_x000D_", "  ", "=1+1", "#N/A", "0042", "第 &P 页"]
+)
+_FORMATS = st.sampled_from(["General", "0", "0.0", '0.0"%"', "0%", "@", "#,##0", "yyyy-mm-dd", "mm:ss", '"第"0"名"'])
+_COLOURS = st.sampled_from(["000000", "FFFFFF", "FF0000", "FEFEFE", "808080"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(1, 30),
+            st.integers(1, 12),
+            st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=False) | _TEXT,
+            _FORMATS,
+            st.none() | _COLOURS,
+            st.none() | st.floats(1, 20),
+        ),
+        max_size=25,
+    ),
+    heights=st.dictionaries(st.integers(1, 30), st.floats(0, 60), max_size=4),
+    widths=st.dictionaries(st.integers(1, 12), st.floats(0, 40), max_size=4),
+    merged=st.lists(st.tuples(st.integers(1, 20), st.integers(1, 8), st.integers(0, 3), st.integers(0, 3)), max_size=3),
+)
+def test_random_workbooks_read_the_same_both_ways(tmp_path, cells, heights, widths, merged):
+    """Whatever openpyxl writes, the reader reads as openpyxl loads it, or leaves it to openpyxl."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    for row, column, value, fmt, colour, size in cells:
+        cell = sheet.cell(row, column)
+        cell.value = value
+        cell.number_format = fmt
+        if colour or size:
+            cell.font = Font(color=colour, sz=size)
+    for row, height in heights.items():
+        sheet.row_dimensions[row].height = height
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    taken: set[tuple[int, int]] = set()
+    for row, column, down, across in merged:
+        area = {(r, c) for r in range(row, row + down + 1) for c in range(column, column + across + 1)}
+        if not area & taken:
+            taken |= area
+            sheet.merge_cells(start_row=row, start_column=column, end_row=row + down, end_column=column + across)
+    path = tmp_path / "random.xlsx"
+    book.save(path)
+    _read(path)  # compares both ways when it reads it
