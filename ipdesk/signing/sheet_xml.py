@@ -408,7 +408,7 @@ def _read(archive: zipfile.ZipFile, budget: _Budget) -> Book:
         if _bool(element.get("date1904", False)):
             raise Unsupported("1904 date system")  # dates fall back anyway; keep the reader simple
     sheets_found = []
-    for element in workbook.iter(f"{MAIN}sheet"):
+    for element in _children(workbook, "sheets", "sheet"):  # as openpyxl's WorkbookPackage: the list's own
         identifier = element.get(f"{RELATIONSHIPS}id")
         if not identifier:
             raise Unsupported("a sheet without relationship")
@@ -845,7 +845,7 @@ def _print_titles(workbook: ElementTree.Element, book: Book) -> None:
     """The rows and columns printed on every page (``_xlnm.Print_Titles``, a sheet's own name); a print area
     (``_xlnm.Print_Area``) is left to openpyxl."""
     by_sheet: dict[int, dict[str, str]] = {}
-    for element in workbook.iter(f"{MAIN}definedName"):
+    for element in _children(workbook, "definedNames", "definedName"):
         attributes = {k: v for k, v in element.attrib.items() if not k.startswith("{")}
         if set(attributes) - _DEFINED_NAME_KEYS:
             raise Unsupported("defined name attributes")
