@@ -2,7 +2,7 @@
 
 Checking a return compares the workbook as it is now with the view signed with it (``workbook_view.describe``).
 openpyxl builds a whole object model for that, styles and all, and importing it alone costs more than reading a
-return; so the package's XML is read here, streaming, into the few things the view is made of: each sheet's cells
+return; so the package's XML is read here into the few things the view is made of: each sheet's cells
 (value, kind, number format, fill, font colour, strike-through, size), merged ranges, row heights and column widths,
 hidden rows and columns, headers and footers, print titles. The result answers what ``describe``,
 ``invisible_cells`` and ``read_signature_sheet`` ask of an openpyxl workbook, so the view is made by the same code
@@ -13,8 +13,12 @@ Each value is read as openpyxl 3.1 reads it (``openpyxl/worksheet/_reader.py``, 
 Wherever this reader meets something it does not read exactly as openpyxl does — a formula, a date or time format
 on a number, a hyperlink, conditional formats, data validations, a chart sheet, a style it cannot place,
 relationships of a sheet, any part it cannot parse — it says so (``None``), and the caller loads the workbook with
-openpyxl as before: never a weaker comparison, only a slower one. The bounds of ``plans.workbook_bounds`` are checked
-before either reader runs.
+openpyxl as before: never a weaker comparison, only a slower one. The archive's bounds
+(``workbook_bounds.archive_problem``) are checked before this reader runs; the sheets' bounds (rows, columns, cells,
+merged cells, sheets) are counted as it reads, at least as strictly as ``workbook_bounds.sheet_problem`` counts them,
+and a bound passed ends the reading: the caller then runs that scan, which names the limit, before openpyxl. A sheet
+part is parsed whole (a return's are some tens of KB; one above ``LARGEST_SHEET_PART`` is left to openpyxl), without
+document type declarations (a part with one is left to openpyxl).
 """
 
 from __future__ import annotations
