@@ -483,9 +483,15 @@ def test_libreoffice_prints_the_workbook_whole(printed_by_libreoffice):
         assert all(595.28 - w.y1 > 12 for w in footer)
         assert "草稿（未签署）" in texts[number - 1]
     closing = next(n for n, text in enumerate(texts) if "填表说明" in text)
+    keep_for_review(pdf, "unit-form-workbook-libreoffice-signature-page", closing + 1)
     assert "二、主要发展指标完成情况" in texts[closing]  # as in the PDF: under the last table of figures, on its page
     assert "本单位不牵头主要发展指标" in texts[closing] and "审核人：李强" in texts[closing].replace(" ", "")
     assert "加强督导考核" not in texts[closing]  # the task sheet ends with its last task
+    # the unit (where the seal goes) and the date at the right of the signature lines, as in the PDF
+    here = [w for w in found if w.page == closing + 1]
+    seal = max((w for w in here if w.text.startswith("填报单位（盖章）")), key=lambda w: w.y0)
+    date = next(w for w in here if w.text.startswith("日期：") and w.y0 > seal.y0)
+    assert seal.x0 > 842 / 2 and date.x0 > 842 / 2
     assert any("本单位不" in text and "无需填报" in text for text in texts)  # the empty sheets say why
     for text in texts:  # no page of nothing but a repeated header
         body = [line for line in text.splitlines() if line.strip()]
