@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ipdesk import __version__
+from ipdesk import __version__, collector
 from ipdesk.cli.common import EXIT_USAGE, Parser, backup_advice, install_chinese_argparse, prepare_output
 
 __all__ = ["build_parser", "main"]
@@ -67,10 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
+    if argv is None:  # the program itself, not a test or script calling main
+        collector.pause()  # until the window is shown or the command's work begins: see ipdesk.collector
     _prepare_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
+        # The window's Qt-free code first: once PySide6 is loaded it reads the source of each module imported after
+        # it (looking for ``from __feature__ import``), which costs the start some tens of milliseconds.
+        import ipdesk.workspace  # noqa: F401
         from ipdesk.ui.app import run
 
         if args.screenshot is not None and not args.smoke_test:
@@ -82,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ipdesk.domain.errors import CorruptDatabase, IpdeskError
     from ipdesk.workspace.errors import user_message
 
+    collector.resume()
     try:
         prepare_output(args)
         result: int = args.handler(args)
