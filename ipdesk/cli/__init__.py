@@ -67,8 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    if argv is None:  # the program itself, not a test or script calling main
-        collector.pause()  # until the window is shown or the command's work begins: see ipdesk.collector
+    if argv is not None:  # a test or a script calling main: its collector is its own
+        return _main(argv, started)
+    collector.pause()  # the program itself: until the window is shown or the command's work begins
+    try:
+        return _main(argv, started)
+    finally:
+        collector.finish()
+
+
+def _main(argv: Sequence[str] | None, started: float) -> int:
     _prepare_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -87,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ipdesk.domain.errors import CorruptDatabase, IpdeskError
     from ipdesk.workspace.errors import user_message
 
-    collector.resume()
+    if not getattr(args, "short", False):  # a command that makes little garbage keeps the collector paused
+        collector.resume()
     try:
         prepare_output(args)
         result: int = args.handler(args)
