@@ -585,3 +585,33 @@ def test_hostile_files_get_a_verdict_not_a_crash(tmp_path):
             (tmp_path / name[:-4]).write_bytes(b"content")
         verdict = verify_file(path, [])
         assert verdict.status in (VerdictStatus.DAMAGED, VerdictStatus.NOT_IPDESK), name
+
+
+def test_the_pdf_is_signed_with_the_unlocked_key_as_pyhanko_would_sign_it(tmp_path):
+    """ipdesk signs with the key it unlocked instead of letting pyHanko parse it again for every signature: the
+    signature value is exactly pyHanko's own (PKCS #1 v1.5 is deterministic), for each digest the signer may use."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from ipdesk.signing.pdf import _loaded_key_signer
+
+    keys = KeyStore(tmp_path)
+    keys.create("碑林区人民政府", "李强", "签署口令2025")
+    identity = keys.unlock("碑林区人民政府", "签署口令2025")
+    assert identity.key is not None
+    certificate = asn1_x509.Certificate.load(identity.certificate.public_bytes(serialization.Encoding.DER))
+    key = asn1_keys.PrivateKeyInfo.load(
+        identity.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    made = dict(
+        signing_cert=certificate, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([certificate])
+    )
+    theirs = signers.SimpleSigner(**made)
+    ours = _loaded_key_signer(signers.SimpleSigner, identity)(**made)
+    for digest in ("sha256", "sha384", "sha512"):
+        data = f"ipdesk {digest}".encode()
+        assert ours.sign_raw(data, digest) == theirs.sign_raw(data, digest)

@@ -17,7 +17,8 @@ import io
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ipdesk.signing.identity import Identity, fingerprint, signer_name, unit_of
 
@@ -45,7 +46,7 @@ def sign_pdf(pdf: bytes, identity: Identity, seal: dict, reason: str, location: 
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
-    signer = signers.SimpleSigner(
+    signer = _loaded_key_signer(signers.SimpleSigner, identity)(
         signing_cert=certificate, signing_key=key, cert_registry=SimpleCertificateStore.from_certs([certificate])
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -79,6 +80,29 @@ def sign_pdf(pdf: bytes, identity: Identity, seal: dict, reason: str, location: 
     )
     signers.sign_pdf(writer, metadata, signer=signer, output=out)
     return out.getvalue()
+
+
+_HASHES: dict[str, hashes.HashAlgorithm] = {
+    "sha256": hashes.SHA256(),
+    "sha384": hashes.SHA384(),
+    "sha512": hashes.SHA512(),
+}
+
+
+def _loaded_key_signer(simple_signer: type, identity: Identity) -> type:
+    """pyHanko's SimpleSigner for ``identity``, signing with the key already unlocked. pyHanko's own parses the key
+    from DER on every signature, and OpenSSL checks an RSA key's primes each time it is loaded (about 0.1 s a time,
+    twice per signed PDF); the signature made is the same (PKCS #1 v1.5 is deterministic)."""
+    key = identity.key
+
+    class LoadedKeySigner(simple_signer):
+        def sign_raw(self, data: bytes, digest_algorithm: str, *args, **kwargs) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism == "rsassa_pkcs1v15" and digest_algorithm in _HASHES and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, padding.PKCS1v15(), _HASHES[digest_algorithm])
+            return super().sign_raw(data, digest_algorithm, *args, **kwargs)
+
+    return LoadedKeySigner
 
 
 @dataclass(frozen=True)
