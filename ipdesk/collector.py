@@ -10,6 +10,9 @@ returns, freezes what is still alive: the interpreter's collections while it tea
 walk all of it again (0.1 s after an export), for memory the operating system takes back anyway; every object is
 still released and every ``atexit`` handler still runs.
 
+A window made at start and later let go (a plan switch replaces it) would stay frozen with whatever cycles it was
+part of: ``unfreeze`` hands everything back to the collector then.
+
 Only the program's own process does this (``main`` called without ``argv``): tests and scripts calling ``main`` keep
 their collector as it is.
 """
@@ -36,6 +39,11 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+def unfreeze() -> None:
+    """Let the collector examine again what was frozen (a window made at start has been let go)."""
+    gc.unfreeze()
 
 
 def finish() -> None:
