@@ -142,6 +142,11 @@ class Printed:
 
     pdf: Path
     printed: Path
+    workbook: Path
+
+    def planned_pages(self) -> int:
+        """The pages ipdesk planned for the workbook: each sheet starts a page, and its page breaks."""
+        return sum(len(sheet.row_breaks.brk) + 1 for sheet in load_workbook(self.workbook).worksheets)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +167,7 @@ def printed_by_libreoffice(tmp_path_factory) -> dict[str, Printed]:
         found[name] = pdf
     out = libreoffice_convert(workbooks, folder)
     pairs = zip(found.items(), workbooks, strict=True)
-    return {name: Printed(pdf, out / (xlsx.stem + ".pdf")) for (name, pdf), xlsx in pairs}
+    return {name: Printed(pdf, out / (xlsx.stem + ".pdf"), xlsx) for (name, pdf), xlsx in pairs}
 
 
 def test_the_clerks_columns_get_half_the_width_and_none_fewer_than_8_characters(long_words):
@@ -217,11 +222,14 @@ def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_p
 
     keep_for_review(pdf, "unit-form-pdf")
     keep_for_review(printed, "unit-form-workbook-libreoffice")
-    assert task_pages(theirs) <= task_pages(ours) + 1
+    assert task_pages(theirs) <= task_pages(ours) + 1  # a sheet's row never continues on the next page
     # The whole workbook: each of its four sheets (fixed by the signed format) begins a page where the PDF runs the
-    # indicators, the evidence list and the plan's text on, and a sheet's row never continues on the next page as
-    # the PDF's rows do: 11 pages for the PDF's 8 (2026-12-03). More would be a page left empty somewhere.
-    assert len(theirs) <= len(ours) + 3
+    # indicators, the signature lines, the evidence list and the plan's text on; 碑林区 leads no indicator and has
+    # no evidence, so two sheets print a page each to say so (the PDF leaves the empty list out): 9 pages for the
+    # PDF's 7 (2026-12-03; 8 if the format let an empty table's sheet be left out, as it does 示范工程目标).
+    # LibreOffice prints the pages ipdesk planned, no more: no row overflows a page.
+    assert len(theirs) == printed_by_libreoffice["long words"].planned_pages()
+    assert len(theirs) <= len(ours) + 2
     assert "碑林区人民政府" in theirs[0]  # the unit's name whole on the line over the table
     for page in range(1, task_pages(theirs) + 1):
         assert "下步计划" in theirs[page - 1].replace(" ", "")  # the last column prints, on every page
@@ -464,6 +472,10 @@ def test_libreoffice_prints_the_workbook_whole(printed_by_libreoffice):
     texts = page_texts(pdf)
     total = len(texts)
     assert total >= 3
+    # the pages ipdesk planned, two more than the PDF's: the sheets of 碑林区's indicators and evidence (it has
+    # neither) each print a page, which the PDF does not need (8 pages for the PDF's 6, 2026-12-03)
+    assert total == printed_by_libreoffice["sample"].planned_pages()
+    assert total <= page_count(printed_by_libreoffice["sample"].pdf) + 2
     found = words(pdf)
     for number in range(1, total + 1):  # the footer whole, well inside the paper
         footer = [w for w in found if w.page == number and w.text in ("第", "页", "共", str(number), str(total))]
@@ -471,8 +483,15 @@ def test_libreoffice_prints_the_workbook_whole(printed_by_libreoffice):
         assert all(595.28 - w.y1 > 12 for w in footer)
         assert "草稿（未签署）" in texts[number - 1]
     closing = next(n for n, text in enumerate(texts) if "填表说明" in text)
-    assert "加强督导考核" in texts[closing]  # the notes print with the last task row
-    assert "审核人：李强" in texts[closing].replace(" ", "")
+    keep_for_review(pdf, "unit-form-workbook-libreoffice-signature-page", closing + 1)
+    assert "二、主要发展指标完成情况" in texts[closing]  # as in the PDF: under the last table of figures, on its page
+    assert "本单位不牵头主要发展指标" in texts[closing] and "审核人：李强" in texts[closing].replace(" ", "")
+    assert "加强督导考核" not in texts[closing]  # the task sheet ends with its last task
+    # the unit (where the seal goes) and the date at the right of the signature lines, as in the PDF
+    here = [w for w in found if w.page == closing + 1]
+    seal = max((w for w in here if w.text.startswith("填报单位（盖章）")), key=lambda w: w.y0)
+    date = next(w for w in here if w.text.startswith("日期：") and w.y0 > seal.y0)
+    assert seal.x0 > 842 / 2 and date.x0 > 842 / 2
     assert any("本单位不" in text and "无需填报" in text for text in texts)  # the empty sheets say why
     for text in texts:  # no page of nothing but a repeated header
         body = [line for line in text.splitlines() if line.strip()]

@@ -99,8 +99,9 @@ def test_workbook_reads_back_as_the_snapshot(filled, out):
         assert sheet["A1"].value == snapshot.header.form_title + "（示例数据）　草稿（未签署）"
         assert sheet["A2"].value == table.title
         info = [sheet.cell(3, c).value for c in range(1, len(table.columns) + 1) if sheet.cell(3, c).value]
-        # three cells, or one across the width where the columns are too few or narrow to hold each part on a line
-        assert len(info) in (1, 3) and info[0].startswith("填报单位（盖章）：碑林区人民政府")
+        # three cells, or two, or one across the width where the columns are too few or narrow to hold each part
+        # on a line
+        assert len(info) in (1, 2, 3) and info[0].startswith("填报单位（盖章）：碑林区人民政府")
         line = "　　".join(info)
         assert "填报人：王芳" in line and "029-88886666" in line
         assert "填报日期：" in line and "版本：v1（填报中）" in line
@@ -152,18 +153,64 @@ def test_the_task_rows_say_who_leads_and_what_evidence_supports_them(filled):
     assert rows[16][4] == "91%"  # the workbook shows the same: 0"%" of 91
 
 
-def test_the_task_sheet_prints_its_closing_lines_with_the_last_rows(filled, out):
+def test_the_closing_lines_follow_the_last_table_of_figures_and_print_with_its_last_rows(filled, out):
+    """As in the PDF, the signature lines and 填表说明 close the form under its last table of figures (主要指标完成情况,
+    or 示范工程目标 for a unit with targets), before the annexed lists; kept on the printed page of its last rows."""
+    from ipdesk.reports.excel import closing_lines
+    from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
+    from ipdesk.reports.layout import METRICS, TEXT_WIDTH
+
+    def signature_row(sheet) -> int | None:
+        texts = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
+        return next((r for r, t in enumerate(texts, 1) if isinstance(t, str) and t.startswith("填报人：")), None)
+
     (path,) = filled.reports.export(UNIT, Q3, out, ("xlsx",))
-    sheet = load_workbook(path)["任务进展情况"]
-    texts = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
-    signature = next(r for r, t in enumerate(texts, 1) if isinstance(t, str) and t.startswith("填报人："))
-    assert sheet.cell(signature + 1, 1).value.startswith("审核人：李强")
-    assert "填表说明：" in texts
+    book = load_workbook(path)
+    assert [s.title for s in book.worksheets if signature_row(s)] == ["主要指标完成情况"]  # 碑林区 has no targets
+    sheet = book["主要指标完成情况"]
+    signature = signature_row(sheet)
+    assert signature is not None and sheet.cell(signature + 1, 1).value.startswith("审核人：李强")
+    assert "填表说明：" in [sheet.cell(r, 1).value for r in range(signature, sheet.max_row + 1)]
+    tasks = book["任务进展情况"]
+    breaks = sorted(b.id for b in tasks.row_breaks.brk)
+    assert breaks
+    for row in breaks:  # a page never ends on a category heading
+        assert isinstance(tasks.cell(row, 1).value, int), row
+    # a long table with the closing lines under it: its last row prints on their page
+    snapshot = filled.reports.snapshot(UNIT, Q3)
+    heading = SheetHeading("表", "一、重点任务进展情况", SheetLine(("甲", "乙", "丙")), closing=closing_lines(snapshot))
+    sheet = write_table_sheet(new_workbook(), tables(snapshot)[0], heading, METRICS, TEXT_WIDTH)
+    signature = signature_row(sheet)
+    assert signature is not None
     last_task = max(r for r in range(HEADER_ROW + 1, signature) if isinstance(sheet.cell(r, 1).value, int))
     breaks = sorted(b.id for b in sheet.row_breaks.brk)
-    assert breaks and all(b < last_task for b in breaks)  # the last row prints with the closing lines
-    for row in breaks:  # a page never ends on a category heading
-        assert isinstance(sheet.cell(row, 1).value, int), row
+    assert len(breaks) >= 2 and all(b < last_task for b in breaks)
+    # a unit with targets signs under 示范工程目标
+    (out.parent / "agency").mkdir()
+    with Workspace(out.parent / "agency.db", actor="测试员") as ws:
+        fill_sample(ws, "市市场监管局(知识产权局)", Q3)
+        (agency,) = ws.reports.export("市市场监管局(知识产权局)", Q3, out.parent / "agency", ("xlsx",))
+    assert [s.title for s in load_workbook(agency).worksheets if signature_row(s)] == ["示范工程目标"]
+
+
+def test_the_plans_text_keeps_each_task_name_on_one_line(filled):
+    """The plan's text beside its task names: names of 8 and 9 characters in a column that starts at 6. One more
+    piece of width saves no line, a few save one in most rows: the names get them (they wrapped as
+    "培育知名商标品/牌" before, making two thirds of the rows two lines high, in both files)."""
+    from ipdesk.reports.layout import METRICS, TEXT_WIDTH
+    from ipdesk.reports.linebreak import break_lines, estimate
+    from ipdesk.reports.table_model import fit_widths, line_counts
+
+    table = task_text_table(filled.reports.snapshot(UNIT, Q3))
+    widths = fit_widths(table, TEXT_WIDTH, METRICS)
+    names = {row[1].text for row in table.rows}
+    assert max(map(len, names)) >= 9 and len(table.rows) > 20
+    room = widths[1] - 2 * METRICS.padding
+    measure = lambda text: estimate(text, METRICS.size)  # noqa: E731
+    wrapped = [name for name in names if len(break_lines(name, room, measure)) > 1]
+    assert wrapped == ["工程4:知识产权区域发展高地示范工程"]  # 18 characters: this one takes two lines
+    counts = line_counts(table, widths, METRICS)
+    assert sum(counts) <= 1.5 * len(table.items)
 
 
 def test_formula_like_text_stays_text(filled, out):

@@ -3,8 +3,9 @@
 Each sheet (``excel_table.write_table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
 填报人 and 联系电话 (middle) · 填报日期 and 版本 (right), the header row repeated on every printed page, category
 heading rows, numbers as numbers with the PDF's formats, lights as cell colours beside their words. The task sheet
-prints the first sentence of each task's text; the last sheet, 任务内容, holds the plan's full text. The task sheet
-ends with the signature lines and 填表说明, kept on the printed page of its last rows. A report not signed says
+prints the first sentence of each task's text; the last sheet, 任务内容, holds the plan's full text. As in the PDF,
+the signature lines and 填表说明 follow the last table of figures (主要指标完成情况, or 示范工程目标 when the unit
+has targets), kept on the printed page of its last rows. A report not signed says
 草稿（未签署） in its title and at the top of every printed page.
 """
 
@@ -33,7 +34,7 @@ HEADER_ROW = 4  # title, table heading, the line of who and when, then the heade
 
 
 def closing_lines(snapshot: ReportSnapshot) -> tuple[SheetLine, ...]:
-    """The signature lines and 填表说明 under the task table."""
+    """The signature lines and 填表说明 under the last table of figures."""
     h = snapshot.header
     lines = [
         SheetLine((f"填报人：{h.clerk or BLANK}", f"联系电话：{h.phone or BLANK}", f"填报单位（盖章）：{h.unit_line}")),
@@ -52,13 +53,17 @@ def build_workbook(snapshot: ReportSnapshot) -> Workbook:
     h = snapshot.header
     workbook = new_workbook()
     marks = "　".join(mark for mark in (draft_mark(snapshot), "示例数据" if h.sample else "") if mark)
-    for number, table in enumerate(tables(snapshot)):
+    sections = tables(snapshot)
+    # the signature lines and notes close the form where the PDF prints them: under its last table of figures
+    # (二、 or 三、), before the lists annexed to it (附：佐证材料清单, 附：任务内容)
+    last = [t.sheet for t in sections if t.sheet != "佐证材料清单"][-1]
+    for table in sections:
         heading = SheetHeading(
             title=report_title(snapshot),
             subtitle=table.title,
             info=SheetLine(info_parts(snapshot)),
             page_header=marks,
-            closing=closing_lines(snapshot) if number == 0 else (),
+            closing=closing_lines(snapshot) if table.sheet == last else (),
         )
         write_table_sheet(workbook, table, heading, METRICS, TEXT_WIDTH)
     full_text = task_text_table(snapshot)

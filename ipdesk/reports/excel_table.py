@@ -125,16 +125,24 @@ def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]
 
 
 def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float], size: float = SIZE) -> float:
+    points = [excel_points(w) for w in widths]
+
+    def fits(parts: tuple[str, ...], spans: list[tuple[int, int]]) -> bool:
+        rooms = [sum(points[a - 1 : b]) / LINE_SLACK for a, b in spans]
+        return len(spans) == len(parts) and all(_rough_lines(t, r) == 1 for t, r in zip(parts, rooms, strict=True))
+
     parts = line.parts
     spans = _spans(widths, parts)
-    points = [excel_points(w) for w in widths]
-    squeezed = any(
-        _rough_lines(text, sum(points[a - 1 : b]) / LINE_SLACK) > 1 for (a, b), text in zip(spans, parts, strict=False)
-    )
-    if len(parts) > 1 and (squeezed or len(parts) > len(spans)):
+    if len(parts) > 1 and not fits(parts, spans):
         # a table of few or narrow columns has no split that keeps each part on a line ("碑/林区人民政府" under a
-        # 序号 column): the parts go on one line across the whole width, a wide gap between them
-        parts, spans = ("　　".join(parts),), [(1, len(widths))]
+        # 序号 column): two of three parts share a place (the unit and its seal stay at the right of the signature
+        # lines), or failing that the parts go on one line across the whole width, a wide gap between them
+        gap = "　　"
+        pairs = []
+        if len(parts) == 3:
+            pairs = [(parts[0] + gap + parts[1], parts[2]), (parts[0], parts[1] + gap + parts[2])]
+        placed = [(two, _spans(widths, two)) for two in pairs]
+        parts, spans = next(((t, s) for t, s in placed if fits(t, s)), ((gap.join(parts),), [(1, len(widths))]))
     aligns = ["left", "center", "right"] if len(spans) == 3 else ["left", "right"] if len(spans) == 2 else ["left"]
     lines = 1
     for (first, last), text, align in zip(spans, parts, aligns, strict=False):

@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from ipdesk.reports.linebreak import break_lines, estimate
 
+SLACK = 0.5  # characters of a text column's width that moving width between columns (``_exchange``) leaves spare
 KINDS = ("text", "word", "number", "seq", "code")
 
 
@@ -245,7 +246,8 @@ def _lines_until(paragraphs: list[float], room: float) -> tuple[int, float]:
 
 def fit_widths(table: Table, total: float, metrics: Metrics = Metrics()) -> tuple[float, ...]:
     """Column widths in points that add up to ``total``: fixed columns as wide as their longest word, text columns
-    sharing the rest so that the sum of the row heights is as small as a greedy search finds. Remembered for the
+    sharing the rest so that the sum of the row heights is as small as a greedy search, then moves of width between
+    two columns (``_exchange``), find. Remembered for the
     last few tables: the workbook and the PDF of one report ask for the same widths — for the same width counted
     two ways (the page less its margins, the text width in millimetres), which may differ in the last bit."""
     return _fit_widths(table, round(total, 6), metrics)
@@ -260,8 +262,10 @@ def _fit_widths(table: Table, total: float, metrics: Metrics) -> tuple[float, ..
         rows = [rows[int(i * step)] for i in range(metrics.sample_rows)]
     widths: list[float] = []
     text_columns: list[int] = []
+    header_widths: dict[int, float] = {}
     for index, column in enumerate(table.columns):
         header = max((estimate(word, metrics.header_size) for word in column.header_words), default=0) + pad
+        header_widths[index] = header
         if column.fixed:
             longest = max((estimate(line, size) for row in rows for line in row[index].text.split("\n")), default=0)
             widths.append(max(header, longest + pad))
@@ -341,7 +345,77 @@ def _fit_widths(table: Table, total: float, metrics: Metrics) -> tuple[float, ..
                 new = saving(best, r)
                 totals[best] += new - gains[best][r]
                 gains[best][r] = new
+    minimum = {c: max(header_widths[c], table.columns[c].min_chars * size + pad) for c in text_columns}
+    clerk = {c: table.columns[c].clerk for c in text_columns}
+    room_left = others_limit - others if clerks else None
+    _exchange(widths, paragraphs, fixed_lines, minimum, clerk, piece, pad + SLACK * size, room_left)
     return tuple(widths)
+
+
+def _exchange(
+    widths: list[float],
+    paragraphs: dict[int, list[list[float]]],
+    fixed_lines: list[int],
+    minimum: dict[int, float],
+    clerk: dict[int, bool],
+    piece: float,
+    unused: float,
+    others_room: float | None,
+    reach: int = 8,
+    rounds: int = 8,
+) -> None:
+    """After the hand-out, move width from one text column to another while that makes the rows shorter. The
+    hand-out gives each piece to the column where one piece saves lines now, so it misses a column that needs a few
+    pieces at once to save many: names a character or two too long for their column, each wrapping onto a second
+    line beside a one-line text. Lines are counted here with ``unused`` points of each column's width left out,
+    padding and ``SLACK`` characters: widths tuned to the last character would save lines only as long as every
+    program breaks the lines exactly as estimated. ``others_room``: how much more the columns that are not the
+    clerk's may take (None: the table has no clerk's columns)."""
+    columns = list(paragraphs)
+    if len(columns) < 2:
+        return
+    known: dict[tuple[int, int], list[int]] = {}
+
+    def lines_at(c: int, steps: int) -> list[int]:
+        found = known.get((c, steps))
+        if found is None:
+            room = max(widths[c] + steps * piece - unused, 1.0)
+            ceil = math.ceil  # as ``_lines``, written out: this is most of the time the search takes
+            found = known[c, steps] = [
+                max(1, ceil(p[0] / room - 1e-6)) if len(p) == 1 else _lines(p, room) for p in paragraphs[c]
+            ]
+        return found
+
+    for _ in range(rounds):
+        best: tuple[int, int, int, int] | None = None  # (lines saved, -pieces moved, to, from)
+        for to in columns:
+            now_to = lines_at(to, 0)
+            others = [lines_at(c, 0) for c in columns if c != to]
+            if not any(map(int.__gt__, now_to, map(max, fixed_lines, *others))):
+                continue  # nowhere the tallest cell: a wider column saves no line
+            for away in columns:
+                if to == away:
+                    continue
+                uses = 0.0 if clerk[to] == clerk[away] else piece if not clerk[to] else -piece
+                rest = [lines_at(c, 0) for c in columns if c not in (to, away)]
+                base = list(map(max, fixed_lines, *rest)) if rest else fixed_lines
+                now = sum(map(max, base, now_to, lines_at(away, 0)))
+                for k in range(1, reach + 1):
+                    if widths[away] - k * piece < minimum[away] - 1e-6:
+                        break
+                    if others_room is not None and k * uses > others_room + 1e-6:
+                        break
+                    saved = now - sum(map(max, base, lines_at(to, k), lines_at(away, -k)))
+                    if saved > 0 and (best is None or (saved, -k) > best[:2]):
+                        best = (saved, -k, to, away)
+        if best is None:
+            return
+        _, back, to, away = best
+        widths[to] -= back * piece
+        widths[away] += back * piece
+        if others_room is not None and clerk[to] != clerk[away]:
+            others_room += back * piece if not clerk[to] else -back * piece
+        known = {key: value for key, value in known.items() if key[0] not in (to, away)}
 
 
 def line_counts(table: Table, widths: Sequence[float], metrics: Metrics, size: float | None = None) -> list[int]:
