@@ -68,6 +68,33 @@ def test_version():
     assert result.stdout.strip() == f"ipdesk {__version__}"
 
 
+# The program run as `ipdesk units`, then whether Python's cyclic collector is on and how many objects it froze.
+COMMAND_AND_COLLECTOR = """
+import gc, runpy, sys
+sys.argv = ["ipdesk", "--db", sys.argv[1], "units", "--json"]
+try:
+    runpy.run_module("ipdesk", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    print("collector:", gc.isenabled(), gc.get_freeze_count(), done.code, file=sys.stderr)
+"""
+
+
+def test_the_collector_paused_while_the_program_starts_runs_for_the_command(db_path, run):
+    """ipdesk.collector: paused from main's start, frozen and back on when the command's work begins; a caller
+    passing its own arguments (a test, a script) keeps its collector untouched."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert run("units", "--json")[0] == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    result = subprocess.run(
+        [sys.executable, "-c", COMMAND_AND_COLLECTOR, str(db_path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert json.loads(result.stdout)  # the command ran
+    line = next(line for line in result.stderr.splitlines() if line.startswith("collector: ")).split()
+    assert line[1] == "True" and int(line[2]) > 10_000 and line[3] == "0"
+
+
 def test_help_lists_every_command(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])

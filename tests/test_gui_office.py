@@ -495,7 +495,7 @@ def test_the_large_change_question_is_asked_once_and_the_value_is_saved(qtbot, w
     workspace.indicator_values.save(IndicatorValue(14, "市法院", NOV.previous(), 50))
     win = open_window(workspace, "市法院")
     try:
-        win.tabs.setCurrentWidget(win.indicators)
+        win.tabs.setCurrentWidget(win.indicators_tab)
         panel = win.indicators
         panel.table.selectRow(0)
         calls = []

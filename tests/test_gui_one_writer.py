@@ -40,7 +40,8 @@ def _open(qtbot, ws: Workspace):
 
 def _close(win) -> None:
     win.editor.forget_drafts()
-    win.indicators.forget_drafts()
+    if win._indicator_panel is not None:  # built only once its tab was shown
+        win._indicator_panel.forget_drafts()
     win.close()
     win.deleteLater()
 

@@ -160,14 +160,18 @@ def test_fields_and_kinds_corrected_in_the_dialog(qtbot, window, workspace, tmp_
 
 
 def test_switching_plans_from_the_menu(qtbot, window, workspace, tmp_path):
+    import gc
+
     from ipdesk.ui.plan_menu import switch_plan
 
     workspace.plans.save(workspace.plans.read(task_list(tmp_path / "next.xlsx")))
     menu = window.plan_button.menu()
     menu.aboutToShow.emit()
     target = next(a for a in menu.actions() if a.data() == "xian-2026-2030")
+    gc.freeze()  # as the program does once its first window is shown (ipdesk.collector)
     target.trigger()
     assert workspace.plan.code == "xian-2026-2030"
+    assert gc.get_freeze_count() == 0  # the window let go is the collector's again, with everything frozen at start
     new = next(w for w in QApplication.topLevelWidgets() if w.isVisible() and hasattr(w, "plan_button"))
     qtbot.addWidget(new)
     assert new.plan_button.text() == "方案：西安市2026—2030年 ▾"

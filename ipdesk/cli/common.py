@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -44,9 +45,20 @@ _ARGPARSE_CHINESE = {
 
 
 def install_chinese_argparse() -> None:
-    """argparse takes its messages through gettext; give it Chinese ones so bad input is explained in Chinese."""
+    """argparse takes its messages through gettext; give it Chinese ones so bad input is explained in Chinese.
+
+    Once per process; each other message is looked up in gettext's catalogues once (a search of the disk that
+    building the parser would otherwise repeat for every option of every command)."""
+    if getattr(argparse._, "ipdesk_chinese", False):  # type: ignore[attr-defined]
+        return
     english = argparse._  # type: ignore[attr-defined]
-    argparse._ = lambda message: _ARGPARSE_CHINESE.get(message, english(message))  # type: ignore[attr-defined]
+
+    @functools.cache
+    def chinese(message: str) -> str:
+        return _ARGPARSE_CHINESE.get(message) or english(message)
+
+    chinese.ipdesk_chinese = True  # type: ignore[attr-defined]
+    argparse._ = chinese  # type: ignore[attr-defined]
 
 
 class Parser(argparse.ArgumentParser):

@@ -23,8 +23,6 @@ from ipdesk.cli.common import (
     passphrase,
     year,
 )
-from ipdesk.domain.reports import ReportStatus
-from ipdesk.domain.returns import ImportOutcome
 
 EXIT_SOME_REFUSED = EXIT_REFUSED
 
@@ -224,6 +222,7 @@ def register(command: Command, commands: argparse._SubParsersAction[Parser]) -> 
 # -- city ------------------------------------------------------------------------------------------------------
 def cmd_city_import(args: argparse.Namespace) -> int:
     from ipdesk.console import clip, render_table
+    from ipdesk.domain.returns import ImportOutcome
 
     def progress(done: int, total: int, name: str) -> None:
         if sys.stderr.isatty() and name:
@@ -701,6 +700,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 # -- feedback (a unit) ----------------------------------------------------------------------------------------------
 def cmd_feedback(args: argparse.Namespace) -> int:
+    from ipdesk.domain.reports import ReportStatus
+
     with open_workspace(args) as ws:
         result = ws.feedback.import_file(args.file)
         data = {

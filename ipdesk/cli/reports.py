@@ -17,6 +17,7 @@ def register(command: Command) -> None:
     export.add_argument(
         "--out", type=Path, default=Path("."), metavar="文件夹", help="写入的文件夹（默认：当前文件夹）"
     )
+    export.set_defaults(short=True)  # one report: little garbage, the collector stays paused (ipdesk.collector)
     export.add_argument(
         "--split-evidence",
         action="store_true",

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.indicators import Indicator, IndicatorKind
 from ipdesk.domain.plan import Phase, Plan, Project, ProjectTarget, Role, Task, TaskKind, Unit, UnitKind
-from ipdesk.domain.plan_changes import RecordedWork, compare
 from ipdesk.domain.validation import Importance, ValidationRule
 from ipdesk.store import audit
 
 if TYPE_CHECKING:
+    from ipdesk.domain.plan_changes import RecordedWork
     from ipdesk.store.database import LazyDatabase as Database
 
 
@@ -185,6 +185,8 @@ _UNIT_HAS_WORK = " OR ".join(
 
 def recorded_work(db: Database, plan_id: int) -> RecordedWork:
     """The units, tasks, indicators and targets of plan ``plan_id`` that work was recorded against."""
+    from ipdesk.domain.plan_changes import RecordedWork  # with a plan's update, not with every workspace opened
+
     units = db.execute(f"SELECT u.name FROM unit u WHERE u.plan_id = ? AND ({_UNIT_HAS_WORK})", [plan_id])
     tasks = db.execute(
         "SELECT t.seq FROM task t WHERE t.plan_id = ? AND (EXISTS (SELECT 1 FROM progress WHERE task_id = t.id)"
@@ -218,6 +220,8 @@ def recorded_work(db: Database, plan_id: int) -> RecordedWork:
 
 def _refuse_lost_work(db: Database, plan_id: int, plan: Plan) -> None:
     """Refuse a new version that drops units, tasks, indicators or targets work was recorded against."""
+    from ipdesk.domain.plan_changes import compare
+
     lost = compare(read_plan(db, plan_id), plan, recorded_work(db, plan_id)).lost
     if lost:
         raise InvalidInput(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ipdesk import collector
 from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
 from ipdesk.ui import none_guard
 from ipdesk.ui.error_handler import ErrorHandler
@@ -182,6 +183,7 @@ def run(
         HOST.attach(handler)
         HOST.adopt(window)  # a plan switch replaces the window through the host, which rewires the handler
         window.show()
+        collector.resume()  # paused by main while the program started
         for warning in ws.warnings:
             window.show_message(warning)
         if smoke_test:

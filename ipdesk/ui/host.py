@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
+from ipdesk import collector
+
 if TYPE_CHECKING:
     from ipdesk.ui.error_handler import ErrorHandler
 
@@ -43,6 +45,7 @@ class WindowHost:
         new.show()
         old.hide()
         old.deleteLater()
+        collector.unfreeze()  # the old window's objects, frozen with the start's, may be reclaimed again
 
     def _damage(self, problem: str) -> None:
         """A damaged database reported from anywhere: the current window offers the newest good backup."""

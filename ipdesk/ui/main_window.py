@@ -48,7 +48,6 @@ from ipdesk.domain.statuses import TaskStatus
 from ipdesk.ui import window_memory
 from ipdesk.ui.comment_panel import ReturnCommentBar
 from ipdesk.ui.damage import check_in_background, offer_newest_backup
-from ipdesk.ui.indicator_panel import IndicatorPanel
 from ipdesk.ui.operations import run_in_background
 from ipdesk.ui.period_picker import PeriodPicker
 from ipdesk.ui.plan_menu import install_plan_menu
@@ -59,6 +58,7 @@ from ipdesk.workspace import TaskProgress, Workspace
 from ipdesk.workspace.errors import user_message
 
 if TYPE_CHECKING:
+    from ipdesk.ui.indicator_panel import IndicatorPanel
     from ipdesk.ui.plan_import_dialog import PlanImportDialog
 
 MESSAGE_MS = 5000
@@ -174,10 +174,14 @@ class MainWindow(QMainWindow):
         splitter.setSizes([560, 480])
         self.splitter = splitter
 
-        self.indicators = IndicatorPanel(ws)
+        # The indicators tab's panel is built when the tab is first shown or its panel first needed (``indicators``):
+        # the window opens on the tasks.
+        self._indicator_panel: IndicatorPanel | None = None
+        self.indicators_tab = QWidget()
+        QVBoxLayout(self.indicators_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, self.tr("任务进展"))
-        self.tabs.addTab(self.indicators, self.tr("主要指标与示范工程"))
+        self.tabs.addTab(self.indicators_tab, self.tr("主要指标与示范工程"))
         self.setCentralWidget(self.tabs)
 
         # -- period bar, 待办, status bar ---------------------------------------------------------------------
@@ -214,16 +218,13 @@ class MainWindow(QMainWindow):
         self.editor.may_edit = self.may_edit
         self.editor.comment_box.handle.connect(self.handle_comment)
         self.comment_bar.handle.connect(self.handle_comment)
-        self.indicators.message.connect(self.show_message)
-        self.indicators.changed.connect(self._after_change)
-        self.indicators.damaged.connect(self.offer_restore)
-        self.indicators.may_edit = self.may_edit
         self.picker.changed.connect(self.set_period)
         self.picker.kind_changed.connect(self.set_report_kind)
         self.todo.open_period.connect(self.open_period)
         self.todo.start_from.connect(self.start_reporting_from)
         self.todo.mark_sent.connect(self.mark_sent)
         self.tabs.currentChanged.connect(lambda _: self.flush())
+        self.tabs.currentChanged.connect(self._tab_shown)
 
         self.setAcceptDrops(True)  # drop a received return on the window to verify it
         self.picker.set_period(self.period)
@@ -232,6 +233,38 @@ class MainWindow(QMainWindow):
         window_memory.place(self, MEMORY_KEY)
         window_memory.restore(MEMORY_KEY, self, self._remembered_splitters(), self._remembered_headers())
         self._keep_column_modes()
+
+    @property
+    def indicators(self) -> IndicatorPanel:
+        """The indicators tab's panel, built (loaded with the period shown, its splitter and columns as remembered)
+        the first time it is shown or needed."""
+        if self._indicator_panel is None:
+            from ipdesk.ui.indicator_panel import IndicatorPanel
+
+            panel = IndicatorPanel(self.ws)
+            panel.message.connect(self.show_message)
+            panel.changed.connect(self._after_change)
+            panel.damaged.connect(self.offer_restore)
+            panel.may_edit = self.may_edit
+            layout = self.indicators_tab.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            panel.show()  # now, not at the next turn of the event loop: the tab may be showing already
+            self._indicator_panel = panel
+            panel.load(self.unit, self.period, bool(self.locked_because))
+            window_memory.restore_views(MEMORY_KEY, *self._indicator_views(panel))
+        return self._indicator_panel
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.indicators_tab:
+            self.indicators  # noqa: B018  # builds the panel the first time its tab is shown
+
+    @staticmethod
+    def _indicator_views(panel: IndicatorPanel) -> tuple[dict[str, QSplitter], dict[str, QHeaderView]]:
+        return (
+            {"indicators": panel.splitter},
+            {"indicators": panel.table.horizontalHeader(), "targets": panel.target_table.horizontalHeader()},
+        )
 
     def _fit_columns(self) -> None:
         """The short columns (序号, 角色, 状态 …) as wide as what they show, measured once when the window opens: a
@@ -250,14 +283,14 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
     def _remembered_splitters(self) -> dict[str, QSplitter]:
-        return {"tasks": self.splitter, "indicators": self.indicators.splitter}
+        """The splitters remembered: the indicators tab's once built (until then, what was saved stays saved)."""
+        panel = self._indicator_panel
+        return {"tasks": self.splitter, **(self._indicator_views(panel)[0] if panel is not None else {})}
 
     def _remembered_headers(self) -> dict[str, QHeaderView]:
-        return {
-            "tasks": self.table.horizontalHeader(),
-            "indicators": self.indicators.table.horizontalHeader(),
-            "targets": self.indicators.target_table.horizontalHeader(),
-        }
+        panel = self._indicator_panel
+        headers: dict[str, QHeaderView] = {"tasks": self.table.horizontalHeader()}
+        return {**headers, **(self._indicator_views(panel)[1] if panel is not None else {})}
 
     def _choose_columns(self, where: QPoint) -> None:
         """Right-click on the table's header: which columns to show (remembered with the column widths)."""
@@ -407,7 +440,8 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self.former = self.ws.progress.former(self.unit)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
-        self.indicators.load(self.unit, self.period, bool(self.locked_because))
+        if self._indicator_panel is not None:  # else loaded when first shown
+            self._indicator_panel.load(self.unit, self.period, bool(self.locked_because))
         self._update_count()
         self._refresh_report_state()
         self._refresh_todo()
@@ -669,14 +703,19 @@ class MainWindow(QMainWindow):
     # -- commands -------------------------------------------------------------------------------------------
     def flush(self) -> None:
         self.editor.flush()
-        self.indicators.commit()
+        if self._indicator_panel is not None:
+            self._indicator_panel.commit()
+
+    def _indicator_drafts(self) -> dict:
+        """The indicator values typed and not stored (none before the indicators tab was built)."""
+        return self._indicator_panel.drafts if self._indicator_panel is not None else {}
 
     def save_now(self) -> None:
         """Ctrl+S: 已保存 only once every write committed; otherwise what was not saved, and why."""
         self.flush()
         pending = [d for d in self.editor.drafts.values() if d.pending]
         problems = [d.problem or d.percent_problem for d in pending]
-        problems += [typed.problem for typed in self.indicators.drafts.values()]
+        problems += [typed.problem for typed in self._indicator_drafts().values()]
         if problems:
             count = len(problems)
             self.statusBar().showMessage(
@@ -907,10 +946,10 @@ class MainWindow(QMainWindow):
 
     def go_to_missing(self, item: Missing) -> None:
         if item.kind == "target":
-            self.tabs.setCurrentWidget(self.indicators)
+            self.tabs.setCurrentWidget(self.indicators_tab)
             return
         if item.kind == "indicator":
-            self.tabs.setCurrentWidget(self.indicators)
+            self.tabs.setCurrentWidget(self.indicators_tab)
             self.indicators.select_indicator(item.seq)
             return
         self.tabs.setCurrentIndex(0)
@@ -938,7 +977,8 @@ class MainWindow(QMainWindow):
 
         def let_go() -> None:  # kept in the text file above; the damaged file takes nothing more
             self.editor.forget_drafts()
-            self.indicators.forget_drafts()
+            if self._indicator_panel is not None:
+                self._indicator_panel.forget_drafts()
             self._closing_after_restore = True
 
         offer_newest_backup(self, self.ws, problem, saved_note, let_go)
@@ -956,8 +996,9 @@ class MainWindow(QMainWindow):
                 lines.append(f"{label}：{value}")
             lines.append(f"未保存的原因：{draft.problem or draft.percent_problem}")
             paragraphs.append("\n".join(lines))
-        self.indicators.commit()
-        for key, typed in self.indicators.drafts.items():
+        if self._indicator_panel is not None:
+            self._indicator_panel.commit()
+        for key, typed in self._indicator_drafts().items():
             paragraphs.append(
                 f"== {key[0]} 指标/目标 {key[1]} ==\n本期数值：{typed.value}\n说明：{typed.note}\n"
                 f"数据来源：{typed.source}\n未保存的原因：{typed.problem}"

@@ -61,6 +61,14 @@ def restore(key: str, window: QMainWindow, splitters: dict[str, QSplitter], head
     state = _bytes(settings.value(f"{key}/state"))
     if state is not None:
         window.restoreState(state)
+    restore_views(key, splitters, headers, settings)
+
+
+def restore_views(
+    key: str, splitters: dict[str, QSplitter], headers: dict[str, QHeaderView], settings: QSettings | None = None
+) -> None:
+    """Splitter positions and column widths saved by ``save`` (for a part of the window built after it opened)."""
+    settings = settings or memory()
     for name, splitter in splitters.items():
         saved = _bytes(settings.value(f"{key}/splitter/{name}"))
         if saved is not None:

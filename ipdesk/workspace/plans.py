@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.limits import contact_problem, plan_problem
 from ipdesk.domain.plan import Plan, Unit
-from ipdesk.domain.returns import TrustedCertificate
 from ipdesk.domain.unit_lists import normal
 from ipdesk.plans.roster import Roster, shipped_rosters
 from ipdesk.store import audit, plan_store, roster_store
@@ -237,6 +236,7 @@ class Plans:
         return preview
 
     def _read_plan_file(self, path: Path) -> PlanImport:
+        from ipdesk.domain.returns import TrustedCertificate
         from ipdesk.exchange import plan_file
         from ipdesk.plans.plan_builder import PlanImport
 

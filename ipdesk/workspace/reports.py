@@ -444,11 +444,11 @@ class Reports:
 
     def evidence_size(self, unit: str | Unit, period: str | Period) -> int:
         """Bytes of evidence the signed version of the period lists (0 when not signed or without evidence)."""
-        from ipdesk.reports.evidence_package import package_paths
-
         signed = self._ws.signoff.signed(unit, self._ws.plan_period(period))
         if signed is None:
             return 0
+        from ipdesk.reports.evidence_package import package_paths
+
         return sum(line.size for line in package_paths(signed.snapshot.evidence).values())
 
     def _write_evidence(self, snapshot, files: dict[str, tuple[str, bytes]], folder: Path, split: bool) -> list[Path]:

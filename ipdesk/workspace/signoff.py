@@ -21,7 +21,6 @@ from ipdesk.domain.reports import ReportAction, ReportState, ReportStatus, next_
 from ipdesk.domain.signed_text import text_sha256
 from ipdesk.paths import user_data_dir
 from ipdesk.reports.files import report_file_name
-from ipdesk.reports.return_format import read_return
 from ipdesk.reports.snapshot import ReportSnapshot
 from ipdesk.store import report_store
 from ipdesk.workspace.plan import as_period
@@ -194,6 +193,8 @@ class SignOff:
         record = report_store.signed_record(ws.db, ws.ids.units[name], when.code, version)
         if record is None:
             return None
+        from ipdesk.reports.return_format import read_return  # a signed version's document: not for a draft
+
         return SignedVersion(
             read_return(record["snapshot_json"]).snapshot, record["signed_at"], record["signed_by"], record["files"]
         )
