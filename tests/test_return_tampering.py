@@ -1169,3 +1169,120 @@ def test_a_p7s_never_vouches_for_a_workbook_that_is_not_valid(signed, tmp_path):
 
 # every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
 pytestmark = pytest.mark.usefixtures("both_readers")
+
+
+# -- a package that a spreadsheet program reads otherwise than ipdesk -------------------------------------------
+# openpyxl (and so ipdesk's checks) finds the workbook and the shared strings by the content types, the styles at
+# xl/styles.xml and the rows wherever they stand; Excel, WPS and LibreOffice follow the relationships and read the
+# rows of the sheet's data. Each package below would show a reader other content than ipdesk checked.
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def _twice(parts: dict[str, bytes], name: str, pattern: bytes) -> None:
+    """The first match of ``pattern`` (a regular expression) in part ``name`` written twice."""
+    found = re.search(pattern, parts[name], re.S)
+    assert found, (name, pattern)
+    parts[name] = parts[name].replace(found.group(0), found.group(0) * 2, 1)
+
+
+def _foreign_content_type(parts: dict[str, bytes]) -> None:
+    entry = b'<x:Override xmlns:x="urn:forged" PartName="/xl/forged.xml" ContentType="application/xml"/>'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"<Default", entry + b"<Default", 1)
+
+
+def _second_workbook_by_extension(parts: dict[str, bytes]) -> None:
+    parts["xl/book2.wbk"] = parts["xl/workbook.xml"]
+    parts["xl/_rels/book2.wbk.rels"] = parts[WORKBOOK_RELS]
+    default = b'<Default Extension="wbk" ContentType="' + MAIN_TYPE + b'"/>'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"<Default", default + b"<Default", 1)
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b'Target="xl/workbook.xml"', b'Target="xl/book2.wbk"')
+
+
+def _document_elsewhere(parts: dict[str, bytes]) -> None:
+    parts["xl/book2.xml"] = parts["xl/workbook.xml"]
+    parts["xl/_rels/book2.xml.rels"] = parts[WORKBOOK_RELS]
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b'Target="xl/workbook.xml"', b'Target="xl/book2.xml"')
+
+
+def _styles_elsewhere(parts: dict[str, bytes]) -> None:
+    parts["xl/styles2.xml"] = parts["xl/styles.xml"]
+    parts[WORKBOOK_RELS] = parts[WORKBOOK_RELS].replace(b'Target="styles.xml"', b'Target="styles2.xml"')
+
+
+def _relationship_id_twice(parts: dict[str, bytes]) -> None:
+    _twice(parts, WORKBOOK_RELS, rb"<Relationship [^>]*Id=\"rId1\"/>")
+
+
+def _part_name_in_two_cases(parts: dict[str, bytes]) -> None:
+    parts["XL/workbook.xml"] = parts["xl/workbook.xml"]
+
+
+def _row_outside_the_data(parts: dict[str, bytes]) -> None:
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    row = re.search(rb"<row r=\"6\".*?</row>", sheet, re.S)
+    assert row
+    extension = b'<extLst><ext uri="{00000000-0000-0000-0000-000000000000}">' + row.group(0) + b"</ext></extLst>"
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</worksheet>", extension + b"</worksheet>")
+
+
+def _two_values(parts: dict[str, bytes]) -> None:
+    _twice(parts, "xl/worksheets/sheet1.xml", rb"<v>[^<]*</v>")
+
+
+def _inline_text_two_ways(parts: dict[str, bytes]) -> None:
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert b"</is>" in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</is>", "<r><t>已完成（伪造）</t></r></is>".encode(), 1)
+
+
+def _overlapping_columns(parts: dict[str, bytes]) -> None:
+    columns = "".join(f'<col min="{k}" max="16384" width="10" customWidth="1"/>' for k in range(13000, 16385))
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</cols>", columns.encode() + b"</cols>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (_foreign_content_type, "内容类型清单"),
+        (_second_workbook_by_extension, "工作簿部件"),
+        (_document_elsewhere, "工作簿部件"),
+        (_styles_elsewhere, "样式部件"),
+        (_relationship_id_twice, "关系清单"),
+        (_part_name_in_two_cases, "同名"),
+        (_row_outside_the_data, "表格数据之外另有一行"),
+        (_two_values, "有两个值"),
+        (_inline_text_two_ways, "文字有两种写法"),
+        (_overlapping_columns, "列宽设置重叠过多"),
+    ],
+)
+def test_a_package_a_spreadsheet_program_reads_otherwise_is_refused(signed, tmp_path, change, named):
+    """Found by an adversarial review: each of these showed LibreOffice other content (another workbook part,
+    other styles, the forged one of two rows, values or relationships) than ipdesk checked, or (the overlapping
+    column ranges) kept verification busy for minutes; each is now refused, the same way on either reader."""
+    with zipfile.ZipFile(signed.v1["xlsx"]) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    change(parts)
+    target = tmp_path / "return.xlsx"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    verdict = signed.verify(target)
+    assert verdict.status is VerdictStatus.DAMAGED, verdict.detail
+    assert named in verdict.detail, verdict.detail
+    assert "不同的程序" in verdict.detail or change is _overlapping_columns, verdict.detail
+
+
+def test_pictures_and_drawings_are_found_by_their_relationships_whatever_their_parts_are_called():
+    """A picture stored as xl/pics/… or XL/Media/… is still a picture a reader sees over the cells."""
+    from ipdesk.signing.workbook_view import object_kinds
+
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    assert object_kinds(["xl/pics/a.xml", f"rel:{relationships}drawing", f"rel:{relationships}image"]) == [
+        "图形或图片",
+        "图片",
+    ]
+    assert object_kinds(["XL/Media/image1.png", "xl/Drawings/drawing1.xml"]) == ["图形或图片", "图片"]
+    assert object_kinds([f"rel:{relationships}worksheet", f"rel:{relationships}styles", "xl/styles.xml"]) == []

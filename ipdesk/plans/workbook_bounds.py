@@ -87,7 +87,105 @@ def archive_problem(path: Path, limits: Limits, what: str = "工作簿") -> str:
             f"“{path.name}”的压缩比为 {unpacked // packed}:1（上限 {limits.max_ratio}:1），"
             "疑似恶意构造的压缩文件，未打开"
         )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            ambiguous = package_ambiguity(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        return f"“{path.name}”不是{what}（.xlsx），或文件已损坏（{type(error).__name__}）"
+    if ambiguous:
+        return f"“{path.name}”的文件结构不合规范（{ambiguous}），不同的程序会读出不同的内容，未打开"
     return ""
+
+
+# -- one package, read one way ------------------------------------------------------------------------------------
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+STYLES_PART = "xl/styles.xml"  # where openpyxl reads the styles, whatever the relationships say
+
+
+def package_ambiguity(archive: zipfile.ZipFile) -> str:
+    """Where the package can be read two ways, "" when it cannot. openpyxl finds the workbook and the shared
+    strings by the content types and the styles at ``xl/styles.xml``; Excel, WPS and LibreOffice follow the
+    relationships. A package where the two lead to different parts (a second workbook, a second list of strings or
+    of styles, two relationships of one Id, an entry of the content types outside their namespace, two parts of one
+    name) shows a reader other content than openpyxl — and so ipdesk's checks — read. No program writes one."""
+    names = archive.namelist()
+    if len({name.lower() for name in names}) != len(names):
+        return "两个部件同名"
+    present = set(names)
+    try:
+        types = _package_xml(archive, "[Content_Types].xml")
+        if types.tag != f"{{{CONTENT_TYPES}}}Types":
+            return "内容类型清单"
+        overrides: dict[str, str] = {}
+        for entry in types:
+            tag = entry.tag
+            if tag == f"{{{CONTENT_TYPES}}}Default":
+                if entry.get("ContentType") in WORKBOOK_TYPES | {SHARED_STRINGS_TYPE}:
+                    return "按扩展名指定的工作簿部件"
+            elif tag == f"{{{CONTENT_TYPES}}}Override":
+                overrides[entry.get("PartName", "").lstrip("/")] = entry.get("ContentType", "")
+            elif isinstance(tag, str):
+                return "内容类型清单中的不明条目"
+        workbooks = [part for part, kind in overrides.items() if kind in WORKBOOK_TYPES]
+        strings = [part for part, kind in overrides.items() if kind == SHARED_STRINGS_TYPE]
+        relations = {}
+        for name in names:
+            if name.endswith(".rels"):
+                relations[name] = _relationships(archive, name)
+                if relations[name] is None:
+                    return f"关系清单 {name}"
+    except (KeyError, ElementTree.ParseError):
+        return ""  # no readable package: openpyxl decides, and says it is damaged
+    documents = [t for kind, t in (relations.get("_rels/.rels") or {}).values() if kind.endswith("/officeDocument")]
+    if len(workbooks) != 1 or documents != workbooks:
+        return "工作簿部件"
+    workbook = workbooks[0]
+    own = posixpath.join(posixpath.dirname(workbook), "_rels", posixpath.basename(workbook) + ".rels")
+    linked = relations.get(own) or {}
+    styles = [t for kind, t in linked.values() if kind.endswith("/styles")]
+    if styles != ([STYLES_PART] if STYLES_PART in present else []):
+        return "样式部件"
+    if [t for kind, t in linked.values() if kind.endswith("/sharedStrings")] != strings:
+        return "共享字符串部件"
+    return ""
+
+
+def _package_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    data = archive.read(name)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ElementTree.ParseError(f"{name}: a document type declaration")
+    return ElementTree.fromstring(data)
+
+
+def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]] | None:
+    """Id → (type, target part) of the relationships part ``name``; None when an Id repeats or an entry is not a
+    relationship (a reader may take either of two, or skip what it does not know)."""
+    root = _package_xml(archive, name)
+    source = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels → xl
+    found: dict[str, tuple[str, str]] = {}
+    for relation in root:
+        if not isinstance(relation.tag, str):
+            continue
+        identifier = relation.get("Id", "")
+        if relation.tag != f"{{{PACKAGE_RELATIONSHIPS}}}Relationship" or identifier in found:
+            return None
+        target = relation.get("Target", "")
+        if relation.get("TargetMode") == "External":
+            part = target
+        elif target.startswith("/"):
+            part = target[1:]
+        else:
+            part = posixpath.normpath(posixpath.join(source, target))
+        found[identifier] = (relation.get("Type", ""), part)
+    return found
 
 
 def _local(tag: str) -> str:
@@ -150,24 +248,54 @@ class _Budget:
         self.limits = limits
 
 
+# Columns that ``<col>`` ranges of one sheet may cover together: every column once, twice over for a program that
+# writes a range again. Overlapping ranges beyond that only make a reader walk the same columns again and again.
+MAX_COLUMN_SPANS = 2 * 16384
+
+
 def _scan(stream, sheet: str, limits: Limits, budget: _Budget) -> None:
     data = None  # sheetData, emptied row by row so that memory stays flat
     cell_ref = ""
     has_formula = has_value = False
+    values = 0  # <v> of the cell being read
+    inline: set[str] = set()  # how the inline string being read holds its text: plain (t), in runs (r)
+    parents: list[str] = []
+    spans = 0  # columns the <col> ranges cover, counted with repeats
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         tag = _local(element.tag)
         if event == "start":
+            parent = parents[-1] if parents else ""
+            parents.append(tag)
             if tag == "sheetData":
                 data = element
+            elif tag == "row" and parent != "sheetData":
+                raise _Refused(f"的工作表“{sheet}”在表格数据之外另有一行，不同的程序会显示不同的内容")
             elif tag == "c":
                 cell_ref = element.get("r", "")
                 has_formula = has_value = False
+                values = 0
                 budget.cells += 1
                 if budget.cells > limits.max_cells:
                     raise _Refused(f"的单元格超过上限 {limits.max_cells} 个（工作表“{sheet}”）")
+            elif tag == "v" and parent == "c":
+                values += 1
+                if values > 1:
+                    raise _Refused(f"的工作表“{sheet}”单元格 {cell_ref} 有两个值，不同的程序会显示不同的内容")
+            elif tag == "is":
+                inline = set()
+            elif tag in ("t", "r") and parent == "is":
+                inline.add(tag)
+                if len(inline) > 1:
+                    raise _Refused(f"的工作表“{sheet}”单元格 {cell_ref} 的文字有两种写法，不同的程序会显示不同的内容")
+            elif tag == "col":
+                low, high = _number(element.get("min")), _number(element.get("max"))
+                spans += high - low + 1 if 0 < low <= high else 1
+                if spans > MAX_COLUMN_SPANS:
+                    raise _Refused(f"的工作表“{sheet}”的列宽设置重叠过多")
             elif tag == "mergeCell":
                 _merged(element.get("ref", ""), sheet, limits, budget)
             continue
+        parents.pop()
         if tag in ("v", "is"):
             has_value = has_value or bool((element.text or "").strip()) or tag == "is"
         elif tag == "f":
@@ -182,6 +310,14 @@ def _scan(stream, sheet: str, limits: Limits, budget: _Budget) -> None:
                 )
         elif tag == "row" and data is not None:
             data.clear()
+
+
+def _number(text: str | None) -> int:
+    """A whole number attribute, 0 when missing or not one."""
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 def _check_cell(reference: str, sheet: str, limits: Limits) -> None:

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ipdesk.plans.workbook_bounds import Limits
+from ipdesk.plans.workbook_bounds import MAX_COLUMN_SPANS, Limits
 from ipdesk.reports.cell_names import MAX_COLUMN, MAX_ROW, column_letter, column_number
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -663,11 +663,17 @@ def _read_sheet(
         raise Unsupported("a part of the sheet twice")
     cells_before = budget.cells
     row_counter = 0
-    for row in root.iter(_ROW):
+    rows = [row for data in once[f"{MAIN}sheetData"] for row in data if row.tag == _ROW]
+    if len(rows) != sum(1 for e in root.iter() if _local(e.tag) == "row"):
+        raise Unsupported("a row outside the sheet's data")  # the bounds' scan refuses it
+    for row in rows:
         row_counter = _row(row, row_counter, sheet, styles, strings, budget)
     if sum(1 for e in root.iter() if _local(e.tag) == "c") != budget.cells - cells_before:
         raise Unsupported("cells outside rows")  # counted by the bounds' scan, not read here: let it count them
-    for column in root.iter(_COL):
+    columns = list(root.iter(_COL))
+    if sum(max(int(c.get("max") or 0) - int(c.get("min") or 0) + 1, 1) for c in columns) > MAX_COLUMN_SPANS:
+        raise Unsupported("column ranges overlapping")  # the bounds' scan refuses them
+    for column in columns:
         _column(column, sheet, styles)
     for element in once[f"{MAIN}headerFooter"]:
         sheet.HeaderFooter = _header_footer(element)
@@ -718,11 +724,17 @@ def _cell(
         raise Unsupported("cell reference")
     first_value: ElementTree.Element | None = None
     inline: ElementTree.Element | None = None
+    values = 0
     for child in element:
         if child.tag == _V:
             first_value = child if first_value is None else first_value
         elif child.tag == _IS:
             inline = child if inline is None else inline
+        values += _local(child.tag) == "v"
+    if values > 1:
+        raise Unsupported("two values in a cell")  # the bounds' scan refuses it
+    if inline is not None and {_local(e.tag) for e in inline} >= {"t", "r"}:
+        raise Unsupported("an inline string both plain and in runs")  # the bounds' scan refuses it
     # as ``workbook_bounds`` counts a cell with a value: a non-blank <v>, or an <is>, of any namespace, at any depth
     shows = any(_local(e.tag) == "is" or (_local(e.tag) == "v" and (e.text or "").strip()) for e in element.iter())
     budget.cell(row, column, shows)

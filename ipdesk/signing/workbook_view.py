@@ -50,14 +50,55 @@ OBJECT_PARTS = {
 }
 
 
+# The same by the relationships that lead to them (the last part of the relationship's type), wherever the parts are
+# stored and however their names are spelled: a reader finds a picture by its relationship, not by its part's name.
+OBJECT_RELATIONSHIPS = {
+    "drawing": "图形或图片",
+    "vmlDrawing": "图形或图片",
+    "image": "图片",
+    "chart": "图表",
+    "chartsheet": "图表",
+    "comments": "批注",
+    "threadedComment": "批注",
+    "oleObject": "嵌入对象",
+    "package": "嵌入对象",
+    "control": "控件",
+    "ctrlProp": "控件",
+    "vbaProject": "宏",
+    "externalLink": "外部链接",
+}
+_OBJECT_PREFIXES = {prefix.lower(): label for prefix, label in OBJECT_PARTS.items()}
+
+
 def object_kinds(names: list[str]) -> list[str]:
-    """The kinds of non-cell content a package holds, from its part names."""
-    return sorted({label for name in names for prefix, label in OBJECT_PARTS.items() if name.startswith(prefix)})
+    """The kinds of non-cell content a package holds, from its part names (in any case: a zip's names are compared
+    as written, a part's name is not) and the types of its relationships (``package_parts``: ``rel:TYPE``)."""
+    kinds = set()
+    for name in names:
+        if name.startswith("rel:"):
+            label = OBJECT_RELATIONSHIPS.get(name.rsplit("/", 1)[-1])
+            kinds.update([label] if label else [])
+            continue
+        lowered = name.lower()
+        kinds.update(label for prefix, label in _OBJECT_PREFIXES.items() if lowered.startswith(prefix))
+    return sorted(kinds)
 
 
 def package_parts(path: Path) -> list[str]:
+    """The package's part names, and ``rel:TYPE`` for each relationship of any part (``object_kinds``)."""
+    from xml.etree import ElementTree
+
     with zipfile.ZipFile(path) as archive:
-        return archive.namelist()
+        names = archive.namelist()
+        found = list(names)
+        for name in names:
+            if name.endswith(".rels"):
+                try:
+                    root = ElementTree.fromstring(archive.read(name))
+                except ElementTree.ParseError:
+                    continue  # the package's check (``workbook_bounds.package_ambiguity``) has read every one
+                found.extend(f"rel:{element.get('Type', '')}" for element in root if element.get("Type"))
+    return found
 
 
 # -- describing ----------------------------------------------------------------------------------------------------
