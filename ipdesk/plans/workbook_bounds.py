@@ -241,10 +241,16 @@ def sheet_problem(path: Path, limits: Limits, what: str = "工作簿") -> str:
     return ""
 
 
+# Row elements, with or without cells, in all sheets together, for each row with content a limit allows: a row
+# element costs openpyxl memory and time even empty (two million hidden empty rows: a minute and a gigabyte).
+ROW_ELEMENTS_PER_ROW = 4
+
+
 class _Budget:
     def __init__(self, limits: Limits) -> None:
         self.cells = 0
         self.merged = 0
+        self.rows = 0
         self.limits = limits
 
 
@@ -268,8 +274,14 @@ def _scan(stream, sheet: str, limits: Limits, budget: _Budget) -> None:
             parents.append(tag)
             if tag == "sheetData":
                 data = element
-            elif tag == "row" and parent != "sheetData":
-                raise _Refused(f"的工作表“{sheet}”在表格数据之外另有一行，不同的程序会显示不同的内容")
+            elif tag == "row":
+                if parent != "sheetData":
+                    raise _Refused(f"的工作表“{sheet}”在表格数据之外另有一行，不同的程序会显示不同的内容")
+                budget.rows += 1
+                if budget.rows > limits.max_rows * ROW_ELEMENTS_PER_ROW:
+                    raise _Refused(
+                        f"的行（含空行）超过上限 {limits.max_rows * ROW_ELEMENTS_PER_ROW} 行（工作表“{sheet}”）"
+                    )
             elif tag == "c":
                 cell_ref = element.get("r", "")
                 has_formula = has_value = False

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ipdesk.plans.workbook_bounds import MAX_COLUMN_SPANS, Limits
+from ipdesk.plans.workbook_bounds import MAX_COLUMN_SPANS, ROW_ELEMENTS_PER_ROW, Limits
 from ipdesk.reports.cell_names import MAX_COLUMN, MAX_ROW, column_letter, column_number
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -390,6 +390,7 @@ class _Budget:
         self.limits = limits
         self.cells = 0
         self.merged = 0
+        self.rows = 0
 
     def cell(self, row: int, column: int, shows: bool) -> None:
         self.cells += 1
@@ -666,6 +667,9 @@ def _read_sheet(
     rows = [row for data in once[f"{MAIN}sheetData"] for row in data if row.tag == _ROW]
     if len(rows) != sum(1 for e in root.iter() if _local(e.tag) == "row"):
         raise Unsupported("a row outside the sheet's data")  # the bounds' scan refuses it
+    budget.rows += len(rows)
+    if budget.rows > budget.limits.max_rows * ROW_ELEMENTS_PER_ROW:
+        raise Unsupported("beyond the bounds")
     for row in rows:
         row_counter = _row(row, row_counter, sheet, styles, strings, budget)
     if sum(1 for e in root.iter() if _local(e.tag) == "c") != budget.cells - cells_before:
