@@ -139,7 +139,7 @@ def package_ambiguity(archive: zipfile.ZipFile) -> str:
         relations = {}
         for name in names:
             if name.endswith(".rels"):
-                relations[name] = _relationships(archive, name)
+                relations[name] = relationships(archive, name)
                 if relations[name] is None:
                     return f"关系清单 {name}"
     except (KeyError, ElementTree.ParseError):
@@ -159,15 +159,17 @@ def package_ambiguity(archive: zipfile.ZipFile) -> str:
 
 
 def _package_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A part of the package parsed, refusing a document type declaration (entities)."""
     data = archive.read(name)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ElementTree.ParseError(f"{name}: a document type declaration")
     return ElementTree.fromstring(data)
 
 
-def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]] | None:
-    """Id → (type, target part) of the relationships part ``name``; None when an Id repeats or an entry is not a
-    relationship (a reader may take either of two, or skip what it does not know)."""
+def relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]] | None:
+    """Id → (type, target part) of the relationships part ``name`` (an external target as written); None when an Id
+    repeats or an entry is not a relationship (a reader may take either of two, or skip what it does not know).
+    Raises KeyError or ``ElementTree.ParseError`` for a missing or unreadable part."""
     root = _package_xml(archive, name)
     source = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels → xl
     found: dict[str, tuple[str, str]] = {}
@@ -300,8 +302,7 @@ def _scan(stream, sheet: str, limits: Limits, budget: _Budget) -> None:
                 if len(inline) > 1:
                     raise _Refused(f"的工作表“{sheet}”单元格 {cell_ref} 的文字有两种写法，不同的程序会显示不同的内容")
             elif tag == "col":
-                low, high = _number(element.get("min")), _number(element.get("max"))
-                spans += high - low + 1 if 0 < low <= high else 1
+                spans += column_span(element.get("min"), element.get("max"))
                 if spans > MAX_COLUMN_SPANS:
                     raise _Refused(f"的工作表“{sheet}”的列宽设置重叠过多")
             elif tag == "mergeCell":
@@ -322,6 +323,12 @@ def _scan(stream, sheet: str, limits: Limits, budget: _Budget) -> None:
                 )
         elif tag == "row" and data is not None:
             data.clear()
+
+
+def column_span(low: str | None, high: str | None) -> int:
+    """The columns a ``<col min max>`` range covers, 1 when it names none rightly (each such range is still one)."""
+    first, last = _number(low), _number(high)
+    return last - first + 1 if 0 < first <= last else 1
 
 
 def _number(text: str | None) -> int:

@@ -31,21 +31,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
+from ipdesk.plans import workbook_bounds as bounds
 from ipdesk.plans.workbook_bounds import MAX_COLUMN_SPANS, ROW_ELEMENTS_PER_ROW, Limits
 from ipdesk.reports.cell_names import MAX_COLUMN, MAX_ROW, column_letter, column_number
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+CONTENT_TYPES = f"{{{bounds.CONTENT_TYPES}}}"
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-WORKBOOK_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-    "application/vnd.ms-excel.template.macroEnabled.main+xml",
-}
-SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 # openpyxl.styles.numbers.BUILTIN_FORMATS and openpyxl.styles.colors.COLOR_INDEX (a test keeps them equal)
 BUILTIN_FORMATS = {
@@ -408,7 +401,9 @@ def _read(archive: zipfile.ZipFile, budget: _Budget) -> Book:
     names = set(archive.namelist())
     _check_workbook_part(archive)
     workbook = _xml(archive, "xl/workbook.xml")
-    relations = _relations(archive, "xl/_rels/workbook.xml.rels", "xl")
+    relations = bounds.relationships(archive, "xl/_rels/workbook.xml.rels")
+    if relations is None:
+        raise Unsupported("relationships")  # the package's check refuses them
     for element in workbook.iter(f"{MAIN}workbookPr"):
         if _bool(element.get("date1904", False)):
             raise Unsupported("1904 date system")  # dates fall back anyway; keep the reader simple
@@ -453,29 +448,15 @@ def _check_workbook_part(archive: zipfile.ZipFile) -> None:
     """openpyxl reads the workbook part the content types name; this reader only ``xl/workbook.xml``."""
     types = _xml(archive, "[Content_Types].xml")
     overrides = types.iter(f"{CONTENT_TYPES}Override")
-    parts = [o.get("PartName") for o in overrides if o.get("ContentType") in WORKBOOK_TYPES]
+    parts = [o.get("PartName") for o in overrides if o.get("ContentType") in bounds.WORKBOOK_TYPES]
     if parts != ["/xl/workbook.xml"]:
         raise Unsupported("workbook part")
-
-
-def _relations(archive: zipfile.ZipFile, name: str, folder: str) -> dict[str, tuple[str, str]]:
-    found = {}
-    for relation in _xml(archive, name).iter(f"{PACKAGE_RELATIONSHIPS}Relationship"):
-        target = relation.get("Target", "")
-        if relation.get("TargetMode") == "External":
-            part = target
-        elif target.startswith("/"):
-            part = target[1:]
-        else:
-            part = posixpath.normpath(posixpath.join(folder, target))
-        found[relation.get("Id", "")] = (relation.get("Type", ""), part)
-    return found
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str | RichText]:
     types = _xml(archive, "[Content_Types].xml")
     override = next(
-        (o for o in types.iter(f"{CONTENT_TYPES}Override") if o.get("ContentType") == SHARED_STRINGS_TYPE), None
+        (o for o in types.iter(f"{CONTENT_TYPES}Override") if o.get("ContentType") == bounds.SHARED_STRINGS_TYPE), None
     )
     if override is None:
         return []
@@ -675,7 +656,7 @@ def _read_sheet(
     if sum(1 for e in root.iter() if _local(e.tag) == "c") != budget.cells - cells_before:
         raise Unsupported("cells outside rows")  # counted by the bounds' scan, not read here: let it count them
     columns = list(root.iter(_COL))
-    if sum(max(int(c.get("max") or 0) - int(c.get("min") or 0) + 1, 1) for c in columns) > MAX_COLUMN_SPANS:
+    if sum(bounds.column_span(c.get("min"), c.get("max")) for c in columns) > MAX_COLUMN_SPANS:
         raise Unsupported("column ranges overlapping")  # the bounds' scan refuses them
     for column in columns:
         _column(column, sheet, styles)

@@ -88,16 +88,18 @@ def package_parts(path: Path) -> list[str]:
     """The package's part names, and ``rel:TYPE`` for each relationship of any part (``object_kinds``)."""
     from xml.etree import ElementTree
 
+    from ipdesk.plans.workbook_bounds import relationships
+
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         found = list(names)
         for name in names:
             if name.endswith(".rels"):
                 try:
-                    root = ElementTree.fromstring(archive.read(name))
-                except ElementTree.ParseError:
+                    linked = relationships(archive, name)
+                except (KeyError, ElementTree.ParseError):
                     continue  # the package's check (``workbook_bounds.package_ambiguity``) has read every one
-                found.extend(f"rel:{element.get('Type', '')}" for element in root if element.get("Type"))
+                found.extend(f"rel:{kind}" for kind, _ in (linked or {}).values() if kind)
     return found
 
 
