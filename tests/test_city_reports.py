@@ -219,12 +219,22 @@ def test_a_change_of_rules_recomputes_at_once_and_travels_as_a_file(city, tmp_pa
 
 
 # -- the files ------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def quarter_report(city, tmp_path_factory) -> list[Path]:
+    """The 2025Q3 report's files (``report``'s order: workbook, PDF, 附件 workbook, 附件 PDF, 通报), written once for
+    the test below and the LibreOffice tests, with the 通报's number and 抄送 (as
+    ``test_the_notice_in_the_national_layout`` sets them)."""
+    ws, _, _ = city
+    ws.settings.update({"notice_number": "市知识产权强市办〔{年}〕N号", "notice_copy_to": "市委办公厅，市政府办公厅。"})
+    return ws.city.reports.report("2025Q3", tmp_path_factory.mktemp("q3"), TODAY)
+
+
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts) is not installed")
-def test_the_quarterly_supervision_report_and_the_notice(city, tmp_path):
+def test_the_quarterly_supervision_report_and_the_notice(city, quarter_report):
     from docx import Document
 
     ws, _, _ = city
-    paths = ws.city.reports.report("2025Q3", tmp_path, TODAY)
+    paths = quarter_report
     assert [p.name for p in paths] == [
         "西安市_2025Q3_季度督导报告.xlsx",
         "西安市_2025Q3_季度督导报告.pdf",
@@ -366,24 +376,86 @@ def test_the_notice_in_the_national_layout(city, tmp_path):
         assert copy_to._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
 
 
+# LibreOffice prints what the tests below read, one document (or two) a run: a start of it costs a second or two, but
+# printing the four documents in one run took 14 s, more than a test may take.
+def printed(files: list[Path], folder: Path) -> dict[str, Path]:
+    """``files`` printed by LibreOffice in one run: their PDFs by the files' stems."""
+    assert len({path.stem for path in files}) == len(files)  # one folder holds what LibreOffice prints
+    out = libreoffice_convert(files, folder)
+    return {path.stem: out / (path.stem + ".pdf") for path in files}
+
+
+def first_rows(source: Path, target: Path, rows: int) -> Path:
+    """A copy of the workbook ``source`` whose sheets keep only their first ``rows`` rows (and the merged ranges
+    within them); the columns, their widths, the styles and the page setup stay as they were written."""
+    import zipfile
+
+    def cut(text: str) -> str:
+        def row(match: re.Match) -> str:
+            number = re.search(r'\br="(\d+)"', match.group(1))
+            assert number, match.group(1)  # every row says its number
+            return match.group(0) if int(number.group(1)) <= rows else ""
+
+        text = re.sub(r"<row\b([^>]*?)(?:/>|>.*?</row>)", row, text, flags=re.S)
+
+        def merged(match: re.Match) -> str:
+            last = int(re.findall(r"\d+", match.group(1))[-1])
+            return match.group(0) if last <= rows else ""
+
+        text = re.sub(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"\s*/>', merged, text)
+        count = text.count("<mergeCell ")
+        if count:
+            return re.sub(r'<mergeCells count="\d+"', f'<mergeCells count="{count}"', text)
+        return re.sub(r"<mergeCells\b[^>]*>\s*</mergeCells>|<mergeCells\b[^>]*/>", "", text)
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", item.filename):
+                data = cut(data.decode("utf-8")).encode("utf-8")
+            new.writestr(item, data)
+    return target
+
+
 @pytest.fixture(scope="module")
-def printed_by_libreoffice(city, tmp_path_factory) -> dict[str, Path]:
-    """LibreOffice's PDFs of the 2025Q3 通报, the 2025-09 通报 and the 2025Q3 workbook, printed in one run of it (each
-    start of LibreOffice costs seconds): by name, "notice Q3", "notice 09", "workbook Q3"."""
+def printed_notice(quarter_report, tmp_path_factory) -> Path:
+    """LibreOffice's PDF of the 2025Q3 通报."""
+    return printed([quarter_report[-1]], tmp_path_factory.mktemp("libreoffice-notice"))[quarter_report[-1].stem]
+
+
+@pytest.fixture(scope="module")
+def printed_month_notice(city, tmp_path_factory) -> Path:
+    """LibreOffice's PDF of the 2025-09 通报."""
     ws, _, _ = city
-    folder = tmp_path_factory.mktemp("libreoffice")
-    quarter = ws.city.reports.report("2025Q3", folder / "q3", TODAY)
-    month = ws.city.reports.report("2025-09", folder / "09", TODAY)
-    files = {"notice Q3": quarter[-1], "notice 09": month[-1], "workbook Q3": quarter[0], "annex Q3": quarter[2]}
-    assert len({path.stem for path in files.values()}) == len(files)  # one folder holds what LibreOffice prints
-    out = libreoffice_convert(list(files.values()), folder)
-    return {name: out / (path.stem + ".pdf") for name, path in files.items()}
+    folder = tmp_path_factory.mktemp("libreoffice-month")
+    notice = ws.city.reports.report("2025-09", folder / "09", TODAY)[-1]
+    return printed([notice], folder)[notice.stem]
+
+
+ANNEX_ROWS = 120  # of its 967: the heading, its first 20 tasks' parts and 5 pages
+
+
+@pytest.fixture(scope="module", params=["workbook Q3", "annex Q3"])
+def printed_sheets(request, quarter_report, tmp_path_factory) -> tuple[str, Path]:
+    """(name, LibreOffice's PDF) of the 2025Q3 report's workbook, and of its 附件's first ``ANNEX_ROWS`` rows.
+
+    The 附件 lists every task's part of each of 43 units (881 of them): LibreOffice takes 9 s to print its 44
+    pages. Its rows past the first pages are more parts in the same columns — the columns' widths, the fit to the
+    page's width and the wrapped text that decide whether anything prints past the edges are the sheet's, the same
+    for every row — so the first pages of each sheet prove what all 44 would (the whole 附件's PDF, made by ipdesk
+    itself, is read in ``test_the_quarterly_supervision_report_and_the_notice``)."""
+    folder = tmp_path_factory.mktemp("libreoffice-sheets")
+    if request.param == "workbook Q3":
+        source = quarter_report[0]
+    else:
+        source = first_rows(quarter_report[2], folder / quarter_report[2].name, ANNEX_ROWS)
+    return request.param, printed([source], folder)[source.stem]
 
 
 @needs_soffice
-def test_the_notices_pages_in_libreoffice(city, printed_by_libreoffice):
+def test_the_notices_pages_in_libreoffice(city, printed_notice):
     ws, _, _ = city
-    pdf = printed_by_libreoffice["notice Q3"]
+    pdf = printed_notice
     keep_for_review(pdf, "notice-page-1")
     keep_for_review(pdf, "notice-page-2", page=2)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
@@ -526,8 +598,8 @@ def test_the_notice_says_nothing_of_zeros_and_praises_only_finished_work():
 
 
 @needs_soffice
-def test_the_notice_opens_in_libreoffice(printed_by_libreoffice):
-    pdf = printed_by_libreoffice["notice 09"]
+def test_the_notice_opens_in_libreoffice(printed_month_notice):
+    pdf = printed_month_notice
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "通报" in text and "—1—" in text.replace(" ", "")
     pages = text.split("\f")
@@ -538,17 +610,20 @@ def test_the_notice_opens_in_libreoffice(printed_by_libreoffice):
 
 
 @needs_soffice
-def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(printed_by_libreoffice):
-    """The main report's workbook and its 附件's."""
-    for name, phrase in (("workbook Q3", "有本期材料的单位"), ("annex Q3", "本期未报送，无进展情况")):
-        pdf = printed_by_libreoffice[name]
-        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
-        lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
-        rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
-        assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, name  # A4 landscape: nothing past the edges
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert phrase in text.replace(" ", ""), name  # paragraphs and tables print whole, not cut at the sides
-    keep_for_review(printed_by_libreoffice["workbook Q3"], "city-workbook-libreoffice")
+def test_every_sheet_of_the_city_workbook_prints_within_the_page_width(printed_sheets):
+    """The main report's workbook and its 附件's (each a case of ``printed_sheets``)."""
+    name, pdf = printed_sheets
+    phrase = {"workbook Q3": "有本期材料的单位", "annex Q3": "本期未报送，无进展情况"}[name]
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.-]+)"', boxes)]
+    rights = [float(x) for x in re.findall(r'xMax="([\d.-]+)"', boxes)]
+    assert lefts and min(lefts) > 20 and max(rights) < 842 - 20, name  # A4 landscape: nothing past the edges
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert phrase in text.replace(" ", ""), name  # paragraphs and tables print whole, not cut at the sides
+    if name == "workbook Q3":
+        keep_for_review(pdf, "city-workbook-libreoffice")
+    else:
+        assert page_count(pdf) > 2  # the 附件's first rows still break over pages, under their repeated header
 
 
 def test_the_annual_assessment(city, tmp_path):
