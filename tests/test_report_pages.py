@@ -8,6 +8,7 @@ import html
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -149,25 +150,28 @@ class Printed:
         return sum(len(sheet.row_breaks.brk) + 1 for sheet in load_workbook(self.workbook).worksheets)
 
 
+def print_form(change: Callable[[Workspace], Workspace], folder: Path) -> Printed:
+    """The sample quarter's form, changed by ``change``: ipdesk's PDF, and its workbook printed by LibreOffice."""
+    ws = change(demo_workspace(folder / "ws.db"))
+    try:
+        pdf, xlsx = export(ws, UNIT, Q3, folder / "out", ("pdf", "xlsx"))
+    finally:
+        ws.close()
+    out = libreoffice_convert([xlsx], folder)
+    return Printed(pdf, out / (xlsx.stem + ".pdf"), xlsx)
+
+
+# one workbook a run of LibreOffice: both in one run took more than 4 s, a start of it about 1.5 s
 @pytest.fixture(scope="module")
-def printed_by_libreoffice(tmp_path_factory) -> dict[str, Printed]:
-    """The sample quarter's form ("sample") and the same with long words ("long words"): ipdesk's PDF, and the
-    workbook printed by LibreOffice — both workbooks in one run of it (each start costs seconds)."""
-    folder = tmp_path_factory.mktemp("libreoffice")
-    found, workbooks = {}, []
-    for name, change in (("sample", lambda ws: ws), ("long words", write_long_words)):
-        part = folder / name.replace(" ", "-")
-        part.mkdir()
-        ws = change(demo_workspace(part / "ws.db"))
-        try:
-            pdf, xlsx = export(ws, UNIT, Q3, part / "out", ("pdf", "xlsx"))
-        finally:
-            ws.close()
-        workbooks.append(xlsx.rename(part / f"{name.replace(' ', '-')}.xlsx"))  # one folder gets both prints
-        found[name] = pdf
-    out = libreoffice_convert(workbooks, folder)
-    pairs = zip(found.items(), workbooks, strict=True)
-    return {name: Printed(pdf, out / (xlsx.stem + ".pdf"), xlsx) for (name, pdf), xlsx in pairs}
+def printed_sample(tmp_path_factory) -> Printed:
+    """The sample quarter's form."""
+    return print_form(lambda ws: ws, tmp_path_factory.mktemp("libreoffice-sample"))
+
+
+@pytest.fixture(scope="module")
+def printed_long_words(tmp_path_factory) -> Printed:
+    """The sample quarter's form with long words (``write_long_words``)."""
+    return print_form(write_long_words, tmp_path_factory.mktemp("libreoffice-long-words"))
 
 
 def test_the_clerks_columns_get_half_the_width_and_none_fewer_than_8_characters(long_words):
@@ -213,8 +217,8 @@ def test_the_form_prints_the_first_sentence_and_the_workbook_keeps_the_plans_tex
 
 @needs_soffice
 @needs_poppler
-def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_pdf(printed_by_libreoffice):
-    pdf, printed = printed_by_libreoffice["long words"].pdf, printed_by_libreoffice["long words"].printed
+def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_pdf(printed_long_words):
+    pdf, printed = printed_long_words.pdf, printed_long_words.printed
     ours, theirs = page_texts(pdf), page_texts(printed)
 
     def task_pages(texts: list[str]) -> int:
@@ -228,7 +232,7 @@ def test_libreoffice_prints_the_long_words_form_whole_and_about_as_long_as_the_p
     # no evidence, so two sheets print a page each to say so (the PDF leaves the empty list out): 9 pages for the
     # PDF's 7 (2026-12-03; 8 if the format let an empty table's sheet be left out, as it does 示范工程目标).
     # LibreOffice prints the pages ipdesk planned, no more: no row overflows a page.
-    assert len(theirs) == printed_by_libreoffice["long words"].planned_pages()
+    assert len(theirs) == printed_long_words.planned_pages()
     assert len(theirs) <= len(ours) + 2
     assert "碑林区人民政府" in theirs[0]  # the unit's name whole on the line over the table
     for page in range(1, task_pages(theirs) + 1):
@@ -467,15 +471,15 @@ def test_every_font_is_embedded_with_charts_and_a_signature_stamp(tmp_path):
 # -- the workbook as LibreOffice prints it -------------------------------------------------------------------------
 @needs_soffice
 @needs_poppler
-def test_libreoffice_prints_the_workbook_whole(printed_by_libreoffice):
-    pdf = printed_by_libreoffice["sample"].printed
+def test_libreoffice_prints_the_workbook_whole(printed_sample):
+    pdf = printed_sample.printed
     texts = page_texts(pdf)
     total = len(texts)
     assert total >= 3
     # the pages ipdesk planned, two more than the PDF's: the sheets of 碑林区's indicators and evidence (it has
     # neither) each print a page, which the PDF does not need (8 pages for the PDF's 6, 2026-12-03)
-    assert total == printed_by_libreoffice["sample"].planned_pages()
-    assert total <= page_count(printed_by_libreoffice["sample"].pdf) + 2
+    assert total == printed_sample.planned_pages()
+    assert total <= page_count(printed_sample.pdf) + 2
     found = words(pdf)
     for number in range(1, total + 1):  # the footer whole, well inside the paper
         footer = [w for w in found if w.page == number and w.text in ("第", "页", "共", str(number), str(total))]
