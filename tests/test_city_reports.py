@@ -408,12 +408,16 @@ def first_rows(source: Path, target: Path, rows: int) -> Path:
             return re.sub(r'<mergeCells count="\d+"', f'<mergeCells count="{count}"', text)
         return re.sub(r"<mergeCells\b[^>]*>\s*</mergeCells>|<mergeCells\b[^>]*/>", "", text)
 
+    shorter = False
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for item in old.infolist():
             data = old.read(item.filename)
             if re.fullmatch(r"xl/worksheets/[^/]+\.xml", item.filename):
-                data = cut(data.decode("utf-8")).encode("utf-8")
+                text = data.decode("utf-8")
+                data = cut(text).encode("utf-8")
+                shorter = shorter or len(data) < len(text.encode("utf-8"))
             new.writestr(item, data)
+    assert shorter, f"no sheet of {source.name} has more than {rows} rows"  # else this copy saves nothing
     return target
 
 
