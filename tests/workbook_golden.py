@@ -105,7 +105,7 @@ def layout_of(path: Path) -> dict:
     sheets = []
     for sheet in book.worksheets:
         cells: dict[str, list[str]] = {}
-        for (row, column), cell in sorted(sheet._cells.items()):
+        for _, cell in sorted(sheet._cells.items()):
             key = cell_look(cell)
             number = looks.setdefault(key, len(looks))
             tag = f"{number}:{cell.data_type}"
