@@ -210,11 +210,12 @@ _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _OFFICE = "application/vnd.openxmlformats-officedocument"
 
+# relationships with their attributes in openpyxl's order (the tests that forge hostile packages edit these bytes)
 _PACKAGE_RELATIONSHIPS = (
     f'{_XML}<Relationships xmlns="{_RELS}">'
-    f'<Relationship Id="rId1" Type="{_R}/officeDocument" Target="xl/workbook.xml"/>'
-    f'<Relationship Id="rId2" Type="{_RELS}/metadata/core-properties" Target="docProps/core.xml"/>'
-    f'<Relationship Id="rId3" Type="{_R}/extended-properties" Target="docProps/app.xml"/>'
+    f'<Relationship Type="{_R}/officeDocument" Target="xl/workbook.xml" Id="rId1"/>'
+    f'<Relationship Type="{_RELS}/metadata/core-properties" Target="docProps/core.xml" Id="rId2"/>'
+    f'<Relationship Type="{_R}/extended-properties" Target="docProps/app.xml" Id="rId3"/>'
     "</Relationships>"
 )
 _APP = (
@@ -288,7 +289,7 @@ def _workbook_relationships(sheets: int) -> str:
     return (
         f'{_XML}<Relationships xmlns="{_RELS}">'
         + "".join(
-            f'<Relationship Id="rId{n}" Type="{kind}" Target="{target}"/>' for n, (kind, target) in enumerate(kinds, 1)
+            f'<Relationship Type="{kind}" Target="{target}" Id="rId{n}"/>' for n, (kind, target) in enumerate(kinds, 1)
         )
         + "</Relationships>"
     )
