@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ipdesk.reports.cell_names import column_letter
 from ipdesk.reports.linebreak import break_lines, estimate, estimator
@@ -302,9 +302,10 @@ def add_to_workbook(workbook: Workbook, model: Sheet) -> Worksheet:
     for number, width in model.widths.items():
         sheet.column_dimensions[column_letter(number)].width = width
     thin = Side(style="thin", color="000000")
-    styles: dict[Look, object] = {}
-    cells = sheet._cells
+    styles: dict[Look, Any] = {}  # a look's style array (``_style``, openpyxl's own, as each cell has one)
+    cells: dict[tuple[int, int], Any] = sheet._cells
     for (row, column), found in sorted(model.cells.items()):
+        cell: Any
         if found.merged:
             cell = cells[row, column] = MergedCell(sheet, row, column)
         else:
@@ -317,7 +318,7 @@ def add_to_workbook(workbook: Workbook, model: Sheet) -> Worksheet:
             continue
         style = styles.get(look)
         if style is not None:
-            cell._style = copy(style)  # type: ignore[assignment]
+            cell._style = copy(style)
             continue
         if look.font is not None:
             name, size, bold = look.font
