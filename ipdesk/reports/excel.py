@@ -1,4 +1,4 @@
-"""The official workbook (openpyxl): one sheet per table of the report, laid out like the PDF.
+"""The official workbook (written by ``workbook_writer``): one sheet per table of the report, laid out like the PDF.
 
 Each sheet (``excel_table.write_table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
 填报人 and 联系电话 (middle) · 填报日期 and 版本 (right), the header row repeated on every printed page, category

@@ -7,6 +7,9 @@ stored as numbers with the number format the PDF prints them with, cell backgrou
 landscape, fit to the page width, margins printers keep, 第 &P 页 共 &N 页. Rows get the height their wrapped text
 needs (spreadsheets do not grow them on opening), and page breaks are set by ipdesk so that a heading row never ends
 a page and the closing lines (notes, signatures) stay with the last rows. An empty table says so.
+
+The sheet is laid out once as a ``workbook_writer.Sheet`` (``table_sheet``), which ``workbook_writer`` writes as
+a file; ``write_table_sheet`` puts the same sheet into an openpyxl workbook, for code that goes on with openpyxl.
 """
 
 from __future__ import annotations
