@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from ipdesk.plans.workbook_bounds import RETURN, archive_problem, package_ambiguity, sheet_problem
 from ipdesk.reports.excel_table import FORMULA_STARTS
 
-from .conftest import ROOT
+from .conftest import ROOT, libreoffice_convert, needs_soffice
 from .workbook_golden import FOLDER, city_report, layout_of, snapshot_from_json, views_of
 
 REPORTS = ("sample", "long_words", "agency_signed", "odd_texts")
@@ -300,3 +300,30 @@ def test_an_export_loads_no_openpyxl(tmp_path):
     assert written == [".pdf", ".xlsx"]
     (workbook,) = out.glob("*.xlsx")
     assert load_workbook(workbook).sheetnames == ["任务进展情况", "主要指标完成情况", "佐证材料清单", "任务内容"]
+
+
+@needs_soffice
+def test_libreoffice_prints_the_workbook_as_it_printed_openpyxls(tmp_path):
+    """LibreOffice opens ipdesk's file and prints every word of it where it printed the same sheets saved by openpyxl:
+    same pages, same places (it lays out the rows of a workbook that says it is Excel-compatible as Excel does, and
+    ipdesk plans its page breaks with those heights)."""
+    import shutil
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    from ipdesk.reports.excel import build_workbook, write_workbook
+
+    snapshot = snapshot_from_json(golden("agency_signed")["snapshot"])
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    write_workbook(snapshot, ours)
+    build_workbook(snapshot).save(theirs)
+    printed = libreoffice_convert([ours, theirs], tmp_path)
+
+    def words(pdf: Path) -> list[str]:
+        text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+        return [line.strip() for line in text.stdout.splitlines() if line.strip().startswith(("<word", "<page"))]
+
+    found = words(printed / "ours.pdf")
+    assert sum(line.startswith("<page") for line in found) == 18
+    assert any("填表说明" in line for line in found) and any("示范工程" in line for line in found)
+    assert found == words(printed / "theirs.pdf")

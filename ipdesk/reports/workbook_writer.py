@@ -218,9 +218,11 @@ _PACKAGE_RELATIONSHIPS = (
     f'<Relationship Type="{_R}/extended-properties" Target="docProps/app.xml" Id="rId3"/>'
     "</Relationships>"
 )
+# LibreOffice lays out the rows of a workbook that says it is Excel-compatible as Excel does (openpyxl's files say
+# so): the heights ipdesk plans its pages with. With another application name every row prints a little taller.
 _APP = (
     f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>ipdesk</Application></Properties>"
+    "<Application>Microsoft Excel Compatible / ipdesk</Application></Properties>"
 )
 
 
