@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -83,6 +82,8 @@ class Units:
         return self.find(unit).name
 
     def _suggest(self, query: str) -> list[str]:
+        import difflib  # only for a name not found
+
         normalised = {normal(n): n for n in self._by_name}
         close = difflib.get_close_matches(normal(query), list(normalised), n=5, cutoff=0.3)
         return [normalised[c] for c in close]
