@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
                 index = model.index(row, column)
                 cells.setdefault(index.data(), index)
             content = max((table.sizeHintForIndex(index).width() for index in cells.values()), default=0) + grid
-            header.resizeSection(column, max(content, 0 if header.isHidden() else header.sectionSizeHint(column)))
+            header.resizeSection(column, max(content, header.sectionSizeHint(column)))
 
     def _keep_column_modes(self) -> None:
         """The remembered widths stay, but not a remembered resize-to-contents mode (saved by earlier releases)."""
