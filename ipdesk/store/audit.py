@@ -22,6 +22,8 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One row of the audit log: who changed which field of what, from what to what, and when."""
+
     id: int
     at: str
     actor: str

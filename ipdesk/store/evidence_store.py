@@ -35,6 +35,8 @@ def _unsafe() -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Evidence:
+    """An evidence file kept for a task and period: its content hash, name, size, and who added it when."""
+
     id: int
     sha256: str
     file_name: str

@@ -65,6 +65,8 @@ FORMER_COLOUR = "#757575"  # a former task's row (原承担任务): grey, read-o
 
 @dataclass
 class TaskRow:
+    """One row of the clerk's task table: the task, the unit's role, its progress, light, evidence and comment."""
+
     task: Task
     role: Role | None  # None: a task a plan update gave to other units (``former`` says to whom)
     progress: Progress

@@ -26,12 +26,16 @@ class AssignedTask:
 
 @dataclass(frozen=True)
 class OwnedIndicator:
+    """An indicator a unit reports, and whether it leads or cooperates on it."""
+
     indicator: Indicator
     role: Role | None  # None only on the window's row of a former indicator (domain.former_tasks)
 
 
 @dataclass(frozen=True)
 class OwnedTarget:
+    """A demonstration project's target a unit reports on."""
+
     project: Project
     target: ProjectTarget
 

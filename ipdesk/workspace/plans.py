@@ -45,6 +45,8 @@ def __getattr__(name: str):
 
 @dataclass(frozen=True)
 class SavedPlan:
+    """What saving an imported plan did: which plan, new or updated, and whether it is now the current one."""
+
     code: str
     title: str
     outcome: str  # "new", "updated" (a new version of a plan already here) or "same" (nothing to do)
