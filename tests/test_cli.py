@@ -249,3 +249,58 @@ def test_every_command_is_in_the_readme():
         assert f"ipdesk {name}" in readme, name
     for name in CITY_STEPS:
         assert f"ipdesk city {name}" in readme, name
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],
+        ["--smoke-test"],
+        ["--db", "工作/x.db"],
+        ["--db=x.db", "--smoke-test", "--screenshot", "窗口.png"],
+        ["--smoke"],  # an abbreviation, as argparse allows
+        ["--db", "tasks"],  # a database named like a command
+    ],
+)
+def test_the_window_s_options_are_read_as_the_whole_parser_reads_them(words):
+    """The window's start reads its options without building every command's parser (``_window_arguments``): the
+    same values as the whole parser gives."""
+    from ipdesk.cli import _window_arguments
+
+    quick = _window_arguments(words)
+    assert quick is not None
+    whole = build_parser().parse_args(words)
+    assert vars(quick) == {**vars(whole), "command": None}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["units"],
+        ["--db", "x.db", "tasks", "--unit", "碑林区"],
+        ["-h"],
+        ["--help"],
+        ["--he"],  # abbreviates --help
+        ["--bogus"],
+        ["--db"],
+        ["--smoke-test", "extra"],
+        ["--", "units"],
+    ],
+)
+def test_anything_but_the_window_s_options_goes_to_the_whole_parser(words):
+    from ipdesk.cli import _window_arguments
+
+    assert _window_arguments(words) is None
+
+
+def test_help_and_mistakes_on_the_window_s_line_say_what_they_always_said(capsys):
+    with pytest.raises(SystemExit) as exit_help:
+        main(["--he"])
+    assert exit_help.value.code == 0
+    assert "子命令" in capsys.readouterr().out  # the whole parser's help, with the commands
+    with pytest.raises(SystemExit) as exit_error:
+        main(["--screenshot", "x.png"])
+    assert exit_error.value.code == 2
+    err = capsys.readouterr().err
+    assert "--screenshot 需要与 --smoke-test 一起使用" in err
+    assert "子命令" in err  # the usage line of the whole parser

@@ -115,6 +115,33 @@ def test_unit_list_is_grouped_by_kind(qtbot, workspace):
     assert dialog.picker.selected() == UNIT  # the current unit is preselected
 
 
+def test_short_columns_are_as_wide_as_qt_would_fit_them(qtbot, workspace):
+    """The window fits 序号, 角色, 状态 … asking the delegate once per different text (``_fit_columns``): the widths
+    are those ``resizeColumnToContents`` gives, here with texts of every width (statuses, percents, counts)."""
+    from ipdesk.domain import Progress, TaskStatus
+    from ipdesk.ui.main_window import FITTED_COLUMNS, MainWindow
+
+    statuses = [TaskStatus.IN_PROGRESS, TaskStatus.ONGOING, TaskStatus.DONE, TaskStatus.LAGGING, None]
+    for number, row in enumerate(workspace.progress.for_unit(UNIT, NOV)):
+        status = statuses[number % len(statuses)]
+        if status is not None:
+            percent = None if status is TaskStatus.ONGOING else [7, 100, 33.5, 92][number % 4]
+            workspace.progress.save(Progress(row.task.seq, UNIT, NOV, status, percent, "进展", "", ""))
+    win = MainWindow(workspace, UNIT, today=TODAY)
+    qtbot.addWidget(win)
+    header = win.table.horizontalHeader()
+    header.setMinimumSectionSize(1)
+    win.model.COLUMNS = ("",) * len(win.model.COLUMNS)  # so that the cells decide, not the columns' titles
+    header.headerDataChanged(Qt.Orientation.Horizontal, 0, len(win.model.COLUMNS) - 1)
+    win._fit_columns()
+    fitted = {column: header.sectionSize(column) for column in FITTED_COLUMNS}
+    for column in FITTED_COLUMNS:
+        win.table.resizeColumnToContents(column)
+    assert fitted == {column: header.sectionSize(column) for column in FITTED_COLUMNS}
+    assert len(set(fitted.values())) > 3  # the columns do differ: the comparison says something
+    forget_unsaved(win)
+
+
 def test_window_opens_on_the_period_now_due(window):
     assert window.picker.current() == NOV
     assert window.model.rowCount() == 30
@@ -422,6 +449,9 @@ def test_smoke_test_command(tmp_path):
         *("ipdesk.plans.task_list", "ipdesk.plans.plan_builder", "pyhanko", "openpyxl", "reportlab", "docx"),
         *("logging.handlers",),  # the log file's rotation loads when something is first written to it
         *("ipdesk.ui.indicator_panel",),  # the indicators tab is built when first shown
+        # the window's options are read without the commands' parsers and their modules
+        *("ipdesk.cli.lists", "ipdesk.cli.exchange", "ipdesk.cli.signing", "ipdesk.cli.reports"),
+        *("ipdesk.plans.roster", "socket", "difflib", "getpass"),  # loaded when first used
     )
     assert [m for m in modules if m.split(".")[0] in unwanted or m.startswith(unwanted)] == []
     # The collector, paused while the program started, runs again once the window is shown, with what the start

@@ -16,6 +16,7 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from ipdesk import __version__, collector
 from ipdesk.cli.common import EXIT_USAGE, Parser, backup_advice, install_chinese_argparse, prepare_output
@@ -26,26 +27,7 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     from ipdesk.cli import database, exchange, lists, plans, reports, signing
 
-    install_chinese_argparse()
-    parser = Parser(
-        prog="ipdesk",
-        description="ipdesk：知识产权强市建设示范城市工作方案的填报、审核与汇总（离线桌面程序）。"
-        "不带子命令运行时打开程序窗口；下列子命令供脚本和批量工作使用。",
-        epilog="示例：ipdesk tasks --unit 碑林区 --role lead",
-    )
-    parser.add_argument("--version", action="version", version=f"ipdesk {__version__}")
-    parser.add_argument("--db", metavar="路径", type=Path, help="工作数据库文件（默认：用户数据目录下的 ipdesk.db）")
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="打开程序窗口后立即关闭，输出“shown in N ms”（用于检查安装和启动速度）",
-    )
-    parser.add_argument(
-        "--screenshot",
-        type=Path,
-        metavar="文件",
-        help="与 --smoke-test 一起使用：把显示出来的程序窗口保存为 PNG 图片",
-    )
+    parser = _window_parser(Parser, add_help=True)
     commands = parser.add_subparsers(dest="command", metavar="子命令", parser_class=Parser)
 
     def command(name: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -65,6 +47,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_parser(kind: type[Parser], add_help: bool) -> Parser:
+    """The parser of ``ipdesk`` itself: its description and the options of the window (the commands are added by
+    ``build_parser``)."""
+    install_chinese_argparse()
+    parser = kind(
+        prog="ipdesk",
+        add_help=add_help,
+        description="ipdesk：知识产权强市建设示范城市工作方案的填报、审核与汇总（离线桌面程序）。"
+        "不带子命令运行时打开程序窗口；下列子命令供脚本和批量工作使用。",
+        epilog="示例：ipdesk tasks --unit 碑林区 --role lead",
+    )
+    parser.add_argument("--version", action="version", version=f"ipdesk {__version__}")
+    parser.add_argument("--db", metavar="路径", type=Path, help="工作数据库文件（默认：用户数据目录下的 ipdesk.db）")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="打开程序窗口后立即关闭，输出“shown in N ms”（用于检查安装和启动速度）",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="文件",
+        help="与 --smoke-test 一起使用：把显示出来的程序窗口保存为 PNG 图片",
+    )
+    return parser
+
+
+class _NotTheWindow(Exception):
+    """The command line is not one the window's own parser settles alone."""
+
+
+class _WindowParser(Parser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheWindow(message)
+
+
+def _window_arguments(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The options when the command line asks for the window (no command, no help), else None.
+
+    Building every command's parser costs the window's start some 50 ms (the commands' modules, some hundred
+    options): a command line with nothing but the window's options is read by the parser of those alone. Anything
+    else — a command, ``--help``, a mistake — goes to the whole parser, which answers it as it always has. Both
+    parsers share the window's options (``_window_parser``), so they read them alike.
+    """
+    try:  # without --help: asking for help (or a word that might abbreviate it) is left to the whole parser
+        args, rest = _window_parser(_WindowParser, add_help=False).parse_known_args(argv)
+    except _NotTheWindow:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     if argv is not None:  # a test or a script calling main: its collector is its own
@@ -78,16 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None, started: float) -> int:
     _prepare_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _window_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     if not getattr(args, "command", None):
+        if args.screenshot is not None and not args.smoke_test:
+            build_parser().error("--screenshot 需要与 --smoke-test 一起使用")
         # The window's Qt-free code first: once PySide6 is loaded it reads the source of each module imported after
         # it (looking for ``from __feature__ import``), which costs the start some tens of milliseconds.
         import ipdesk.workspace  # noqa: F401
         from ipdesk.ui.app import run
 
-        if args.screenshot is not None and not args.smoke_test:
-            parser.error("--screenshot 需要与 --smoke-test 一起使用")
         return run(args.db, smoke_test=args.smoke_test, started=started, screenshot=args.screenshot)
     import sqlite3
     import sys

@@ -98,6 +98,8 @@ def calendar_note(deadlines: list[dt.date]) -> str:
 
 @dataclass(frozen=True)
 class DueItem:
+    """A period the unit still owes or is sending (待办), with its deadline and where it stands."""
+
     period: Period
     due_date: dt.date
     state: DueState

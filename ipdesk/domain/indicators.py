@@ -91,6 +91,8 @@ def read_kind(text: str) -> IndicatorKind | None:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One of the plan's main development indicators (主要发展指标): its baseline, target and published growth."""
+
     seq: int
     group: str  # 创造质量, 运用效益, 管理效能, 服务保障, 保护水平
     name: str

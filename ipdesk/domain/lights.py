@@ -53,6 +53,8 @@ class Light(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The ratios of done to due below which a task's light turns yellow, then red."""
+
     green: float = 0.95
     yellow: float = 0.85
 

@@ -6,7 +6,6 @@ periods before and after it, which periods it contains, and when its return is d
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -38,6 +37,13 @@ _PATTERNS = (
     (re.compile(r"^(\d{4})[Hh]([12])$"), PeriodKind.HALF),
     (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
 )
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days ``month`` of ``year`` has (as ``calendar.monthrange``, without loading that module and its
+    locale support at the window's start)."""
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return (following - dt.date(year, month, 1)).days
 
 
 def chinese_date(day: dt.date) -> str:
@@ -132,7 +138,7 @@ class Period:
     @property
     def end(self) -> dt.date:
         last = self.last_month
-        return dt.date(self.year, last, calendar.monthrange(self.year, last)[1])
+        return dt.date(self.year, last, days_in_month(self.year, last))
 
     def months(self) -> list[Period]:
         return [Period(self.year, PeriodKind.MONTH, m) for m in range(self.first_month, self.last_month + 1)]
@@ -161,7 +167,7 @@ class Period:
         """The nominal due day: by default the 5th of the month after the period ends. The deadline itself moves to
         the next working day (``domain.deadlines.deadline``): use that wherever a deadline is shown or judged."""
         after = self.end + dt.timedelta(days=1)
-        last_day = calendar.monthrange(after.year, after.month)[1]
+        last_day = days_in_month(after.year, after.month)
         return after.replace(day=min(max(day_of_next_month, 1), last_day))
 
     def elapsed_share(self, start: dt.date, end: dt.date) -> float:

@@ -94,6 +94,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Phase:
+    """A stage of the plan (启动部署, 推进实施 …) and the months it spans."""
+
     seq: int
     name: str
     start_month: str  # "2022-07"

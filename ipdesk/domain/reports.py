@@ -134,6 +134,8 @@ def allowed_actions(current: ReportStatus) -> list[ReportAction]:
 
 @dataclass(frozen=True)
 class ReportState:
+    """A unit's report for a period as it stands: its version, status, and who submitted and signed it when."""
+
     unit: str
     period: str
     version: int

@@ -52,6 +52,8 @@ _TOKEN = re.compile(r"\s*(?:(本年上期|上期)\(|(指标)(\d+)|(工程)(\d+)\
 
 @dataclass(frozen=True)
 class Expression:
+    """A side of a validation rule as written (``指标3+指标4``), parsed once."""
+
     text: str
     tree: tuple  # ("num", x) | ("ref", Reference) | (op, left, right) | ("neg", x)
 
@@ -201,6 +203,8 @@ def read_importance(text: str, seq: int = 0) -> Importance:
 
 @dataclass(frozen=True)
 class ValidationRule:
+    """One of the plan's checks between figures: ``left op right``, with the message shown when it fails."""
+
     seq: int
     left: str
     op: str  # one of OPS: <=, >=, <, >, ==, !=
@@ -244,6 +248,8 @@ class ValidationRule:
 
 @dataclass(frozen=True)
 class Violation:
+    """A rule the figures entered do not meet, with both sides' values."""
+
     rule: ValidationRule
     left_value: float
     right_value: float

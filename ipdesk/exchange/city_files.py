@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
+from ipdesk.reports import workbook_writer
+from ipdesk.reports.excel_table import SheetHeading, SheetLine, table_sheet
 from ipdesk.reports.files import make_folder, safe_part, write_atomically
 from ipdesk.reports.layout import METRICS, MM, TEXT_WIDTH
 from ipdesk.reports.pdf_pages import Block, DocumentInfo, Space, Text, Together, draw_text, font_measure
@@ -69,7 +70,7 @@ def write_files(report: CityReport, folder: Path, face: str = "") -> list[Path]:
 
 # -- the workbook ---------------------------------------------------------------------------------------------------
 def write_workbook(report: CityReport, path: Path) -> None:
-    workbook = new_workbook()
+    book = workbook_writer.Book(title=report.title, creator="ipdesk")
     summary = Table(
         "总体情况",
         "总体情况",
@@ -81,14 +82,11 @@ def write_workbook(report: CityReport, path: Path) -> None:
         SheetLine(("填表说明：",), bold=True),
         *(SheetLine((f"{n}. {t}",)) for n, t in enumerate(report.notes, 1)),
     )
-    write_table_sheet(
-        workbook, summary, SheetHeading(report.title, "总体情况", info, closing=closing), METRICS, TEXT_WIDTH
-    )
+    heading = SheetHeading(report.title, "总体情况", info, closing=closing)
+    book.sheets.append(table_sheet(summary, heading, METRICS, TEXT_WIDTH))
     for table in report.tables:
-        write_table_sheet(workbook, table, SheetHeading(report.title, table.title, info), METRICS, TEXT_WIDTH)
-    workbook.properties.title = report.title
-    workbook.properties.creator = "ipdesk"
-    workbook.save(path)
+        book.sheets.append(table_sheet(table, SheetHeading(report.title, table.title, info), METRICS, TEXT_WIDTH))
+    workbook_writer.save(book, path)
 
 
 # -- the PDF ----------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The official workbook (openpyxl): one sheet per table of the report, laid out like the PDF.
+"""The official workbook (written by ``workbook_writer``): one sheet per table of the report, laid out like the PDF.
 
 Each sheet (``excel_table.write_table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
 填报人 and 联系电话 (middle) · 填报日期 and 版本 (right), the header row repeated on every printed page, category
@@ -12,10 +12,10 @@ has targets), kept on the printed page of its last rows. A report not signed say
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-
-from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
+from ipdesk.reports import workbook_writer
+from ipdesk.reports.excel_table import SheetHeading, SheetLine, add_to_workbook, new_workbook, table_sheet
 from ipdesk.reports.layout import (
     BLANK,
     METRICS,
@@ -29,6 +29,9 @@ from ipdesk.reports.layout import (
     task_text_table,
 )
 from ipdesk.reports.snapshot import ReportSnapshot
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 HEADER_ROW = 4  # title, table heading, the line of who and when, then the header row
 
@@ -48,15 +51,16 @@ def closing_lines(snapshot: ReportSnapshot) -> tuple[SheetLine, ...]:
     return tuple(lines)
 
 
-def build_workbook(snapshot: ReportSnapshot) -> Workbook:
-    """The report's workbook, in memory (the signed return adds its signature sheet before saving it)."""
+def report_book(snapshot: ReportSnapshot) -> workbook_writer.Book:
+    """The report's workbook, in memory (the signed return adds its signature sheet before writing it)."""
     h = snapshot.header
-    workbook = new_workbook()
     marks = "　".join(mark for mark in (draft_mark(snapshot), "示例数据" if h.sample else "") if mark)
     sections = tables(snapshot)
     # the signature lines and notes close the form where the PDF prints them: under its last table of figures
     # (二、 or 三、), before the lists annexed to it (附：佐证材料清单, 附：任务内容)
     last = [t.sheet for t in sections if t.sheet != "佐证材料清单"][-1]
+    subject = f"{h.unit_line} {h.period_name}"
+    book = workbook_writer.Book(title=report_title(snapshot), creator="ipdesk", subject=subject)
     for table in sections:
         heading = SheetHeading(
             title=report_title(snapshot),
@@ -65,15 +69,24 @@ def build_workbook(snapshot: ReportSnapshot) -> Workbook:
             page_header=marks,
             closing=closing_lines(snapshot) if table.sheet == last else (),
         )
-        write_table_sheet(workbook, table, heading, METRICS, TEXT_WIDTH)
+        book.sheets.append(table_sheet(table, heading, METRICS, TEXT_WIDTH))
     full_text = task_text_table(snapshot)
     heading = SheetHeading(report_title(snapshot), full_text.title, SheetLine(info_parts(snapshot)), marks)
-    write_table_sheet(workbook, full_text, heading, METRICS, TEXT_WIDTH)
-    workbook.properties.title = report_title(snapshot)
-    workbook.properties.creator = "ipdesk"
-    workbook.properties.subject = f"{h.unit_line} {h.period_name}"
+    book.sheets.append(table_sheet(full_text, heading, METRICS, TEXT_WIDTH))
+    return book
+
+
+def build_workbook(snapshot: ReportSnapshot) -> Workbook:
+    """The report's workbook as an openpyxl workbook (what the file holds, for code that reads it with openpyxl)."""
+    book = report_book(snapshot)
+    workbook = new_workbook()
+    for sheet in book.sheets:
+        add_to_workbook(workbook, sheet)
+    workbook.properties.title = book.title
+    workbook.properties.creator = book.creator
+    workbook.properties.subject = book.subject
     return workbook
 
 
 def write_workbook(snapshot: ReportSnapshot, path: Path) -> None:
-    build_workbook(snapshot).save(path)
+    workbook_writer.save(report_book(snapshot), path)

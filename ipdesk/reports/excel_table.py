@@ -7,27 +7,25 @@ stored as numbers with the number format the PDF prints them with, cell backgrou
 landscape, fit to the page width, margins printers keep, 第 &P 页 共 &N 页. Rows get the height their wrapped text
 needs (spreadsheets do not grow them on opening), and page breaks are set by ipdesk so that a heading row never ends
 a page and the closing lines (notes, signatures) stay with the last rows. An empty table says so.
+
+The sheet is laid out once as a ``workbook_writer.Sheet`` (``table_sheet``), which ``workbook_writer`` writes as
+a file; ``write_table_sheet`` puts the same sheet into an openpyxl workbook, for code that goes on with openpyxl.
 """
 
 from __future__ import annotations
 
 import math
-import weakref
-from copy import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-
+from ipdesk.reports.cell_names import column_letter
 from ipdesk.reports.linebreak import break_lines, estimate, estimator
 from ipdesk.reports.table_model import Group, Metrics, Table, cell_align, fit_widths
+from ipdesk.reports.workbook_writer import ALL_BORDERS, NO_BORDER, PLAIN, Look, Printing, Sheet
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -36,10 +34,8 @@ LINE = 13.0  # points per line of 10 pt text
 PADDING = 3.0  # points of a cell's width that text does not use
 FIXED_EXTRA = 6.0  # points more for a column that must not wrap: programs pad cells differently
 FORMULA_STARTS = ("=", "+", "-", "@")
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
-GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEADER_FILL = "E7E6E6"
+GROUP_FILL = "F2F2F2"
 
 # A4 landscape and its margins, in inches as the file stores them: 15 mm at the sides, 17 mm top and bottom with
 # the page header and footer 7 mm from the edge, so neither touches the body and no printer cuts them.
@@ -78,12 +74,11 @@ def excel_points(width: float) -> float:
     return (width * 7 + 5) * 72 / 96
 
 
-def set_value(cell, value: object) -> None:
-    """Store ``value``; strings that a spreadsheet would read as a formula are kept as plain text."""
-    cell.value = value
+def set_value(sheet: Sheet, row: int, column: int, value: object, look: Look) -> None:
+    """Store ``value``; strings that a spreadsheet would read as a formula are kept as plain text (quote prefix)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+        look = Look(look.font, look.fill, look.border, look.align, look.number_format, quote_prefix=True)
+    sheet.put(row, column, value, look)
 
 
 _MEASURE = estimator(SIZE)
@@ -124,7 +119,7 @@ def _spans(widths: list[float], texts: tuple[str, ...]) -> list[tuple[int, int]]
     return best[1]
 
 
-def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float], size: float = SIZE) -> float:
+def _write_line(sheet: Sheet, row: int, line: SheetLine, widths: list[float], size: float = SIZE) -> float:
     points = [excel_points(w) for w in widths]
 
     def fits(parts: tuple[str, ...], spans: list[tuple[int, int]]) -> bool:
@@ -144,79 +139,27 @@ def _write_line(sheet: Worksheet, row: int, line: SheetLine, widths: list[float]
         placed = [(two, _spans(widths, two)) for two in pairs]
         parts, spans = next(((t, s) for t, s in placed if fits(t, s)), ((gap.join(parts),), [(1, len(widths))]))
     aligns = ["left", "center", "right"] if len(spans) == 3 else ["left", "right"] if len(spans) == 2 else ["left"]
+    font = (HEADING_FONT if line.bold else BODY_FONT, size, line.bold)
     lines = 1
     for (first, last), text, align in zip(spans, parts, aligns, strict=False):
-        cell = sheet.cell(row, first)
-        set_value(cell, text)
-        cell.font = Font(name=HEADING_FONT if line.bold else BODY_FONT, size=size, bold=line.bold)
-        cell.alignment = Alignment(horizontal=align, vertical="top", wrap_text=True)
+        set_value(sheet, row, first, text, Look(font=font, align=(align, "top", True)))
         if last > first:
-            merge(sheet, row, first, row, last)
+            sheet.merge(row, first, row, last)
         lines = max(lines, _lines(text, sum(excel_points(w) for w in widths[first - 1 : last])))
     height = max(line.height, _height(lines))
-    sheet.row_dimensions[row].height = height
+    sheet.heights[row] = height
     return height
 
 
-# Per workbook: the look each kind of merged cell ends up with (see ``merge``). Style ids are the workbook's own.
-_MERGED_LOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def merge(sheet: Worksheet, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
-    """``sheet.merge_cells(...)``, with the same file for less: openpyxl gives every cell of the range the top-left
-    cell's border sides and protection one by one, hashing a new style object each time (two thirds of the time it
-    takes to write a report's workbook). Here openpyxl does that for the first range with cells of a kind (which
-    edges of the range a cell is on, under which top-left look); later ones copy the looks it gave."""
-    coord = f"{get_column_letter(first_column)}{first_row}:{get_column_letter(last_column)}{last_row}"
-    merged = MergedCellRange(sheet, coord)  # takes the bottom-right cell's borders into the top-left one
-    sheet.merged_cells.add(merged)
-    start: Any = merged.start_cell  # its style array (``_style``), like every cell's, is openpyxl's own
-    cells: dict[tuple[int, int], Any] = sheet._cells
-    rows, columns = range(first_row, last_row + 1), range(first_column, last_column + 1)
-    places = [(row, column) for row in rows for column in columns]
-    for place in places[1:]:
-        cells[place] = MergedCell(sheet, *place)
-    looks = _MERGED_LOOKS.setdefault(sheet.parent, {})
-    keys = []
-    for row, column in places:
-        style = cells[row, column]._style  # a new MergedCell has none yet
-        edges = (row == first_row, column == first_column, column == last_column, row == last_row)
-        keys.append((None if style is None else tuple(style), start._style.borderId, start._style.protectionId, edges))
-    if all(key in looks for key in keys):
-        for place, key in zip(places, keys, strict=True):
-            cells[place]._style = copy(looks[key])
-        return
-    merged.format()
-    for place, key in zip(places, keys, strict=True):
-        looks[key] = copy(cells[place]._style)
-
-
-class _StyleCache:
-    """Cell looks by key. openpyxl hashes every style object set on a cell; a look set once is copied after, which
-    is what openpyxl itself does when it copies a cell's style."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple, object] = {}
-
-    def reuse(self, cell, key: tuple) -> bool:
-        """Give ``cell`` the look known by ``key``; False if none is known yet (then ``apply`` it)."""
-        style = self._known.get(key)
-        if style is None:
-            return False
-        cell._style = copy(style)
-        return True
-
-    def apply(self, cell, key: tuple, **looks: object) -> None:
-        if self.reuse(cell, key):
-            return
-        for name, value in looks.items():
-            setattr(cell, name, value)
-        self._known[key] = copy(cell._style)
-
-
 def new_workbook() -> Workbook:
-    """An empty workbook for sheets of tables, its default font 宋体 11 as Chinese spreadsheet programs have it: a
-    column's width is counted in digits of that font, so a program that has it lays the columns out as ipdesk did."""
+    """An empty openpyxl workbook for sheets of tables (``write_table_sheet``), its default font 宋体 11 as Chinese
+    spreadsheet programs have it (and ``workbook_writer``): a column's width is counted in digits of that font, so
+    a program that has it lays the columns out as ipdesk did."""
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
+
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the one sheet a new workbook comes with
     fonts = workbook._fonts  # type: ignore[attr-defined]  # the style table; its first font is the default
@@ -227,8 +170,13 @@ def new_workbook() -> Workbook:
 
 
 def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Worksheet:
-    """Add ``table`` as a sheet: columns in the proportions ``fit_widths(table, width, metrics)`` gives the PDF."""
-    sheet = workbook.create_sheet(table.sheet)
+    """Add ``table`` to an openpyxl workbook as a sheet (``table_sheet``), for callers that go on with openpyxl."""
+    return add_to_workbook(workbook, table_sheet(table, heading, metrics, width))
+
+
+def table_sheet(table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Sheet:
+    """``table`` as a sheet: columns in the proportions ``fit_widths(table, width, metrics)`` gives the PDF."""
+    sheet = Sheet(table.sheet)
     scale = SIZE / metrics.size
     widths = [
         excel_width(w * scale + (FIXED_EXTRA if column.fixed else 0))
@@ -241,48 +189,41 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     if spread > 1:
         widths = [excel_width(excel_points(widths[0]) / spread)] * spread
     count = len(widths)
-    for number, w in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(number)].width = w
+    sheet.widths = dict(enumerate(widths, 1))
 
-    title = sheet.cell(1, 1)
-    set_value(title, heading.title)
-    title.font = Font(name=HEADING_FONT, size=16, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    merge(sheet, 1, 1, 1, count)
-    sheet.row_dimensions[1].height = 30 if _lines(heading.title, sum(map(excel_points, widths))) == 1 else 50
+    title = Look(font=(HEADING_FONT, 16, True), align=("center", "center", True))
+    set_value(sheet, 1, 1, heading.title, title)
+    sheet.merge(1, 1, 1, count)
+    sheet.heights[1] = 30 if _lines(heading.title, sum(map(excel_points, widths))) == 1 else 50
     row = 2
     if heading.subtitle:
-        set_value(sheet.cell(row, 1), heading.subtitle)
-        sheet.cell(row, 1).font = Font(name=HEADING_FONT, size=12, bold=True)
-        merge(sheet, row, 1, row, count)
-        sheet.row_dimensions[row].height = 20
+        set_value(sheet, row, 1, heading.subtitle, Look(font=(HEADING_FONT, 12, True)))
+        sheet.merge(row, 1, row, count)
+        sheet.heights[row] = 20
         row += 1
     if heading.info is not None:
         _write_line(sheet, row, heading.info, widths)
         row += 1
     header_row = row
-    styles = _StyleCache()
-    header_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
-    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    bold = (HEADING_FONT, SIZE, True)
+    header = Look(font=bold, fill=HEADER_FILL, border=ALL_BORDERS, align=("center", "center", True))
+    bordered = Look(border=ALL_BORDERS)
     header_lines = 1
     if spread > 1:
         for number in range(2, count + 1):
-            sheet.cell(header_row, number).border = BORDER
-        merge(sheet, header_row, 1, header_row, count)
+            sheet.put(header_row, number, None, bordered)
+        sheet.merge(header_row, 1, header_row, count)
     for number, column in enumerate(table.columns, 1):
         room = (sum(map(excel_points, widths)) if spread > 1 else excel_points(widths[number - 1])) - 2 * PADDING
         words = break_lines(column.title, room, _MEASURE, words=column.header_words)
-        cell = sheet.cell(header_row, number)
-        set_value(cell, "\n".join(words))
-        styles.apply(cell, ("header",), font=header_font, fill=HEADER_FILL, border=BORDER, alignment=header_alignment)
+        set_value(sheet, header_row, number, "\n".join(words), header)
         header_lines = max(header_lines, len(words))
-    sheet.row_dimensions[header_row].height = _height(header_lines)
+    sheet.heights[header_row] = _height(header_lines)
 
     heights: list[tuple[int, float, bool]] = []  # (row, height, is a group heading)
-    body_font = Font(name=BODY_FONT, size=SIZE)
-    group_font = Font(name=HEADING_FONT, size=SIZE, bold=True)
-    group_alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    alignments = {a: Alignment(horizontal=a, vertical="top", wrap_text=True) for a in ("left", "center", "right")}
+    body_font = (BODY_FONT, SIZE, False)
+    group_title = Look(font=bold, fill=GROUP_FILL, border=ALL_BORDERS, align=("left", "center", True))
+    looks: dict[tuple, Look] = {}
     points = [excel_points(w) for w in widths]
     if spread > 1:
         points = [sum(points)]  # what the one column's text has, across the merged cells
@@ -290,80 +231,149 @@ def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Me
     for item in items:
         row += 1
         if isinstance(item, Group):
-            for number in range(1, count + 1):
-                styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
-            cell = sheet.cell(row, 1)
-            set_value(cell, item.text)
-            styles.apply(
-                cell, ("group title",), font=group_font, fill=GROUP_FILL, alignment=group_alignment, border=BORDER
-            )
-            merge(sheet, row, 1, row, count)
+            for number in range(2, count + 1):
+                sheet.put(row, number, None, bordered)
+            set_value(sheet, row, 1, item.text, group_title)
+            sheet.merge(row, 1, row, count)
             height = _height(_lines(item.text, sum(points)))
             heights.append((row, height, bool(table.items)))
-            sheet.row_dimensions[row].height = height
+            sheet.heights[row] = height
             continue
         lines = 1
         for number, (column, value) in enumerate(zip(table.columns, item, strict=True), 1):
-            cell = sheet.cell(row, number)
-            set_value(cell, value.value)
             align = cell_align(column, value)
             key = (align, value.format, value.fill)
-            if not styles.reuse(cell, key):  # the look's objects are made once per kind of cell, not per cell
-                looks: dict[str, object] = {"font": body_font, "border": BORDER, "alignment": alignments[align]}
-                if value.format:
-                    looks["number_format"] = value.format
-                if value.fill:
-                    looks["fill"] = PatternFill("solid", fgColor=value.fill)
-                styles.apply(cell, key, **looks)
+            look = looks.get(key)
+            if look is None:
+                look = looks[key] = Look(
+                    font=body_font,
+                    fill=value.fill or "",
+                    border=ALL_BORDERS,
+                    align=(align, "top", True),
+                    number_format=value.format or "General",
+                )
+            set_value(sheet, row, number, value.value, look)
             text = value.text
             cell_lines = len(text.split("\n")) if column.fixed else _lines(text, points[number - 1])
             lines = max(lines, cell_lines)
         if spread > 1:
             for number in range(2, count + 1):
-                styles.apply(sheet.cell(row, number), ("group",), border=BORDER)
-            merge(sheet, row, 1, row, count)
+                sheet.put(row, number, None, bordered)
+            sheet.merge(row, 1, row, count)
         height = _height(lines)
-        sheet.row_dimensions[row].height = height
+        sheet.heights[row] = height
         heights.append((row, height, False))
 
     closing_rows = []
     if heading.closing:
         row += 1
-        sheet.row_dimensions[row].height = 8
+        sheet.heights[row] = 8
         closing_rows.append((row, 8.0))
         for line in heading.closing:
             row += 1
             closing_rows.append((row, _write_line(sheet, row, line, widths)))
 
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    _page_setup(sheet, heading, sum(points))
-    _page_breaks(sheet, header_row, heights, closing_rows, sum(points))
+    sheet.frozen_rows = header_row
+    sheet.title_rows = (header_row, header_row)
+    sheet.printing = Printing(
+        landscape=True,
+        paper_size=9,  # A4
+        fit_width=1,
+        fit_height=0,
+        centered=True,
+        margins=(MARGIN_SIDE_IN, MARGIN_SIDE_IN, MARGIN_TOP_IN, MARGIN_BOTTOM_IN, HEADER_FOOTER_IN, HEADER_FOOTER_IN),
+        # plain 10 pt, no colour, which every spreadsheet program writes back the same way
+        header_right=(heading.page_header, BODY_FONT, 10) if heading.page_header else None,
+        footer_center=("第 &P 页 共 &N 页", BODY_FONT, 10),
+    )
+    sheet.row_breaks = _page_breaks(sheet, header_row, heights, closing_rows, sum(points))
     return sheet
 
 
-def _page_setup(sheet: Worksheet, heading: SheetHeading, table_points: float) -> None:
+def add_to_workbook(workbook: Workbook, model: Sheet) -> Worksheet:
+    """``model`` as a sheet of an openpyxl workbook: the same cells, looks, merged ranges, sizes and print setup
+    ``workbook_writer`` writes (a look's style objects are made once and copied, as openpyxl copies a style)."""
+    from copy import copy
+
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.merge import MergedCellRange
+    from openpyxl.worksheet.pagebreak import Break
+
+    sheet = workbook.create_sheet(model.name)
+    sheet.sheet_state = model.state
+    for number, width in model.widths.items():
+        sheet.column_dimensions[column_letter(number)].width = width
+    thin = Side(style="thin", color="000000")
+    styles: dict[Look, Any] = {}  # a look's style array (``_style``, openpyxl's own, as each cell has one)
+    cells: dict[tuple[int, int], Any] = sheet._cells
+    for (row, column), found in sorted(model.cells.items()):
+        cell: Any
+        if found.merged:
+            cell = cells[row, column] = MergedCell(sheet, row, column)
+        else:
+            cell = sheet.cell(row, column)
+            cell.value = found.value
+            if found.kind == "s":
+                cell.data_type = "s"  # a text, never a formula
+        look = found.look
+        if look == PLAIN:
+            continue
+        style = styles.get(look)
+        if style is not None:
+            cell._style = copy(style)
+            continue
+        if look.font is not None:
+            name, size, bold = look.font
+            cell.font = Font(name=name, size=size, bold=bold)
+        if look.fill:
+            cell.fill = PatternFill("solid", fgColor=look.fill)
+        if look.border != NO_BORDER:
+            left, right, top, bottom = (thin if side else None for side in look.border)
+            cell.border = Border(left=left, right=right, top=top, bottom=bottom)
+        if look.align is not None:
+            horizontal, vertical, wrap = look.align
+            cell.alignment = Alignment(horizontal=horizontal or None, vertical=vertical or None, wrap_text=wrap)
+        if look.number_format != "General":
+            cell.number_format = look.number_format
+        if look.quote_prefix:
+            cell.quotePrefix = True
+        styles[look] = copy(cell._style)
+    for first_row, first_column, last_row, last_column in model.merged:
+        reference = f"{column_letter(first_column)}{first_row}:{column_letter(last_column)}{last_row}"
+        start = cells[first_row, first_column]._style
+        merged = MergedCellRange(sheet, reference)  # (its first cell already has the borders this would give it)
+        cells[first_row, first_column]._style = start
+        sheet.merged_cells.add(merged)
+    for row, height in model.heights.items():
+        sheet.row_dimensions[row].height = height
+    if model.frozen_rows:
+        sheet.freeze_panes = f"A{model.frozen_rows + 1}"
+    if model.title_rows:
+        sheet.print_title_rows = f"{model.title_rows[0]}:{model.title_rows[1]}"
+    printing = model.printing
+    if printing is not None:
+        _page_setup(sheet, printing)
+    for row in model.row_breaks:
+        sheet.row_breaks.append(Break(id=row))
+    return sheet
+
+
+def _page_setup(sheet: Worksheet, printing: Printing) -> None:
     setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
+    setup.orientation = "landscape" if printing.landscape else "portrait"
+    setup.paperSize = printing.paper_size
+    setup.fitToWidth = printing.fit_width
+    setup.fitToHeight = printing.fit_height
     fit, footer, header = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter, sheet.oddHeader
     assert fit is not None and footer is not None and header is not None  # openpyxl makes them with every sheet
-    fit.fitToPage = True
-    sheet.print_options.horizontalCentered = True
+    fit.fitToPage = printing.fit_width > 0
+    sheet.print_options.horizontalCentered = printing.centered
     margins = sheet.page_margins
-    margins.left = margins.right = MARGIN_SIDE_IN
-    margins.top, margins.bottom = MARGIN_TOP_IN, MARGIN_BOTTOM_IN
-    margins.header = margins.footer = HEADER_FOOTER_IN
-    footer.center.text = "第 &P 页 共 &N 页"
-    footer.center.font = BODY_FONT
-    footer.center.size = 10
-    if heading.page_header:
-        header.right.text = heading.page_header
-        # as the footer: plain 10 pt, no colour, which every spreadsheet program writes back the same way
-        header.right.font = BODY_FONT
-        header.right.size = 10
+    margins.left, margins.right, margins.top, margins.bottom, margins.header, margins.footer = printing.margins
+    for part, given in ((header.right, printing.header_right), (footer.center, printing.footer_center)):
+        if given is not None:
+            part.text, part.font, part.size = given
 
 
 def print_scale(table_points: float) -> float:
@@ -373,17 +383,17 @@ def print_scale(table_points: float) -> float:
 
 
 def _page_breaks(
-    sheet: Worksheet,
+    sheet: Sheet,
     header_row: int,
     rows: list[tuple[int, float, bool]],
     closing: list[tuple[int, float]],
     table_points: float,
-) -> None:
+) -> list[int]:
     """Manual page breaks: pages as full as they can be, no heading row at the foot of a page, and the closing lines
     on the page of the last rows. Row heights are the ones set above; the page is what the print scale leaves."""
     page = (PAGE_HEIGHT_IN - MARGIN_TOP_IN - MARGIN_BOTTOM_IN) * 72 / print_scale(table_points) * SAFETY
-    header = sheet.row_dimensions[header_row].height or LINE
-    above = sum(sheet.row_dimensions[r].height or 15 for r in range(1, header_row))
+    header = sheet.heights.get(header_row) or LINE
+    above = sum(sheet.heights.get(r) or 15 for r in range(1, header_row))
     used = above + header
     closing_height = sum(height for _, height in closing)
     breaks: list[int] = []
@@ -404,5 +414,4 @@ def _page_breaks(
             index -= 1  # and a heading row goes over with the rows under it
         breaks.append(rows[index - 1][0] if index > 0 else header_row)
         used, start = header, index
-    for row in breaks:
-        sheet.row_breaks.append(Break(id=row))
+    return breaks

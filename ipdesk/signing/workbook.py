@@ -63,14 +63,29 @@ class SignedSheet:
 
 
 def write_signed_workbook(snapshot: ReportSnapshot, path: Path, signed: SignedReturn, identity: Identity) -> None:
-    """Write the report's workbook with its signature sheet: the return and the signed view of the workbook."""
-    from ipdesk.reports.excel import build_workbook
-    from ipdesk.signing.workbook_view import describe
+    """Write the report's workbook with its signature sheet: the return and the signed view of the workbook.
 
-    workbook = build_workbook(snapshot)
-    sheet = workbook.create_sheet(SHEET)
-    sheet.sheet_state = "veryHidden"
-    view = describe(workbook, skip=SHEET)
+    The view is the one a reader of the file gets: the workbook is written with an empty signature sheet, read back
+    (``sheet_xml``, as verification reads it), described, and written again with the sheet filled."""
+    from ipdesk.plans.workbook_bounds import RETURN
+    from ipdesk.reports import workbook_writer
+    from ipdesk.reports.excel import report_book
+    from ipdesk.signing.sheet_xml import read_book
+    from ipdesk.signing.workbook_view import describe, package_parts
+
+    book = report_book(snapshot)
+    sheet = workbook_writer.Sheet(SHEET, state="veryHidden")
+    book.sheets.append(sheet)
+    workbook_writer.save(book, path)
+    written: Workbook | Book | None = read_book(path, RETURN)
+    if written is None:  # beyond what that reader reads (a report past the bounds): as openpyxl reads it
+        from ipdesk.signing.verify import _load_with_openpyxl
+
+        loaded = _load_with_openpyxl(path)
+        if isinstance(loaded, str):
+            raise ValueError(loaded)
+        written = loaded
+    view = describe(written, skip=SHEET, parts=package_parts(path))
     view["return_sha256"] = signed.sha256
     view_text = canonical_json(view)
     assert identity.key is not None
@@ -86,10 +101,9 @@ def write_signed_workbook(snapshot: ReportSnapshot, path: Path, signed: SignedRe
         ("view_signature", base64.b64encode(view_signature).decode("ascii")),
     ]
     for number, (key, value) in enumerate(rows, 1):
-        sheet.cell(number, 1, key)
-        cell = sheet.cell(number, 2, value)
-        cell.data_type = "s"  # JSON never starts with "=", but the signature sheet takes no chances
-    workbook.save(path)
+        sheet.put(number, 1, key)
+        sheet.put(number, 2, value)  # always a text: JSON never starts with "=", and the sheet takes no chances
+    workbook_writer.save(book, path)
 
 
 def _chunks(key: str, text: str) -> list[tuple[str, str]]:

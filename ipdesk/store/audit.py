@@ -8,7 +8,6 @@ the change they describe, so a change never lands without its record nor the rec
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One row of the audit log: who changed which field of what, from what to what, and when."""
+
     id: int
     at: str
     actor: str
@@ -58,6 +59,8 @@ def scoped(plan: str, key: str) -> str:
 
 
 def _digest(prev_hash: str, fields: tuple[object, ...]) -> str:
+    import hashlib  # on the first change: OpenSSL's loading is not the window's start's to pay
+
     payload = json.dumps([prev_hash, *fields], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

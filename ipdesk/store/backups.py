@@ -36,6 +36,8 @@ KEEP_BEFORE = {"import": 5}  # by reason, counted apart: imports never push out 
 
 @dataclass(frozen=True)
 class Backup:
+    """A backup file of the database: where it is, which kind it is and when it was made."""
+
     path: Path
     kind: str  # daily, monthly, before, manual
     made_at: dt.datetime

@@ -8,7 +8,6 @@ looks complete.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import tempfile
@@ -36,6 +35,8 @@ def _unsafe() -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Evidence:
+    """An evidence file kept for a task and period: its content hash, name, size, and who added it when."""
+
     id: int
     sha256: str
     file_name: str
@@ -77,6 +78,8 @@ def copy_in(folder: Path, source: Path) -> tuple[str, int, str]:
         )
     extension = Path(safe_file_name(source.name)).suffix.lower()[:16]
     folder.mkdir(parents=True, exist_ok=True)
+    import hashlib  # when a file is first added (see audit._digest)
+
     digest = hashlib.sha256()
     handle, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
     try:

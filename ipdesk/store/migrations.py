@@ -23,6 +23,8 @@ _STEP_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 @dataclass(frozen=True)
 class Step:
+    """One numbered schema upgrade and its SQL."""
+
     number: int
     name: str
     sql: str

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -269,9 +268,23 @@ class MainWindow(QMainWindow):
     def _fit_columns(self) -> None:
         """The short columns (序号, 角色, 状态 …) as wide as what they show, measured once when the window opens: a
         column that resizes to its contents measures every cell again at each change and each paint. The widths the
-        user set, remembered, are put back after this."""
+        user set, remembered, are put back after this.
+
+        The width is the one ``QTableView.resizeColumnToContents`` gives — the widest cell's size hint (plus the
+        grid line) or the header's, whichever is wider — but the delegate is asked once per different text in the
+        column rather than once per row: a cell's size hint here depends on its text alone (no icons, fonts or
+        check boxes), and a column like 角色 or 预警 has two or three texts in thirty rows."""
+        table, model = self.table, self.proxy
+        header = table.horizontalHeader()
+        table.ensurePolished()
+        grid = 1 if table.showGrid() else 0
         for column in FITTED_COLUMNS:
-            self.table.resizeColumnToContents(column)
+            cells: dict[object, QModelIndex] = {}
+            for row in range(model.rowCount()):
+                index = model.index(row, column)
+                cells.setdefault(index.data(), index)
+            content = max((table.sizeHintForIndex(index).width() for index in cells.values()), default=0) + grid
+            header.resizeSection(column, max(content, header.sectionSizeHint(column)))
 
     def _keep_column_modes(self) -> None:
         """The remembered widths stay, but not a remembered resize-to-contents mode (saved by earlier releases)."""
@@ -1097,6 +1110,8 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def import_feedback(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # its Python type is made when first used, not at the start
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("导入退回意见"), "", self.tr("退回意见文件 (*.json);;所有文件 (*)")
         )
@@ -1128,6 +1143,8 @@ class MainWindow(QMainWindow):
 
     def register_city_certificate(self) -> None:
         """The unit registers the city office's certificate (fingerprint checked by phone) to read its feedback."""
+        from PySide6.QtWidgets import QFileDialog  # its Python type is made when first used, not at the start
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("登记市局证书"), "", self.tr("证书 (*.cer *.crt *.pem *.der);;所有文件 (*)")
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton
 
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.ui.host import HOST
@@ -114,6 +114,8 @@ def reopen(window: MainWindow, unit: str) -> MainWindow:
 
 
 def choose_and_import(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QFileDialog  # the dialogs' Python types: made when first used
+
     from ipdesk.ui.plan_import_dialog import file_filter
 
     path, _ = QFileDialog.getOpenFileName(window, window.tr("导入方案"), "", window.tr(file_filter()))
@@ -163,6 +165,8 @@ def after_import(window: MainWindow, saved: SavedPlan) -> None:
 
 
 def _choose(window: MainWindow, title: str, missing: str, names: list[str]) -> str | None:
+    from PySide6.QtWidgets import QInputDialog
+
     chosen, ok = QInputDialog.getItem(
         window,
         window.tr("选择本单位"),
@@ -175,6 +179,8 @@ def _choose(window: MainWindow, title: str, missing: str, names: list[str]) -> s
 
 
 def export_task_list(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
     plan = window.ws.plan
     path, _ = QFileDialog.getSaveFileName(
         window, window.tr("导出为任务清单"), f"{plan.code}_任务清单.xlsx", window.tr("Excel 工作簿 (*.xlsx)")

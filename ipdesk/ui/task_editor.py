@@ -16,9 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QDesktopServices,
     QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
@@ -27,7 +26,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -672,6 +670,9 @@ class TaskEditor(QWidget):
     def choose_evidence(self) -> None:
         if self.row is None or self.locked or not self._allowed_to_edit():
             return
+        # The dialogs' and services' Python types are made when first used, not at the window's start.
+        from PySide6.QtWidgets import QFileDialog
+
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择佐证材料"))
         if files:
             self.add_evidence([Path(f) for f in files])
@@ -716,6 +717,9 @@ class TaskEditor(QWidget):
     def open_evidence(self, *_: object) -> None:
         evidence = self._selected_evidence()
         if evidence is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.evidence.path(evidence))))
 
     def remove_evidence(self) -> None:

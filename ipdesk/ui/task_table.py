@@ -17,6 +17,7 @@ from ipdesk.ui.rows_model import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # the numbers' columns
 
 COMMENT_COLOURS = ("#fff3e0", "#5d3200")  # the city's comments: the orange of their box in the editor
 LIGHT_COLOURS = {
@@ -26,17 +27,30 @@ LIGHT_COLOURS = {
 }
 
 
-@functools.cache  # one pair of brushes per light, made when first shown
-def light_brushes(light: Light) -> tuple[QBrush, QBrush] | None:
+# The cells' colours are given to the view as QColor, which it paints as a solid brush: a QBrush made in Python
+# would first build the Python types of every kind of brush (gradients, images), some milliseconds of the start.
+@functools.cache  # one pair of colours per light, made when first shown
+def light_colours(light: Light) -> tuple[QColor, QColor] | None:
     colours = LIGHT_COLOURS.get(light)
     if colours is None:
         return None
-    return QBrush(QColor(colours[0])), QBrush(QColor(colours[1]))
+    return QColor(colours[0]), QColor(colours[1])
+
+
+@functools.cache
+def former_colour() -> QColor:
+    return QColor(FORMER_COLOUR)
+
+
+@functools.cache  # for the items and views that take a brush
+def light_brushes(light: Light) -> tuple[QBrush, QBrush] | None:
+    colours = light_colours(light)
+    return None if colours is None else (QBrush(colours[0]), QBrush(colours[1]))
 
 
 @functools.cache
 def former_brush() -> QBrush:
-    return QBrush(QColor(FORMER_COLOUR))
+    return QBrush(former_colour())
 
 
 def short_time(stamp: str) -> str:
@@ -51,6 +65,8 @@ FORMER_COLOUR = "#757575"  # a former task's row (原承担任务): grey, read-o
 
 @dataclass
 class TaskRow:
+    """One row of the clerk's task table: the task, the unit's role, its progress, light, evidence and comment."""
+
     task: Task
     role: Role | None  # None: a task a plan update gave to other units (``former`` says to whom)
     progress: Progress
@@ -133,7 +149,6 @@ class TaskTableModel(RowsTableModel):
         content = row.task.content
         lit = row.light is not Light.NONE
         light_tip = self.tr("按序时进度计算的预警：{0}").format(row.light.label) if lit else content
-        right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         comment_tip = {
             "open": self.tr("市局对本任务有退回意见，尚未标记“已处理”"),
             "handled": self.tr("市局对本任务的退回意见已标记“已处理”"),
@@ -148,23 +163,23 @@ class TaskTableModel(RowsTableModel):
             SEQ_ROLE: (row.task.seq,) * len(columns),
             int(Qt.ItemDataRole.ToolTipRole): tuple(tips.get(c, content) for c in columns),
             int(Qt.ItemDataRole.TextAlignmentRole): tuple(
-                right if c in (self.SEQ, self.PERCENT, self.EVIDENCE) else None for c in columns
+                RIGHT if c in (self.SEQ, self.PERCENT, self.EVIDENCE) else None for c in columns
             ),
         }
-        brushes = light_brushes(row.light)
-        if brushes:
-            for role, brush in zip(
-                (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), brushes, strict=True
-            ):
-                prepared[int(role)] = tuple(brush if c == self.LIGHT else None for c in columns)
-        if row.former is not None:
-            prepared[int(Qt.ItemDataRole.ForegroundRole)] = (former_brush(),) * len(columns)
-        if row.comment == "open":  # the 意见 column in the orange of the comment box
+        colours = light_colours(row.light)
+        if colours:
             for role, colour in zip(
+                (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), colours, strict=True
+            ):
+                prepared[int(role)] = tuple(colour if c == self.LIGHT else None for c in columns)
+        if row.former is not None:
+            prepared[int(Qt.ItemDataRole.ForegroundRole)] = (former_colour(),) * len(columns)
+        if row.comment == "open":  # the 意见 column in the orange of the comment box
+            for role, name in zip(
                 (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole), COMMENT_COLOURS, strict=True
             ):
                 cells = list(prepared.get(int(role), (None,) * len(columns)))
-                cells[self.COMMENT] = QBrush(QColor(colour))
+                cells[self.COMMENT] = QColor(name)
                 prepared[int(role)] = tuple(cells)
         return prepared
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QListView, QMenu, QVBoxLayout, QWidget
 
 from ipdesk.domain.deadlines import DueItem, DueState
@@ -65,10 +65,11 @@ class TodoPanel(QWidget):
             entry.setToolTip(tip)
             entry.setData(item.period, PERIOD_ROLE)
             entry.setData(item.state.value, STATE_ROLE)
+            # The colour as a QColor, painted as a solid brush (see task_table: a QBrush costs the start time)
             if item.state is DueState.OVERDUE:
-                entry.setForeground(QBrush(QColor("#b00020")))
+                entry.setData(QColor("#b00020"), Qt.ItemDataRole.ForegroundRole)
             elif item.state.in_flight:
-                entry.setForeground(QBrush(QColor("#1a4f8a")))
+                entry.setData(QColor("#1a4f8a"), Qt.ItemDataRole.ForegroundRole)
             self.model.appendRow(entry)
 
     def _activated(self, index) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import getpass
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -387,6 +386,8 @@ class Workspace:
         clerk = self.settings.get(Settings.CLERK_NAME)
         if clerk:
             return clerk
+        import getpass  # the first change made without a clerk's name
+
         try:
             return getpass.getuser()
         except Exception:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,12 +26,16 @@ class AssignedTask:
 
 @dataclass(frozen=True)
 class OwnedIndicator:
+    """An indicator a unit reports, and whether it leads or cooperates on it."""
+
     indicator: Indicator
     role: Role | None  # None only on the window's row of a former indicator (domain.former_tasks)
 
 
 @dataclass(frozen=True)
 class OwnedTarget:
+    """A demonstration project's target a unit reports on."""
+
     project: Project
     target: ProjectTarget
 
@@ -52,6 +55,12 @@ class Units:
     def __init__(self, ws: Workspace):
         self._ws = ws
         self._by_name = {unit.name: unit for unit in ws.plan.units}
+        self._normalised: list[tuple[str, str, Unit]] | None = None  # (name, short name) as ``normal`` reads them
+
+    def _normal_names(self) -> list[tuple[str, str, Unit]]:
+        if self._normalised is None:
+            self._normalised = [(normal(u.name), normal(u.short_name), u) for u in self._by_name.values()]
+        return self._normalised
 
     def all(self, kind: UnitKind | None = None) -> list[Unit]:
         return [u for u in self._by_name.values() if kind is None or u.kind is kind]
@@ -69,10 +78,11 @@ class Units:
         wanted = normal(query)
         if not wanted:
             raise UnitNotFound(query, [])
-        exact = [u for u in self._by_name.values() if normal(u.name) == wanted or normal(u.short_name) == wanted]
+        names = self._normal_names()
+        exact = [u for name, short, u in names if name == wanted or short == wanted]
         if len(exact) == 1:
             return exact[0]
-        partial = [u for u in self._by_name.values() if wanted in normal(u.name)]
+        partial = [u for name, _, u in names if wanted in name]
         if len(partial) == 1:
             return partial[0]
         if len(partial) > 1:
@@ -83,6 +93,8 @@ class Units:
         return self.find(unit).name
 
     def _suggest(self, query: str) -> list[str]:
+        import difflib  # only for a name not found
+
         normalised = {normal(n): n for n in self._by_name}
         close = difflib.get_close_matches(normal(query), list(normalised), n=5, cutoff=0.3)
         return [normalised[c] for c in close]

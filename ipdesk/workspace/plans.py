@@ -18,28 +18,35 @@ from ipdesk.domain.errors import InvalidInput
 from ipdesk.domain.limits import contact_problem, plan_problem
 from ipdesk.domain.plan import Plan, Unit
 from ipdesk.domain.unit_lists import normal
-from ipdesk.plans.roster import Roster, shipped_rosters
 from ipdesk.store import audit, plan_store, roster_store
 from ipdesk.store.plan_store import PlanRecord
 
 if TYPE_CHECKING:
     from ipdesk.plans.plan_builder import PlanImport, PlanOptions
+    from ipdesk.plans.roster import Roster
     from ipdesk.workspace.core import Workspace
 
 __all__ = ["PlanImport", "PlanOptions", "PlanRecord", "Plans", "Roster", "SavedPlan"]
 
 
 def __getattr__(name: str):
-    """``PlanImport`` and ``PlanOptions`` for the window and scripts, read only when a plan is imported."""
+    """``PlanImport`` and ``PlanOptions`` for the window and scripts, read only when a plan is imported; ``Roster``
+    when the roster is first asked for (the window opens without it)."""
     if name in ("PlanImport", "PlanOptions"):
         from ipdesk.plans import plan_builder
 
         return getattr(plan_builder, name)
+    if name == "Roster":
+        from ipdesk.plans.roster import Roster
+
+        return Roster
     raise AttributeError(name)
 
 
 @dataclass(frozen=True)
 class SavedPlan:
+    """What saving an imported plan did: which plan, new or updated, and whether it is now the current one."""
+
     code: str
     title: str
     outcome: str  # "new", "updated" (a new version of a plan already here) or "same" (nothing to do)
@@ -143,6 +150,8 @@ class Plans:
         """The units of ``city`` (default: the current plan's) that task lists are read against: the roster ipdesk
         ships for it, with this workspace's changes and additions."""
         city = city if city is not None else self._ws.plan.city
+        from ipdesk.plans.roster import Roster, shipped_rosters
+
         shipped = shipped_rosters().get(city, Roster(city))
         kept = roster_store.entries(self._ws.db, city)
         changed = {unit.name: (unit, removed) for unit, removed in kept}
@@ -160,6 +169,8 @@ class Plans:
 
     def save_roster(self, city: str, units: list[Unit]) -> Roster:
         """Make ``units`` the roster of ``city`` (units of the shipped roster left out are hidden)."""
+        from ipdesk.plans.roster import Roster, shipped_rosters  # when first used: the window opens without it
+
         self._writable()
         names = {u.name for u in units}
         gone = [u.name for u in self.roster(city).units if u.name not in names]
