@@ -191,11 +191,11 @@ def replace_in_sheet_xml(path: Path, old: bytes, new: bytes, sheet: str = "xl/wo
 def same_view_both_ways(path: Path, book) -> None:
     """``book`` (``sheet_xml.read_book`` of ``path``) gives exactly what openpyxl's load gives: the view, the
     invisible cells and the signature sheet."""
-    from ipdesk.signing.verify import _load_with_openpyxl
+    from ipdesk.signing.verify import load_with_openpyxl
     from ipdesk.signing.workbook import SHEET, read_signature_sheet
     from ipdesk.signing.workbook_view import describe, invisible_cells, package_parts
 
-    loaded = _load_with_openpyxl(path)
+    loaded = load_with_openpyxl(path)
     assert not isinstance(loaded, str), f"{path.name}: read from its XML, but openpyxl cannot load it: {loaded}"
     parts = package_parts(path)
     assert describe(book, SHEET, parts) == describe(loaded, SHEET, parts), path.name

@@ -302,28 +302,40 @@ def test_an_export_loads_no_openpyxl(tmp_path):
     assert load_workbook(workbook).sheetnames == ["任务进展情况", "主要指标完成情况", "佐证材料清单", "任务内容"]
 
 
+def _printed_words(pdf: Path) -> list[str]:
+    """Every word LibreOffice printed, with its page and place (``pdftotext -bbox``)."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return [line.strip() for line in text.stdout.splitlines() if line.strip().startswith(("<word", "<page"))]
+
+
+@pytest.fixture(scope="module")
+def openpyxls_print(tmp_path_factory):
+    """The agency report's sheets saved by openpyxl (``build_workbook``), as LibreOffice prints them: what ipdesk's
+    own file is compared with (one print per fixture and test, each a LibreOffice start of a few seconds)."""
+    import shutil
+
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice or poppler-utils is not installed")
+    from ipdesk.reports.excel import build_workbook
+
+    folder = tmp_path_factory.mktemp("openpyxl-print")
+    snapshot = snapshot_from_json(golden("agency_signed")["snapshot"])
+    theirs = folder / "theirs.xlsx"
+    build_workbook(snapshot).save(theirs)
+    return snapshot, _printed_words(libreoffice_convert([theirs], folder) / "theirs.pdf")
+
+
 @needs_soffice
-def test_libreoffice_prints_the_workbook_as_it_printed_openpyxls(tmp_path):
+def test_libreoffice_prints_the_workbook_as_it_printed_openpyxls(tmp_path, openpyxls_print):
     """LibreOffice opens ipdesk's file and prints every word of it where it printed the same sheets saved by openpyxl:
     same pages, same places (it lays out the rows of a workbook that says it is Excel-compatible as Excel does, and
     ipdesk plans its page breaks with those heights)."""
-    import shutil
+    from ipdesk.reports.excel import write_workbook
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils is not installed")
-    from ipdesk.reports.excel import build_workbook, write_workbook
-
-    snapshot = snapshot_from_json(golden("agency_signed")["snapshot"])
-    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    snapshot, theirs = openpyxls_print
+    ours = tmp_path / "ours.xlsx"
     write_workbook(snapshot, ours)
-    build_workbook(snapshot).save(theirs)
-    printed = libreoffice_convert([ours, theirs], tmp_path)
-
-    def words(pdf: Path) -> list[str]:
-        text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
-        return [line.strip() for line in text.stdout.splitlines() if line.strip().startswith(("<word", "<page"))]
-
-    found = words(printed / "ours.pdf")
+    found = _printed_words(libreoffice_convert([ours], tmp_path) / "ours.pdf")
     assert sum(line.startswith("<page") for line in found) == 18
     assert any("填表说明" in line for line in found) and any("示范工程" in line for line in found)
-    assert found == words(printed / "theirs.pdf")
+    assert found == theirs

@@ -161,12 +161,12 @@ def views_of(path: Path) -> tuple[dict, dict | None]:
     """The view of the workbook read by openpyxl, and by ``sheet_xml`` (None when that reader leaves it)."""
     from ipdesk.plans.workbook_bounds import RETURN
     from ipdesk.signing import sheet_xml
-    from ipdesk.signing.verify import _load_with_openpyxl
+    from ipdesk.signing.verify import load_with_openpyxl
     from ipdesk.signing.workbook import SHEET
     from ipdesk.signing.workbook_view import describe, package_parts
 
     parts = package_parts(path)
-    loaded = _load_with_openpyxl(path)
+    loaded = load_with_openpyxl(path)
     assert not isinstance(loaded, str), loaded
     book = sheet_xml.read_book(path, RETURN)
     return describe(loaded, SHEET, parts), None if book is None else describe(book, SHEET, parts)

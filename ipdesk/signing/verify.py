@@ -255,7 +255,7 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         problem = zip_problem(path)
         if problem:
             return Verdict(str(path), VerdictStatus.DAMAGED, problem)
-        loaded = _load_with_openpyxl(path)
+        loaded = load_with_openpyxl(path)
         if isinstance(loaded, str):
             return Verdict(str(path), VerdictStatus.DAMAGED, loaded)
         workbook = loaded
@@ -320,7 +320,7 @@ def _verify_workbook(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     )
 
 
-def _load_with_openpyxl(path: Path):
+def load_with_openpyxl(path: Path):
     """The workbook loaded by openpyxl, or why it cannot be."""
     from openpyxl import load_workbook
 

@@ -79,9 +79,9 @@ def write_signed_workbook(snapshot: ReportSnapshot, path: Path, signed: SignedRe
     workbook_writer.save(book, path)
     written: Workbook | Book | None = read_book(path, RETURN)
     if written is None:  # beyond what that reader reads (a report past the bounds): as openpyxl reads it
-        from ipdesk.signing.verify import _load_with_openpyxl
+        from ipdesk.signing.verify import load_with_openpyxl
 
-        loaded = _load_with_openpyxl(path)
+        loaded = load_with_openpyxl(path)
         if isinstance(loaded, str):
             raise ValueError(loaded)
         written = loaded
