@@ -395,8 +395,9 @@ def test_counts_print_as_whole_numbers_and_growth_as_a_number(tmp_path):
     # a count stored with decimals by an earlier release still prints whole
     lines = [dataclasses.replace(i, actual=703.43) if i.seq == 2 else i for i in snapshot.indicators]
     snapshot = dataclasses.replace(snapshot, indicators=tuple(lines))
-    from ipdesk.reports.excel import build_workbook
     from ipdesk.reports.pdf import write_pdf
+
+    from .openpyxl_sheets import build_workbook
 
     book = build_workbook(snapshot)
     sheet = book["主要指标完成情况"]

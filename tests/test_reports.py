@@ -157,8 +157,10 @@ def test_the_closing_lines_follow_the_last_table_of_figures_and_print_with_its_l
     """As in the PDF, the signature lines and 填表说明 close the form under its last table of figures (主要指标完成情况,
     or 示范工程目标 for a unit with targets), before the annexed lists; kept on the printed page of its last rows."""
     from ipdesk.reports.excel import closing_lines
-    from ipdesk.reports.excel_table import SheetHeading, SheetLine, new_workbook, write_table_sheet
+    from ipdesk.reports.excel_table import SheetHeading, SheetLine
     from ipdesk.reports.layout import METRICS, TEXT_WIDTH
+
+    from .openpyxl_sheets import new_workbook, write_table_sheet
 
     def signature_row(sheet) -> int | None:
         texts = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]

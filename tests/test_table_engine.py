@@ -183,9 +183,11 @@ def test_another_report_gets_a_sheet_and_a_pdf_section_from_one_table(tmp_path):
     from openpyxl import Workbook
 
     from ipdesk.reports import fonts
-    from ipdesk.reports.excel_table import SheetHeading, SheetLine, write_table_sheet
+    from ipdesk.reports.excel_table import SheetHeading, SheetLine
     from ipdesk.reports.pdf_pages import DocumentInfo, Page, Text, TextStyle, paginate, render
     from ipdesk.reports.pdf_table import TableBlock, TableStyle
+
+    from .openpyxl_sheets import write_table_sheet
 
     table = city_table(120)
     book = Workbook()

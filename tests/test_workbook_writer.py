@@ -88,7 +88,7 @@ def test_a_report_workbook_reads_as_the_one_openpyxl_wrote(name, tmp_path):
 
     data = golden(name)
     path = tmp_path / f"{name}.xlsx"
-    write_workbook(snapshot_from_json(data["snapshot"]), path)
+    write_workbook(snapshot_from_json(data["return"]), path)
     by_openpyxl, by_xml = views_of(path)
     assert by_xml is not None, "the sheet-XML reader left the file to openpyxl"
     assert by_openpyxl == data["view"]
@@ -99,12 +99,14 @@ def test_a_report_workbook_reads_as_the_one_openpyxl_wrote(name, tmp_path):
 
 @pytest.mark.parametrize("name", ["sample", "odd_texts"])
 def test_openpyxls_rendering_of_a_sheet_is_the_file_ipdesk_writes(name, tmp_path):
-    """``build_workbook`` (the same sheets in an openpyxl workbook, for code that goes on with openpyxl) saves the
+    """``build_workbook`` (the same sheets put into an openpyxl workbook, ``tests/openpyxl_sheets.py``) saves the
     file ``write_workbook`` writes: cell by cell in the XML, merged cells' own borders included (openpyxl's load
     gives those the borders of their range again, so ``layout_of`` does not see them)."""
-    from ipdesk.reports.excel import build_workbook, write_workbook
+    from ipdesk.reports.excel import write_workbook
 
-    snapshot = snapshot_from_json(golden(name)["snapshot"])
+    from .openpyxl_sheets import build_workbook
+
+    snapshot = snapshot_from_json(golden(name)["return"])
     ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
     write_workbook(snapshot, ours)
     build_workbook(snapshot).save(theirs)
@@ -183,7 +185,7 @@ def test_a_signed_workbook_carries_the_view_its_readers_get(tmp_path):
 
     data = golden("agency_signed")
     identity = KeyStore(tmp_path / "keys").create("市市场监管局(知识产权局)", "李强", "口令123456")
-    snapshot = snapshot_from_json(data["snapshot"])
+    snapshot = snapshot_from_json(data["return"])
     snapshot = dataclasses.replace(
         snapshot, header=dataclasses.replace(snapshot.header, fingerprint=identity.fingerprint)
     )
@@ -255,7 +257,7 @@ def test_the_parts_follow_the_order_the_standard_sets(tmp_path):
         "colors", "extLst",
     ]  # fmt: skip
     path = tmp_path / "order.xlsx"
-    write_workbook(snapshot_from_json(golden("sample")["snapshot"]), path)
+    write_workbook(snapshot_from_json(golden("sample")["return"]), path)
 
     def in_order(xml: bytes, order: list[str]) -> list[str]:
         tags = [child.tag.removeprefix(MAIN) for child in ElementTree.fromstring(xml)]
@@ -316,10 +318,10 @@ def openpyxls_print(tmp_path_factory):
 
     if not shutil.which("soffice") or not shutil.which("pdftotext"):
         pytest.skip("LibreOffice or poppler-utils is not installed")
-    from ipdesk.reports.excel import build_workbook
+    from .openpyxl_sheets import build_workbook
 
     folder = tmp_path_factory.mktemp("openpyxl-print")
-    snapshot = snapshot_from_json(golden("agency_signed")["snapshot"])
+    snapshot = snapshot_from_json(golden("agency_signed")["return"])
     theirs = folder / "theirs.xlsx"
     build_workbook(snapshot).save(theirs)
     return snapshot, _printed_words(libreoffice_convert([theirs], folder) / "theirs.pdf")

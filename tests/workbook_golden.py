@@ -1,7 +1,7 @@
 """Golden workbooks: what the report workbooks written by openpyxl (before ipdesk wrote its own package) held.
 
-Each fixture in ``tests/fixtures/workbook_golden/`` keeps a report snapshot (so the files can be written again on
-any day) and what a reader of the workbook written from it found then:
+Each fixture in ``tests/fixtures/workbook_golden/`` keeps a report snapshot as its return document (``return``:
+the files can be written again on any day) and what a reader of the workbook written from it found then:
 
 - ``view``: ``workbook_view.describe`` of the file read back by openpyxl (the signed view of the return format);
 - ``layout``: everything else openpyxl reads of it: each sheet's state, frozen panes, widths and heights (with their
@@ -17,40 +17,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import typing
 from pathlib import Path
 
-from ipdesk.reports import snapshot as snapshot_module
 from ipdesk.reports.snapshot import ReportSnapshot
 
 FOLDER = Path(__file__).parent / "fixtures" / "workbook_golden"
 
 
 # -- snapshots as JSON ------------------------------------------------------------------------------------------
-def snapshot_to_json(snapshot: ReportSnapshot) -> dict:
-    return dataclasses.asdict(snapshot)
+def snapshot_from_json(document: dict) -> ReportSnapshot:
+    """The report a golden was written from, kept as its return document (``return_format``, which reads it back
+    whole: the goldens' snapshots are checked to come back equal when they are made)."""
+    from ipdesk.reports.return_format import read_return
 
-
-def _rebuild(kind, value):
-    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = typing.get_type_hints(kind, vars(snapshot_module))
-        return kind(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)})
-    origin = typing.get_origin(kind)
-    if origin is tuple:
-        arguments = typing.get_args(kind)
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return tuple(_rebuild(arguments[0], v) for v in value)
-        return tuple(_rebuild(a, v) for a, v in zip(arguments, value, strict=True))
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        if value is None:
-            return None
-        kinds = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _rebuild(kinds[0], value) if len(kinds) == 1 else value
-    return value
-
-
-def snapshot_from_json(data: dict) -> ReportSnapshot:
-    return _rebuild(ReportSnapshot, data)
+    return read_return(json.dumps(document, ensure_ascii=False)).snapshot
 
 
 # -- what openpyxl reads of a workbook --------------------------------------------------------------------------
@@ -266,11 +246,11 @@ def main() -> None:
             by_openpyxl, by_xml = views_of(path)
             assert by_xml == by_openpyxl, name
             data = {
-                "snapshot": snapshot_to_json(snapshot),
+                "return": snapshot.document(),
                 "view": by_openpyxl,
                 "layout": layout_of(path),
             }
-            assert snapshot_from_json(json.loads(json.dumps(data["snapshot"]))) == snapshot, name
+            assert snapshot_from_json(json.loads(json.dumps(data["return"]))) == snapshot, name
             text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             (FOLDER / f"{name}.json").write_text(text + "\n", encoding="utf-8")
             print(name, len(text))

@@ -1,6 +1,6 @@
 """The official workbook (written by ``workbook_writer``): one sheet per table of the report, laid out like the PDF.
 
-Each sheet (``excel_table.write_table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
+Each sheet (``excel_table.table_sheet``): the form's title, the table's heading, the line 填报单位 (left) ·
 填报人 and 联系电话 (middle) · 填报日期 and 版本 (right), the header row repeated on every printed page, category
 heading rows, numbers as numbers with the PDF's formats, lights as cell colours beside their words. The task sheet
 prints the first sentence of each task's text; the last sheet, 任务内容, holds the plan's full text. As in the PDF,
@@ -12,10 +12,9 @@ has targets), kept on the printed page of its last rows. A report not signed say
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ipdesk.reports import workbook_writer
-from ipdesk.reports.excel_table import SheetHeading, SheetLine, add_to_workbook, new_workbook, table_sheet
+from ipdesk.reports.excel_table import SheetHeading, SheetLine, table_sheet
 from ipdesk.reports.layout import (
     BLANK,
     METRICS,
@@ -29,9 +28,6 @@ from ipdesk.reports.layout import (
     task_text_table,
 )
 from ipdesk.reports.snapshot import ReportSnapshot
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 HEADER_ROW = 4  # title, table heading, the line of who and when, then the header row
 
@@ -74,18 +70,6 @@ def report_book(snapshot: ReportSnapshot) -> workbook_writer.Book:
     heading = SheetHeading(report_title(snapshot), full_text.title, SheetLine(info_parts(snapshot)), marks)
     book.sheets.append(table_sheet(full_text, heading, METRICS, TEXT_WIDTH))
     return book
-
-
-def build_workbook(snapshot: ReportSnapshot) -> Workbook:
-    """The report's workbook as an openpyxl workbook (what the file holds, for code that reads it with openpyxl)."""
-    book = report_book(snapshot)
-    workbook = new_workbook()
-    for sheet in book.sheets:
-        add_to_workbook(workbook, sheet)
-    workbook.properties.title = book.title
-    workbook.properties.creator = book.creator
-    workbook.properties.subject = book.subject
-    return workbook
 
 
 def write_workbook(snapshot: ReportSnapshot, path: Path) -> None:

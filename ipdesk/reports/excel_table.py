@@ -8,24 +8,18 @@ landscape, fit to the page width, margins printers keep, 第 &P 页 共 &N 页. 
 needs (spreadsheets do not grow them on opening), and page breaks are set by ipdesk so that a heading row never ends
 a page and the closing lines (notes, signatures) stay with the last rows. An empty table says so.
 
-The sheet is laid out once as a ``workbook_writer.Sheet`` (``table_sheet``), which ``workbook_writer`` writes as
-a file; ``write_table_sheet`` puts the same sheet into an openpyxl workbook, for code that goes on with openpyxl.
+The sheet is laid out as a ``workbook_writer.Sheet`` (``table_sheet``), which ``workbook_writer`` writes as a file
+(the tests put the same sheet into an openpyxl workbook to compare: ``tests/openpyxl_sheets.py``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
 
-from ipdesk.reports.cell_names import column_letter
 from ipdesk.reports.linebreak import break_lines, estimate, estimator
 from ipdesk.reports.table_model import Group, Metrics, Table, cell_align, fit_widths
-from ipdesk.reports.workbook_writer import ALL_BORDERS, NO_BORDER, PLAIN, Look, Printing, Sheet
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+from ipdesk.reports.workbook_writer import ALL_BORDERS, Look, Printing, Sheet
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -77,7 +71,7 @@ def excel_points(width: float) -> float:
 def set_value(sheet: Sheet, row: int, column: int, value: object, look: Look) -> None:
     """Store ``value``; strings that a spreadsheet would read as a formula are kept as plain text (quote prefix)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        look = Look(look.font, look.fill, look.border, look.align, look.number_format, quote_prefix=True)
+        look = replace(look, quote_prefix=True)
     sheet.put(row, column, value, look)
 
 
@@ -149,29 +143,6 @@ def _write_line(sheet: Sheet, row: int, line: SheetLine, widths: list[float], si
     height = max(line.height, _height(lines))
     sheet.heights[row] = height
     return height
-
-
-def new_workbook() -> Workbook:
-    """An empty openpyxl workbook for sheets of tables (``write_table_sheet``), its default font 宋体 11 as Chinese
-    spreadsheet programs have it (and ``workbook_writer``): a column's width is counted in digits of that font, so
-    a program that has it lays the columns out as ipdesk did."""
-    from copy import copy
-
-    from openpyxl import Workbook
-    from openpyxl.utils.indexed_list import IndexedList
-
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])  # the one sheet a new workbook comes with
-    fonts = workbook._fonts  # type: ignore[attr-defined]  # the style table; its first font is the default
-    default = copy(fonts[0])
-    default.name, default.family, default.scheme = BODY_FONT, None, None
-    workbook._fonts = IndexedList([default, *list(fonts)[1:]])  # type: ignore[attr-defined]
-    return workbook
-
-
-def write_table_sheet(workbook, table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Worksheet:
-    """Add ``table`` to an openpyxl workbook as a sheet (``table_sheet``), for callers that go on with openpyxl."""
-    return add_to_workbook(workbook, table_sheet(table, heading, metrics, width))
 
 
 def table_sheet(table: Table, heading: SheetHeading, metrics: Metrics, width: float) -> Sheet:
@@ -288,92 +259,6 @@ def table_sheet(table: Table, heading: SheetHeading, metrics: Metrics, width: fl
     )
     sheet.row_breaks = _page_breaks(sheet, header_row, heights, closing_rows, sum(points))
     return sheet
-
-
-def add_to_workbook(workbook: Workbook, model: Sheet) -> Worksheet:
-    """``model`` as a sheet of an openpyxl workbook: the same cells, looks, merged ranges, sizes and print setup
-    ``workbook_writer`` writes (a look's style objects are made once and copied, as openpyxl copies a style)."""
-    from copy import copy
-
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.merge import MergedCellRange
-    from openpyxl.worksheet.pagebreak import Break
-
-    sheet = workbook.create_sheet(model.name)
-    sheet.sheet_state = model.state
-    for number, width in model.widths.items():
-        sheet.column_dimensions[column_letter(number)].width = width
-    thin = Side(style="thin", color="000000")
-    styles: dict[Look, Any] = {}  # a look's style array (``_style``, openpyxl's own, as each cell has one)
-    cells: dict[tuple[int, int], Any] = sheet._cells
-    for (row, column), found in sorted(model.cells.items()):
-        cell: Any
-        if found.merged:
-            cell = cells[row, column] = MergedCell(sheet, row, column)
-        else:
-            cell = sheet.cell(row, column)
-            cell.value = found.value
-            if found.kind == "s":
-                cell.data_type = "s"  # a text, never a formula
-        look = found.look
-        if look == PLAIN:
-            continue
-        style = styles.get(look)
-        if style is not None:
-            cell._style = copy(style)
-            continue
-        if look.font is not None:
-            name, size, bold = look.font
-            cell.font = Font(name=name, size=size, bold=bold)
-        if look.fill:
-            cell.fill = PatternFill("solid", fgColor=look.fill)
-        if look.border != NO_BORDER:
-            left, right, top, bottom = (thin if side else None for side in look.border)
-            cell.border = Border(left=left, right=right, top=top, bottom=bottom)
-        if look.align is not None:
-            horizontal, vertical, wrap = look.align
-            cell.alignment = Alignment(horizontal=horizontal or None, vertical=vertical or None, wrap_text=wrap)
-        if look.number_format != "General":
-            cell.number_format = look.number_format
-        if look.quote_prefix:
-            cell.quotePrefix = True
-        styles[look] = copy(cell._style)
-    for first_row, first_column, last_row, last_column in model.merged:
-        reference = f"{column_letter(first_column)}{first_row}:{column_letter(last_column)}{last_row}"
-        start = cells[first_row, first_column]._style
-        merged = MergedCellRange(sheet, reference)  # (its first cell already has the borders this would give it)
-        cells[first_row, first_column]._style = start
-        sheet.merged_cells.add(merged)
-    for row, height in model.heights.items():
-        sheet.row_dimensions[row].height = height
-    if model.frozen_rows:
-        sheet.freeze_panes = f"A{model.frozen_rows + 1}"
-    if model.title_rows:
-        sheet.print_title_rows = f"{model.title_rows[0]}:{model.title_rows[1]}"
-    printing = model.printing
-    if printing is not None:
-        _page_setup(sheet, printing)
-    for row in model.row_breaks:
-        sheet.row_breaks.append(Break(id=row))
-    return sheet
-
-
-def _page_setup(sheet: Worksheet, printing: Printing) -> None:
-    setup = sheet.page_setup
-    setup.orientation = "landscape" if printing.landscape else "portrait"
-    setup.paperSize = printing.paper_size
-    setup.fitToWidth = printing.fit_width
-    setup.fitToHeight = printing.fit_height
-    fit, footer, header = sheet.sheet_properties.pageSetUpPr, sheet.oddFooter, sheet.oddHeader
-    assert fit is not None and footer is not None and header is not None  # openpyxl makes them with every sheet
-    fit.fitToPage = printing.fit_width > 0
-    sheet.print_options.horizontalCentered = printing.centered
-    margins = sheet.page_margins
-    margins.left, margins.right, margins.top, margins.bottom, margins.header, margins.footer = printing.margins
-    for part, given in ((header.right, printing.header_right), (footer.center, printing.footer_center)):
-        if given is not None:
-            part.text, part.font, part.size = given
 
 
 def print_scale(table_points: float) -> float:

@@ -1,7 +1,7 @@
 """The table engine's data: a table is columns, rows of cells, optional group heading rows and per-cell hints.
 
 Any report defines its tables with these (``ipdesk.reports.layout`` does it for a unit's return; the city's
-consolidated reports do it for theirs) and gets both a workbook sheet (``excel_table.write_table_sheet``) and a PDF
+consolidated reports do it for theirs) and gets both a workbook sheet (``excel_table.table_sheet``) and a PDF
 section (``pdf_table.TableBlock``) from the same definition, laid out with the same column proportions:
 
 - ``Column``: its header (``|`` marks where a header may break: ``完成|进度``) and its kind — ``text`` wraps and
