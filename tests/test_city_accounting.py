@@ -25,7 +25,7 @@ from ipdesk.domain.periods import PeriodKind
 from ipdesk.domain.returns import Timeliness
 from ipdesk.signing.identity import KeyStore
 
-from .unit_desk import UnitDesk
+from .unit_desk import UnitDesk, new_workspace
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
 TODAY = dt.date(2025, 10, 20)
@@ -44,12 +44,12 @@ SENT = {  # unit → (period, day received)
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     root = tmp_path_factory.mktemp("accounting")
-    ws = Workspace(root / "city.db", actor="张主任")
+    ws = new_workspace(root / "city.db", actor="张主任")
     ws.signoff._keys = KeyStore(root / "city-keys")
     desks = {}
     for unit in (SCJ, FAYUAN, BEILIN, KEJI):
         desk = desks[unit] = UnitDesk(root / unit, unit)
-        desk.ws.signoff.keys.create(unit, "李强", "单位签署口令", now=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+        desk.create_key(now=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
         ws.trust.add(desk.certificate())
     ws.city.change_settings(collecting_from="2025-07")
     for unit, sent in SENT.items():

@@ -24,7 +24,7 @@ from ipdesk.signing.identity import KeyStore
 
 from .conftest import keep_for_review, libreoffice_convert, needs_soffice
 from .test_report_pages import page_count
-from .unit_desk import UnitDesk
+from .unit_desk import UnitDesk, new_workspace, premade_keys
 
 SCJ, FAYUAN, BEILIN, KEJI = "市市场监管局(知识产权局)", "市法院", "碑林区人民政府", "市科技局"
 TODAY = dt.date(2025, 10, 20)  # September's returns are due on 5 October
@@ -44,13 +44,14 @@ def city(tmp_path_factory):
             files.append(desks[unit].sign(period, root / "out")[".xlsx"])
     for unit in (BEILIN, KEJI):
         files.append(desks[unit].sign("2025-09", root / "out")[".xlsx"])
-    ws = Workspace(root / "city.db", actor="张主任")
+    ws = new_workspace(root / "city.db", actor="张主任")
     ws.signoff._keys = KeyStore(root / "city-keys")
     for desk in desks.values():
         ws.trust.add(desk.certificate())
     results = ws.city.import_files(files, today=TODAY)
     assert {r.outcome.value for r in results} == {"已导入"}
-    ws.city.return_to_unit(KEJI, "2025-09", "请补充", None, root / "fb", CITY_PASS, "张主任", create=True)
+    with premade_keys():
+        ws.city.return_to_unit(KEJI, "2025-09", "请补充", None, root / "fb", CITY_PASS, "张主任", create=True)
     yield ws, desks, root
     ws.close()
     for desk in desks.values():
