@@ -419,6 +419,22 @@ def test_chinese_font_is_available(qapp):
     assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
 
 
+def test_bundled_font_families_are_the_faces_of_the_bundled_file(qapp):
+    # register_fonts takes a system listing these families to have the bundled font installed (and does not read
+    # the file again): they must be the file's own faces.
+    from PySide6.QtGui import QFontDatabase
+
+    from ipdesk.paths import resources_dir
+    from ipdesk.ui.fonts import BUNDLED_FAMILIES, BUNDLED_FONT
+
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / BUNDLED_FONT))
+    assert font_id >= 0
+    try:
+        assert sorted(QFontDatabase.applicationFontFamilies(font_id)) == sorted(BUNDLED_FAMILIES)
+    finally:
+        QFontDatabase.removeApplicationFont(font_id)
+
+
 # `python -m ipdesk --smoke-test`, then the names of the modules the clerk's window needed, on stderr
 SMOKE_TEST_AND_MODULES = """
 import runpy, sys
