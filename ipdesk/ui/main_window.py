@@ -445,11 +445,11 @@ class MainWindow(QMainWindow):
         counts = self.ws.evidence.counts(self.unit, self.period)
         self.comments = self.ws.reports.comments(self.unit, self.period)
         marks = self._comment_marks()
-        rows = [
-            self._task_row(r, counts, marks)
-            for r in self.ws.progress.seen(self.unit, self.period)  # with the former tasks of this period, read-only
-            if r.task.kind is not TaskKind.INDICATOR
+        seen = [  # with the former tasks of this period, read-only
+            r for r in self.ws.progress.seen(self.unit, self.period) if r.task.kind is not TaskKind.INDICATOR
         ]
+        lights = self.ws.lights.for_tasks(r.progress for r in seen)
+        rows = [self._task_row(r, light, counts, marks) for r, light in zip(seen, lights, strict=True)]
         self.model.set_rows(rows)
         self.former = self.ws.progress.former(self.unit)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
@@ -612,14 +612,15 @@ class MainWindow(QMainWindow):
         target = stops[0] if current is None else stops[(current + direction) % len(stops)]
         target[1].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _task_row(self, row: TaskProgress, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
-        """A row of the task table: the task, its light, its evidence count and its 意见 mark."""
+    def _task_row(self, row: TaskProgress, light: Light, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
+        """A row of the task table: the task, its light (none for a former task), its evidence count and its 意见
+        mark."""
         seq = row.task.seq
         return TaskRow(
             row.task,
             row.role,
             row.progress,
-            self.ws.lights.for_task(row.progress) if row.former is None else Light.NONE,
+            light if row.former is None else Light.NONE,
             counts.get(seq, 0),
             marks.get(seq, ""),
             row.former,
@@ -675,7 +676,8 @@ class MainWindow(QMainWindow):
         if row.progress.period != self.period:  # a draft of another period saved on retry
             return
         counts = self.ws.evidence.counts(self.unit, self.period)
-        self.model.update_row(self._task_row(row, counts, self._comment_marks()))
+        light = self.ws.lights.for_task(row.progress)
+        self.model.update_row(self._task_row(row, light, counts, self._comment_marks()))
         before = self.status
         self._after_change()
         message = self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S"))
