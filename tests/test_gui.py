@@ -445,6 +445,9 @@ except SystemExit as done:
     import gc
     print("modules:", " ".join(sorted(sys.modules)), file=sys.stderr)
     print("collector:", "on" if gc.isenabled() else "off", gc.get_freeze_count(), file=sys.stderr)
+    made = vars(sys.modules["PySide6.QtWidgets"])  # the Python types PySide6 has made (it makes them when first used)
+    names = ("QMessageBox", "QFileDialog", "QCalendarWidget")
+    print("types:", " ".join(name for name in names if name in made), file=sys.stderr)
     raise
 """
 
@@ -474,6 +477,11 @@ def test_smoke_test_command(tmp_path):
     # made frozen out of its way (ipdesk.collector).
     collector = next(line for line in result.stderr.splitlines() if line.startswith("collector: ")).split()
     assert collector[1] == "on" and int(collector[2]) > 10_000
+    # Message boxes and file dialogs are imported where they are shown: the start makes no Python type for them
+    # (where PySide6 makes its types when first used: a type the program never uses, QCalendarWidget, is not made).
+    types = next(line for line in result.stderr.splitlines() if line.startswith("types:")).split()[1:]
+    if "QCalendarWidget" not in types:
+        assert types == []
 
 
 def test_qt_speaks_chinese(qapp):
