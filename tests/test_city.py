@@ -643,7 +643,7 @@ def test_the_day_received_decides_whether_a_return_came_on_time(tmp_path, city):
     """A return signed on 2 October and handed in on a USB stick on the 3rd is on time, though imported on the 20th."""
     unit = "莲湖区人民政府"
     desk = UnitDesk(tmp_path / unit, unit)
-    desk.ws.signoff.keys.create(unit, "李强", PASS, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    desk.create_key(now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
     signed_on = dt.datetime(2025, 10, 2, 9, 0, tzinfo=dt.UTC)
     files = desk.sign("2025-09", tmp_path / "out", now=signed_on)
     city.trust.add(desk.certificate())
@@ -654,7 +654,7 @@ def test_the_day_received_decides_whether_a_return_came_on_time(tmp_path, city):
     cell = city.city.matrix(today=TODAY).cell(unit, "2025-09")
     assert cell.returns[0].first_received == dt.date(2025, 10, 3) and cell.returns[0].on_time is True
     late = UnitDesk(tmp_path / "late", "灞桥区人民政府")
-    late.ws.signoff.keys.create("灞桥区人民政府", "李强", PASS, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    late.create_key(now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
     city.trust.add(late.certificate())
     city.city.import_files([late.sign("2025-09", tmp_path / "late-out", now=signed_on)[".xlsx"]], today=TODAY)
     assert city.city.matrix(today=TODAY).cell("灞桥区人民政府", "2025-09").late == 1  # received the 20th

@@ -31,7 +31,7 @@ from .conftest import open_copy
 UNIT, PERIOD, PASS = "碑林区人民政府", "2025Q3", "签署口令2025"
 needs = {
     tool: pytest.mark.skipif(not shutil.which(tool), reason=f"{tool} is not installed")
-    for tool in ("pdfsig", "openssl")
+    for tool in ("pdfsig", "openssl", "pdftoppm", "zbarimg")
 }
 
 
@@ -427,12 +427,36 @@ def test_openssl_agrees_on_the_p7s(signed, tmp_path):
     assert openssl(changed) != 0
 
 
-def test_qr_code_says_unit_period_version_and_digest(signed):
+@needs["pdftoppm"]
+@needs["zbarimg"]
+def test_qr_code_says_unit_period_version_and_digest(signed, tmp_path):
+    """zbar, a real reader, reads the printed QR code off the signed PDF's stamp (its page at 150 dpi)."""
     from ipdesk.reports.pdf import qr_text
 
-    ws, _ = signed
+    ws, paths = signed
     snapshot = ws.signoff.signed(UNIT, PERIOD).snapshot
     assert qr_text(snapshot) == f"ipdesk|{UNIT}|{PERIOD}|v1|{snapshot.sha256()}"
+    pages = subprocess.run(["pdftotext", str(paths[".pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    stamp = next(n for n, text in enumerate(pages.split("\f"), 1) if "电子签署" in text)
+    page = tmp_path / "stamp"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            str(stamp),
+            "-l",
+            str(stamp),
+            "-singlefile",
+            str(paths[".pdf"]),
+            str(page),
+        ],
+        check=True,
+    )
+    found = subprocess.run(["zbarimg", "-q", "--raw", "-Sbinary", str(page.with_suffix(".png"))], capture_output=True)
+    assert found.returncode == 0 and found.stdout.rstrip(b"\n").decode("utf-8") == qr_text(snapshot)
 
 
 # -- the commands -----------------------------------------------------------------------------------------------
@@ -619,3 +643,57 @@ def test_the_pdf_is_signed_with_the_unlocked_key_as_pyhanko_would_sign_it(tmp_pa
 
 # every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
 pytestmark = pytest.mark.usefixtures("both_readers")
+
+
+@pytest.mark.parametrize("key_size", [2048, 4096])
+def test_the_room_kept_for_the_pdf_signature_holds_it_with_room_to_spare(tmp_path, key_size):
+    """ipdesk tells pyHanko how much room the signature takes instead of letting it make a trial signature to
+    measure: the room holds the real signature with at least 1 KB to spare, for a key of 4096 bits and for a
+    certificate with long Chinese names and extensions, issued by a city authority with a long name of its own."""
+    import io
+
+    from asn1crypto import cms
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ipdesk.signing.identity import Identity
+    from ipdesk.signing.pdf import check_pdf, sign_pdf, signature_room
+
+    unit = "西安高新技术产业开发区管理委员会知识产权和市场监督管理局" * 2
+    now = dt.datetime.now(dt.UTC)
+    issuer_key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    issuer = x509.Name(
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "西安市知识产权强市建设领导小组办公室电子认证中心" * 3)]
+        + [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"第{n}分中心证书签发部门") for n in range(6)]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, unit),
+                    x509.NameAttribute(NameOID.COMMON_NAME, "欧阳" * 8),
+                ]
+            )
+        )
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(f"u{n}.example.cn") for n in range(20)]), False)
+        .sign(issuer_key, hashes.SHA256())
+    )
+    identity = Identity(unit, certificate, key)
+    page = io.BytesIO()
+    canvas = Canvas(page)
+    canvas.drawString(72, 720, "ipdesk")
+    canvas.save()
+    signed = sign_pdf(page.getvalue(), identity, {}, reason="审核签署", location=unit, return_text='{"a": 1}')
+    assert check_pdf(signed).intact
+    contents = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0].sig_object["/Contents"]
+    used = len(cms.ContentInfo.load(bytes(contents), strict=False).dump())
+    room = signature_room(identity)
+    assert len(contents) * 2 == room  # the hex digits kept
+    assert room // 2 - used >= 1024, (room // 2, used)

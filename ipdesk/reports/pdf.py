@@ -178,21 +178,16 @@ def qr_text(snapshot: ReportSnapshot) -> str:
 
 
 def _draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
-    from reportlab.graphics.barcode import qrencoder
+    from ipdesk.reports import qr
 
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.L)
-    code.addData(text)
-    code.make()
-    count = code.getModuleCount()
+    grid = qr.modules(text)
     border = 2
-    module = size / (count + 2 * border)
+    module = size / (len(grid) + 2 * border)
     canvas.setFillColorRGB(0, 0, 0)
-    for row, cells in enumerate(code.modules):
-        for column, dark in enumerate(cells):
-            if dark:
-                canvas.rect(
-                    x + (column + border) * module, y + size - (row + border + 1) * module, module, module, 0, 1
-                )
+    for row, column, length in qr.dark_runs(grid):  # a row's adjacent dark modules as one rectangle
+        canvas.rect(
+            x + (column + border) * module, y + size - (row + border + 1) * module, length * module, module, 0, 1
+        )
 
 
 def _draw_stamp(canvas, snapshot: ReportSnapshot, styles: ReportStyles, x: float, top: float, width: float) -> None:

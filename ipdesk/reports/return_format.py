@@ -13,6 +13,7 @@ newer major version is refused with ``FormatTooNew`` ("请升级 ipdesk"), never
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -208,8 +209,10 @@ def _period_facts(code: str) -> tuple[str, str, str]:
 
 
 # -- reading any format ------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=16)  # an import verifies a return, then stores it beside the one before: read once
 def read_return(text: str) -> ReturnDocument:
-    """Read a signed return's text in any format this release knows.
+    """Read a signed return's text in any format this release knows (what is read is immutable, so a text read
+    again is given the same document).
 
     Raises ``FormatTooNew`` for a newer major format and ``BadDocument`` for anything that is not a return.
     """

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -65,10 +65,11 @@ class Cell:
     value: object = None  # str, int, float or None
     format: str = ""  # an Excel number format code for a number ("" = General)
     fill: str = ""  # background colour as RRGGBB (a light), "" for none
+    # What the cell shows (``format_value``): made once, since every layout pass of both writers asks for it.
+    text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
-        return format_value(self.value, self.format)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", format_value(self.value, self.format))
 
 
 @dataclass(frozen=True)

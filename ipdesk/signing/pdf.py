@@ -78,8 +78,21 @@ def sign_pdf(pdf: bytes, identity: Identity, seal: dict, reason: str, location: 
         reason=reason,
         location=location,
     )
-    signers.sign_pdf(writer, metadata, signer=signer, output=out)
+    signers.sign_pdf(writer, metadata, signer=signer, output=out, bytes_reserved=signature_room(identity))
     return out.getvalue()
+
+
+def signature_room(identity: Identity) -> int:
+    """The room kept in the PDF for the signature (the CMS object, written as hex digits). Left to itself, pyHanko
+    makes a whole trial signature to measure it, which costs as much as the real one. The CMS holds the certificate
+    twice (as the signer's and in the signer's certificate store), the issuer's name twice (the signer's identifier
+    and the signing-certificate attribute), the signature value and about 300 bytes of fixed structure; 2 KB more is
+    room to spare."""
+    certificate = identity.certificate
+    key = certificate.public_key()
+    key_bytes = key.key_size // 8 if isinstance(key, rsa.RSAPublicKey) else 512
+    size = 2 * len(certificate.public_bytes(serialization.Encoding.DER)) + 2 * len(certificate.issuer.public_bytes())
+    return 2 * (size + key_bytes + 2048)
 
 
 _HASHES: dict[str, hashes.HashAlgorithm] = {

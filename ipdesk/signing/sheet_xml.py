@@ -23,10 +23,12 @@ document type declarations (a part with one is left to openpyxl).
 
 from __future__ import annotations
 
+import functools
 import math
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -175,9 +177,18 @@ def _bool(value: object) -> bool:
     return bool(value)
 
 
+@functools.lru_cache(maxsize=256)  # asked for every element: a sheet has a handful of different tags
 def _local(tag: str) -> str:
     """A tag without its namespace (as ``workbook_bounds`` matches them)."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _count_by_name(root: ElementTree.Element) -> Counter[str]:
+    """How many elements of each name (namespace left out) ``root`` holds, at any depth, itself included."""
+    found: Counter[str] = Counter()
+    for tag, count in Counter(element.tag for element in root.iter()).items():
+        found[_local(tag)] += count
+    return found
 
 
 def _unescape(value: str) -> str:
@@ -646,14 +657,15 @@ def _read_sheet(
     cells_before = budget.cells
     row_counter = 0
     rows = [row for data in once[f"{MAIN}sheetData"] for row in data if row.tag == _ROW]
-    if len(rows) != sum(1 for e in root.iter() if _local(e.tag) == "row"):
+    names = _count_by_name(root)
+    if len(rows) != names["row"]:
         raise Unsupported("a row outside the sheet's data")  # the bounds' scan refuses it
     budget.rows += len(rows)
     if budget.rows > budget.limits.max_rows * ROW_ELEMENTS_PER_ROW:
         raise Unsupported("beyond the bounds")
     for row in rows:
         row_counter = _row(row, row_counter, sheet, styles, strings, budget)
-    if sum(1 for e in root.iter() if _local(e.tag) == "c") != budget.cells - cells_before:
+    if names["c"] != budget.cells - cells_before:
         raise Unsupported("cells outside rows")  # counted by the bounds' scan, not read here: let it count them
     columns = list(root.iter(_COL))
     if sum(bounds.column_span(c.get("min"), c.get("max")) for c in columns) > MAX_COLUMN_SPANS:
@@ -663,7 +675,7 @@ def _read_sheet(
     for element in once[f"{MAIN}headerFooter"]:
         sheet.HeaderFooter = _header_footer(element)
     merged = [m.get("ref", "") for e in once[f"{MAIN}mergeCells"] for m in e if m.tag == f"{MAIN}mergeCell"]
-    if len(merged) != sum(1 for e in root.iter() if _local(e.tag) == "mergeCell"):
+    if len(merged) != names["mergeCell"]:
         raise Unsupported("merged ranges outside their list")
     _merge(sheet, merged, budget)
 
