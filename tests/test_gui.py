@@ -419,6 +419,22 @@ def test_chinese_font_is_available(qapp):
     assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
 
 
+def test_bundled_font_families_are_the_faces_of_the_bundled_file(qapp):
+    # register_fonts takes a system listing these families to have the bundled font installed (and does not read
+    # the file again): they must be the file's own faces.
+    from PySide6.QtGui import QFontDatabase
+
+    from ipdesk.paths import resources_dir
+    from ipdesk.ui.fonts import BUNDLED_FAMILIES, BUNDLED_FONT
+
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / BUNDLED_FONT))
+    assert font_id >= 0
+    try:
+        assert sorted(QFontDatabase.applicationFontFamilies(font_id)) == sorted(BUNDLED_FAMILIES)
+    finally:
+        QFontDatabase.removeApplicationFont(font_id)
+
+
 # `python -m ipdesk --smoke-test`, then the names of the modules the clerk's window needed, on stderr
 SMOKE_TEST_AND_MODULES = """
 import runpy, sys
@@ -429,6 +445,9 @@ except SystemExit as done:
     import gc
     print("modules:", " ".join(sorted(sys.modules)), file=sys.stderr)
     print("collector:", "on" if gc.isenabled() else "off", gc.get_freeze_count(), file=sys.stderr)
+    made = vars(sys.modules["PySide6.QtWidgets"])  # the Python types PySide6 has made (it makes them when first used)
+    names = ("QMessageBox", "QFileDialog", "QCalendarWidget")
+    print("types:", " ".join(name for name in names if name in made), file=sys.stderr)
     raise
 """
 
@@ -458,6 +477,11 @@ def test_smoke_test_command(tmp_path):
     # made frozen out of its way (ipdesk.collector).
     collector = next(line for line in result.stderr.splitlines() if line.startswith("collector: ")).split()
     assert collector[1] == "on" and int(collector[2]) > 10_000
+    # Message boxes and file dialogs are imported where they are shown: the start makes no Python type for them
+    # (where PySide6 makes its types when first used: a type the program never uses, QCalendarWidget, is not made).
+    types = next(line for line in result.stderr.splitlines() if line.startswith("types:")).split()[1:]
+    if "QCalendarWidget" not in types:
+        assert types == []
 
 
 def test_qt_speaks_chinese(qapp):

@@ -47,6 +47,26 @@ def test_thresholds_are_settings():
         Thresholds(green=0.8, yellow=0.9)
 
 
+def test_the_lights_of_several_tasks_are_each_tasks_light_under_the_workspaces_thresholds(ws):
+    # The embedded plan runs 2022-07-01 … 2025-12-31 (1280 days); by the end of June 2024, 731 of them have passed:
+    # 57.1% is expected. With green at 100% of that and yellow at 90%: 60 is green, 55 yellow (96%), 30 red.
+    ws.settings.update({ws.settings.LIGHT_GREEN: "1.0", ws.settings.LIGHT_YELLOW: "0.9"})
+    assert ws.lights.expected_percent("2024-06") == pytest.approx(731 / 1280 * 100, abs=0.05)
+    june = Period.parse("2024-06")
+    cases = [
+        (TaskStatus.IN_PROGRESS, 60, Light.GREEN),
+        (TaskStatus.IN_PROGRESS, 55, Light.YELLOW),
+        (TaskStatus.IN_PROGRESS, 30, Light.RED),
+        (TaskStatus.DONE, None, Light.GREEN),
+        (TaskStatus.LAGGING, 95, Light.RED),
+        (None, None, Light.NONE),
+    ]
+    progresses = [Progress(1, "碑林区人民政府", june, status, percent) for status, percent, _ in cases]
+    lights = ws.lights.for_tasks(iter(progresses))  # any iterable, the thresholds read once
+    assert lights == [light for *_, light in cases]
+    assert lights == [ws.lights.for_task(p) for p in progresses]
+
+
 def test_indicator_light():
     assert indicator_light(20, 20, T) is Light.GREEN
     assert indicator_light(18, 20, T) is Light.YELLOW

@@ -9,6 +9,7 @@ checked (``PRAGMA foreign_key_check``) before the transaction commits.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -31,8 +32,22 @@ class Step:
 
 
 def steps(folder: Path | None = None) -> list[Step]:
-    """The migration steps in order; numbering must run 1, 2, 3 … without gaps."""
-    folder = folder or migrations_dir()
+    """The migration steps in order; numbering must run 1, 2, 3 … without gaps.
+
+    The program's own steps (``folder`` None) are part of the installed program: they are read once per process
+    (opening a workspace asks for them several times). Another folder is read each time it is asked for.
+    """
+    if folder is None:
+        return list(_own_steps())
+    return _read_steps(folder)
+
+
+@functools.cache
+def _own_steps() -> tuple[Step, ...]:
+    return tuple(_read_steps(migrations_dir()))
+
+
+def _read_steps(folder: Path) -> list[Step]:
     found = []
     for path in sorted(folder.glob("*.sql")):
         match = _STEP_NAME.match(path.name)

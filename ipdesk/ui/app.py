@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+# QMessageBox and QFileDialog are imported where a message or a file dialog is shown: the start makes no
+# Python type (nor its enums) for them.
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ipdesk import collector
 from ipdesk.domain.errors import CorruptDatabase, IpdeskError, WorkspaceInUse
@@ -57,6 +60,8 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
         if quiet:
             print(f"ipdesk：错误：{error}", file=sys.stderr)
         else:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "ipdesk", str(error))
 
     def read_only() -> Workspace | None:
@@ -72,6 +77,8 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
         if quiet:
             fail(error)
             return None
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(None, "ipdesk", f"{error}\n\n以只读方式打开查看吗？")
         if answer != QMessageBox.StandardButton.Yes:
             return None
@@ -80,6 +87,8 @@ def open_workspace(db_path: Path | None, quiet: bool) -> Workspace | None:
         if quiet:
             fail(error)
             return None
+        from PySide6.QtWidgets import QMessageBox
+
         newest = Workspace.newest_good_backup(db_path)
         box = QMessageBox(QMessageBox.Icon.Warning, "ipdesk", str(error))
         restore = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ipdesk.ui.operations import run_in_background
 from ipdesk.workspace import Workspace
@@ -28,6 +28,8 @@ def offer_newest_backup(parent: QWidget, ws: Workspace, problem: str, note: str 
 
     ``note`` is added to the message (where unsaved text was kept); ``before_restore`` runs just before the damaged
     file is replaced (the window lets go of what it held)."""
+    from PySide6.QtWidgets import QMessageBox
+
     newest = Workspace.newest_good_backup(ws.path) if ws.path is not None else None
     if newest is None:
         QMessageBox.critical(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ipdesk.ui.log_file import log_path, write_log
 from ipdesk.workspace.errors import is_damaged_database, user_message
@@ -56,6 +56,8 @@ class ErrorHandler(QObject):
 
     def tell(self, error: BaseException) -> None:
         """Show ``error`` in Chinese (already logged); a damaged database goes to the window's offer of a backup."""
+        from PySide6.QtWidgets import QMessageBox
+
         if is_damaged_database(error) and self.on_damage is not None:
             self.on_damage(user_message(error))
             return

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+
+# QMessageBox and QFileDialog are imported where a message or a file dialog is shown: the start makes no
+# Python type (nor its enums) for them.
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
@@ -445,11 +447,11 @@ class MainWindow(QMainWindow):
         counts = self.ws.evidence.counts(self.unit, self.period)
         self.comments = self.ws.reports.comments(self.unit, self.period)
         marks = self._comment_marks()
-        rows = [
-            self._task_row(r, counts, marks)
-            for r in self.ws.progress.seen(self.unit, self.period)  # with the former tasks of this period, read-only
-            if r.task.kind is not TaskKind.INDICATOR
+        seen = [  # with the former tasks of this period, read-only
+            r for r in self.ws.progress.seen(self.unit, self.period) if r.task.kind is not TaskKind.INDICATOR
         ]
+        lights = self.ws.lights.for_tasks(r.progress for r in seen)
+        rows = [self._task_row(r, light, counts, marks) for r, light in zip(seen, lights, strict=True)]
         self.model.set_rows(rows)
         self.former = self.ws.progress.former(self.unit)
         self.locked_because = self.lock_reason()  # asked once per load: the table's rows all share it
@@ -612,14 +614,15 @@ class MainWindow(QMainWindow):
         target = stops[0] if current is None else stops[(current + direction) % len(stops)]
         target[1].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _task_row(self, row: TaskProgress, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
-        """A row of the task table: the task, its light, its evidence count and its 意见 mark."""
+    def _task_row(self, row: TaskProgress, light: Light, counts: dict[int, int], marks: dict[int, str]) -> TaskRow:
+        """A row of the task table: the task, its light (none for a former task), its evidence count and its 意见
+        mark."""
         seq = row.task.seq
         return TaskRow(
             row.task,
             row.role,
             row.progress,
-            self.ws.lights.for_task(row.progress) if row.former is None else Light.NONE,
+            light if row.former is None else Light.NONE,
             counts.get(seq, 0),
             marks.get(seq, ""),
             row.former,
@@ -675,7 +678,8 @@ class MainWindow(QMainWindow):
         if row.progress.period != self.period:  # a draft of another period saved on retry
             return
         counts = self.ws.evidence.counts(self.unit, self.period)
-        self.model.update_row(self._task_row(row, counts, self._comment_marks()))
+        light = self.ws.lights.for_task(row.progress)
+        self.model.update_row(self._task_row(row, light, counts, self._comment_marks()))
         before = self.status
         self._after_change()
         message = self.tr("已自动保存 {0}").format(dt.datetime.now().strftime("%H:%M:%S"))
@@ -753,6 +757,8 @@ class MainWindow(QMainWindow):
 
     def may_edit(self) -> bool:
         """Asked before the first change to a submitted report: changing it withdraws the submission."""
+        from PySide6.QtWidgets import QMessageBox
+
         if self.status is not ReportStatus.SUBMITTED or self.ws.read_only:
             return True
         state = self.ws.reports.state(self.unit, self.period)
@@ -820,6 +826,8 @@ class MainWindow(QMainWindow):
         self.help_dialog.raise_()
 
     def carry_forward_one(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         row = self.editor.row
         if row is not None and row.former is not None:
             self.show_message(row.former.read_only_reason(self.unit))
@@ -868,6 +876,8 @@ class MainWindow(QMainWindow):
         )
 
     def submit(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         self.flush()
         if not self._agree_to_open_comments() or not self._agree_to_carried():
             return
@@ -904,6 +914,8 @@ class MainWindow(QMainWindow):
 
     def _agree_to_carried(self) -> bool:
         """提交审核 with 工作进展 that repeat the previous period word for word: say how many, list them, go back."""
+        from PySide6.QtWidgets import QMessageBox
+
         same = [
             seq for seq, fields in self.ws.progress.carried(self.unit, self.period).items() if "achievements" in fields
         ]
@@ -930,6 +942,8 @@ class MainWindow(QMainWindow):
 
     def _agree_to_open_comments(self) -> bool:
         """提交审核 with comments of the 退回 not marked 已处理: list them and let the clerk go back to them."""
+        from PySide6.QtWidgets import QMessageBox
+
         still_open = [c for c in self.comments if not c.answered]
         if not still_open:
             return True
@@ -1020,6 +1034,8 @@ class MainWindow(QMainWindow):
 
     def keep_unsaved_text(self) -> Path | None:
         """Write what is not stored to a text file in the user data folder, so that it survives closing."""
+        from PySide6.QtWidgets import QMessageBox
+
         paragraphs = self.unsaved()
         if not paragraphs:
             return None
@@ -1067,6 +1083,8 @@ class MainWindow(QMainWindow):
         )
 
     def revise(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self,
             self.tr("修订"),
@@ -1120,6 +1138,8 @@ class MainWindow(QMainWindow):
 
     def import_feedback_file(self, path: Path) -> None:
         """Verify the city's feedback, open the next version as a draft and show the comments beside the tasks."""
+        from PySide6.QtWidgets import QMessageBox
+
         self.flush()
         try:
             result = self.ws.feedback.import_file(path)
@@ -1143,7 +1163,10 @@ class MainWindow(QMainWindow):
 
     def register_city_certificate(self) -> None:
         """The unit registers the city office's certificate (fingerprint checked by phone) to read its feedback."""
-        from PySide6.QtWidgets import QFileDialog  # its Python type is made when first used, not at the start
+        from PySide6.QtWidgets import (
+            QFileDialog,  # its Python type is made when first used, not at the start
+            QMessageBox,  # its Python type is made when first used, not at the start
+        )
 
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("登记市局证书"), "", self.tr("证书 (*.cer *.crt *.pem *.der);;所有文件 (*)")
@@ -1176,6 +1199,8 @@ class MainWindow(QMainWindow):
         self.show_message(self.tr("已登记市局证书：{0}").format(registration.fingerprint))
 
     def export(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ipdesk.ui.export_dialog import LAST_FOLDER, ExportDialog, open_folder
 
         self.flush()
@@ -1238,6 +1263,8 @@ class MainWindow(QMainWindow):
             self.load_period()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             self.tr("关于 ipdesk"),
@@ -1249,9 +1276,7 @@ class MainWindow(QMainWindow):
         if self.ws.damaged and not getattr(self, "_closing_after_restore", False):
             kept = self.keep_unsaved_text()  # the damaged file takes nothing: what was typed goes to a text file
             if kept is not None:
-                QMessageBox.information(
-                    self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept)
-                )
+                self._tell_kept(kept)
         elif not getattr(self, "_closing_after_restore", False):
             while paragraphs := self.unsaved():
                 choice = self.ask_about_unsaved(len(paragraphs))
@@ -1265,15 +1290,20 @@ class MainWindow(QMainWindow):
                 if kept is None:
                     event.ignore()
                     return
-                QMessageBox.information(
-                    self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept)
-                )
+                self._tell_kept(kept)
                 break
         window_memory.save(MEMORY_KEY, self, self._remembered_splitters(), self._remembered_headers())
         super().closeEvent(event)
 
+    def _tell_kept(self, kept: Path) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(self, self.tr("已另存"), self.tr("没有保存的填写内容已另存到：\n{0}").format(kept))
+
     def ask_about_unsaved(self, count: int) -> str:
         """ "retry", "keep" (write them to a text file and close) or "cancel"."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("还有没保存的内容"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from ipdesk.domain.errors import IpdeskError
 from ipdesk.ui.host import HOST
@@ -77,6 +77,8 @@ def fill_plan_menu(window: MainWindow, menu: QMenu, import_action: QAction, expo
 
 def switch_plan(window: MainWindow, code: str) -> MainWindow | None:
     """Make ``code`` the current plan and show the window for it; returns the new window (None when unchanged)."""
+    from PySide6.QtWidgets import QMessageBox
+
     ws = window.ws
     if code == ws.plan.code:
         return None
@@ -125,6 +127,8 @@ def choose_and_import(window: MainWindow) -> None:
 
 def import_plan(window: MainWindow, path: Path) -> None:
     """Read ``path`` off the GUI thread, then show what it holds (nothing is saved until the clerk accepts)."""
+    from PySide6.QtWidgets import QMessageBox
+
     from ipdesk.ui.plan_import_dialog import PlanImportDialog
 
     window.flush()
@@ -179,7 +183,7 @@ def _choose(window: MainWindow, title: str, missing: str, names: list[str]) -> s
 
 
 def export_task_list(window: MainWindow) -> None:
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     plan = window.ws.plan
     path, _ = QFileDialog.getSaveFileName(

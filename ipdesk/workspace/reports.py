@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,11 @@ class Lights:
     def for_task(self, progress: Progress) -> Light:
         plan = self._ws.plan
         return task_light(progress, plan.start_date, plan.end_date, self.thresholds)
+
+    def for_tasks(self, progresses: Iterable[Progress]) -> list[Light]:
+        """The lights of several tasks (as ``for_task`` gives each), with the thresholds read once."""
+        plan, thresholds = self._ws.plan, self.thresholds
+        return [task_light(progress, plan.start_date, plan.end_date, thresholds) for progress in progresses]
 
     def judge(self, indicator: Indicator, value: float | None, period: str | Period) -> IndicatorJudgement:
         """The indicator's expectation, light and verdict for ``period`` (``domain.lights.judge_indicator``)."""
@@ -236,7 +242,7 @@ class Reports:
         name, when = ws.units.name_of(unit), as_period(period)
         state = self.state(name, when)
         rows = [r for r in ws.progress.for_unit(name, when) if r.task.kind is not TaskKind.INDICATOR]
-        lights = Counter(ws.lights.for_task(r.progress) for r in rows)
+        lights = Counter(ws.lights.for_tasks(r.progress for r in rows))
         statuses = Counter(r.progress.status for r in rows)
         by_light = tuple(
             (light.label, lights[light])
@@ -264,16 +270,15 @@ class Reports:
         ws = self._ws
         name, when = ws.units.name_of(unit), as_period(period)
         found: list[Missing] = []
-        for row in ws.progress.for_unit(name, when):
+        rows = [row for row in ws.progress.for_unit(name, when) if row.task.kind is not TaskKind.INDICATOR]
+        for row, light in zip(rows, ws.lights.for_tasks(row.progress for row in rows), strict=True):
             task, progress = row.task, row.progress
-            if task.kind is TaskKind.INDICATOR:
-                continue
             label = f"第{task.seq}项“{task.name}”"
             if progress.status is None:
                 found.append(Missing("task", task.seq, f"{label}未选择完成状态"))
             if not progress.achievements.strip():
                 found.append(Missing("task", task.seq, f"{label}未填写工作进展及成效"))
-            if ws.lights.for_task(progress) is Light.RED and not progress.problems.strip():
+            if light is Light.RED and not progress.problems.strip():
                 found.append(Missing("task", task.seq, f"{label}为红灯，须在“存在问题”中说明原因"))
         for violation in self.violations(name, when):
             if violation.required:

@@ -128,7 +128,8 @@ class Settings:
         return int(self.get(self.EVIDENCE_MAIL_MB)) * 1024 * 1024
 
     def thresholds(self) -> Thresholds:
-        return Thresholds(float(self.get(self.LIGHT_GREEN)), float(self.get(self.LIGHT_YELLOW)))
+        values = self.all()  # both from one read
+        return Thresholds(float(values[self.LIGHT_GREEN]), float(values[self.LIGHT_YELLOW]))
 
 
 class AuditTrail:
