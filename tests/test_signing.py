@@ -641,10 +641,6 @@ def test_the_pdf_is_signed_with_the_unlocked_key_as_pyhanko_would_sign_it(tmp_pa
         assert ours.sign_raw(data, digest) == theirs.sign_raw(data, digest)
 
 
-# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
-pytestmark = pytest.mark.usefixtures("both_readers")
-
-
 @pytest.mark.parametrize("key_size", [2048, 4096])
 def test_the_room_kept_for_the_pdf_signature_holds_it_with_room_to_spare(tmp_path, key_size):
     """ipdesk tells pyHanko how much room the signature takes instead of letting it make a trial signature to
@@ -697,3 +693,7 @@ def test_the_room_kept_for_the_pdf_signature_holds_it_with_room_to_spare(tmp_pat
     room = signature_room(identity)
     assert len(contents) * 2 == room  # the hex digits kept
     assert room // 2 - used >= 1024, (room // 2, used)
+
+
+# every workbook verified here is read both ways, and must give the same view (conftest.both_readers)
+pytestmark = pytest.mark.usefixtures("both_readers")
