@@ -53,6 +53,24 @@ def test_beyond_the_calendar_only_weekends_are_skipped_and_the_report_says_so():
     assert "2099年" in note and "只顺延周末" in note and "2025" not in note
 
 
+def test_working_days_are_the_calendar_librarys_day_by_day():
+    """ipdesk reads the library's lists once instead of asking its is_workday; every day from 2000 to 2040 must
+    come out as the library says (and, in a year it does not know, as Monday to Friday)."""
+    import chinese_calendar
+
+    day, known_years = dt.date(2000, 1, 1), set()
+    while day.year <= 2040:
+        try:
+            expected = chinese_calendar.is_workday(day)
+            known_years.add(day.year)
+        except NotImplementedError:
+            expected = day.weekday() < 5
+        assert is_working_day(day) is expected, day
+        day += dt.timedelta(days=1)
+    assert {year for year in range(2000, 2041) if holidays_known(year)} == known_years
+    assert {2004, 2025, 2026} <= known_years and 2040 not in known_years
+
+
 def test_the_unit_and_the_office_see_the_same_deadline():
     """The unit's 待办 takes its deadline from the same rule as the office's accounting."""
     items = due_periods(PeriodKind.MONTH, *SPAN, dt.date(2025, 10, 7), 5, submitted=set(), since=FROM_JULY)

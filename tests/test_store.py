@@ -240,3 +240,39 @@ def test_a_saved_edit_survives_the_process_being_killed(tmp_path):
     with Workspace(db) as ws:
         assert ws.progress.get(47, "碑林区", "2025-11").achievements == "断电前保存的内容"
         assert ws.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_cursor_yields_every_row_in_order_across_its_steps():
+    """Iteration reads rows ROWS_PER_STEP at a time: none is lost or repeated at a step's edge, and every step holds
+    the connection's lock."""
+    from ipdesk.store import connection
+
+    db = sqlite3.connect(":memory:", factory=connection.GuardedConnection)
+    db.execute("CREATE TABLE t (n INTEGER)")
+    count = 2 * connection.ROWS_PER_STEP + 3
+    db.executemany("INSERT INTO t VALUES (?)", [(n,) for n in range(count)])
+    assert [n for (n,) in db.execute("SELECT n FROM t ORDER BY n")] == list(range(count))
+    assert list(db.execute("SELECT n FROM t WHERE n < 0")) == []
+
+    steps = []
+    lock = db.lock
+
+    class CountingLock:
+        def acquire(self):
+            steps.append(1)
+            return lock.acquire()
+
+        def release(self):
+            lock.release()
+
+        def __enter__(self):
+            return lock.__enter__()
+
+        def __exit__(self, *exc):
+            return lock.__exit__(*exc)
+
+    db.lock = CountingLock()
+    cursor = db.execute("SELECT n FROM t")
+    steps.clear()  # the statement's own step
+    rows = list(cursor)
+    assert len(rows) == count and len(steps) == 4  # three full or partial steps, then the empty one that ends it

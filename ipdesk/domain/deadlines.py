@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,23 +51,27 @@ class DueState(StrEnum):
 def is_working_day(day: dt.date) -> bool:
     """True on a working day in China: Monday to Friday except statutory holidays, and the 调休 weekend days worked
     in their place. For a year the calendar library does not know yet, Monday to Friday."""
-    import chinese_calendar
-
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year not (yet) published in the library
+    known, holidays, workdays = _calendar()
+    if day.year not in known:  # a year not (yet) published in the library
         return day.weekday() < 5
+    return day in workdays or (day.weekday() < 5 and day not in holidays)
 
 
 def holidays_known(year: int) -> bool:
     """Whether the statutory holidays and 调休 days of ``year`` are known (else only weekends are skipped)."""
+    return year in _calendar()[0]
+
+
+@functools.cache
+def _calendar() -> tuple[range, Mapping[dt.date, object], Mapping[dt.date, object]]:
+    """The years ``chinesecalendar`` knows, its statutory holidays and its 调休 working days, read once.
+
+    Its ``is_workday`` is this rule, but it finds the years it knows by scanning every holiday it lists at each
+    call (some 1,700 dates): a 待办 list of four years of months asked it for some milliseconds at each start."""
     import chinese_calendar
 
-    try:
-        chinese_calendar.is_workday(dt.date(year, 6, 1))
-    except NotImplementedError:
-        return False
-    return True
+    years = [day.year for day in chinese_calendar.holidays]
+    return range(min(years), max(years) + 1), chinese_calendar.holidays, chinese_calendar.workdays
 
 
 def next_working_day(day: dt.date) -> dt.date:
