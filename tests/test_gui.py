@@ -131,8 +131,7 @@ def test_short_columns_are_as_wide_as_qt_would_fit_them(qtbot, workspace):
     qtbot.addWidget(win)
     header = win.table.horizontalHeader()
     header.setMinimumSectionSize(1)
-    win.model.COLUMNS = ("",) * len(win.model.COLUMNS)  # so that the cells decide, not the columns' titles
-    header.headerDataChanged(Qt.Orientation.Horizontal, 0, len(win.model.COLUMNS) - 1)
+    win.model.setHorizontalHeaderLabels([""] * len(win.model.COLUMNS))  # so that the cells decide, not the titles
     win._fit_columns()
     fitted = {column: header.sectionSize(column) for column in FITTED_COLUMNS}
     for column in FITTED_COLUMNS:

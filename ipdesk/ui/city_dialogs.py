@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,17 +101,17 @@ class ReviewTasksModel(TaskTableModel):
             rows.append(TaskRow(task, Role(line.role), progress, Light(line.light), len(line.evidence)))
         self.set_rows(rows)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if section == self.CHANGES and orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr("与{0}相比").format(self.against)
-        return super().headerData(section, orientation, role)
+    def compare_with(self, against: str) -> None:
+        """Name what the newest version is compared with (上期, v1 …) in the last column's header."""
+        self.against = against
+        self.setHeaderData(self.CHANGES, Qt.Orientation.Horizontal, self.tr("与{0}相比").format(against))
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and index.column() == self.CHANGES:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE):
-                return "；".join(self.changes.get(self.rows[index.row()].task.seq, []))
-            return None
-        return super().data(index, role)
+    def _prepare(self, row: TaskRow) -> dict[int, tuple]:
+        """The clerk's cells, and in the last column what changed (shown, as its tip, and sorted by)."""
+        prepared = super()._prepare(row)
+        changes = "；".join(self.changes.get(row.task.seq, []))
+        shown = {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole), int(SORT_ROLE)}
+        return {role: (*cells[: self.CHANGES], changes if role in shown else None) for role, cells in prepared.items()}
 
 
 class ReviewDialog(QDialog):
@@ -250,8 +250,7 @@ class ReviewDialog(QDialog):
                 + f"——单位{state}{said}"
             )
         self.tasks.changes = self.ws.city.changes(self.unit, self.period) if is_latest else {}
-        self.tasks.against = self.ws.city.compared_with(self.unit, self.period) if is_latest else "上期"
-        self.tasks.headerDataChanged.emit(Qt.Orientation.Horizontal, ReviewTasksModel.CHANGES, ReviewTasksModel.CHANGES)
+        self.tasks.compare_with(self.ws.city.compared_with(self.unit, self.period) if is_latest else "上期")
         self.evidence = self.ws.city.evidence(self.unit, self.period, item.version)
         self.evidence_button.setEnabled(bool(self.evidence))
         bad = [e for e in self.evidence if e.state != "verified"]

@@ -6,18 +6,19 @@ import functools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from ipdesk.domain.former_tasks import FORMER_LABEL, FormerTask
 from ipdesk.domain.lights import Light
 from ipdesk.domain.plan import Role, Task
 from ipdesk.domain.progress import Progress
 from ipdesk.domain.statuses import TaskStatus
-from ipdesk.ui.rows_model import RowsTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 2
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # the numbers' columns
+# what a cell of a task table allows: chosen, not edited, dragged or dropped on (as a table model's cells by default)
+CELL_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
 COMMENT_COLOURS = ("#fff3e0", "#5d3200")  # the city's comments: the orange of their box in the editor
 LIGHT_COLOURS = {
@@ -93,7 +94,15 @@ class TaskRow:
 _STATUS_ORDER = list(TaskStatus)
 
 
-class TaskTableModel(RowsTableModel):
+class TaskTableModel(QStandardItemModel):
+    """The clerk's tasks of one period, one row each.
+
+    The cells are Qt's own items, made once when the rows are set, role by role: while it lays out and paints, the
+    view asks a cell's data some twenty times — through the sorting proxy, each question also asks the model for
+    the index and its bounds — and a model written in Python answers every one of those calls in Python (some six
+    thousand for thirty rows at start). Items answer them inside Qt. ``rows`` keeps the rows the cells were made
+    from, in the same order."""
+
     COLUMNS: tuple[str, ...] = (
         "序号",
         "任务类别",
@@ -109,19 +118,23 @@ class TaskTableModel(RowsTableModel):
     # 意见 comes last so that column widths remembered before it existed still fit their columns
     SEQ, CATEGORY, NAME, ROLE, STATUS, PERCENT, LIGHT, EVIDENCE, CHANGED, COMMENT = range(len(COLUMNS))
 
-    rows: list[TaskRow]
-
     def __init__(self, parent=None):
-        super().__init__(parent)
-        # What each row shows, role by role (role → one value per column), made once when the rows are set: the
-        # view asks data() many times per cell while it lays out and paints, and each answer is then a lookup.
-        self._prepared: list[dict[int, tuple]] = []
+        super().__init__(0, len(self.COLUMNS), parent)
+        self.rows: list[TaskRow] = []
+        self.setHorizontalHeaderLabels([self.tr(title) for title in self.COLUMNS])
 
-    def set_rows(self, rows: list) -> None:
+    def set_rows(self, rows: list[TaskRow]) -> None:
+        """Replace every row: the view and the proxy see one reset, not a change per cell."""
         self.beginResetModel()
-        self.rows = rows
-        self._prepared = [self._prepare(row) for row in rows]
-        self.endResetModel()
+        blocked = self.blockSignals(True)  # the items' own insertion signals: the reset stands for them all
+        try:
+            self.setRowCount(0)
+            self.rows = list(rows)
+            for row in self.rows:
+                self.appendRow(self._items(row))
+        finally:
+            self.blockSignals(blocked)
+            self.endResetModel()
 
     def row_of(self, seq: int) -> int:
         for number, row in enumerate(self.rows):
@@ -134,14 +147,24 @@ class TaskTableModel(RowsTableModel):
         if number < 0:
             return
         self.rows[number] = row
-        self._prepared[number] = self._prepare(row)
-        self.refresh_row(number)
+        blocked = self.blockSignals(True)  # one change for the whole row, below, not one per cell and role
+        try:
+            for column, item in enumerate(self._items(row)):
+                self.setItem(number, column, item)
+        finally:
+            self.blockSignals(blocked)
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.COLUMNS) - 1))
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        values = self._prepared[index.row()].get(role)
-        return None if values is None else values[index.column()]
+    def _items(self, row: TaskRow) -> list[QStandardItem]:
+        """The row's cells, each holding every role that has a value (as ``_prepare`` gives them)."""
+        items = [QStandardItem() for _ in self.COLUMNS]
+        for role, values in self._prepare(row).items():
+            for item, value in zip(items, values, strict=True):
+                if value is not None:
+                    item.setData(value, role)
+        for item in items:
+            item.setFlags(CELL_FLAGS)
+        return items
 
     def _prepare(self, row: TaskRow) -> dict[int, tuple]:
         """Every role's values for one row, one per column (None where a column has nothing for that role)."""
