@@ -36,6 +36,15 @@ def test_lenient_input():
     assert Period.parse("2025h1").code == "2025H1"
 
 
+def test_a_text_read_again_gives_the_same_period_and_a_bad_one_is_refused_each_time():
+    """Periods read from text are kept (a history names a hundred periods ten thousand times); a refusal is not."""
+    assert Period.parse("2025-11") is Period.parse("2025-11") == Period(2025, PeriodKind.MONTH, 11)
+    assert Period.parse(" 2025-11") == Period.parse("2025-11")  # another text, the same period
+    for _ in range(2):
+        with pytest.raises(InvalidInput):
+            Period.parse("2025-13")
+
+
 @pytest.mark.parametrize("bad", ["", "2025-13", "2025-00", "2025Q5", "2025H3", "25-11", "十一月", "2025/11", "abc"])
 def test_invalid_periods_are_refused_in_chinese(bad):
     with pytest.raises(InvalidInput) as error:
