@@ -12,7 +12,7 @@ import pytest
 
 from ipdesk import Workspace
 from ipdesk.domain import InvalidInput
-from ipdesk.domain.former_tasks import FormerTask, former_tasks, tasks_seen
+from ipdesk.domain.former_tasks import FormerTask, could_be_former, former_tasks, tasks_seen
 from ipdesk.domain.periods import Period
 from ipdesk.domain.plan import Role
 from ipdesk.domain.statuses import TaskStatus
@@ -181,6 +181,12 @@ def test_the_rule_of_what_a_unit_sees_is_one_function_of_the_plan_and_the_entrie
     ]
     assert [s.task.seq for s in tasks_seen(plan, BEILIN, Period.parse("2026-12"), entered)] == [2, 3]
     assert former_tasks(plan, YANTA, entered) == []
+    # what a reader asks the store for: the entries of the tasks the unit does not answer for, and only those
+    assert 1 in could_be_former(plan, BEILIN) and not {2, 3} & set(could_be_former(plan, BEILIN))
+    assert set(could_be_former(plan, BEILIN)) == {t.seq for t in plan.tasks if t.role_of(BEILIN) is None}
+    narrowed = [(seq, period) for seq, period in entered if seq in could_be_former(plan, BEILIN)]
+    assert former_tasks(plan, BEILIN, narrowed) == former_tasks(plan, BEILIN, entered)
+    assert tasks_seen(plan, BEILIN, october, narrowed) == tasks_seen(plan, BEILIN, october, entered)
 
 
 def test_the_command_line_import_shows_the_caution_and_saves_only_confirmed(tmp_path, capsys):

@@ -75,6 +75,12 @@ class SeenTask:
         return role_or_former_label(self.role)
 
 
+def could_be_former(plan: Plan, unit: str) -> list[int]:
+    """The plan's tasks the unit neither leads nor cooperates on: only its entries for these make former tasks (a
+    reader may ask for the entries of these alone; usually there are none to read)."""
+    return [task.seq for task in plan.tasks if task.role_of(unit) is None]
+
+
 def former_tasks(plan: Plan, unit: str, entered: Iterable[tuple[int, Period]]) -> list[FormerTask]:
     """The unit's former tasks, in task-list order: the plan's tasks it no longer answers for among ``entered``,
     the (task seq, period) pairs for which it has entries. Tasks the plan no longer has at all are not listed (a

@@ -6,7 +6,7 @@ changed field in the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.periods import Period
@@ -140,14 +140,18 @@ def unit_tasks_with_progress(db: Database, plan_id: int, unit: str, period: Peri
     return result
 
 
-def entered_task_periods(db: Database, plan_id: int, unit: str) -> list[tuple[int, str]]:
-    """(task seq, period code) for every task and period in which the unit has progress or evidence."""
+def entered_task_periods(db: Database, plan_id: int, unit: str, seqs: Collection[int]) -> list[tuple[int, str]]:
+    """(task seq, period code) for each of the tasks ``seqs`` and every period in which the unit has progress or
+    evidence for it."""
+    if not seqs:
+        return []
+    wanted = ", ".join("?" * len(seqs))
     rows = db.execute(
         "SELECT t.seq, p.period FROM progress p JOIN task t ON t.id = p.task_id JOIN unit u ON u.id = p.unit_id"
-        " WHERE t.plan_id = ? AND u.name = ?"
+        f" WHERE t.plan_id = ? AND u.name = ? AND t.seq IN ({wanted})"
         " UNION SELECT t.seq, a.period FROM progress_attachment a JOIN task t ON t.id = a.task_id"
-        " JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND u.name = ?",
-        [plan_id, unit, plan_id, unit],
+        f" JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND u.name = ? AND t.seq IN ({wanted})",
+        [plan_id, unit, *seqs, plan_id, unit, *seqs],
     ).fetchall()
     return [(seq, code) for seq, code in rows]
 

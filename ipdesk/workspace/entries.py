@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipdesk.domain.errors import InvalidInput
-from ipdesk.domain.former_tasks import FormerIndicator, FormerTask, former_indicators, former_tasks, tasks_seen
+from ipdesk.domain.former_tasks import (
+    FormerIndicator,
+    FormerTask,
+    could_be_former,
+    former_indicators,
+    former_tasks,
+    tasks_seen,
+)
 from ipdesk.domain.indicators import Indicator
 from ipdesk.domain.numbers import check_whole
 from ipdesk.domain.periods import Period
@@ -130,7 +137,10 @@ class ProgressBook:
         return former_tasks(self._ws.plan, name, self._entered(name))
 
     def _entered(self, name: str) -> list[tuple[int, Period]]:
-        pairs = entries_store.entered_task_periods(self._ws.db, self._ws.plan_id, name)
+        """(task, period) wherever the unit has entries for a task it no longer answers for (the others cannot make
+        former tasks, and a unit whose tasks never moved has none to read)."""
+        seqs = could_be_former(self._ws.plan, name)
+        pairs = entries_store.entered_task_periods(self._ws.db, self._ws.plan_id, name, seqs)
         return [(seq, Period.parse(code)) for seq, code in pairs]
 
     def history(self, task_seq: int, unit: str | Unit) -> list[Progress]:
