@@ -1,6 +1,6 @@
 """Benchmark: the clerk's window — cold start against a bare Qt window, one durable save, switching tasks.
 
-    python bench/bench_window.py [--json] [--runs 7]
+    python bench/bench_window.py [--json] [--runs 7] [--start-only | --instructions]
 
 Cold start is the whole `python -m ipdesk --smoke-test` process, timed from outside, on a filled 30-task period
 (雁塔区人民政府, sample entries in every task), measured pair by pair in one run against its yardstick: a bare PySide6
@@ -8,6 +8,9 @@ process that shows a main window with a 30×9 table of Chinese text once and exi
 Absolute times on shared machines move threefold between days; the ratio of the medians does not. Goal (issue 24):
 ipdesk's start ≤ 2.0× the bare window. The same start on the 10-year synthetic history of bench_queries.py
 (generated on first use), for the unit with the most tasks, is reported beside it.
+
+``--instructions`` counts the instructions each start executes (valgrind's callgrind, one run each): a figure no
+other load on the machine moves, for telling two versions of the code apart when the clocks cannot.
 
 Saves go to a fresh file database with the production settings (WAL, synchronous=FULL): each is a committed,
 fsynced transaction. Goals (issue 3): one durable save under 10 ms median; switching tasks under 50 ms.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -84,13 +88,7 @@ def filled_period_database() -> Path:
 
 def cold_start(databases: dict[str, Path], runs: int) -> dict[str, dict[str, float]]:
     """Each database's whole `--smoke-test` process and the bare-window process, alternated round by round."""
-    # As in bench_export.py: run from compiled bytecode, as an installed ipdesk does.
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "QT_QPA_PLATFORM": "offscreen"}
-    env["IPDESK_HOME"] = str(HERE / "out" / "home")  # the window's remembered layout: the bench's own, not the user's
-    commands = {
-        name: [sys.executable, "-m", "ipdesk", "--db", str(db), "--smoke-test"] for name, db in databases.items()
-    }
-    commands["bare_window"] = [sys.executable, "-c", BARE_WINDOW]
+    commands, env = start_commands(databases)
     for command in commands.values():
         subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=True)  # warm the page cache once
     walls: dict[str, list[float]] = {name: [] for name in commands}
@@ -110,6 +108,38 @@ def cold_start(databases: dict[str, Path], runs: int) -> dict[str, dict[str, flo
         }
         for name, samples in walls.items()
     }
+
+
+def start_commands(databases: dict[str, Path]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The whole processes the start is measured by, and their environment."""
+    # As in bench_export.py: run from compiled bytecode, as an installed ipdesk does.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "QT_QPA_PLATFORM": "offscreen"}
+    env["IPDESK_HOME"] = str(HERE / "out" / "home")  # the window's remembered layout: the bench's own, not the user's
+    commands = {
+        name: [sys.executable, "-m", "ipdesk", "--db", str(db), "--smoke-test"] for name, db in databases.items()
+    }
+    commands["bare_window"] = [sys.executable, "-c", BARE_WINDOW]
+    return commands, env
+
+
+def counted_instructions(databases: dict[str, Path]) -> dict[str, dict[str, float]]:
+    """Each start's whole process counted by valgrind's callgrind: the instructions executed, which no other load
+    on the machine changes (the wall and CPU clocks here move by some per cent from one round to the next). Python's
+    string hashing is fixed (PYTHONHASHSEED=0) so that two counts of the same code agree."""
+    commands, env = start_commands(databases)
+    env["PYTHONHASHSEED"] = "0"
+    for command in commands.values():
+        subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=True)  # bytecode compiled beforehand
+    counts = {}
+    for name, command in commands.items():
+        valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
+        done = subprocess.run(valgrind, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+        if found is None:
+            raise SystemExit(f"callgrind 没有给出指令数：{done.stderr[-500:]}")
+        counts[name] = int(found.group(1))
+    bare = counts["bare_window"]
+    return {name: {"instructions": count, "ratio_to_bare_window": count / bare} for name, count in counts.items()}
 
 
 def timed_process(command: list[str], env: dict[str, str], cpu: list[float]) -> float:
@@ -182,7 +212,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--start-only", action="store_true", help="only the start against the bare window")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count each start's instructions with valgrind (callgrind)"
+    )
     args = parser.parse_args(argv)
+    if args.instructions:
+        counted = counted_instructions({"filled_period": filled_period_database(), "history_10y": history_database()})
+        if args.json:
+            print(json.dumps(counted, indent=2))
+        else:
+            for name, label in (("filled_period", "30 项任务已填写"), ("history_10y", "10 年历史数据")):
+                figures, bare = counted[name], counted["bare_window"]["instructions"]
+                print(
+                    f"启动到窗口显示（整个进程，{label}）执行的指令："
+                    f"裸 Qt 窗口的 {figures['ratio_to_bare_window']:.2f} 倍"
+                    f"（{figures['instructions'] / 1e6:,.0f} 百万条对 {bare / 1e6:,.0f} 百万条）"
+                )
+        return 0
     if args.start_only:
         start = cold_start({"filled_period": filled_period_database()}, args.runs)
         figures = start["filled_period"]
