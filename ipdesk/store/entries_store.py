@@ -146,12 +146,14 @@ def entered_task_periods(db: Database, plan_id: int, unit: str, seqs: Collection
     if not seqs:
         return []
     wanted = ", ".join("?" * len(seqs))
+    # CROSS JOIN keeps SQLite's join order: the unit, then each task, then its entries by (task, unit) — left to
+    # itself it reads every unit's entries for each task (3x slower on ten years of history).
     rows = db.execute(
-        "SELECT t.seq, p.period FROM progress p JOIN task t ON t.id = p.task_id JOIN unit u ON u.id = p.unit_id"
-        f" WHERE t.plan_id = ? AND u.name = ? AND t.seq IN ({wanted})"
-        " UNION SELECT t.seq, a.period FROM progress_attachment a JOIN task t ON t.id = a.task_id"
-        f" JOIN unit u ON u.id = a.unit_id WHERE t.plan_id = ? AND u.name = ? AND t.seq IN ({wanted})",
-        [plan_id, unit, *seqs, plan_id, unit, *seqs],
+        "SELECT t.seq, p.period FROM unit u CROSS JOIN task t CROSS JOIN progress p"
+        f" WHERE u.name = ? AND t.plan_id = ? AND t.seq IN ({wanted}) AND p.task_id = t.id AND p.unit_id = u.id"
+        " UNION SELECT t.seq, a.period FROM unit u CROSS JOIN task t CROSS JOIN progress_attachment a"
+        f" WHERE u.name = ? AND t.plan_id = ? AND t.seq IN ({wanted}) AND a.task_id = t.id AND a.unit_id = u.id",
+        [unit, plan_id, *seqs, unit, plan_id, *seqs],
     ).fetchall()
     return [(seq, code) for seq, code in rows]
 
