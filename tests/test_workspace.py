@@ -202,3 +202,27 @@ def test_a_deleted_audit_entry_is_detected(ws):
     ids = [e.id for e in reversed(ws.audit.entries())]
     ws.db.execute("DELETE FROM audit_log WHERE id = ?", [ids[1]])
     assert ws.audit.verify() == ids[2]
+
+
+def test_the_entries_of_chosen_tasks_are_the_units_own_progress_and_evidence_for_them(ws, tmp_path):
+    """entered_task_periods: for the tasks asked about, every period in which this unit (not another) has progress or
+    evidence for each; the others' entries and the tasks not asked about stay out."""
+    from ipdesk.store import entries_store
+
+    beilin, yanta = "碑林区人民政府", "雁塔区人民政府"
+    october = Period.parse("2025-10")
+    first, second = (a.task.seq for a in ws.tasks.for_unit(beilin)[:2])  # both are 雁塔区人民政府's tasks too
+    ws.progress.save(Progress(first, beilin, NOV, TaskStatus.IN_PROGRESS, 40, "进展"))
+    ws.progress.save(Progress(second, beilin, october, TaskStatus.IN_PROGRESS, 20, "进展"))
+    ws.progress.save(Progress(first, yanta, october, TaskStatus.IN_PROGRESS, 30, "进展"))
+    note = tmp_path / "纪要.pdf"
+    note.write_bytes(b"%PDF-1.4 minutes")
+    ws.evidence.add(second, beilin, NOV, note)  # evidence alone, no progress in November
+
+    def entered(unit, seqs):
+        return sorted(entries_store.entered_task_periods(ws.db, ws.plan_id, unit, seqs))
+
+    assert entered(beilin, [first, second]) == sorted([(first, "2025-11"), (second, "2025-10"), (second, "2025-11")])
+    assert entered(beilin, [first]) == [(first, "2025-11")]
+    assert entered(yanta, [first, second]) == [(first, "2025-10")]
+    assert entered(beilin, []) == []
