@@ -126,6 +126,8 @@ def counted_instructions(databases: dict[str, Path]) -> dict[str, dict[str, floa
     """Each start's whole process counted by valgrind's callgrind: the instructions executed, which no other load
     on the machine changes (the wall and CPU clocks here move by some per cent from one round to the next). Python's
     string hashing is fixed (PYTHONHASHSEED=0) so that two counts of the same code agree."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("没有找到 valgrind：--instructions 要用它的 callgrind 数指令（Debian：apt install valgrind）")
     commands, env = start_commands(databases)
     env["PYTHONHASHSEED"] = "0"
     for command in commands.values():
