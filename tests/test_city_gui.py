@@ -110,6 +110,10 @@ def test_review_accept_and_return(window, returns, tmp_path, monkeypatch):
     ranks = [dialog.tasks.rows[view.mapToSource(view.index(r, 0)).row()].light.rank for r in range(view.rowCount())]
     assert ranks == sorted(ranks)  # the clerk's own table, red lights first
     assert view.index(0, dialog.tasks.CHANGES).data() == "上期无报送，无法比较"
+    assert not dialog.task_view.verticalHeader().isVisible()  # no row numbers beside 序号
+    dialog.task_view.setCurrentIndex(view.index(1, dialog.tasks.CHANGES))  # a click on the 与上期相比 cell
+    shown = dialog.tasks.lines[view.index(1, 0).data(SEQ_ROLE)]
+    assert dialog.detail.toPlainText().startswith(f"{shown.seq}. {shown.name}")
     assert dialog.task_view.isColumnHidden(TaskTableModel.CHANGED)
     assert "工作进展及成效" in dialog.detail.toPlainText()
     assert dialog.accept_button.isEnabled() and not dialog.feedback_button.isVisibleTo(dialog)

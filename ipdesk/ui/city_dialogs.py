@@ -110,8 +110,13 @@ class ReviewTasksModel(TaskTableModel):
         """The clerk's cells, and in the last column what changed (shown, as its tip, and sorted by)."""
         prepared = super()._prepare(row)
         changes = "；".join(self.changes.get(row.task.seq, []))
-        shown = {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole), int(SORT_ROLE)}
-        return {role: (*cells[: self.CHANGES], changes if role in shown else None) for role, cells in prepared.items()}
+        last = {
+            int(Qt.ItemDataRole.DisplayRole): changes,
+            int(Qt.ItemDataRole.ToolTipRole): changes,
+            int(SORT_ROLE): changes,
+            int(SEQ_ROLE): row.task.seq,  # a click on this cell shows its task, as on any other
+        }
+        return {role: (*cells[: self.CHANGES], last.get(role)) for role, cells in prepared.items()}
 
 
 class ReviewDialog(QDialog):
@@ -143,6 +148,7 @@ class ReviewDialog(QDialog):
         self.task_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.task_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.task_view.setWordWrap(True)
+        self.task_view.verticalHeader().hide()  # no row numbers: 序号 is the task's own, as in the clerk's table
         header = self.task_view.horizontalHeader()
         header.setSectionResizeMode(TaskTableModel.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ReviewTasksModel.CHANGES, QHeaderView.ResizeMode.Stretch)
