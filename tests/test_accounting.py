@@ -63,7 +63,7 @@ def test_working_days_are_the_calendar_librarys_day_by_day():
         try:
             expected = chinese_calendar.is_workday(day)
             known_years.add(day.year)
-        except NotImplementedError:
+        except NotImplementedError:  # the library's word for a year it has no holidays for
             expected = day.weekday() < 5
         assert is_working_day(day) is expected, day
         day += dt.timedelta(days=1)

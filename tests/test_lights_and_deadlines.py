@@ -187,3 +187,31 @@ def test_due_periods_during_and_after():
     assert len(after) == 42 and all(i.state is DueState.OVERDUE for i in after)
     before = due_periods(PeriodKind.MONTH, start, end, dt.date(2021, 1, 1), 5, submitted=set())
     assert before == []
+
+
+def test_the_window_and_the_units_return_show_each_task_with_the_same_light(ws, qtbot):
+    """The clerk's task table and the snapshot the signed workbook and PDF are written from take each task's light
+    from ``Lights.for_tasks`` (one rule, ``domain.lights.task_light``), under the workspace's own thresholds."""
+    pytest.importorskip("PySide6.QtWidgets")
+    from ipdesk.ui.main_window import MainWindow
+    from ipdesk.ui.task_table import TaskTableModel
+    from ipdesk.workspace.snapshots import build_snapshot
+
+    unit, june = "碑林区人民政府", Period.parse("2024-06")
+    ws.settings.update({ws.settings.LIGHT_GREEN: "1.0", ws.settings.LIGHT_YELLOW: "0.9"})
+    cases = [(TaskStatus.IN_PROGRESS, 60), (TaskStatus.IN_PROGRESS, 55), (TaskStatus.IN_PROGRESS, 30)]
+    cases += [(TaskStatus.DONE, None), (TaskStatus.LAGGING, 95)]
+    seqs = [row.task.seq for row in ws.progress.for_unit(unit, june)][: len(cases)]
+    for seq, (status, percent) in zip(seqs, cases, strict=True):
+        ws.progress.save(Progress(seq, unit, june, status, percent, "进展"))
+    expected = {seq: ws.lights.for_task(ws.progress.get(seq, unit, june)) for seq in seqs}
+    assert {light for light in expected.values()} == {Light.GREEN, Light.YELLOW, Light.RED}
+
+    window = MainWindow(ws, unit, today=dt.date(2024, 7, 15))
+    qtbot.addWidget(window)
+    window.open_period(june)
+    model = window.model
+    shown = {row.task.seq: model.index(n, TaskTableModel.LIGHT).data() for n, row in enumerate(model.rows)}
+    signed = {line.seq: Light(line.light) for line in build_snapshot(ws, [unit], june).tasks}
+    for seq in seqs:
+        assert shown[seq] == expected[seq].label and signed[seq] is expected[seq], seq

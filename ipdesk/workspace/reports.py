@@ -49,11 +49,10 @@ class Lights:
         return expected_percent(as_period(period), plan.start_date, plan.end_date)
 
     def for_task(self, progress: Progress) -> Light:
-        plan = self._ws.plan
-        return task_light(progress, plan.start_date, plan.end_date, self.thresholds)
+        return self.for_tasks((progress,))[0]
 
     def for_tasks(self, progresses: Iterable[Progress]) -> list[Light]:
-        """The lights of several tasks (as ``for_task`` gives each), with the thresholds read once."""
+        """The lights of several tasks (``domain.lights.task_light``), with the thresholds read once."""
         plan, thresholds = self._ws.plan, self.thresholds
         return [task_light(progress, plan.start_date, plan.end_date, thresholds) for progress in progresses]
 

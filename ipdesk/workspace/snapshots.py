@@ -33,10 +33,10 @@ def build_snapshot(
     for unit in names:
         carried = ws.progress.carried(unit, when)
         counts_by_task = {e_seq: ws.evidence.for_task(e_seq, unit, when) for e_seq in ws.evidence.counts(unit, when)}
-        for row in ws.progress.for_unit(unit, when):
+        rows = [row for row in ws.progress.for_unit(unit, when) if row.task.kind is not TaskKind.INDICATOR]
+        expected = ws.lights.expected_percent(when)
+        for row, light in zip(rows, ws.lights.for_tasks(row.progress for row in rows), strict=True):
             task, progress = row.task, row.progress
-            if task.kind is TaskKind.INDICATOR:
-                continue
             assert row.role is not None  # for_unit lists only the tasks the unit answers for
             files = counts_by_task.get(task.seq, [])
             tasks.append(
@@ -49,8 +49,8 @@ def build_snapshot(
                     role=row.role.value,
                     status=progress.status.value if progress.status else "",
                     percent=progress.percent,
-                    expected_percent=ws.lights.expected_percent(when),
-                    light=ws.lights.for_task(progress).value,
+                    expected_percent=expected,
+                    light=light.value,
                     achievements=progress.achievements,
                     problems=progress.problems,
                     next_steps=progress.next_steps,
